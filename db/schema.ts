@@ -1,0 +1,149 @@
+// The portal's database schema: only ciphertext and the least metadata the work needs.
+// IDs are random text; reporter-originated times are days (YYYY-MM-DD), never instants.
+
+import { sql } from 'drizzle-orm';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+export const UNIT_LEVELS = ['national', 'provincial', 'intermediate', 'basic'] as const;
+export const CASE_STATES = [
+  'received',
+  'acknowledged',
+  'in_review',
+  'investigating',
+  'closed',
+] as const;
+export const CASE_OUTCOMES = ['substantiated', 'unsubstantiated', 'referred', 'withdrawn'] as const;
+export const SUPERVISOR_STATUSES = ['pending', 'approved', 'rejected', 'revoked'] as const;
+export const ROLES = ['supervisor', 'admin', 'auditor'] as const;
+export const MESSAGE_KINDS = ['report', 'message', 'retaliation', 'reply'] as const;
+
+export type CaseState = (typeof CASE_STATES)[number];
+export type CaseOutcome = (typeof CASE_OUTCOMES)[number];
+
+export const units = sqliteTable('units', {
+  id: text('id').primaryKey(),
+  parentId: text('parent_id'),
+  name: text('name').notNull(),
+  nameZh: text('name_zh').notNull(),
+  level: text('level', { enum: UNIT_LEVELS }).notNull(),
+  isDemo: integer('is_demo', { mode: 'boolean' }).notNull().default(false),
+  publishStats: integer('publish_stats', { mode: 'boolean' }).notNull().default(false),
+});
+
+/** A person's OpenPGP key and role. Approved, unexpired supervisor keys are a unit's key set. */
+export const supervisors = sqliteTable(
+  'supervisors',
+  {
+    id: text('id').primaryKey(),
+    unitId: text('unit_id').notNull(),
+    displayName: text('display_name').notNull(),
+    role: text('role', { enum: ROLES }).notNull().default('supervisor'),
+    status: text('status', { enum: SUPERVISOR_STATUSES }).notNull().default('pending'),
+    publicKey: text('public_key').notNull(),
+    fingerprint: text('fingerprint').notNull(),
+    encryptionKeyIds: text('encryption_key_ids').notNull(),
+    keyExpiresAt: integer('key_expires_at'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('supervisors_fingerprint').on(t.fingerprint),
+    index('supervisors_unit').on(t.unitId, t.status),
+  ],
+);
+
+/** A report and the case it opens. `lookupHash` is SHA-256 of the receipt's lookup token. */
+export const reports = sqliteTable(
+  'reports',
+  {
+    id: text('id').primaryKey(),
+    unitId: text('unit_id').notNull(),
+    copiedUnitId: text('copied_unit_id'),
+    lookupHash: text('lookup_hash').notNull(),
+    reporterPublicKey: text('reporter_public_key').notNull(),
+    reporterLockedKey: text('reporter_locked_key').notNull(),
+    state: text('state', { enum: CASE_STATES }).notNull().default('received'),
+    outcome: text('outcome', { enum: CASE_OUTCOMES }),
+    classification: text('classification'),
+    retaliationFlagged: integer('retaliation_flagged', { mode: 'boolean' })
+      .notNull()
+      .default(false),
+    receivedDay: text('received_day').notNull(),
+    acknowledgeBy: text('acknowledge_by').notNull(),
+    feedbackBy: text('feedback_by').notNull(),
+  },
+  (t) => [
+    uniqueIndex('reports_lookup').on(t.lookupHash),
+    index('reports_unit_state').on(t.unitId, t.state, t.receivedDay),
+  ],
+);
+
+/** The dated state history the reporter sees. `position` orders entries within one report. */
+export const caseEvents = sqliteTable(
+  'case_events',
+  {
+    id: text('id').primaryKey(),
+    reportId: text('report_id').notNull(),
+    position: integer('position').notNull(),
+    state: text('state', { enum: CASE_STATES }).notNull(),
+    outcome: text('outcome', { enum: CASE_OUTCOMES }),
+    day: text('day').notNull(),
+  },
+  (t) => [uniqueIndex('case_events_order').on(t.reportId, t.position)],
+);
+
+/** Every word anyone writes about a case, as an armored OpenPGP message. */
+export const messages = sqliteTable(
+  'messages',
+  {
+    id: text('id').primaryKey(),
+    reportId: text('report_id').notNull(),
+    position: integer('position').notNull(),
+    kind: text('kind', { enum: MESSAGE_KINDS }).notNull(),
+    supervisorId: text('supervisor_id'),
+    ciphertext: text('ciphertext').notNull(),
+    day: text('day').notNull(),
+  },
+  (t) => [uniqueIndex('messages_order').on(t.reportId, t.position)],
+);
+
+/** An encrypted file; the bytes live in the blob store under `id`, the name inside the ciphertext. */
+export const attachments = sqliteTable(
+  'attachments',
+  {
+    id: text('id').primaryKey(),
+    reportId: text('report_id').notNull(),
+    messageId: text('message_id').notNull(),
+    size: integer('size').notNull(),
+    day: text('day').notNull(),
+  },
+  (t) => [index('attachments_message').on(t.messageId), index('attachments_report').on(t.reportId)],
+);
+
+/** A reporter's retaliation flag; its details are the linked message's ciphertext. */
+export const retaliationFlags = sqliteTable(
+  'retaliation_flags',
+  {
+    id: text('id').primaryKey(),
+    reportId: text('report_id').notNull(),
+    messageId: text('message_id').notNull(),
+    state: text('state', { enum: ['received', 'acknowledged', 'measures_taken', 'resolved'] })
+      .notNull()
+      .default('received'),
+    day: text('day').notNull(),
+    dueBy: text('due_by').notNull(),
+  },
+  (t) => [index('retaliation_report').on(t.reportId)],
+);
+
+/** Proof-of-work challenges already spent, kept until they would have expired anyway. */
+export const powSpent = sqliteTable('pow_spent', {
+  challengeHash: text('challenge_hash').primaryKey(),
+  expiresAt: integer('expires_at').notNull(),
+});
+
+/** Server-side secrets and settings made at first start (e.g. the proof-of-work MAC key). */
+export const settings = sqliteTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+  createdAt: integer('created_at').notNull().default(sql`(unixepoch())`),
+});

@@ -1,0 +1,44 @@
+// Composes the portal: per-request context, security headers, feature routes, one error mapping.
+import { Hono, type MiddlewareHandler } from 'hono';
+import type { Ctx } from './context';
+import { randomBytes, toBase64Url } from './crypto/encoding';
+import { handleError, notFoundRoute } from './http/errors';
+import { securityHeaders } from './http/headers';
+import type { AppEnv } from './http/types';
+import { openApiRoutes } from './openapi/document';
+import { powRoutes } from './pow/routes';
+import { receiptRoutes } from './receipts/routes';
+import { reportRoutes } from './reports/routes';
+import { unitRoutes } from './units/routes';
+
+export type CtxResolver = (env: AppEnv['Bindings']) => Ctx | Promise<Ctx>;
+
+export interface AppOptions {
+  /** Serves public/ where the platform does not (Node); Workers serve static assets themselves. */
+  staticFiles?: MiddlewareHandler<AppEnv>;
+  /** Receives one line a request: method, route pattern, status, time. Nothing identifying. */
+  log?: (line: string) => void;
+}
+
+export function createApp(resolveCtx: CtxResolver, options: AppOptions = {}) {
+  const app = new Hono<AppEnv>();
+  app.use('*', async (c, next) => {
+    c.set('requestId', toBase64Url(randomBytes(9)));
+    const started = performance.now();
+    c.set('ctx', await resolveCtx(c.env));
+    await next();
+    options.log?.(
+      `${c.req.method} ${c.req.routePath} ${c.res.status} ${Math.round(performance.now() - started)}ms`,
+    );
+  });
+  app.use('*', securityHeaders());
+  app.route('/', unitRoutes);
+  app.route('/', powRoutes);
+  app.route('/', reportRoutes);
+  app.route('/', receiptRoutes);
+  app.route('/', openApiRoutes);
+  if (options.staticFiles) app.use('*', options.staticFiles);
+  app.onError(handleError);
+  app.notFound(notFoundRoute);
+  return app;
+}

@@ -1,0 +1,95 @@
+// Shapes the reporter's client exchanges with the server and keeps after decryption.
+
+export interface UnitKeyView {
+  fingerprint: string;
+  publicKey: string;
+  encryptionKeyIds: string[];
+  expiresAt: string | null;
+}
+
+export interface UnitView {
+  id: string;
+  parentId: string | null;
+  name: string;
+  nameZh: string;
+  level: 'national' | 'provincial' | 'intermediate' | 'basic';
+  isDemo: boolean;
+  keys: UnitKeyView[];
+}
+
+export const REPORT_CATEGORIES = [
+  'interference',
+  'prying',
+  'improper_contact',
+  'bribery',
+  'abuse_of_discretion',
+  'retaliation',
+  'other',
+] as const;
+export const RETALIATION_KINDS = [
+  'demotion',
+  'transfer',
+  'dismissal',
+  'harassment',
+  'threats',
+  'exposure_of_identity',
+  'other',
+] as const;
+
+export interface ReportContent {
+  v: 1;
+  type: 'report';
+  category: (typeof REPORT_CATEGORIES)[number];
+  whatHappened: string;
+  when: string;
+  where: string;
+  who: string;
+  howKnown: string;
+}
+export interface MessageContent {
+  v: 1;
+  type: 'message';
+  text: string;
+}
+export interface RetaliationContent {
+  v: 1;
+  type: 'retaliation';
+  kind: (typeof RETALIATION_KINDS)[number];
+  startedOn: string;
+  details: string;
+}
+export interface ReplyContent {
+  v: 1;
+  type: 'reply';
+  text: string;
+}
+export type Content = ReportContent | MessageContent | RetaliationContent | ReplyContent;
+
+export interface FileInput {
+  name: string;
+  type: string;
+  bytes: Uint8Array;
+}
+
+export interface CaseView {
+  unit: { id: string; name: string; nameZh: string } | null;
+  copiedUnit: { id: string; name: string; nameZh: string } | null;
+  state: string;
+  outcome: string | null;
+  receivedDay: string;
+  retaliationFlagged: boolean;
+  history: { state: string; outcome: string | null; day: string }[];
+  reporterPublicKey: string;
+  reporterLockedKey: string;
+  recipients: { messages: string[]; retaliation: string[] };
+  unitSigningKeys: string[];
+  messages: {
+    id: string;
+    kind: 'report' | 'message' | 'retaliation' | 'reply';
+    author: 'reporter' | 'unit';
+    day: string;
+    ciphertext: string;
+    attachments: { id: string; size: number }[];
+  }[];
+  retaliation: { id: string; messageId: string; state: string; day: string; dueBy: string }[];
+}

@@ -1,0 +1,67 @@
+// Runtime configuration, parsed and checked with zod at each entry from its environment.
+import { z } from 'zod';
+
+const intFrom = (fallback: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+export const configSchema = z.object({
+  PORTAL_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: intFrom(8787, 1, 65535),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z.string().min(1).default('file:./data/portal.db'),
+  DATABASE_AUTH_TOKEN: z.string().optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  POW_SUBMIT_DIFFICULTY: intFrom(16, 0, 28),
+  POW_LOOKUP_DIFFICULTY: intFrom(14, 0, 28),
+  MAX_ATTACHMENT_MB: intFrom(25, 1, 512),
+  MAX_ATTACHMENTS_PER_MESSAGE: intFrom(20, 1, 100),
+  ACKNOWLEDGE_DAYS: intFrom(7, 1, 365),
+  FEEDBACK_MONTHS: intFrom(3, 1, 24),
+  RETALIATION_DAYS: intFrom(2, 1, 60),
+  ONION_ADDRESS: z.string().optional(),
+});
+
+export type Env = z.input<typeof configSchema>;
+
+export interface Config {
+  production: boolean;
+  port: number;
+  host: string;
+  databaseUrl: string;
+  databaseAuthToken: string | undefined;
+  dataDir: string;
+  pow: { submit: number; lookup: number };
+  limits: { attachmentBytes: number; attachmentsPerMessage: number };
+  deadlines: { acknowledgeDays: number; feedbackMonths: number; retaliationDays: number };
+  onionAddress: string | undefined;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    production: e.PORTAL_ENV === 'production',
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    databaseAuthToken: e.DATABASE_AUTH_TOKEN,
+    dataDir: e.DATA_DIR,
+    pow: { submit: e.POW_SUBMIT_DIFFICULTY, lookup: e.POW_LOOKUP_DIFFICULTY },
+    limits: {
+      attachmentBytes: e.MAX_ATTACHMENT_MB * 1024 * 1024,
+      attachmentsPerMessage: e.MAX_ATTACHMENTS_PER_MESSAGE,
+    },
+    deadlines: {
+      acknowledgeDays: e.ACKNOWLEDGE_DAYS,
+      feedbackMonths: e.FEEDBACK_MONTHS,
+      retaliationDays: e.RETALIATION_DAYS,
+    },
+    onionAddress: e.ONION_ADDRESS,
+  };
+}

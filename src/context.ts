@@ -1,0 +1,11 @@
+// What every service receives: storage, configuration and the clock. No HTTP in here.
+import type { Config } from './config';
+import type { BlobStore } from './storage/blobs';
+import type { Db } from './storage/db';
+
+export interface Ctx {
+  db: Db;
+  blobs: BlobStore;
+  config: Config;
+  now: () => Date;
+}

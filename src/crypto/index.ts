@@ -1,0 +1,8 @@
+// The portal's one crypto module, shared by browser, CLI and server (no node: or DOM imports).
+
+export * from './encoding';
+export * from './keys';
+export * from './messages';
+export * from './padding';
+export * from './pow';
+export * from './receipt';

@@ -1,0 +1,168 @@
+// Reading and judging OpenPGP keys: the strength rules every key must meet before it is used.
+
+import * as openpgp from 'openpgp';
+
+export type KeyProblem =
+  | 'unreadable'
+  | 'private_key'
+  | 'weak_algorithm'
+  | 'weak_rsa'
+  | 'expired'
+  | 'revoked'
+  | 'cannot_encrypt'
+  | 'cannot_sign';
+
+export class KeyRejectedError extends Error {
+  constructor(
+    readonly problem: KeyProblem,
+    detail: string,
+  ) {
+    super(detail);
+    this.name = 'KeyRejectedError';
+  }
+}
+
+export interface KeyInfo {
+  fingerprint: string;
+  /** Key IDs (hex) of every subkey that may encrypt, used to check a message's recipients. */
+  encryptionKeyIds: string[];
+  algorithm: string;
+  bits: number | null;
+  version: number;
+  expiresAt: Date | null;
+  userId: string | null;
+}
+
+const MIN_RSA_BITS = 3072;
+const ACCEPTED = new Set([
+  'rsaEncryptSign',
+  'rsaSign',
+  'rsaEncrypt',
+  'eddsaLegacy',
+  'ed25519',
+  'ed448',
+  'ecdh',
+  'x25519',
+  'x448',
+  'ecdsa',
+]);
+const ACCEPTED_CURVES = new Set([
+  undefined,
+  'curve25519Legacy',
+  'ed25519Legacy',
+  'nistP256',
+  'nistP384',
+  'nistP521',
+  'curve25519',
+  'ed25519',
+]);
+
+export async function readPublicKey(armored: string): Promise<openpgp.PublicKey> {
+  let key: openpgp.Key;
+  try {
+    key = await openpgp.readKey({ armoredKey: armored });
+  } catch {
+    throw new KeyRejectedError('unreadable', 'This is not a readable OpenPGP public key.');
+  }
+  if (key.isPrivate()) {
+    throw new KeyRejectedError(
+      'private_key',
+      'A private key was given where a public key belongs.',
+    );
+  }
+  return key as openpgp.PublicKey;
+}
+
+function checkAlgorithm(info: openpgp.AlgorithmInfo, what: string): void {
+  if (!ACCEPTED.has(info.algorithm) || !ACCEPTED_CURVES.has(info.curve)) {
+    throw new KeyRejectedError(
+      'weak_algorithm',
+      `The ${what} uses an algorithm the portal does not accept (${info.algorithm}).`,
+    );
+  }
+  if (info.algorithm.startsWith('rsa') && (info.bits ?? 0) < MIN_RSA_BITS) {
+    throw new KeyRejectedError(
+      'weak_rsa',
+      `The ${what} is RSA ${info.bits}; at least ${MIN_RSA_BITS} bits are required.`,
+    );
+  }
+}
+
+/**
+ * Checks a public key for use by the portal: readable, strong enough, not expired or revoked,
+ * able to encrypt and (for signers) to sign, at `now`.
+ */
+export async function inspectPublicKey(
+  armored: string,
+  options: { now?: Date; requireSigning?: boolean } = {},
+): Promise<KeyInfo> {
+  const now = options.now ?? new Date();
+  const key = await readPublicKey(armored);
+  checkAlgorithm(key.getAlgorithmInfo(), 'primary key');
+  if (await key.isRevoked(undefined, undefined, now)) {
+    throw new KeyRejectedError('revoked', 'This key has been revoked.');
+  }
+  const expiry = await key.getExpirationTime();
+  if (expiry !== null && expiry !== Infinity && (expiry as Date) <= now) {
+    throw new KeyRejectedError('expired', 'This key has expired.');
+  }
+  let encryptionKeyIds: string[];
+  try {
+    const encKey = await key.getEncryptionKey(undefined, now);
+    checkAlgorithm(encKey.getAlgorithmInfo(), 'encryption subkey');
+    encryptionKeyIds = [encKey.getKeyID().toHex()];
+  } catch (err) {
+    if (err instanceof KeyRejectedError) throw err;
+    throw new KeyRejectedError('cannot_encrypt', 'This key has no valid encryption subkey.');
+  }
+  if (options.requireSigning) {
+    try {
+      await key.getSigningKey(undefined, now);
+    } catch {
+      throw new KeyRejectedError('cannot_sign', 'This key has no valid signing key.');
+    }
+  }
+  const info = key.getAlgorithmInfo();
+  const userId = key.getUserIDs()[0] ?? null;
+  return {
+    fingerprint: key.getFingerprint().toUpperCase(),
+    encryptionKeyIds,
+    algorithm: info.curve ? `${info.algorithm}/${info.curve}` : `${info.algorithm}`,
+    bits: info.bits ?? null,
+    version: key.keyPacket.version,
+    expiresAt: expiry instanceof Date ? expiry : null,
+    userId,
+  };
+}
+
+export async function readPrivateKey(armored: string): Promise<openpgp.PrivateKey> {
+  try {
+    return await openpgp.readPrivateKey({ armoredKey: armored });
+  } catch {
+    throw new KeyRejectedError('unreadable', 'This is not a readable OpenPGP private key.');
+  }
+}
+
+/** Unlocks a passphrase-protected private key in memory; the key never leaves the device. */
+export async function unlockPrivateKey(
+  armored: string,
+  passphrase: string,
+): Promise<openpgp.PrivateKey> {
+  const key = await readPrivateKey(armored);
+  if (key.isDecrypted()) return key;
+  return openpgp.decryptKey({ privateKey: key, passphrase });
+}
+
+/** True when every secret key packet is locked, so the armored text is safe to store. */
+export async function isLockedPrivateKey(
+  armored: string,
+): Promise<{ locked: boolean; fingerprint: string } | null> {
+  try {
+    const key = await openpgp.readPrivateKey({ armoredKey: armored });
+    const packets = [key.keyPacket, ...key.subkeys.map((s) => s.keyPacket)];
+    const locked = packets.every((p) => !('isDecrypted' in p) || p.isDecrypted() === false);
+    return { locked, fingerprint: key.getFingerprint().toUpperCase() };
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,175 @@
+// Sealing and opening the portal's messages: padded plaintext, encrypted to every recipient key,
+// signed by the author; plus the structural check the server runs on ciphertext it accepts.
+
+import * as openpgp from 'openpgp';
+import { fromUtf8, utf8 } from './encoding';
+import { pad, unpad } from './padding';
+
+export interface SealOptions {
+  /** Armored public keys that must be able to read the message. */
+  recipients: string[];
+  /** The author's unlocked private key, which signs the message. */
+  signingKey: openpgp.PrivateKey;
+}
+
+async function encryptionKeys(armored: string[]): Promise<openpgp.PublicKey[]> {
+  if (armored.length === 0) throw new Error('a message needs at least one recipient');
+  return Promise.all(armored.map((a) => openpgp.readKey({ armoredKey: a })));
+}
+
+/** Encrypts and signs a JSON value; returns an armored OpenPGP message. */
+export async function sealJson(value: unknown, options: SealOptions): Promise<string> {
+  const message = await openpgp.createMessage({ binary: pad(utf8(JSON.stringify(value))) });
+  return openpgp.encrypt({
+    message,
+    encryptionKeys: await encryptionKeys(options.recipients),
+    signingKeys: options.signingKey,
+    format: 'armored',
+  });
+}
+
+export interface FileMeta {
+  name: string;
+  type: string;
+  size: number;
+}
+
+/** Encrypts a file with its name and type inside the ciphertext; returns binary OpenPGP. */
+export async function sealFile(
+  bytes: Uint8Array,
+  meta: Omit<FileMeta, 'size'>,
+  options: SealOptions,
+): Promise<Uint8Array> {
+  const header = utf8(JSON.stringify({ name: meta.name, type: meta.type, size: bytes.length }));
+  const body = new Uint8Array(4 + header.length + bytes.length);
+  new DataView(body.buffer).setUint32(0, header.length);
+  body.set(header, 4);
+  body.set(bytes, 4 + header.length);
+  const message = await openpgp.createMessage({ binary: pad(body) });
+  return openpgp.encrypt({
+    message,
+    encryptionKeys: await encryptionKeys(options.recipients),
+    signingKeys: options.signingKey,
+    format: 'binary',
+  }) as Promise<Uint8Array>;
+}
+
+export interface OpenOptions {
+  decryptionKeys: openpgp.PrivateKey[];
+  /** When given, the message must carry a valid signature by one of these keys. */
+  verificationKeys?: string[];
+}
+
+export interface Opened<T> {
+  value: T;
+  /** Fingerprint of the key whose signature verified, or null when none was required. */
+  signer: string | null;
+}
+
+async function openBytes(
+  message: openpgp.Message<Uint8Array>,
+  options: OpenOptions,
+): Promise<Opened<Uint8Array>> {
+  const verificationKeys = options.verificationKeys
+    ? await Promise.all(options.verificationKeys.map((a) => openpgp.readKey({ armoredKey: a })))
+    : undefined;
+  const result = await openpgp.decrypt({
+    message,
+    decryptionKeys: options.decryptionKeys,
+    format: 'binary',
+    ...(verificationKeys ? { verificationKeys, expectSigned: true } : {}),
+  });
+  let signer: string | null = null;
+  if (verificationKeys) {
+    const sig = result.signatures[0];
+    if (!sig) throw new Error('message is not signed');
+    await sig.verified;
+    const keyId = sig.keyID.toHex();
+    const match = verificationKeys.find((k) =>
+      k.getKeys().some((s) => s.getKeyID().toHex() === keyId),
+    );
+    signer = match ? match.getFingerprint().toUpperCase() : null;
+  }
+  return { value: unpad(result.data as Uint8Array), signer };
+}
+
+export async function openJson<T = unknown>(
+  armored: string,
+  options: OpenOptions,
+): Promise<Opened<T>> {
+  const message = await openpgp.readMessage({ armoredMessage: armored });
+  const opened = await openBytes(message, options);
+  return { value: JSON.parse(fromUtf8(opened.value)) as T, signer: opened.signer };
+}
+
+export async function openFile(
+  binary: Uint8Array,
+  options: OpenOptions,
+): Promise<Opened<{ meta: FileMeta; bytes: Uint8Array }>> {
+  const message = await openpgp.readMessage({ binaryMessage: binary });
+  const opened = await openBytes(message, options);
+  const body = opened.value;
+  const headerLength = new DataView(body.buffer, body.byteOffset, body.byteLength).getUint32(0);
+  const meta = JSON.parse(fromUtf8(body.subarray(4, 4 + headerLength))) as FileMeta;
+  return { value: { meta, bytes: body.subarray(4 + headerLength) }, signer: opened.signer };
+}
+
+/**
+ * The server's check that a field really is an encrypted OpenPGP message and nothing else:
+ * one or more public-key-encrypted session keys followed by integrity-protected encrypted data.
+ * Returns the recipients' key IDs (hex), or null when the input is not such a message.
+ */
+export async function inspectEncryptedMessage(
+  input: string | Uint8Array,
+): Promise<string[] | null> {
+  let message: openpgp.Message<Uint8Array | string>;
+  try {
+    message =
+      typeof input === 'string'
+        ? await openpgp.readMessage({ armoredMessage: input })
+        : await openpgp.readMessage({ binaryMessage: input });
+  } catch {
+    return null;
+  }
+  const tags = Array.from(
+    message.packets,
+    (p) => (p.constructor as unknown as { tag: number }).tag,
+  );
+  const PKESK = openpgp.enums.packet.publicKeyEncryptedSessionKey;
+  const SEIPD = openpgp.enums.packet.symEncryptedIntegrityProtectedData;
+  const AEAD = openpgp.enums.packet.aeadEncryptedData;
+  const last = tags[tags.length - 1];
+  const sessionKeys = tags.slice(0, -1);
+  if (sessionKeys.length === 0 || !sessionKeys.every((t) => t === PKESK)) return null;
+  if (last !== SEIPD && last !== AEAD) return null;
+  return message.getEncryptionKeyIDs().map((id) => id.toHex());
+}
+
+/** A fresh v4 curve25519 key pair for the reporter, locked with the receipt-derived passphrase. */
+export async function generateReporterKey(
+  passphrase: string,
+): Promise<{ publicKey: string; lockedKey: string }> {
+  const { publicKey, privateKey } = await openpgp.generateKey({
+    type: 'ecc',
+    curve: 'curve25519Legacy',
+    userIDs: [{ name: 'Anonymous reporter' }],
+    passphrase,
+    format: 'armored',
+  });
+  return { publicKey, lockedKey: privateKey };
+}
+
+/** A GnuPG-compatible v4 key for demos and tests: never for real supervisors' use. */
+export async function generateDemoKey(
+  name: string,
+  passphrase: string,
+): Promise<{ publicKey: string; privateKey: string }> {
+  const { publicKey, privateKey } = await openpgp.generateKey({
+    type: 'ecc',
+    curve: 'curve25519Legacy',
+    userIDs: [{ name }],
+    passphrase,
+    format: 'armored',
+  });
+  return { publicKey, privateKey };
+}

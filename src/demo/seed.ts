@@ -1,0 +1,86 @@
+// The clearly marked demo hierarchy made on first start outside production: three units, one
+// demo supervisor key each. Runtime-neutral; the caller makes the keys and keeps the private ones.
+import { count } from 'drizzle-orm';
+import { supervisors, units } from '../../db/schema';
+import type { Ctx } from '../context';
+import { generateDemoKey, inspectPublicKey } from '../crypto';
+import { newId } from '../lib/ids';
+
+export const DEMO_PASSPHRASE = 'demo-only-not-secret';
+
+const DEMO_UNITS = [
+  {
+    slug: 'provincial',
+    level: 'provincial',
+    name: 'DEMO Provincial High Court — Supervision Office',
+    nameZh: '演示：省高级人民法院督察处',
+  },
+  {
+    slug: 'intermediate',
+    level: 'intermediate',
+    name: 'DEMO City Intermediate Court — Supervision Office',
+    nameZh: '演示：市中级人民法院督察室',
+  },
+  {
+    slug: 'basic',
+    level: 'basic',
+    name: 'DEMO District Basic Court — Supervision Office',
+    nameZh: '演示：区基层人民法院督察室',
+  },
+] as const;
+
+export interface DemoKey {
+  unitSlug: string;
+  unitName: string;
+  fingerprint: string;
+  privateKey: string;
+  publicKey: string;
+}
+
+export async function isEmpty(ctx: Ctx): Promise<boolean> {
+  const [row] = await ctx.db.select({ n: count() }).from(units);
+  return (row?.n ?? 0) === 0;
+}
+
+export async function hasDemoUnits(ctx: Ctx): Promise<boolean> {
+  const rows = await ctx.db.select({ isDemo: units.isDemo }).from(units);
+  return rows.some((r) => r.isDemo);
+}
+
+/** Creates the demo units and supervisors; returns the private keys for the caller to store. */
+export async function seedDemo(ctx: Ctx): Promise<DemoKey[]> {
+  const keys: DemoKey[] = [];
+  let parentId: string | null = null;
+  const createdAt = Math.floor(ctx.now().getTime() / 1000);
+  for (const unit of DEMO_UNITS) {
+    const id = newId();
+    const key = await generateDemoKey(`Demo supervisor (${unit.slug})`, DEMO_PASSPHRASE);
+    const info = await inspectPublicKey(key.publicKey, { now: ctx.now(), requireSigning: true });
+    await ctx.db.batch([
+      ctx.db.insert(units).values({
+        id,
+        parentId,
+        name: unit.name,
+        nameZh: unit.nameZh,
+        level: unit.level,
+        isDemo: true,
+        publishStats: true,
+      }),
+      ctx.db.insert(supervisors).values({
+        id: newId(),
+        unitId: id,
+        displayName: `Demo supervisor (${unit.slug})`,
+        role: 'supervisor',
+        status: 'approved',
+        publicKey: key.publicKey,
+        fingerprint: info.fingerprint,
+        encryptionKeyIds: JSON.stringify(info.encryptionKeyIds),
+        keyExpiresAt: info.expiresAt ? Math.floor(info.expiresAt.getTime() / 1000) : null,
+        createdAt,
+      }),
+    ]);
+    keys.push({ unitSlug: unit.slug, unitName: unit.name, fingerprint: info.fingerprint, ...key });
+    parentId = id;
+  }
+  return keys;
+}

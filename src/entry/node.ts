@@ -1,0 +1,62 @@
+// Node entry (self-hosted): embedded libSQL file database, files on local disk, pages from public/.
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { serve } from '@hono/node-server';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { createApp } from '../app';
+import { ConfigError, loadConfig } from '../config';
+import type { Ctx } from '../context';
+import { FileBlobStore } from '../storage/file-blobs';
+import { openLibsql } from '../storage/libsql';
+import { firstStart, StartupRefused } from './node-setup';
+
+const PUBLIC_DIR = resolve(new URL('../../public', import.meta.url).pathname);
+const PAGES: Record<string, string> = {
+  '/': '/index.html',
+  '/report': '/report.html',
+  '/follow-up': '/follow-up.html',
+  '/supervisor': '/supervisor.html',
+};
+
+export async function startNodeServer(env: Record<string, string | undefined>, log = console.log) {
+  const config = loadConfig(env);
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  const { db, close } = await openLibsql(config.databaseUrl, config.databaseAuthToken);
+  const ctx: Ctx = {
+    db,
+    blobs: new FileBlobStore(join(config.dataDir, 'blobs')),
+    config,
+    now: () => new Date(),
+  };
+  await firstStart(ctx, config.dataDir, log);
+  const app = createApp(() => ctx, {
+    staticFiles: serveStatic({
+      root: PUBLIC_DIR,
+      rewriteRequestPath: (path) => PAGES[path] ?? path,
+    }),
+    log: env.PORTAL_QUIET === '1' ? undefined : log,
+  });
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
+  log(
+    `Portal listening on http://${config.host}:${config.port}${config.production ? '' : ' (development)'}`,
+  );
+  const stop = () =>
+    new Promise<void>((resolve) =>
+      server.close(() => {
+        close();
+        resolve();
+      }),
+    );
+  return { server, close: stop };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  startNodeServer(process.env).catch((err) => {
+    if (err instanceof ConfigError || err instanceof StartupRefused) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    console.error(err);
+    process.exit(1);
+  });
+}

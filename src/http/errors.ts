@@ -1,0 +1,54 @@
+// The one mapping from errors to responses: a stable envelope {error:{code,message,requestId}}.
+// A 5xx never says anything about internals.
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { AppError, type ErrorCode } from '../lib/errors';
+import type { AppEnv } from './types';
+
+const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
+  invalid_request: 400,
+  not_encrypted: 422,
+  wrong_recipients: 422,
+  key_rejected: 422,
+  pow_invalid: 403,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  too_many_requests: 429,
+  unavailable: 503,
+};
+
+export function errorBody(code: string, message: string, requestId: string, details?: unknown) {
+  return { error: { code, message, requestId, ...(details === undefined ? {} : { details }) } };
+}
+
+export function handleError(err: Error, c: Context<AppEnv>) {
+  const requestId = c.get('requestId') ?? '';
+  if (err instanceof AppError) {
+    return c.json(errorBody(err.code, err.message, requestId, err.details), STATUS[err.code]);
+  }
+  if (err instanceof HTTPException && err.status < 500) {
+    return c.json(
+      errorBody('invalid_request', err.message || 'Bad request.', requestId),
+      err.status as ContentfulStatusCode,
+    );
+  }
+  // Log only the error class and the request ID: never bodies, headers, or network identifiers.
+  console.error(`[error] ${requestId} ${err.name}`);
+  return c.json(
+    errorBody(
+      'internal',
+      'Something went wrong on the server. Nothing was saved; please try again.',
+      requestId,
+    ),
+    500,
+  );
+}
+
+export function notFoundRoute(c: Context<AppEnv>) {
+  return c.json(errorBody('not_found', 'No such route.', c.get('requestId') ?? ''), 404);
+}

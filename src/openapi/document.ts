@@ -1,0 +1,149 @@
+// GET /api/openapi.json: the API described from the same zod schemas that validate requests.
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { AppEnv } from '../http/types';
+import { addMessageBody, flagRetaliationBody } from '../receipts/schemas';
+import { createReportBody, createReportResponse } from '../reports/schemas';
+
+const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });
+const json = (s: z.ZodType) => ({ content: { 'application/json': { schema: schema(s) } } });
+const errorRef = { $ref: '#/components/responses/Error' };
+const tokenHeader = {
+  name: 'X-Lookup-Token',
+  in: 'header',
+  required: true,
+  schema: { type: 'string' },
+  description: 'HKDF-derived from the receipt; the server keeps only its SHA-256.',
+};
+const errors = {
+  '400': errorRef,
+  '403': errorRef,
+  '404': errorRef,
+  '413': errorRef,
+  '415': errorRef,
+  '422': errorRef,
+};
+
+export function openApiDocument() {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Whistleblower portal API',
+      version: '1',
+      description:
+        'Everything a reporter or supervisor writes arrives as OpenPGP ciphertext made in the browser.',
+    },
+    components: {
+      responses: {
+        Error: {
+          description: 'Error envelope',
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                properties: {
+                  error: {
+                    type: 'object',
+                    required: ['code', 'message', 'requestId'],
+                    properties: {
+                      code: { type: 'string' },
+                      message: { type: 'string' },
+                      requestId: { type: 'string' },
+                      details: {},
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    paths: {
+      '/api/units': {
+        get: {
+          summary: 'Unit tree with active public keys',
+          responses: { '200': { description: 'Units' } },
+        },
+      },
+      '/api/pow': {
+        get: {
+          summary: 'A proof-of-work challenge',
+          parameters: [{ name: 'purpose', in: 'query', schema: { enum: ['submit', 'lookup'] } }],
+          responses: { '200': { description: 'Challenge' }, ...errors },
+        },
+      },
+      '/api/reports': {
+        post: {
+          summary: 'Submit a report (ciphertext only)',
+          requestBody: json(createReportBody),
+          responses: {
+            '201': { description: 'Created', ...json(createReportResponse) },
+            ...errors,
+          },
+        },
+      },
+      '/api/receipt': {
+        get: {
+          summary: "The reporter's view of their case",
+          parameters: [
+            tokenHeader,
+            { name: 'X-Pow-Challenge', in: 'header', required: true, schema: { type: 'string' } },
+            { name: 'X-Pow-Nonce', in: 'header', required: true, schema: { type: 'string' } },
+          ],
+          responses: {
+            '200': { description: 'State, history, locked reporter key, messages as ciphertext' },
+            ...errors,
+          },
+        },
+      },
+      '/api/receipt/messages': {
+        post: {
+          summary: 'Add a message',
+          parameters: [tokenHeader],
+          requestBody: json(addMessageBody),
+          responses: { '201': { description: 'Added' }, ...errors },
+        },
+      },
+      '/api/receipt/retaliation': {
+        post: {
+          summary: 'Flag retaliation',
+          parameters: [tokenHeader],
+          requestBody: json(flagRetaliationBody),
+          responses: { '201': { description: 'Flagged' }, ...errors },
+        },
+      },
+      '/api/receipt/attachments': {
+        post: {
+          summary: 'Upload an encrypted file for one of the reporter’s messages',
+          parameters: [
+            tokenHeader,
+            { name: 'message', in: 'query', required: true, schema: { type: 'string' } },
+          ],
+          requestBody: {
+            content: {
+              'application/octet-stream': { schema: { type: 'string', format: 'binary' } },
+            },
+          },
+          responses: { '201': { description: 'Stored' }, ...errors },
+        },
+      },
+      '/api/receipt/attachments/{id}': {
+        get: {
+          summary: 'Download an encrypted file',
+          parameters: [
+            tokenHeader,
+            { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
+          ],
+          responses: { '200': { description: 'OpenPGP binary' }, ...errors },
+        },
+      },
+    },
+  };
+}
+
+let cached: ReturnType<typeof openApiDocument> | undefined;
+export const openApiRoutes = new Hono<AppEnv>().get('/api/openapi.json', (c) => {
+  cached ??= openApiDocument();
+  return c.json(cached);
+});

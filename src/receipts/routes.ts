@@ -1,0 +1,83 @@
+// The reporter's follow-up API, authorised by the lookup token derived from the receipt.
+import { type Context, Hono } from 'hono';
+import { bucketSize } from '../crypto/padding';
+import type { AppEnv } from '../http/types';
+import { jsonBody, limitBody, parseWith, query } from '../http/validate';
+import { AppError } from '../lib/errors';
+import { checkSolution, spendQuery } from '../pow/service';
+import { lookupToken, MAX_FOLLOWUP_MESSAGE } from '../reports/schemas';
+import { reportByToken, unknownReceipt } from './access';
+import {
+  addMessageBody,
+  attachmentParams,
+  attachmentQuery,
+  flagRetaliationBody,
+  LOOKUP_TOKEN_HEADER,
+  POW_CHALLENGE_HEADER,
+  POW_NONCE_HEADER,
+} from './schemas';
+import { addAttachment, addMessage, flagRetaliation, readAttachment } from './service';
+import { reporterView } from './view';
+
+function tokenFrom(c: Context<AppEnv>): string {
+  const parsed = lookupToken.safeParse(c.req.header(LOOKUP_TOKEN_HEADER) ?? '');
+  // A malformed token is answered like an unknown one: nothing to learn from the difference.
+  if (!parsed.success) throw unknownReceipt();
+  return parsed.data;
+}
+
+const reporter = (c: Context<AppEnv>) => reportByToken(c.get('ctx'), tokenFrom(c));
+
+/** Largest accepted upload: the padded bucket of the biggest file plus OpenPGP overhead. */
+const uploadLimit = (c: Context<AppEnv>) =>
+  bucketSize(c.get('ctx').config.limits.attachmentBytes + 4096) + 64 * 1024;
+
+export const receiptRoutes = new Hono<AppEnv>()
+  .get('/api/receipt', async (c) => {
+    const ctx = c.get('ctx');
+    const challenge = c.req.header(POW_CHALLENGE_HEADER);
+    const nonce = c.req.header(POW_NONCE_HEADER);
+    if (!challenge || !nonce || challenge.length > 512 || nonce.length > 64) {
+      throw new AppError(
+        'pow_invalid',
+        'Solve a proof-of-work challenge (purpose "lookup") first.',
+      );
+    }
+    const spend = await checkSolution(ctx, 'lookup', challenge, nonce);
+    await spendQuery(ctx, spend);
+    const report = await reporter(c);
+    return c.json(await reporterView(ctx, report));
+  })
+  .post('/api/receipt/messages', limitBody(MAX_FOLLOWUP_MESSAGE + 1024), async (c) => {
+    const body = await jsonBody(c, addMessageBody);
+    return c.json(await addMessage(c.get('ctx'), await reporter(c), body.message), 201);
+  })
+  .post('/api/receipt/retaliation', limitBody(MAX_FOLLOWUP_MESSAGE + 1024), async (c) => {
+    const body = await jsonBody(c, flagRetaliationBody);
+    return c.json(await flagRetaliation(c.get('ctx'), await reporter(c), body.details), 201);
+  })
+  .post(
+    '/api/receipt/attachments',
+    (c, next) => limitBody(uploadLimit(c))(c, next),
+    async (c) => {
+      const { message } = query(c, attachmentQuery);
+      if ((c.req.header('content-type') ?? '') !== 'application/octet-stream') {
+        throw new AppError(
+          'unsupported_media_type',
+          'Upload the encrypted file as application/octet-stream.',
+        );
+      }
+      const report = await reporter(c);
+      const bytes = new Uint8Array(await c.req.arrayBuffer());
+      if (bytes.length === 0) throw new AppError('invalid_request', 'The upload is empty.');
+      return c.json(await addAttachment(c.get('ctx'), report, message, bytes), 201);
+    },
+  )
+  .get('/api/receipt/attachments/:id', async (c) => {
+    const { id } = parseWith(attachmentParams, c.req.param(), 'path');
+    const report = await reporter(c);
+    const bytes = await readAttachment(c.get('ctx'), report.id, id);
+    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
+      'content-type': 'application/octet-stream',
+    });
+  });

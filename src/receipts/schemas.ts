@@ -1,0 +1,14 @@
+// Shapes of the reporter's follow-up requests, all authorised by the receipt's lookup token.
+import { z } from 'zod';
+import { armoredMessage, entityId, MAX_FOLLOWUP_MESSAGE } from '../reports/schemas';
+
+export const addMessageBody = z.strictObject({ message: armoredMessage(MAX_FOLLOWUP_MESSAGE) });
+export const flagRetaliationBody = z.strictObject({
+  details: armoredMessage(MAX_FOLLOWUP_MESSAGE),
+});
+export const attachmentQuery = z.strictObject({ message: entityId });
+export const attachmentParams = z.strictObject({ id: entityId });
+
+export const LOOKUP_TOKEN_HEADER = 'x-lookup-token';
+export const POW_CHALLENGE_HEADER = 'x-pow-challenge';
+export const POW_NONCE_HEADER = 'x-pow-nonce';

@@ -1,0 +1,135 @@
+// What a reporter can do with their receipt: add a message, flag retaliation, attach files.
+import { and, count, eq, sql } from 'drizzle-orm';
+import { attachments, caseEvents, messages, reports, retaliationFlags } from '../../db/schema';
+import type { Ctx } from '../context';
+import { addDays, toDay } from '../lib/days';
+import { AppError, notFound } from '../lib/errors';
+import { newId } from '../lib/ids';
+import { recipientSet, requireEncryptedTo } from '../reports/recipients';
+import { messageUnits, type ReportRow, retaliationUnits } from './access';
+
+// Positions come from the same statement that inserts, so concurrent writers cannot collide.
+const nextMessagePosition = (reportId: string) =>
+  sql`(select coalesce(max(position), -1) + 1 from messages where report_id = ${reportId})`;
+const nextEventPosition = (reportId: string) =>
+  sql`(select coalesce(max(position), -1) + 1 from case_events where report_id = ${reportId})`;
+
+export async function addMessage(ctx: Ctx, report: ReportRow, ciphertext: string) {
+  await requireEncryptedTo(
+    ciphertext,
+    await recipientSet(ctx, messageUnits(report), report.reporterPublicKey),
+  );
+  const id = newId();
+  await ctx.db.insert(messages).values({
+    id,
+    reportId: report.id,
+    position: nextMessagePosition(report.id),
+    kind: 'message',
+    ciphertext,
+    day: toDay(ctx.now()),
+  });
+  return { messageId: id };
+}
+
+/** A flag raises the case, starts its own deadline and re-opens a closed case. */
+export async function flagRetaliation(ctx: Ctx, report: ReportRow, ciphertext: string) {
+  const units = await retaliationUnits(ctx, report);
+  await requireEncryptedTo(ciphertext, await recipientSet(ctx, units, report.reporterPublicKey));
+  const day = toDay(ctx.now());
+  const messageId = newId();
+  const flagId = newId();
+  const reopen = report.state === 'closed';
+  await ctx.db.batch([
+    ctx.db.insert(messages).values({
+      id: messageId,
+      reportId: report.id,
+      position: nextMessagePosition(report.id),
+      kind: 'retaliation',
+      ciphertext,
+      day,
+    }),
+    ctx.db.insert(retaliationFlags).values({
+      id: flagId,
+      reportId: report.id,
+      messageId,
+      day,
+      dueBy: addDays(day, ctx.config.deadlines.retaliationDays),
+    }),
+    ctx.db
+      .update(reports)
+      .set(
+        reopen
+          ? { retaliationFlagged: true, state: 'in_review', outcome: null }
+          : { retaliationFlagged: true },
+      )
+      .where(eq(reports.id, report.id)),
+    ...(reopen
+      ? [
+          ctx.db.insert(caseEvents).values({
+            id: newId(),
+            reportId: report.id,
+            position: nextEventPosition(report.id),
+            state: 'in_review',
+            day,
+          }),
+        ]
+      : []),
+  ]);
+  return { messageId, flagId };
+}
+
+const REPORTER_KINDS = new Set(['report', 'message', 'retaliation']);
+
+export async function addAttachment(
+  ctx: Ctx,
+  report: ReportRow,
+  messageId: string,
+  bytes: Uint8Array,
+) {
+  const [message] = await ctx.db
+    .select({ kind: messages.kind })
+    .from(messages)
+    .where(and(eq(messages.id, messageId), eq(messages.reportId, report.id)))
+    .limit(1);
+  if (!message || !REPORTER_KINDS.has(message.kind))
+    throw notFound('No such message in this report.');
+  const [existing] = await ctx.db
+    .select({ n: count() })
+    .from(attachments)
+    .where(eq(attachments.messageId, messageId));
+  if ((existing?.n ?? 0) >= ctx.config.limits.attachmentsPerMessage) {
+    throw new AppError(
+      'conflict',
+      `A message can carry at most ${ctx.config.limits.attachmentsPerMessage} files.`,
+    );
+  }
+  const units =
+    message.kind === 'retaliation' ? await retaliationUnits(ctx, report) : messageUnits(report);
+  await requireEncryptedTo(bytes, await recipientSet(ctx, units, report.reporterPublicKey));
+  const id = newId();
+  await ctx.blobs.put(id, bytes);
+  try {
+    await ctx.db
+      .insert(attachments)
+      .values({ id, reportId: report.id, messageId, size: bytes.length, day: toDay(ctx.now()) });
+  } catch (err) {
+    await ctx.blobs.delete(id).catch(() => undefined);
+    throw err;
+  }
+  return { attachmentId: id };
+}
+
+export async function readAttachment(
+  ctx: Ctx,
+  reportId: string,
+  attachmentId: string,
+): Promise<Uint8Array> {
+  const [row] = await ctx.db
+    .select({ id: attachments.id })
+    .from(attachments)
+    .where(and(eq(attachments.id, attachmentId), eq(attachments.reportId, reportId)))
+    .limit(1);
+  const bytes = row ? await ctx.blobs.get(row.id) : null;
+  if (!bytes) throw notFound('No such attachment.');
+  return bytes;
+}

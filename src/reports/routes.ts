@@ -1,0 +1,21 @@
+// POST /api/reports: a new report, from ciphertext only.
+import { Hono } from 'hono';
+import type { AppEnv } from '../http/types';
+import { jsonBody, limitBody } from '../http/validate';
+import {
+  createReportBody,
+  createReportResponse,
+  MAX_ARMORED_KEY,
+  MAX_REPORT_MESSAGE,
+} from './schemas';
+import { createReport } from './service';
+
+export const reportRoutes = new Hono<AppEnv>().post(
+  '/api/reports',
+  limitBody(MAX_REPORT_MESSAGE + 2 * MAX_ARMORED_KEY + 4096),
+  async (c) => {
+    const body = await jsonBody(c, createReportBody);
+    const created = await createReport(c.get('ctx'), body);
+    return c.json(createReportResponse.parse(created), 201);
+  },
+);

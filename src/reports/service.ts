@@ -1,0 +1,90 @@
+// Creating a report: checks the proof of work, the reporter's keys and that the report is
+// ciphertext for the right keys, then writes everything in one atomic batch.
+import { caseEvents, messages, reports } from '../../db/schema';
+import type { Ctx } from '../context';
+import { inspectPublicKey, isLockedPrivateKey, KeyRejectedError, sha256Hex } from '../crypto';
+import { addDays, addMonths, toDay } from '../lib/days';
+import { AppError, notFound } from '../lib/errors';
+import { newId } from '../lib/ids';
+import { checkSolution, spendQuery } from '../pow/service';
+import { isUniqueViolation } from '../storage/db';
+import { getUnit } from '../units/service';
+import { recipientSet, requireEncryptedTo } from './recipients';
+import type { CreateReportBody } from './schemas';
+
+async function checkReporterKeys(ctx: Ctx, body: CreateReportBody): Promise<void> {
+  let fingerprint: string;
+  try {
+    fingerprint = (
+      await inspectPublicKey(body.reporterPublicKey, { now: ctx.now(), requireSigning: true })
+    ).fingerprint;
+  } catch (err) {
+    if (err instanceof KeyRejectedError)
+      throw new AppError('key_rejected', `Reporter key: ${err.message}`);
+    throw err;
+  }
+  const locked = await isLockedPrivateKey(body.reporterLockedKey);
+  if (!locked?.locked) {
+    throw new AppError(
+      'key_rejected',
+      "The reporter's private key must be locked with the receipt passphrase.",
+    );
+  }
+  if (locked.fingerprint !== fingerprint) {
+    throw new AppError('key_rejected', 'The locked private key does not match the public key.');
+  }
+}
+
+export async function createReport(ctx: Ctx, body: CreateReportBody) {
+  const spend = await checkSolution(ctx, 'submit', body.pow.challenge, body.pow.nonce);
+  const unit = await getUnit(ctx, body.unitId);
+  if (!unit) throw notFound('No such unit.');
+  if (body.copyToParent && !unit.parentId)
+    throw new AppError('invalid_request', 'This unit has no unit above it to copy.');
+  const copiedUnitId = body.copyToParent ? unit.parentId : null;
+  await checkReporterKeys(ctx, body);
+  const recipients = await recipientSet(
+    ctx,
+    copiedUnitId ? [unit.id, copiedUnitId] : [unit.id],
+    body.reporterPublicKey,
+  );
+  await requireEncryptedTo(body.report, recipients);
+
+  const day = toDay(ctx.now());
+  const reportId = newId();
+  const messageId = newId();
+  try {
+    await ctx.db.batch([
+      spendQuery(ctx, spend),
+      ctx.db.insert(reports).values({
+        id: reportId,
+        unitId: unit.id,
+        copiedUnitId,
+        lookupHash: await sha256Hex(body.lookupToken),
+        reporterPublicKey: body.reporterPublicKey,
+        reporterLockedKey: body.reporterLockedKey,
+        receivedDay: day,
+        acknowledgeBy: addDays(day, ctx.config.deadlines.acknowledgeDays),
+        feedbackBy: addMonths(day, ctx.config.deadlines.feedbackMonths),
+      }),
+      ctx.db
+        .insert(caseEvents)
+        .values({ id: newId(), reportId, position: 0, state: 'received', day }),
+      ctx.db.insert(messages).values({
+        id: messageId,
+        reportId,
+        position: 0,
+        kind: 'report',
+        ciphertext: body.report,
+        day,
+      }),
+    ]);
+  } catch (err) {
+    if (isUniqueViolation(err, 'pow_spent'))
+      throw new AppError('pow_invalid', 'This proof-of-work challenge has already been used.');
+    if (isUniqueViolation(err, 'reports'))
+      throw new AppError('conflict', 'Generate a new receipt and submit again.');
+    throw err;
+  }
+  return { messageId, receivedDay: day };
+}

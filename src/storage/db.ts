@@ -1,0 +1,19 @@
+// The database handle every service uses: drizzle over SQLite (libSQL on Node and Turso, D1 at
+// the edge). Only `batch` is used for multi-statement atomic writes, which both drivers support.
+import type { LibSQLDatabase } from 'drizzle-orm/libsql';
+import type * as schema from '../../db/schema';
+
+export type Db = LibSQLDatabase<typeof schema>;
+
+/** True when a write failed on a UNIQUE constraint of the named table. */
+export function isUniqueViolation(err: unknown, table: string): boolean {
+  const texts: string[] = [];
+  for (
+    let e: unknown = err;
+    e instanceof Error && texts.length < 5;
+    e = (e as { cause?: unknown }).cause
+  ) {
+    texts.push(e.message);
+  }
+  return texts.some((t) => t.includes('UNIQUE constraint failed') && t.includes(`${table}.`));
+}

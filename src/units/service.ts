@@ -1,0 +1,73 @@
+// Units and the public keys reporters encrypt to: a unit's key set is exactly its approved,
+// unexpired supervisor keys.
+import { and, eq, gt, inArray, isNull, or } from 'drizzle-orm';
+import { supervisors, units } from '../../db/schema';
+import type { Ctx } from '../context';
+
+export interface UnitKey {
+  fingerprint: string;
+  publicKey: string;
+  encryptionKeyIds: string[];
+  expiresAt: string | null;
+}
+
+export interface UnitView {
+  id: string;
+  parentId: string | null;
+  name: string;
+  nameZh: string;
+  level: string;
+  isDemo: boolean;
+  keys: UnitKey[];
+}
+
+function activeKeyFilter(ctx: Ctx) {
+  const nowSeconds = Math.floor(ctx.now().getTime() / 1000);
+  return and(
+    eq(supervisors.status, 'approved'),
+    inArray(supervisors.role, ['supervisor', 'admin']),
+    or(isNull(supervisors.keyExpiresAt), gt(supervisors.keyExpiresAt, nowSeconds)),
+  );
+}
+
+const toUnitKey = (row: typeof supervisors.$inferSelect): UnitKey => ({
+  fingerprint: row.fingerprint,
+  publicKey: row.publicKey,
+  encryptionKeyIds: JSON.parse(row.encryptionKeyIds) as string[],
+  expiresAt: row.keyExpiresAt ? new Date(row.keyExpiresAt * 1000).toISOString() : null,
+});
+
+/** Active keys of the given units, in a stable order (by fingerprint). */
+export async function activeKeys(ctx: Ctx, unitIds: string[]): Promise<Map<string, UnitKey[]>> {
+  const result = new Map<string, UnitKey[]>(unitIds.map((id) => [id, []]));
+  if (unitIds.length === 0) return result;
+  const rows = await ctx.db
+    .select()
+    .from(supervisors)
+    .where(and(inArray(supervisors.unitId, unitIds), activeKeyFilter(ctx)))
+    .orderBy(supervisors.fingerprint);
+  for (const row of rows) result.get(row.unitId)?.push(toUnitKey(row));
+  return result;
+}
+
+export async function listUnits(ctx: Ctx): Promise<UnitView[]> {
+  const rows = await ctx.db.select().from(units).orderBy(units.level, units.name);
+  const keys = await activeKeys(
+    ctx,
+    rows.map((u) => u.id),
+  );
+  return rows.map((u) => ({
+    id: u.id,
+    parentId: u.parentId,
+    name: u.name,
+    nameZh: u.nameZh,
+    level: u.level,
+    isDemo: u.isDemo,
+    keys: keys.get(u.id) ?? [],
+  }));
+}
+
+export async function getUnit(ctx: Ctx, id: string) {
+  const [row] = await ctx.db.select().from(units).where(eq(units.id, id)).limit(1);
+  return row ?? null;
+}

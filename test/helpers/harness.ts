@@ -1,0 +1,85 @@
+// A fresh portal for one test file: a migrated libSQL file database in a temp folder, a disk
+// blob store, the demo hierarchy with freshly generated keys, and `app.request` as the fetcher.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp } from '../../src/app';
+import type { Fetcher } from '../../src/client/api';
+import type { UnitView } from '../../src/client/types';
+import { loadConfig } from '../../src/config';
+import type { Ctx } from '../../src/context';
+import { DEMO_PASSPHRASE, type DemoKey, seedDemo } from '../../src/demo/seed';
+import { FileBlobStore } from '../../src/storage/file-blobs';
+import { openLibsql } from '../../src/storage/libsql';
+
+export interface Harness {
+  dir: string;
+  dbFile: string;
+  ctx: Ctx;
+  app: ReturnType<typeof createApp>;
+  fetcher: Fetcher;
+  demoKeys: DemoKey[];
+  passphrase: string;
+  logs: string[];
+  units: () => Promise<UnitView[]>;
+  close: () => Promise<void>;
+}
+
+export async function makeHarness(env: Record<string, string> = {}): Promise<Harness> {
+  const dir = await mkdtemp(join(tmpdir(), 'portal-test-'));
+  const dbFile = join(dir, 'portal.db');
+  const config = loadConfig({
+    PORTAL_ENV: 'test',
+    DATA_DIR: dir,
+    DATABASE_URL: `file:${dbFile}`,
+    POW_SUBMIT_DIFFICULTY: '4',
+    POW_LOOKUP_DIFFICULTY: '4',
+    ...env,
+  });
+  const { db, close } = await openLibsql(config.databaseUrl);
+  const ctx: Ctx = {
+    db,
+    blobs: new FileBlobStore(join(dir, 'blobs')),
+    config,
+    now: () => new Date(),
+  };
+  const demoKeys = await seedDemo(ctx);
+  const logs: string[] = [];
+  const app = createApp(() => ctx, { log: (line) => logs.push(line) });
+  const fetcher: Fetcher = (path, init) => app.request(path, init);
+  return {
+    dir,
+    dbFile,
+    ctx,
+    app,
+    fetcher,
+    demoKeys,
+    passphrase: DEMO_PASSPHRASE,
+    logs,
+    units: async () =>
+      ((await (await app.request('/api/units')).json()) as { units: UnitView[] }).units,
+    close: async () => {
+      close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Units by demo slug: basic (lowest), intermediate, provincial (highest). */
+export function demoUnit(
+  units: UnitView[],
+  level: 'basic' | 'intermediate' | 'provincial',
+): UnitView {
+  const unit = units.find((u) => u.level === level);
+  if (!unit) throw new Error(`no ${level} unit`);
+  return unit;
+}
+
+export const sampleReport = (whatHappened: string) => ({
+  category: 'interference' as const,
+  whatHappened,
+  when: '2026-10-02',
+  where: 'Courtroom 3',
+  who: 'A vice-president of the court',
+  howKnown: 'I was present',
+});

@@ -1,0 +1,312 @@
+// Every route answers bad input with a clear 4xx JSON error and stores nothing.
+import * as openpgp from 'openpgp';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openCase, submitReport } from '../../src/client/reporter';
+import type { UnitView } from '../../src/client/types';
+import {
+  deriveReceiptSecrets,
+  generateReceipt,
+  generateReporterKey,
+  sealJson,
+  solvePow,
+  unlockPrivateKey,
+} from '../../src/crypto';
+import { rowCounts } from '../helpers/db';
+import { demoUnit, type Harness, makeHarness, sampleReport } from '../helpers/harness';
+
+let h: Harness;
+let units: UnitView[];
+let token: string;
+let reportMessageId: string;
+let before: Record<string, number>;
+
+beforeAll(async () => {
+  h = await makeHarness({ MAX_ATTACHMENT_MB: '1' });
+  units = await h.units();
+  const { receipt } = await submitReport(h.fetcher, {
+    units,
+    unitId: demoUnit(units, 'basic').id,
+    copyToParent: false,
+    report: sampleReport('baseline'),
+    files: [],
+  });
+  const session = await openCase(h.fetcher, receipt);
+  token = session.lookupToken;
+  reportMessageId = session.view.messages[0]!.id;
+});
+afterAll(() => h.close());
+beforeEach(async () => {
+  before = await rowCounts(h.ctx);
+});
+
+async function expectRejected(res: Response, status: number | number[], code?: string) {
+  const statuses = Array.isArray(status) ? status : [status];
+  expect(statuses).toContain(res.status);
+  const body = (await res.json()) as {
+    error: { code: string; message: string; requestId: string };
+  };
+  expect(body.error.message.length).toBeGreaterThan(5);
+  expect(body.error.requestId).toBeTruthy();
+  if (code) expect(body.error.code).toBe(code);
+  expect(await rowCounts(h.ctx)).toEqual(before);
+}
+
+const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+  h.app.request(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+
+/** A body that would be accepted, for mutating one field at a time. */
+async function validReport(overrides: Record<string, unknown> = {}) {
+  const unit = demoUnit(units, 'basic');
+  const { lookupToken, keyPassphrase } = await deriveReceiptSecrets(generateReceipt());
+  const keys = await generateReporterKey(keyPassphrase);
+  const signingKey = await unlockPrivateKey(keys.lockedKey, keyPassphrase);
+  const report = await sealJson(
+    { v: 1, type: 'report', whatHappened: 'x' },
+    { recipients: [...unit.keys.map((k) => k.publicKey), keys.publicKey], signingKey },
+  );
+  const c = (await (await h.app.request('/api/pow?purpose=submit')).json()) as {
+    challenge: string;
+    difficulty: number;
+  };
+  const pow = { challenge: c.challenge, nonce: await solvePow(c.challenge, c.difficulty) };
+  return {
+    body: {
+      pow,
+      unitId: unit.id,
+      copyToParent: false,
+      lookupToken,
+      reporterPublicKey: keys.publicKey,
+      reporterLockedKey: keys.lockedKey,
+      report,
+      ...overrides,
+    },
+    keys,
+    signingKey,
+  };
+}
+
+describe('POST /api/reports', () => {
+  it('accepts the valid body these cases mutate', async () => {
+    const { body } = await validReport();
+    expect((await post('/api/reports', body)).status).toBe(201);
+  });
+  it('rejects non-JSON, wrong content type, wrong types and unknown fields', async () => {
+    await expectRejected(await post('/api/reports', '{not json'), 400, 'invalid_request');
+    await expectRejected(
+      await h.app.request('/api/reports', {
+        method: 'POST',
+        body: 'a=b',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      }),
+      415,
+    );
+    await expectRejected(await post('/api/reports', []), 400);
+    await expectRejected(await post('/api/reports', (await validReport({ unitId: 42 })).body), 400);
+    await expectRejected(
+      await post('/api/reports', (await validReport({ copyToParent: 'yes' })).body),
+      400,
+    );
+    await expectRejected(
+      await post('/api/reports', (await validReport({ ipAddress: '10.0.0.1' })).body),
+      400,
+    );
+    await expectRejected(
+      await post(
+        '/api/reports',
+        (await validReport({ pow: { challenge: 'x', nonce: '1', extra: 1 } })).body,
+      ),
+      400,
+    );
+  });
+  it('rejects oversize bodies before reading them', async () => {
+    await expectRejected(
+      await post('/api/reports', { report: 'x'.repeat(5 * 1024 * 1024) }),
+      413,
+      'payload_too_large',
+    );
+  });
+  it('rejects content that is not an encrypted OpenPGP message', async () => {
+    const fake = '-----BEGIN PGP MESSAGE-----\n\nbm90IGEgbWVzc2FnZQ==\n-----END PGP MESSAGE-----';
+    await expectRejected(
+      await post('/api/reports', (await validReport({ report: fake })).body),
+      422,
+      'not_encrypted',
+    );
+    await expectRejected(
+      await post('/api/reports', (await validReport({ report: 'plain words' })).body),
+      400,
+    );
+    const v = await validReport();
+    const signedOnly = await openpgp.sign({
+      message: await openpgp.createMessage({ text: 'plaintext' }),
+      signingKeys: v.signingKey,
+    });
+    await expectRejected(
+      await post('/api/reports', { ...v.body, report: signedOnly }),
+      422,
+      'not_encrypted',
+    );
+    const symmetric = await openpgp.encrypt({
+      message: await openpgp.createMessage({ text: 'x' }),
+      passwords: ['pw'],
+    });
+    await expectRejected(
+      await post('/api/reports', { ...v.body, report: symmetric }),
+      422,
+      'not_encrypted',
+    );
+  });
+  it('rejects a report not encrypted to every key of the unit', async () => {
+    const v = await validReport();
+    const onlyReporter = await sealJson(
+      { x: 1 },
+      { recipients: [v.keys.publicKey], signingKey: v.signingKey },
+    );
+    await expectRejected(
+      await post('/api/reports', { ...v.body, report: onlyReporter }),
+      422,
+      'wrong_recipients',
+    );
+    const v2 = await validReport({ copyToParent: true });
+    await expectRejected(await post('/api/reports', v2.body), 422, 'wrong_recipients');
+  });
+  it('rejects bad reporter keys', async () => {
+    const v = await validReport();
+    const { privateKey } = await openpgp.generateKey({
+      type: 'ecc',
+      curve: 'curve25519Legacy',
+      userIDs: [{ name: 'x' }],
+      format: 'armored',
+    });
+    await expectRejected(
+      await post('/api/reports', { ...v.body, reporterLockedKey: privateKey }),
+      422,
+      'key_rejected',
+    );
+    await expectRejected(
+      await post('/api/reports', { ...v.body, reporterPublicKey: v.body.reporterLockedKey }),
+      400,
+    );
+    const other = await validReport();
+    await expectRejected(
+      await post('/api/reports', { ...v.body, reporterLockedKey: other.keys.lockedKey }),
+      422,
+      'key_rejected',
+    );
+  });
+  it('rejects missing, forged, wrong-purpose and replayed proofs of work, and unknown units', async () => {
+    const v = await validReport();
+    await expectRejected(
+      await post('/api/reports', {
+        ...v.body,
+        pow: { challenge: `${v.body.pow.challenge}x`, nonce: v.body.pow.nonce },
+      }),
+      403,
+      'pow_invalid',
+    );
+    const c = (await (await h.app.request('/api/pow?purpose=lookup')).json()) as {
+      challenge: string;
+      difficulty: number;
+    };
+    await expectRejected(
+      await post('/api/reports', {
+        ...v.body,
+        pow: { challenge: c.challenge, nonce: await solvePow(c.challenge, c.difficulty) },
+      }),
+      403,
+      'pow_invalid',
+    );
+    await expectRejected(
+      await post('/api/reports', { ...v.body, unitId: 'AAAAAAAAAAAAAAAAAAAAAA' }),
+      404,
+    );
+    expect((await post('/api/reports', v.body)).status).toBe(201);
+    before = await rowCounts(h.ctx);
+    const again = await validReport();
+    await expectRejected(
+      await post('/api/reports', { ...again.body, pow: v.body.pow }),
+      403,
+      'pow_invalid',
+    );
+  });
+});
+
+describe('other routes', () => {
+  it('GET /api/pow rejects unknown purposes and parameters', async () => {
+    await expectRejected(await h.app.request('/api/pow?purpose=mine'), 400);
+    await expectRejected(await h.app.request('/api/pow?purpose=submit&x=1'), 400);
+  });
+  it('GET /api/receipt requires a proof of work', async () => {
+    await expectRejected(
+      await h.app.request('/api/receipt', { headers: { 'x-lookup-token': token } }),
+      403,
+      'pow_invalid',
+    );
+  });
+  it('POST /api/receipt/messages and /retaliation validate bodies', async () => {
+    const auth = { 'x-lookup-token': token };
+    await expectRejected(await post('/api/receipt/messages', { message: 'hello' }, auth), 400);
+    await expectRejected(
+      await post(
+        '/api/receipt/messages',
+        { message: '-----BEGIN PGP MESSAGE-----\n\nAAAA\n-----END PGP MESSAGE-----' },
+        auth,
+      ),
+      422,
+    );
+    await expectRejected(
+      await post('/api/receipt/messages', { message: 'x', extra: true }, auth),
+      400,
+    );
+    await expectRejected(await post('/api/receipt/retaliation', { details: 42 }, auth), 400);
+    await expectRejected(
+      await post('/api/receipt/retaliation', { kind: 'threats', details: 'plain' }, auth),
+      400,
+    );
+    await expectRejected(
+      await post('/api/receipt/messages', { message: 'x'.repeat(3 * 1024 * 1024) }, auth),
+      413,
+    );
+  });
+  it('POST /api/receipt/attachments validates message, type, size and ciphertext', async () => {
+    const upload = (query: string, body: Uint8Array, type = 'application/octet-stream') =>
+      h.app.request(`/api/receipt/attachments${query}`, {
+        method: 'POST',
+        headers: { 'x-lookup-token': token, 'content-type': type },
+        body: body as Uint8Array<ArrayBuffer>,
+      });
+    const junk = new TextEncoder().encode('plain file contents');
+    await expectRejected(await upload('', junk), 400);
+    await expectRejected(await upload('?message=../../etc/passwd', junk), 400);
+    await expectRejected(await upload('?message=AAAAAAAAAAAAAAAAAAAAAA', junk), 404);
+    await expectRejected(await upload(`?message=${reportMessageId}`, junk, 'text/plain'), 415);
+    await expectRejected(await upload(`?message=${reportMessageId}`, new Uint8Array(0)), 400);
+    await expectRejected(await upload(`?message=${reportMessageId}`, junk), 422, 'not_encrypted');
+    await expectRejected(
+      await upload(`?message=${reportMessageId}`, new Uint8Array(3 * 1024 * 1024)),
+      413,
+    );
+  });
+  it('GET /api/receipt/attachments/:id rejects malformed and unknown IDs', async () => {
+    await expectRejected(
+      await h.app.request('/api/receipt/attachments/..%2F..%2Fetc', {
+        headers: { 'x-lookup-token': token },
+      }),
+      [400, 404],
+    );
+    await expectRejected(
+      await h.app.request('/api/receipt/attachments/AAAAAAAAAAAAAAAAAAAAAA', {
+        headers: { 'x-lookup-token': token },
+      }),
+      404,
+    );
+  });
+  it('unknown routes and methods get the JSON envelope', async () => {
+    await expectRejected(await h.app.request('/api/nothing'), 404);
+    await expectRejected(await h.app.request('/api/units', { method: 'DELETE' }), [404, 405]);
+  });
+});
