@@ -43,6 +43,8 @@ export const supervisors = sqliteTable(
     fingerprint: text('fingerprint').notNull(),
     encryptionKeyIds: text('encryption_key_ids').notNull(),
     keyExpiresAt: integer('key_expires_at'),
+    /** Shown to reporters instead of a name, e.g. "Supervisor K7QM". */
+    pseudonym: text('pseudonym').notNull(),
     createdAt: integer('created_at').notNull(),
   },
   (t) => [
@@ -70,10 +72,17 @@ export const reports = sqliteTable(
     receivedDay: text('received_day').notNull(),
     acknowledgeBy: text('acknowledge_by').notNull(),
     feedbackBy: text('feedback_by').notNull(),
+    /**
+     * Inbox order as one sortable key, `bucket|due day|id`: open retaliation flags first, then
+     * open cases by their next deadline, closed cases last. Unique, so it doubles as the cursor.
+     */
+    sortKey: text('sort_key').notNull(),
   },
   (t) => [
     uniqueIndex('reports_lookup').on(t.lookupHash),
-    index('reports_unit_state').on(t.unitId, t.state, t.receivedDay),
+    index('reports_inbox').on(t.unitId, t.sortKey),
+    index('reports_inbox_state').on(t.unitId, t.state, t.sortKey),
+    index('reports_copied').on(t.copiedUnitId, t.sortKey),
   ],
 );
 
@@ -147,3 +156,49 @@ export const settings = sqliteTable('settings', {
   value: text('value').notNull(),
   createdAt: integer('created_at').notNull().default(sql`(unixepoch())`),
 });
+
+/** Single-use sign-in challenges, stored by the hash of their nonce until they expire. */
+export const authChallenges = sqliteTable('auth_challenges', {
+  nonceHash: text('nonce_hash').primaryKey(),
+  expiresAt: integer('expires_at').notNull(),
+});
+
+/** Supervisor sessions. Only the token's hash is kept; the CSRF token is derived from the token. */
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    supervisorId: text('supervisor_id').notNull(),
+    createdAt: integer('created_at').notNull(),
+    lastSeenAt: integer('last_seen_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('sessions_supervisor').on(t.supervisorId)],
+);
+
+/**
+ * Append-only, hash-chained trail of every supervisor, administrator and operator action. Each
+ * entry holds the previous entry's hash; `seq` and `prev_hash` are unique so two writers racing
+ * for the same place cannot both succeed. No content, no network identifiers.
+ */
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: text('id').primaryKey(),
+    seq: integer('seq').notNull(),
+    at: integer('at').notNull(),
+    actorId: text('actor_id'),
+    action: text('action').notNull(),
+    unitId: text('unit_id'),
+    reportId: text('report_id'),
+    targetId: text('target_id'),
+    detail: text('detail').notNull().default('{}'),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [
+    uniqueIndex('audit_seq').on(t.seq),
+    uniqueIndex('audit_prev').on(t.prevHash),
+    index('audit_report').on(t.reportId, t.action),
+  ],
+);

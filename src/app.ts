@@ -1,5 +1,8 @@
 // Composes the portal: per-request context, security headers, feature routes, one error mapping.
 import { Hono, type MiddlewareHandler } from 'hono';
+import { auditRoutes } from './audit/routes';
+import { authRoutes } from './auth/routes';
+import { caseRoutes } from './cases/routes';
 import type { Ctx } from './context';
 import { randomBytes, toBase64Url } from './crypto/encoding';
 import { handleError, notFoundRoute } from './http/errors';
@@ -9,6 +12,7 @@ import { openApiRoutes } from './openapi/document';
 import { powRoutes } from './pow/routes';
 import { receiptRoutes } from './receipts/routes';
 import { reportRoutes } from './reports/routes';
+import { supervisorRoutes } from './supervisors/routes';
 import { unitRoutes } from './units/routes';
 
 export type CtxResolver = (env: AppEnv['Bindings']) => Ctx | Promise<Ctx>;
@@ -36,6 +40,10 @@ export function createApp(resolveCtx: CtxResolver, options: AppOptions = {}) {
   app.route('/', powRoutes);
   app.route('/', reportRoutes);
   app.route('/', receiptRoutes);
+  app.route('/', authRoutes);
+  app.route('/', supervisorRoutes);
+  app.route('/', caseRoutes);
+  app.route('/', auditRoutes);
   app.route('/', openApiRoutes);
   if (options.staticFiles) app.use('*', options.staticFiles);
   app.onError(handleError);

@@ -19,6 +19,9 @@ export const configSchema = z.object({
   FEEDBACK_MONTHS: intFrom(3, 1, 24),
   RETALIATION_DAYS: intFrom(2, 1, 60),
   ONION_ADDRESS: z.string().optional(),
+  PUBLIC_ORIGIN: z.url().optional(),
+  SESSION_IDLE_MINUTES: intFrom(30, 1, 24 * 60),
+  SESSION_MAX_HOURS: intFrom(12, 1, 7 * 24),
 });
 
 export type Env = z.input<typeof configSchema>;
@@ -34,6 +37,9 @@ export interface Config {
   limits: { attachmentBytes: number; attachmentsPerMessage: number };
   deadlines: { acknowledgeDays: number; feedbackMonths: number; retaliationDays: number };
   onionAddress: string | undefined;
+  /** The site's origin, when it differs from what requests show (behind a proxy). */
+  publicOrigin: string | undefined;
+  sessions: { idleSeconds: number; maxSeconds: number };
 }
 
 export class ConfigError extends Error {}
@@ -63,5 +69,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       retaliationDays: e.RETALIATION_DAYS,
     },
     onionAddress: e.ONION_ADDRESS,
+    publicOrigin: e.PUBLIC_ORIGIN ? new URL(e.PUBLIC_ORIGIN).origin : undefined,
+    sessions: { idleSeconds: e.SESSION_IDLE_MINUTES * 60, maxSeconds: e.SESSION_MAX_HOURS * 3600 },
   };
 }

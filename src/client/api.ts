@@ -8,6 +8,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The server's reference for this request, for a person to quote when asking for help. */
+    readonly requestId?: string,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -23,12 +25,13 @@ export async function callApi<T>(
   const type = res.headers.get('content-type') ?? '';
   if (!res.ok) {
     const body = type.includes('json')
-      ? ((await res.json()) as { error?: { code?: string; message?: string } })
+      ? ((await res.json()) as { error?: { code?: string; message?: string; requestId?: string } })
       : {};
     throw new ApiError(
       res.status,
       body.error?.code ?? 'http_error',
       body.error?.message ?? `HTTP ${res.status}`,
+      body.error?.requestId,
     );
   }
   if (type.includes('application/octet-stream'))

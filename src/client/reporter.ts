@@ -60,27 +60,41 @@ export interface Session {
 
 const tokenHeaders = (token: string) => ({ 'x-lookup-token': token });
 
+/**
+ * Encrypts and uploads files one by one. A failed file does not stop the others, and never loses
+ * what was already acknowledged: the caller gets the names that failed, to offer another try.
+ */
 async function uploadFiles(
   s: Omit<Session, 'view'>,
   messageId: string,
   files: FileInput[],
   recipients: string[],
   progress?: Progress,
-) {
+): Promise<string[]> {
+  const failed: string[] = [];
   for (const [i, file] of files.entries()) {
-    progress?.({ stage: 'encrypt', current: i + 1, total: files.length });
-    const sealed = await sealFile(
-      file.bytes,
-      { name: file.name, type: file.type },
-      { recipients, signingKey: s.key },
-    );
-    progress?.({ stage: 'upload', current: i + 1, total: files.length });
-    await callApi(s.fetcher, `/api/receipt/attachments?message=${encodeURIComponent(messageId)}`, {
-      method: 'POST',
-      headers: { ...tokenHeaders(s.lookupToken), 'content-type': 'application/octet-stream' },
-      body: sealed as Uint8Array<ArrayBuffer>,
-    });
+    try {
+      progress?.({ stage: 'encrypt', current: i + 1, total: files.length });
+      const sealed = await sealFile(
+        file.bytes,
+        { name: file.name, type: file.type },
+        { recipients, signingKey: s.key },
+      );
+      progress?.({ stage: 'upload', current: i + 1, total: files.length });
+      await callApi(
+        s.fetcher,
+        `/api/receipt/attachments?message=${encodeURIComponent(messageId)}`,
+        {
+          method: 'POST',
+          headers: { ...tokenHeaders(s.lookupToken), 'content-type': 'application/octet-stream' },
+          body: sealed as Uint8Array<ArrayBuffer>,
+        },
+      );
+    } catch {
+      failed.push(file.name);
+    }
   }
+  return failed;
 }
 
 export interface SubmitInput {
@@ -119,7 +133,8 @@ export async function submitReport(fetcher: Fetcher, input: SubmitInput, progres
       report,
     }),
   );
-  await uploadFiles(
+  // The report is acknowledged: from here on the receipt must reach the reporter whatever happens.
+  const failedFiles = await uploadFiles(
     { fetcher, lookupToken, key },
     created.messageId,
     input.files,
@@ -127,7 +142,7 @@ export async function submitReport(fetcher: Fetcher, input: SubmitInput, progres
     progress,
   );
   progress?.({ stage: 'done' });
-  return { receipt, messageId: created.messageId, receivedDay: created.receivedDay };
+  return { receipt, messageId: created.messageId, receivedDay: created.receivedDay, failedFiles };
 }
 
 /** Opens a case from a typed receipt; typos are refused before any request is made. */
@@ -221,8 +236,8 @@ export async function sendMessage(
     '/api/receipt/messages',
     jsonInit({ message }, tokenHeaders(s.lookupToken)),
   );
-  await uploadFiles(s, messageId, files, recipients, progress);
-  return messageId;
+  const failedFiles = await uploadFiles(s, messageId, files, recipients, progress);
+  return { messageId, failedFiles };
 }
 
 export async function flagRetaliation(
@@ -239,8 +254,8 @@ export async function flagRetaliation(
     '/api/receipt/retaliation',
     jsonInit({ details }, tokenHeaders(s.lookupToken)),
   );
-  await uploadFiles(s, messageId, files, recipients, progress);
-  return messageId;
+  const failedFiles = await uploadFiles(s, messageId, files, recipients, progress);
+  return { messageId, failedFiles };
 }
 
 export async function downloadAttachment(s: Session, attachmentId: string, fromUnit = false) {

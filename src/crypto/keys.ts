@@ -166,3 +166,13 @@ export async function isLockedPrivateKey(
     return null;
   }
 }
+
+/** Signs a sign-in challenge (detached, text mode) with an unlocked key: browser and CLI alike. */
+export async function signChallenge(challenge: string, key: openpgp.PrivateKey): Promise<string> {
+  return openpgp.sign({
+    message: await openpgp.createMessage({ text: challenge }),
+    signingKeys: key,
+    detached: true,
+    format: 'armored',
+  }) as Promise<string>;
+}

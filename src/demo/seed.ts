@@ -3,8 +3,9 @@
 import { count } from 'drizzle-orm';
 import { supervisors, units } from '../../db/schema';
 import type { Ctx } from '../context';
-import { generateDemoKey, inspectPublicKey } from '../crypto';
+import { generateDemoKey } from '../crypto';
 import { newId } from '../lib/ids';
+import { supervisorValues } from '../supervisors/records';
 
 export const DEMO_PASSPHRASE = 'demo-only-not-secret';
 
@@ -30,6 +31,9 @@ const DEMO_UNITS = [
 ] as const;
 
 export interface DemoKey {
+  /** File name stem: `basic-supervisor`, `admin`, `auditor`, … */
+  name: string;
+  role: 'supervisor' | 'admin' | 'auditor';
   unitSlug: string;
   unitName: string;
   fingerprint: string;
@@ -51,11 +55,16 @@ export async function hasDemoUnits(ctx: Ctx): Promise<boolean> {
 export async function seedDemo(ctx: Ctx): Promise<DemoKey[]> {
   const keys: DemoKey[] = [];
   let parentId: string | null = null;
-  const createdAt = Math.floor(ctx.now().getTime() / 1000);
   for (const unit of DEMO_UNITS) {
     const id = newId();
     const key = await generateDemoKey(`Demo supervisor (${unit.slug})`, DEMO_PASSPHRASE);
-    const info = await inspectPublicKey(key.publicKey, { now: ctx.now(), requireSigning: true });
+    const supervisor = await supervisorValues(ctx, {
+      unitId: id,
+      displayName: `Demo supervisor (${unit.slug})`,
+      role: 'supervisor',
+      status: 'approved',
+      publicKey: key.publicKey,
+    });
     await ctx.db.batch([
       ctx.db.insert(units).values({
         id,
@@ -66,20 +75,38 @@ export async function seedDemo(ctx: Ctx): Promise<DemoKey[]> {
         isDemo: true,
         publishStats: true,
       }),
-      ctx.db.insert(supervisors).values({
-        id: newId(),
-        unitId: id,
-        displayName: `Demo supervisor (${unit.slug})`,
-        role: 'supervisor',
-        status: 'approved',
-        publicKey: key.publicKey,
-        fingerprint: info.fingerprint,
-        encryptionKeyIds: JSON.stringify(info.encryptionKeyIds),
-        keyExpiresAt: info.expiresAt ? Math.floor(info.expiresAt.getTime() / 1000) : null,
-        createdAt,
-      }),
+      ctx.db.insert(supervisors).values(supervisor),
     ]);
-    keys.push({ unitSlug: unit.slug, unitName: unit.name, fingerprint: info.fingerprint, ...key });
+    keys.push({
+      name: `${unit.slug}-supervisor`,
+      role: 'supervisor',
+      unitSlug: unit.slug,
+      unitName: unit.name,
+      fingerprint: supervisor.fingerprint,
+      ...key,
+    });
+    if (unit.slug === 'provincial') {
+      // The top unit also gets a demo administrator and auditor, to try approvals and the audit view.
+      for (const role of ['admin', 'auditor'] as const) {
+        const roleKey = await generateDemoKey(`Demo ${role}`, DEMO_PASSPHRASE);
+        const person = await supervisorValues(ctx, {
+          unitId: id,
+          displayName: `Demo ${role}`,
+          role,
+          status: 'approved',
+          publicKey: roleKey.publicKey,
+        });
+        await ctx.db.insert(supervisors).values(person);
+        keys.push({
+          name: role,
+          role,
+          unitSlug: unit.slug,
+          unitName: unit.name,
+          fingerprint: person.fingerprint,
+          ...roleKey,
+        });
+      }
+    }
     parentId = id;
   }
   return keys;

@@ -31,10 +31,10 @@ export async function firstStart(
   const dir = join(dataDir, 'demo');
   await mkdir(dir, { recursive: true, mode: 0o700 });
   for (const key of keys) {
-    await writeFile(join(dir, `${key.unitSlug}-supervisor.private.asc`), key.privateKey, {
+    await writeFile(join(dir, `${key.name}.private.asc`), key.privateKey, {
       mode: 0o600,
     });
-    await writeFile(join(dir, `${key.unitSlug}-supervisor.public.asc`), key.publicKey);
+    await writeFile(join(dir, `${key.name}.public.asc`), key.publicKey);
   }
   const readme = [
     'DEMO KEYS: for trying the portal only. Never use them for real reports.',

@@ -1,6 +1,8 @@
 // What a reporter can do with their receipt: add a message, flag retaliation, attach files.
 import { and, count, eq, sql } from 'drizzle-orm';
 import { attachments, caseEvents, messages, reports, retaliationFlags } from '../../db/schema';
+import { openFlagDue } from '../cases/access';
+import { sortKey } from '../cases/sort-key';
 import type { Ctx } from '../context';
 import { addDays, toDay } from '../lib/days';
 import { AppError, notFound } from '../lib/errors';
@@ -39,6 +41,13 @@ export async function flagRetaliation(ctx: Ctx, report: ReportRow, ciphertext: s
   const messageId = newId();
   const flagId = newId();
   const reopen = report.state === 'closed';
+  const dueBy = addDays(day, ctx.config.deadlines.retaliationDays);
+  const earlier = await openFlagDue(ctx, report.id);
+  const order = sortKey({
+    ...report,
+    state: reopen ? 'in_review' : report.state,
+    openFlagDue: earlier && earlier < dueBy ? earlier : dueBy,
+  });
   await ctx.db.batch([
     ctx.db.insert(messages).values({
       id: messageId,
@@ -53,14 +62,14 @@ export async function flagRetaliation(ctx: Ctx, report: ReportRow, ciphertext: s
       reportId: report.id,
       messageId,
       day,
-      dueBy: addDays(day, ctx.config.deadlines.retaliationDays),
+      dueBy,
     }),
     ctx.db
       .update(reports)
       .set(
         reopen
-          ? { retaliationFlagged: true, state: 'in_review', outcome: null }
-          : { retaliationFlagged: true },
+          ? { retaliationFlagged: true, state: 'in_review', outcome: null, sortKey: order }
+          : { retaliationFlagged: true, sortKey: order },
       )
       .where(eq(reports.id, report.id)),
     ...(reopen

@@ -8,6 +8,7 @@ import {
   supervisors,
   units,
 } from '../../db/schema';
+import { openingsForReporter } from '../cases/openings';
 import type { Ctx } from '../context';
 import { recipientSet } from '../reports/recipients';
 import { messageUnits, type ReportRow, retaliationUnits } from './access';
@@ -35,7 +36,7 @@ async function signingKeys(ctx: Ctx, unitIds: string[]): Promise<string[]> {
 }
 
 export async function reporterView(ctx: Ctx, report: ReportRow) {
-  const [history, msgs, files, flags] = await Promise.all([
+  const [history, msgs, files, flags, openings] = await Promise.all([
     ctx.db
       .select()
       .from(caseEvents)
@@ -48,6 +49,7 @@ export async function reporterView(ctx: Ctx, report: ReportRow) {
       .orderBy(asc(messages.position)),
     ctx.db.select().from(attachments).where(eq(attachments.reportId, report.id)),
     ctx.db.select().from(retaliationFlags).where(eq(retaliationFlags.reportId, report.id)),
+    openingsForReporter(ctx, report.id),
   ]);
   const flagUnits = await retaliationUnits(ctx, report);
   const names = await unitSummaries(ctx, flagUnits);
@@ -81,6 +83,7 @@ export async function reporterView(ctx: Ctx, report: ReportRow) {
         .filter((f) => f.messageId === m.id)
         .map((f) => ({ id: f.id, size: f.size })),
     })),
+    openings,
     retaliation: flags.map((f) => ({
       id: f.id,
       messageId: f.messageId,

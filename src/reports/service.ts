@@ -1,6 +1,7 @@
 // Creating a report: checks the proof of work, the reporter's keys and that the report is
 // ciphertext for the right keys, then writes everything in one atomic batch.
 import { caseEvents, messages, reports } from '../../db/schema';
+import { sortKey } from '../cases/sort-key';
 import type { Ctx } from '../context';
 import { inspectPublicKey, isLockedPrivateKey, KeyRejectedError, sha256Hex } from '../crypto';
 import { addDays, addMonths, toDay } from '../lib/days';
@@ -53,6 +54,16 @@ export async function createReport(ctx: Ctx, body: CreateReportBody) {
   const day = toDay(ctx.now());
   const reportId = newId();
   const messageId = newId();
+  const acknowledgeBy = addDays(day, ctx.config.deadlines.acknowledgeDays);
+  const feedbackBy = addMonths(day, ctx.config.deadlines.feedbackMonths);
+  const order = {
+    id: reportId,
+    state: 'received' as const,
+    receivedDay: day,
+    acknowledgeBy,
+    feedbackBy,
+    openFlagDue: null,
+  };
   try {
     await ctx.db.batch([
       spendQuery(ctx, spend),
@@ -64,8 +75,9 @@ export async function createReport(ctx: Ctx, body: CreateReportBody) {
         reporterPublicKey: body.reporterPublicKey,
         reporterLockedKey: body.reporterLockedKey,
         receivedDay: day,
-        acknowledgeBy: addDays(day, ctx.config.deadlines.acknowledgeDays),
-        feedbackBy: addMonths(day, ctx.config.deadlines.feedbackMonths),
+        acknowledgeBy,
+        feedbackBy,
+        sortKey: sortKey(order),
       }),
       ctx.db
         .insert(caseEvents)

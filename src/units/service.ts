@@ -25,7 +25,8 @@ function activeKeyFilter(ctx: Ctx) {
   const nowSeconds = Math.floor(ctx.now().getTime() / 1000);
   return and(
     eq(supervisors.status, 'approved'),
-    inArray(supervisors.role, ['supervisor', 'admin']),
+    // Administrators and auditors never hold a unit's reading key.
+    eq(supervisors.role, 'supervisor'),
     or(isNull(supervisors.keyExpiresAt), gt(supervisors.keyExpiresAt, nowSeconds)),
   );
 }

@@ -49,7 +49,7 @@ describe('node entry', () => {
         units: { isDemo: boolean; parentId: string | null; keys: { fingerprint: string }[] }[];
       };
       expect(units.units).toHaveLength(3);
-      expect(units.units.every((u) => u.isDemo && u.keys.length === 1)).toBe(true);
+      expect(units.units.every((u) => u.isDemo && u.keys.length === 1)).toBe(true); // admin and auditor keys read nothing
       expect(units.units.filter((u) => u.parentId === null)).toHaveLength(1);
       const page = await fetch(`${base}/report`);
       expect(page.status).toBe(200);

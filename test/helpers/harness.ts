@@ -8,6 +8,7 @@ import type { Fetcher } from '../../src/client/api';
 import type { UnitView } from '../../src/client/types';
 import { loadConfig } from '../../src/config';
 import type { Ctx } from '../../src/context';
+import { unlockPrivateKey } from '../../src/crypto';
 import { DEMO_PASSPHRASE, type DemoKey, seedDemo } from '../../src/demo/seed';
 import { FileBlobStore } from '../../src/storage/file-blobs';
 import { openLibsql } from '../../src/storage/libsql';
@@ -21,6 +22,8 @@ export interface Harness {
   demoKeys: DemoKey[];
   passphrase: string;
   logs: string[];
+  /** Moves the portal's clock forward (tests of expiry and deadlines). */
+  advance: (ms: number) => void;
   units: () => Promise<UnitView[]>;
   close: () => Promise<void>;
 }
@@ -37,11 +40,12 @@ export async function makeHarness(env: Record<string, string> = {}): Promise<Har
     ...env,
   });
   const { db, close } = await openLibsql(config.databaseUrl);
+  let offset = 0;
   const ctx: Ctx = {
     db,
     blobs: new FileBlobStore(join(dir, 'blobs')),
     config,
-    now: () => new Date(),
+    now: () => new Date(Date.now() + offset),
   };
   const demoKeys = await seedDemo(ctx);
   const logs: string[] = [];
@@ -56,6 +60,9 @@ export async function makeHarness(env: Record<string, string> = {}): Promise<Har
     demoKeys,
     passphrase: DEMO_PASSPHRASE,
     logs,
+    advance: (ms) => {
+      offset += ms;
+    },
     units: async () =>
       ((await (await app.request('/api/units')).json()) as { units: UnitView[] }).units,
     close: async () => {
@@ -83,3 +90,29 @@ export const sampleReport = (whatHappened: string) => ({
   who: 'A vice-president of the court',
   howKnown: 'I was present',
 });
+
+/** A fetcher that keeps cookies like a browser would, for supervisor sessions. */
+export function withCookies(fetcher: Fetcher): Fetcher & { jar: Map<string, string> } {
+  const jar = new Map<string, string>();
+  const wrapped = async (path: string, init: RequestInit = {}) => {
+    const headers = new Headers(init.headers);
+    if (jar.size > 0) headers.set('cookie', [...jar].map(([k, v]) => `${k}=${v}`).join('; '));
+    const res = await fetcher(path, { ...init, headers });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const [name, ...value] = (pair ?? '').split('=');
+      if (!name) continue;
+      if (/max-age=0/i.test(line) || value.join('=') === '') jar.delete(name.trim());
+      else jar.set(name.trim(), value.join('='));
+    }
+    return res;
+  };
+  return Object.assign(wrapped, { jar });
+}
+
+/** The unlocked demo key of a unit's supervisor (or of the demo admin / auditor). */
+export async function demoKey(h: Harness, name: string) {
+  const key = h.demoKeys.find((k) => k.name === name);
+  if (!key) throw new Error(`no demo key ${name}`);
+  return unlockPrivateKey(key.privateKey, h.passphrase);
+}

@@ -83,7 +83,7 @@ describe('reporter journey', () => {
     const session = await openCase(h.fetcher, receipt);
     const stored = session.view.messages[0]!;
 
-    const demo = h.demoKeys.find((k) => k.unitSlug === 'basic')!;
+    const demo = h.demoKeys.find((k) => k.name === 'basic-supervisor')!;
     const supervisorKey = await unlockPrivateKey(demo.privateKey, h.passphrase);
     const opened = await openJson<{ whatHappened: string }>(stored.ciphertext, {
       decryptionKeys: [supervisorKey],
@@ -95,7 +95,7 @@ describe('reporter journey', () => {
     expect(openedFile.value.bytes).toEqual(file.bytes);
 
     // A supervisor of another unit (not copied) cannot read it.
-    const other = h.demoKeys.find((k) => k.unitSlug === 'provincial')!;
+    const other = h.demoKeys.find((k) => k.name === 'provincial-supervisor')!;
     const otherKey = await unlockPrivateKey(other.privateKey, h.passphrase);
     await expect(openJson(stored.ciphertext, { decryptionKeys: [otherKey] })).rejects.toThrow();
   });
@@ -112,7 +112,7 @@ describe('reporter journey', () => {
     });
     const session = await openCase(h.fetcher, receipt);
     expect(session.view.copiedUnit?.id).toBe(basic.parentId);
-    const upper = h.demoKeys.find((k) => k.unitSlug === 'intermediate')!;
+    const upper = h.demoKeys.find((k) => k.name === 'intermediate-supervisor')!;
     const upperKey = await unlockPrivateKey(upper.privateKey, h.passphrase);
     const opened = await openJson<{ whatHappened: string }>(session.view.messages[0]!.ciphertext, {
       decryptionKeys: [upperKey],
@@ -138,7 +138,7 @@ describe('reporter journey', () => {
     });
     const again = await openCase(h.fetcher, receipt);
     const flag = again.view.messages.find((m) => m.kind === 'retaliation')!;
-    const top = h.demoKeys.find((k) => k.unitSlug === 'provincial')!;
+    const top = h.demoKeys.find((k) => k.name === 'provincial-supervisor')!;
     const topKey = await unlockPrivateKey(top.privateKey, h.passphrase);
     const opened = await openJson<{ details: string }>(flag.ciphertext, {
       decryptionKeys: [topKey],

@@ -8,6 +8,28 @@ CREATE TABLE `attachments` (
 --> statement-breakpoint
 CREATE INDEX `attachments_message` ON `attachments` (`message_id`);--> statement-breakpoint
 CREATE INDEX `attachments_report` ON `attachments` (`report_id`);--> statement-breakpoint
+CREATE TABLE `audit_log` (
+	`id` text PRIMARY KEY NOT NULL,
+	`seq` integer NOT NULL,
+	`at` integer NOT NULL,
+	`actor_id` text,
+	`action` text NOT NULL,
+	`unit_id` text,
+	`report_id` text,
+	`target_id` text,
+	`detail` text DEFAULT '{}' NOT NULL,
+	`prev_hash` text NOT NULL,
+	`hash` text NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `audit_seq` ON `audit_log` (`seq`);--> statement-breakpoint
+CREATE UNIQUE INDEX `audit_prev` ON `audit_log` (`prev_hash`);--> statement-breakpoint
+CREATE INDEX `audit_report` ON `audit_log` (`report_id`,`action`);--> statement-breakpoint
+CREATE TABLE `auth_challenges` (
+	`nonce_hash` text PRIMARY KEY NOT NULL,
+	`expires_at` integer NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE `case_events` (
 	`id` text PRIMARY KEY NOT NULL,
 	`report_id` text NOT NULL,
@@ -47,11 +69,14 @@ CREATE TABLE `reports` (
 	`retaliation_flagged` integer DEFAULT false NOT NULL,
 	`received_day` text NOT NULL,
 	`acknowledge_by` text NOT NULL,
-	`feedback_by` text NOT NULL
+	`feedback_by` text NOT NULL,
+	`sort_key` text NOT NULL
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `reports_lookup` ON `reports` (`lookup_hash`);--> statement-breakpoint
-CREATE INDEX `reports_unit_state` ON `reports` (`unit_id`,`state`,`received_day`);--> statement-breakpoint
+CREATE INDEX `reports_inbox` ON `reports` (`unit_id`,`sort_key`);--> statement-breakpoint
+CREATE INDEX `reports_inbox_state` ON `reports` (`unit_id`,`state`,`sort_key`);--> statement-breakpoint
+CREATE INDEX `reports_copied` ON `reports` (`copied_unit_id`,`sort_key`);--> statement-breakpoint
 CREATE TABLE `retaliation_flags` (
 	`id` text PRIMARY KEY NOT NULL,
 	`report_id` text NOT NULL,
@@ -62,6 +87,15 @@ CREATE TABLE `retaliation_flags` (
 );
 --> statement-breakpoint
 CREATE INDEX `retaliation_report` ON `retaliation_flags` (`report_id`);--> statement-breakpoint
+CREATE TABLE `sessions` (
+	`token_hash` text PRIMARY KEY NOT NULL,
+	`supervisor_id` text NOT NULL,
+	`created_at` integer NOT NULL,
+	`last_seen_at` integer NOT NULL,
+	`expires_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `sessions_supervisor` ON `sessions` (`supervisor_id`);--> statement-breakpoint
 CREATE TABLE `settings` (
 	`key` text PRIMARY KEY NOT NULL,
 	`value` text NOT NULL,
@@ -78,6 +112,7 @@ CREATE TABLE `supervisors` (
 	`fingerprint` text NOT NULL,
 	`encryption_key_ids` text NOT NULL,
 	`key_expires_at` integer,
+	`pseudonym` text NOT NULL,
 	`created_at` integer NOT NULL
 );
 --> statement-breakpoint

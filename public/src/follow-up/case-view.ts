@@ -1,0 +1,59 @@
+// The case overview: where it went, its state and dated history, the flags, and every message.
+import { isMessageKey, t } from '../i18n';
+import { byId, h } from '../lib/dom';
+import { unitName } from '../report/units';
+import { type Download, messageCard } from './message-card';
+import type { CaseSession } from './session';
+
+function label(prefix: string, value: string): string {
+  const key = `${prefix}.${value}`;
+  return isMessageKey(key) ? t(key) : value;
+}
+
+function stateText(state: string, outcome: string | null): string {
+  return outcome ? `${label('state', state)}: ${label('outcome', outcome)}` : label('state', state);
+}
+
+function row(dtKey: Parameters<typeof t>[0], value: string): HTMLElement[] {
+  return [h('dt', { i18n: dtKey }), h('dd', {}, value)];
+}
+
+export function renderCase(s: CaseSession, download: Download): void {
+  const v = s.view;
+  const flags = v.retaliation.map((f) =>
+    h(
+      'li',
+      {},
+      t('case.flagLine', { day: f.day, state: label('flagState', f.state), due: f.dueBy }),
+    ),
+  );
+  byId('case-summary', HTMLElement).replaceChildren(
+    h(
+      'dl',
+      { class: 'summary' },
+      ...(v.unit ? row('case.unit', unitName(v.unit)) : []),
+      ...(v.copiedUnit ? row('case.copied', unitName(v.copiedUnit)) : []),
+      ...row('case.receivedDay', v.receivedDay),
+      h('dt', { i18n: 'case.state' }),
+      h('dd', {}, h('span', { class: `state state-${v.state}` }, stateText(v.state, v.outcome))),
+      ...(v.retaliationFlagged ? row('case.retaliation', t('case.yes')) : []),
+    ),
+    ...(flags.length > 0
+      ? [h('h2', { class: 'h3', i18n: 'case.flags' }), h('ul', { class: 'points' }, ...flags)]
+      : []),
+  );
+  byId('case-history', HTMLOListElement).replaceChildren(
+    ...v.history.map((e) =>
+      h(
+        'li',
+        {},
+        h('time', { attrs: { datetime: e.day } }, e.day),
+        ' ',
+        h('span', {}, stateText(e.state, e.outcome)),
+      ),
+    ),
+  );
+  byId('case-messages', HTMLOListElement).replaceChildren(
+    ...s.messages.map((m) => messageCard(m, download)),
+  );
+}

@@ -1,0 +1,111 @@
+// The follow-up page: check the receipt locally, open the case, read it, write back.
+import { downloadAttachment } from '../../../src/client/reporter';
+import { parseReceipt } from '../../../src/crypto';
+import { renderCase } from '../follow-up/case-view';
+import { type Sent, wireCompose } from '../follow-up/compose';
+import type { Download } from '../follow-up/message-card';
+import { type CaseSession, openSession, reloadSession } from '../follow-up/session';
+import { type MessageKey, onLanguageChange, type Vars } from '../i18n';
+import { ApiError, browserFetch, describeError } from '../lib/api';
+import { byId, clearStatus, setBusy, setI18n, showStatus } from '../lib/dom';
+import { saveBytes } from '../lib/download';
+import { initShell } from '../lib/shell';
+
+initShell();
+
+let session: CaseSession | null = null;
+const lookupForm = byId('lookup-form', HTMLFormElement);
+const receiptInput = byId('receipt', HTMLInputElement);
+const lookupProgress = byId('lookup-progress', HTMLElement);
+const lookupError = byId('lookup-error', HTMLElement);
+const caseStatus = byId('case-status', HTMLElement);
+
+const download: Download = async (attachmentId, fromUnit, button) => {
+  if (!session) return;
+  const original = {
+    key: button.dataset.i18n as MessageKey,
+    vars: JSON.parse(button.dataset.i18nVars ?? '{}') as Vars,
+  };
+  button.disabled = true;
+  setI18n(button, 'msg.downloading');
+  try {
+    const s = {
+      fetcher: browserFetch,
+      lookupToken: session.lookupToken,
+      key: session.key,
+      view: session.view,
+    };
+    const { meta, bytes } = await downloadAttachment(s, attachmentId, fromUnit);
+    saveBytes(bytes, meta.name, meta.type);
+    clearStatus(caseStatus);
+  } catch {
+    showStatus(caseStatus, 'error', 'msg.downloadFailed');
+  } finally {
+    setI18n(button, original.key, original.vars);
+    button.disabled = false;
+  }
+};
+
+function show(s: CaseSession): void {
+  session = s;
+  renderCase(s, download);
+  byId('lookup-view', HTMLElement).hidden = true;
+  byId('case-view', HTMLElement).hidden = false;
+}
+onLanguageChange(() => session && renderCase(session, download));
+
+const RECEIPT_ERRORS: Record<'length' | 'character' | 'checksum', MessageKey> = {
+  length: 'follow.error.length',
+  character: 'follow.error.character',
+  checksum: 'follow.error.checksum',
+};
+
+lookupForm.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  clearStatus(lookupError);
+  receiptInput.removeAttribute('aria-invalid');
+  // Typos are caught here, before any request, so a mistyped code is never sent anywhere.
+  const parsed = parseReceipt(receiptInput.value);
+  if (!parsed.ok) {
+    receiptInput.setAttribute('aria-invalid', 'true');
+    showStatus(lookupError, 'error', RECEIPT_ERRORS[parsed.reason]);
+    receiptInput.focus();
+    return;
+  }
+  setBusy(lookupForm, true);
+  try {
+    show(
+      await openSession(parsed.code, (key, vars) => showStatus(lookupProgress, 'info', key, vars)),
+    );
+    receiptInput.value = ''; // the receipt is not needed any more and should not stay on screen
+    byId('case-title', HTMLElement).focus();
+  } catch (err) {
+    // One message for every unknown receipt, so the answer reveals nothing about other reports.
+    if (err instanceof ApiError && err.status === 404)
+      showStatus(lookupError, 'error', 'follow.notFound');
+    else showStatus(lookupError, 'error', describeError(err).key, describeError(err).vars);
+  } finally {
+    clearStatus(lookupProgress);
+    setBusy(lookupForm, false);
+  }
+});
+
+async function afterSend(sent: Sent): Promise<void> {
+  if (!session) return;
+  showStatus(caseStatus, 'info', 'follow.refreshing');
+  try {
+    show(await reloadSession(session, () => undefined));
+    showStatus(caseStatus, 'success', sent.key, sent.vars);
+  } catch (err) {
+    // The message went out; only the refresh failed, so say both.
+    showStatus(caseStatus, 'error', describeError(err).key, describeError(err).vars);
+  }
+  byId('case-status', HTMLElement).scrollIntoView({ block: 'nearest' });
+}
+
+wireCompose(() => session, afterSend);
+
+byId('case-close', HTMLButtonElement).addEventListener('click', () => {
+  // Reloading drops the unlocked key and every decrypted word from memory.
+  location.replace('/follow-up');
+});

@@ -1,0 +1,88 @@
+// Writing the audit trail in the same atomic batch as the change it records. Appends race
+// optimistically: `seq` and `prev_hash` are unique, so a lost race fails the whole batch, which
+// is then retried on the new head. Works alike on libSQL and D1, which both run batches atomically.
+
+import { asc, desc, gt } from 'drizzle-orm';
+import type { BatchItem } from 'drizzle-orm/batch';
+import { auditLog } from '../../db/schema';
+import type { Ctx } from '../context';
+import { AppError } from '../lib/errors';
+import { newId } from '../lib/ids';
+import { isUniqueViolation } from '../storage/db';
+import type { AuditAction } from './actions';
+import { type ChainedEntry, entryHash, GENESIS_HASH, verifyChain } from './chain';
+
+export interface AuditEvent {
+  actorId: string | null;
+  action: AuditAction;
+  unitId?: string | null;
+  reportId?: string | null;
+  targetId?: string | null;
+  /** Metadata only (states, roles, counts): never content, never a network identifier. */
+  detail?: Record<string, string | number | boolean | null>;
+}
+
+const MAX_ATTEMPTS = 8;
+
+async function nextEntry(ctx: Ctx, event: AuditEvent): Promise<ChainedEntry> {
+  const [head] = await ctx.db
+    .select({ seq: auditLog.seq, hash: auditLog.hash })
+    .from(auditLog)
+    .orderBy(desc(auditLog.seq))
+    .limit(1);
+  const fields = {
+    id: newId(),
+    seq: (head?.seq ?? 0) + 1,
+    at: Math.floor(ctx.now().getTime() / 1000),
+    actorId: event.actorId,
+    action: event.action,
+    unitId: event.unitId ?? null,
+    reportId: event.reportId ?? null,
+    targetId: event.targetId ?? null,
+    detail: JSON.stringify(event.detail ?? {}),
+    prevHash: head?.hash ?? GENESIS_HASH,
+  };
+  return { ...fields, hash: await entryHash(fields) };
+}
+
+/**
+ * Runs `changes` and appends `event` atomically. `changes` is a function so that statements that
+ * depend on fresh reads can be rebuilt on a retry.
+ */
+export async function withAudit(
+  ctx: Ctx,
+  event: AuditEvent,
+  changes: () => BatchItem<'sqlite'>[] = () => [],
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const entry = await nextEntry(ctx, event);
+    try {
+      await ctx.db.batch([ctx.db.insert(auditLog).values(entry), ...changes()]);
+      return;
+    } catch (err) {
+      if (!isUniqueViolation(err, 'audit_log') || attempt >= MAX_ATTEMPTS) {
+        if (isUniqueViolation(err, 'audit_log'))
+          throw new AppError('unavailable', 'The server is busy; please try again.');
+        throw err;
+      }
+    }
+  }
+}
+
+/** Reads the log in `seq` order, a page at a time, so verifying a long log stays in bounded memory. */
+export async function* readLog(ctx: Ctx, pageSize = 1000): AsyncGenerator<ChainedEntry> {
+  let after = 0;
+  for (;;) {
+    const rows = await ctx.db
+      .select()
+      .from(auditLog)
+      .where(gt(auditLog.seq, after))
+      .orderBy(asc(auditLog.seq))
+      .limit(pageSize);
+    for (const row of rows) yield row;
+    if (rows.length < pageSize) return;
+    after = rows[rows.length - 1]!.seq;
+  }
+}
+
+export const verifyAuditLog = (ctx: Ctx) => verifyChain(readLog(ctx));

@@ -1,0 +1,218 @@
+// A supervisor's work on one case: open it (audited), read files (audited), reply, move it
+// through its states and classify it. Every change and its audit entry land in one batch.
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import {
+  attachments,
+  type CaseOutcome,
+  type CaseState,
+  caseEvents,
+  messages,
+  reports,
+  retaliationFlags,
+  supervisors,
+} from '../../db/schema';
+import { withAudit } from '../audit/service';
+import type { Actor } from '../auth/actor';
+import type { Ctx } from '../context';
+import { toDay } from '../lib/days';
+import { AppError, notFound } from '../lib/errors';
+import { newId } from '../lib/ids';
+import { recipientSet, requireEncryptedTo } from '../reports/recipients';
+import { caseForActor, caseUnits, openFlagDue, type ReportRow } from './access';
+import { sortKey } from './sort-key';
+
+async function signerKeys(ctx: Ctx, unitIds: string[]) {
+  return ctx.db
+    .select({
+      id: supervisors.id,
+      pseudonym: supervisors.pseudonym,
+      publicKey: supervisors.publicKey,
+      fingerprint: supervisors.fingerprint,
+    })
+    .from(supervisors)
+    .where(and(inArray(supervisors.unitId, unitIds), eq(supervisors.role, 'supervisor')));
+}
+
+/** Opens a case's content for a supervisor, leaving an audit entry before anything is returned. */
+export async function openCaseContent(ctx: Ctx, actor: Actor, reportId: string) {
+  const { report, relation } = await caseForActor(ctx, actor, reportId);
+  await withAudit(ctx, { actorId: actor.id, action: 'case.open', unitId: actor.unitId, reportId });
+  const units = await caseUnits(ctx, report);
+  const [history, msgs, files, flags, signers, recipients] = await Promise.all([
+    ctx.db
+      .select()
+      .from(caseEvents)
+      .where(eq(caseEvents.reportId, reportId))
+      .orderBy(asc(caseEvents.position)),
+    ctx.db
+      .select()
+      .from(messages)
+      .where(eq(messages.reportId, reportId))
+      .orderBy(asc(messages.position)),
+    ctx.db.select().from(attachments).where(eq(attachments.reportId, reportId)),
+    ctx.db.select().from(retaliationFlags).where(eq(retaliationFlags.reportId, reportId)),
+    signerKeys(ctx, units),
+    recipientSet(ctx, units, report.reporterPublicKey),
+  ]);
+  const byId = new Map(signers.map((s) => [s.id, s]));
+  return {
+    id: report.id,
+    relation,
+    unitId: report.unitId,
+    copiedUnitId: report.copiedUnitId,
+    state: report.state,
+    outcome: report.outcome,
+    classification: report.classification,
+    receivedDay: report.receivedDay,
+    acknowledgeBy: report.acknowledgeBy,
+    feedbackBy: report.feedbackBy,
+    retaliationFlagged: report.retaliationFlagged,
+    history: history.map((h) => ({ state: h.state, outcome: h.outcome, day: h.day })),
+    reporterPublicKey: report.reporterPublicKey,
+    replyRecipients: recipients.publicKeys,
+    supervisorKeys: signers.map((s) => ({
+      pseudonym: s.pseudonym,
+      fingerprint: s.fingerprint,
+      publicKey: s.publicKey,
+    })),
+    messages: msgs.map((m) => ({
+      id: m.id,
+      kind: m.kind,
+      day: m.day,
+      author: m.supervisorId ? (byId.get(m.supervisorId)?.pseudonym ?? 'Supervisor') : 'reporter',
+      ciphertext: m.ciphertext,
+      attachments: files
+        .filter((f) => f.messageId === m.id)
+        .map((f) => ({ id: f.id, size: f.size })),
+    })),
+    retaliation: flags.map((f) => ({
+      id: f.id,
+      messageId: f.messageId,
+      state: f.state,
+      day: f.day,
+      dueBy: f.dueBy,
+    })),
+  };
+}
+
+export async function openAttachment(
+  ctx: Ctx,
+  actor: Actor,
+  reportId: string,
+  attachmentId: string,
+): Promise<Uint8Array> {
+  await caseForActor(ctx, actor, reportId);
+  const [row] = await ctx.db
+    .select({ id: attachments.id })
+    .from(attachments)
+    .where(and(eq(attachments.id, attachmentId), eq(attachments.reportId, reportId)))
+    .limit(1);
+  if (!row) throw notFound('No such attachment.');
+  await withAudit(ctx, {
+    actorId: actor.id,
+    action: 'case.attachment_open',
+    unitId: actor.unitId,
+    reportId,
+    targetId: attachmentId,
+  });
+  const bytes = await ctx.blobs.get(row.id);
+  if (!bytes) throw notFound('No such attachment.');
+  return bytes;
+}
+
+const nextMessagePosition = (reportId: string) =>
+  sql`(select coalesce(max(position), -1) + 1 from messages where report_id = ${reportId})`;
+const nextEventPosition = (reportId: string) =>
+  sql`(select coalesce(max(position), -1) + 1 from case_events where report_id = ${reportId})`;
+
+export async function reply(ctx: Ctx, actor: Actor, reportId: string, ciphertext: string) {
+  const { report } = await caseForActor(ctx, actor, reportId);
+  await requireEncryptedTo(
+    ciphertext,
+    await recipientSet(ctx, await caseUnits(ctx, report), report.reporterPublicKey),
+  );
+  const id = newId();
+  await withAudit(
+    ctx,
+    { actorId: actor.id, action: 'case.reply', unitId: actor.unitId, reportId, targetId: id },
+    () => [
+      ctx.db.insert(messages).values({
+        id,
+        reportId,
+        position: nextMessagePosition(reportId),
+        kind: 'reply',
+        supervisorId: actor.id,
+        ciphertext,
+        day: toDay(ctx.now()),
+      }),
+    ],
+  );
+  return { messageId: id };
+}
+
+/** Recomputes the inbox order of a case from its state and open flags. */
+export async function orderFor(ctx: Ctx, report: ReportRow, state: CaseState): Promise<string> {
+  return sortKey({ ...report, state, openFlagDue: await openFlagDue(ctx, report.id) });
+}
+
+export async function changeState(
+  ctx: Ctx,
+  actor: Actor,
+  reportId: string,
+  next: { state: CaseState; outcome?: CaseOutcome | undefined },
+) {
+  const { report } = await caseForActor(ctx, actor, reportId);
+  if (next.state === 'received')
+    throw new AppError('invalid_request', 'A case cannot go back to "received".');
+  if (next.state === 'closed' && !next.outcome)
+    throw new AppError('invalid_request', 'Closing a case needs an outcome.');
+  if (next.state !== 'closed' && next.outcome)
+    throw new AppError('invalid_request', 'Only a closed case has an outcome.');
+  if (next.state === report.state && next.outcome === (report.outcome ?? undefined)) {
+    throw new AppError('conflict', `The case is already "${report.state}".`);
+  }
+  const outcome = next.outcome ?? null;
+  const key = await orderFor(ctx, report, next.state);
+  const day = toDay(ctx.now());
+  await withAudit(
+    ctx,
+    {
+      actorId: actor.id,
+      action: 'case.state',
+      unitId: actor.unitId,
+      reportId,
+      detail: { from: report.state, to: next.state, outcome },
+    },
+    () => [
+      ctx.db
+        .update(reports)
+        .set({ state: next.state, outcome, sortKey: key })
+        .where(eq(reports.id, reportId)),
+      ctx.db.insert(caseEvents).values({
+        id: newId(),
+        reportId,
+        position: nextEventPosition(reportId),
+        state: next.state,
+        outcome,
+        day,
+      }),
+    ],
+  );
+  return { state: next.state, outcome, day };
+}
+
+export async function classify(ctx: Ctx, actor: Actor, reportId: string, classification: string) {
+  await caseForActor(ctx, actor, reportId);
+  await withAudit(
+    ctx,
+    {
+      actorId: actor.id,
+      action: 'case.classify',
+      unitId: actor.unitId,
+      reportId,
+      detail: { classification },
+    },
+    () => [ctx.db.update(reports).set({ classification }).where(eq(reports.id, reportId))],
+  );
+  return { classification };
+}

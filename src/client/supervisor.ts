@@ -1,0 +1,152 @@
+// The supervisor's work as plain functions over the API: sign in by signing a challenge with a
+// key that never leaves the device, read the inbox, decrypt a case, reply, move it along.
+import type { PrivateKey } from 'openpgp';
+import { openFile, openJson, sealJson, signChallenge } from '../crypto';
+import { callApi, type Fetcher, jsonInit } from './api';
+import type { Content } from './types';
+
+export interface SupervisorSession {
+  fetcher: Fetcher;
+  key: PrivateKey;
+  csrfToken: string;
+  supervisor: {
+    id: string;
+    displayName: string;
+    role: string;
+    unitId: string;
+    pseudonym: string;
+    fingerprint: string;
+  };
+}
+
+/** Asks for a challenge, checks it names this site (so a phishing page cannot borrow it), signs it. */
+export async function signIn(
+  fetcher: Fetcher,
+  key: PrivateKey,
+  expectedOrigin?: string,
+): Promise<SupervisorSession> {
+  const { challenge } = await callApi<{ challenge: string }>(fetcher, '/api/auth/challenge', {
+    method: 'POST',
+  });
+  if (expectedOrigin && !challenge.includes(`\norigin: ${expectedOrigin}\n`)) {
+    throw new Error('The sign-in challenge names another site; refusing to sign it.');
+  }
+  const signature = await signChallenge(challenge, key);
+  const result = await callApi<Omit<SupervisorSession, 'fetcher' | 'key'>>(
+    fetcher,
+    '/api/auth/sign-in',
+    jsonInit({ fingerprint: key.getFingerprint().toUpperCase(), challenge, signature }),
+  );
+  return { fetcher, key, ...result };
+}
+
+const post = (s: SupervisorSession, path: string, body: unknown) =>
+  callApi(s.fetcher, path, jsonInit(body, { 'x-csrf-token': s.csrfToken }));
+
+export const signOut = (s: SupervisorSession) => post(s, '/api/auth/sign-out', {});
+
+export interface InboxPage {
+  items: {
+    id: string;
+    state: string;
+    due: string | null;
+    overdue: boolean;
+    openRetaliation: boolean;
+    retaliationFlagged: boolean;
+    relation: string;
+    receivedDay: string;
+    classification: string | null;
+    outcome: string | null;
+  }[];
+  nextCursor: string | null;
+}
+
+export function inbox(
+  s: SupervisorSession,
+  params: { state?: string; cursor?: string; limit?: number } = {},
+) {
+  const q = new URLSearchParams(
+    Object.entries(params)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, String(v)]),
+  );
+  return callApi<InboxPage>(s.fetcher, `/api/cases${q.size ? `?${q}` : ''}`);
+}
+
+export interface CaseContent {
+  id: string;
+  state: string;
+  outcome: string | null;
+  classification: string | null;
+  relation: string;
+  receivedDay: string;
+  acknowledgeBy: string;
+  feedbackBy: string;
+  retaliationFlagged: boolean;
+  history: { state: string; outcome: string | null; day: string }[];
+  reporterPublicKey: string;
+  replyRecipients: string[];
+  supervisorKeys: { pseudonym: string; fingerprint: string; publicKey: string }[];
+  messages: {
+    id: string;
+    kind: string;
+    day: string;
+    author: string;
+    ciphertext: string;
+    attachments: { id: string; size: number }[];
+  }[];
+  retaliation: { id: string; messageId: string; state: string; day: string; dueBy: string }[];
+}
+
+export const fetchCase = (s: SupervisorSession, id: string) =>
+  callApi<CaseContent>(s.fetcher, `/api/cases/${encodeURIComponent(id)}`);
+
+/** Decrypts each message; the reporter's must be signed by the reporter's key, replies by a unit key. */
+export async function decryptCase(s: SupervisorSession, c: CaseContent) {
+  return Promise.all(
+    c.messages.map(async (m) => {
+      const verificationKeys =
+        m.kind === 'reply' ? c.supervisorKeys.map((k) => k.publicKey) : [c.reporterPublicKey];
+      try {
+        const opened = await openJson<Content>(m.ciphertext, {
+          decryptionKeys: [s.key],
+          verificationKeys,
+        });
+        return { ...m, content: opened.value, verified: true };
+      } catch {
+        return { ...m, content: null, verified: false };
+      }
+    }),
+  );
+}
+
+export async function downloadAttachment(
+  s: SupervisorSession,
+  c: CaseContent,
+  messageKind: string,
+  attachmentId: string,
+) {
+  const bytes = await callApi<Uint8Array>(
+    s.fetcher,
+    `/api/cases/${encodeURIComponent(c.id)}/attachments/${encodeURIComponent(attachmentId)}`,
+  );
+  const verificationKeys =
+    messageKind === 'reply' ? c.supervisorKeys.map((k) => k.publicKey) : [c.reporterPublicKey];
+  return (await openFile(bytes, { decryptionKeys: [s.key], verificationKeys })).value;
+}
+
+export async function sendReply(s: SupervisorSession, c: CaseContent, text: string) {
+  const message = await sealJson(
+    { v: 1, type: 'reply', text },
+    { recipients: c.replyRecipients, signingKey: s.key },
+  );
+  return post(s, `/api/cases/${encodeURIComponent(c.id)}/replies`, { message }) as Promise<{
+    messageId: string;
+  }>;
+}
+
+export const setState = (s: SupervisorSession, id: string, state: string, outcome?: string) =>
+  post(s, `/api/cases/${encodeURIComponent(id)}/state`, outcome ? { state, outcome } : { state });
+
+export const setClassification = (s: SupervisorSession, id: string, classification: string) =>
+  post(s, `/api/cases/${encodeURIComponent(id)}/classification`, { classification });

@@ -1,0 +1,56 @@
+// Enrolment (public, paid for with a proof of work) and administration of supervisors and units.
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { SUPERVISOR_STATUSES, UNIT_LEVELS } from '../../db/schema';
+import { requireActor } from '../auth/middleware';
+import type { AppEnv } from '../http/types';
+import { jsonBody, limitBody, parseWith, query } from '../http/validate';
+import { checkSolution, spendQuery } from '../pow/service';
+import { armoredPublicKey, entityId, powSolution } from '../reports/schemas';
+import { createUnit, decide, enrol, listSupervisors } from './service';
+
+const name = z.string().trim().min(1).max(120);
+const enrolBody = z.strictObject({
+  pow: powSolution,
+  unitId: entityId,
+  displayName: name,
+  publicKey: armoredPublicKey,
+});
+const listQuery = z.strictObject({
+  status: z.enum(SUPERVISOR_STATUSES).optional(),
+  unitId: entityId.optional(),
+});
+const decisionParams = z.strictObject({
+  id: entityId,
+  decision: z.enum(['approve', 'reject', 'revoke']),
+});
+const unitBody = z.strictObject({
+  name,
+  nameZh: name,
+  level: z.enum(UNIT_LEVELS),
+  parentId: entityId.nullable(),
+  publishStats: z.boolean().optional(),
+});
+
+const admin = requireActor('admin');
+
+export const supervisorRoutes = new Hono<AppEnv>()
+  .post('/api/supervisors/enrol', limitBody(80 * 1024), async (c) => {
+    const ctx = c.get('ctx');
+    const body = await jsonBody(c, enrolBody);
+    const spend = await checkSolution(ctx, 'submit', body.pow.challenge, body.pow.nonce);
+    const created = await enrol(ctx, body);
+    await spendQuery(ctx, spend);
+    return c.json(created, 201);
+  })
+  .get('/api/admin/supervisors', admin, async (c) => {
+    return c.json({ supervisors: await listSupervisors(c.get('ctx'), query(c, listQuery)) });
+  })
+  .post('/api/admin/supervisors/:id/:decision', admin, async (c) => {
+    const p = parseWith(decisionParams, c.req.param(), 'path');
+    return c.json(await decide(c.get('ctx'), c.get('actor').id, p.id, p.decision));
+  })
+  .post('/api/admin/units', admin, limitBody(4096), async (c) => {
+    const body = await jsonBody(c, unitBody);
+    return c.json(await createUnit(c.get('ctx'), c.get('actor'), body), 201);
+  });
