@@ -15,6 +15,7 @@ export const CASE_STATES = [
 export const CASE_OUTCOMES = ['substantiated', 'unsubstantiated', 'referred', 'withdrawn'] as const;
 export const SUPERVISOR_STATUSES = ['pending', 'approved', 'rejected', 'revoked'] as const;
 export const ROLES = ['supervisor', 'admin', 'auditor'] as const;
+export const FLAG_STATES = ['received', 'acknowledged', 'measures_taken', 'resolved'] as const;
 export const MESSAGE_KINDS = ['report', 'message', 'retaliation', 'reply'] as const;
 
 export type CaseState = (typeof CASE_STATES)[number];
@@ -135,11 +136,12 @@ export const retaliationFlags = sqliteTable(
     id: text('id').primaryKey(),
     reportId: text('report_id').notNull(),
     messageId: text('message_id').notNull(),
-    state: text('state', { enum: ['received', 'acknowledged', 'measures_taken', 'resolved'] })
-      .notNull()
-      .default('received'),
+    state: text('state', { enum: FLAG_STATES }).notNull().default('received'),
     day: text('day').notNull(),
     dueBy: text('due_by').notNull(),
+    /** Days of handling milestones, for the deadline view and the published handling times. */
+    acknowledgedDay: text('acknowledged_day'),
+    resolvedDay: text('resolved_day'),
   },
   (t) => [index('retaliation_report').on(t.reportId)],
 );

@@ -12,6 +12,8 @@ import { openApiRoutes } from './openapi/document';
 import { powRoutes } from './pow/routes';
 import { receiptRoutes } from './receipts/routes';
 import { reportRoutes } from './reports/routes';
+import { retaliationRoutes } from './retaliation/routes';
+import { statsRoutes } from './stats/routes';
 import { supervisorRoutes } from './supervisors/routes';
 import { unitRoutes } from './units/routes';
 
@@ -43,6 +45,8 @@ export function createApp(resolveCtx: CtxResolver, options: AppOptions = {}) {
   app.route('/', authRoutes);
   app.route('/', supervisorRoutes);
   app.route('/', caseRoutes);
+  app.route('/', retaliationRoutes);
+  app.route('/', statsRoutes);
   app.route('/', auditRoutes);
   app.route('/', openApiRoutes);
   if (options.staticFiles) app.use('*', options.staticFiles);

@@ -1,0 +1,131 @@
+// Handling retaliation flags: the per-unit view with ages against deadlines, and the forward-only
+// state changes (received → acknowledged → protective measures taken → resolved), each audited.
+import { and, asc, eq, inArray, ne, or } from 'drizzle-orm';
+import { type FLAG_STATES, reports, retaliationFlags } from '../../db/schema';
+import { withAudit } from '../audit/service';
+import type { Actor } from '../auth/actor';
+import { caseForActor, childUnitsQuery } from '../cases/access';
+import { sortKey } from '../cases/sort-key';
+import type { Ctx } from '../context';
+import { toDay } from '../lib/days';
+import { AppError, notFound } from '../lib/errors';
+
+export type FlagState = (typeof FLAG_STATES)[number];
+
+const dayDiff = (from: string, to: string) =>
+  Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+
+/** Flags on cases the unit may see: addressed or copied to it, or flagged up from a unit below. */
+export async function listFlags(
+  ctx: Ctx,
+  actor: Actor,
+  filter: { state?: FlagState | undefined; includeResolved?: boolean },
+) {
+  const children = (await childUnitsQuery(ctx, actor.unitId)).map((r) => r.id);
+  const reach = or(
+    eq(reports.unitId, actor.unitId),
+    eq(reports.copiedUnitId, actor.unitId),
+    children.length > 0 ? inArray(reports.unitId, children) : undefined,
+  );
+  const rows = await ctx.db
+    .select({
+      flag: retaliationFlags,
+      unitId: reports.unitId,
+      copiedUnitId: reports.copiedUnitId,
+      caseState: reports.state,
+    })
+    .from(retaliationFlags)
+    .innerJoin(reports, eq(retaliationFlags.reportId, reports.id))
+    .where(
+      and(
+        reach,
+        filter.state
+          ? eq(retaliationFlags.state, filter.state)
+          : filter.includeResolved
+            ? undefined
+            : ne(retaliationFlags.state, 'resolved'),
+      ),
+    )
+    .orderBy(asc(retaliationFlags.dueBy), asc(retaliationFlags.id))
+    .limit(500);
+  const today = toDay(ctx.now());
+  return rows.map(({ flag, unitId, copiedUnitId, caseState }) => ({
+    id: flag.id,
+    reportId: flag.reportId,
+    messageId: flag.messageId,
+    state: flag.state,
+    day: flag.day,
+    dueBy: flag.dueBy,
+    acknowledgedDay: flag.acknowledgedDay,
+    resolvedDay: flag.resolvedDay,
+    ageDays: dayDiff(flag.day, flag.resolvedDay ?? today),
+    overdue: flag.state === 'received' && flag.dueBy < today,
+    caseState,
+    relation:
+      unitId === actor.unitId
+        ? 'addressed'
+        : copiedUnitId === actor.unitId
+          ? 'copied'
+          : 'retaliation',
+  }));
+}
+
+const ORDER: Record<FlagState, number> = {
+  received: 0,
+  acknowledged: 1,
+  measures_taken: 2,
+  resolved: 3,
+};
+
+export async function changeFlagState(ctx: Ctx, actor: Actor, flagId: string, next: FlagState) {
+  const [flag] = await ctx.db
+    .select()
+    .from(retaliationFlags)
+    .where(eq(retaliationFlags.id, flagId))
+    .limit(1);
+  if (!flag) throw notFound('No such retaliation flag.');
+  const { report } = await caseForActor(ctx, actor, flag.reportId).catch(() => {
+    throw notFound('No such retaliation flag.');
+  });
+  if (ORDER[next] <= ORDER[flag.state])
+    throw new AppError(
+      'conflict',
+      `The flag is already "${flag.state}"; states only move forward.`,
+    );
+  const day = toDay(ctx.now());
+  const others = await ctx.db
+    .select({ dueBy: retaliationFlags.dueBy })
+    .from(retaliationFlags)
+    .where(
+      and(
+        eq(retaliationFlags.reportId, report.id),
+        ne(retaliationFlags.state, 'resolved'),
+        ne(retaliationFlags.id, flagId),
+      ),
+    );
+  const dues = [...others.map((o) => o.dueBy), ...(next === 'resolved' ? [] : [flag.dueBy])].sort();
+  const order = sortKey({ ...report, openFlagDue: dues[0] ?? null });
+  await withAudit(
+    ctx,
+    {
+      actorId: actor.id,
+      action: 'retaliation.state',
+      unitId: actor.unitId,
+      reportId: report.id,
+      targetId: flagId,
+      detail: { from: flag.state, to: next },
+    },
+    () => [
+      ctx.db
+        .update(retaliationFlags)
+        .set({
+          state: next,
+          acknowledgedDay: flag.acknowledgedDay ?? day,
+          ...(next === 'resolved' ? { resolvedDay: day } : {}),
+        })
+        .where(eq(retaliationFlags.id, flagId)),
+      ctx.db.update(reports).set({ sortKey: order }).where(eq(reports.id, report.id)),
+    ],
+  );
+  return { id: flagId, state: next, day };
+}

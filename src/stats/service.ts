@@ -1,0 +1,143 @@
+// Figures for regular notification, per unit and quarter. Every count below 5 is shown as "<5"
+// (and handling times resting on fewer than 5 flags are withheld), so no cell can single out
+// a reporter.
+import { sql } from 'drizzle-orm';
+import { CASE_OUTCOMES } from '../../db/schema';
+import type { Ctx } from '../context';
+
+export const SMALL_CELL = 5;
+export type Cell = number | '<5';
+
+export const suppress = (n: number): Cell => (n >= SMALL_CELL ? n : '<5');
+
+const quarterOf = (column: string) =>
+  `substr(${column}, 1, 4) || '-Q' || ((cast(substr(${column}, 6, 2) as integer) + 2) / 3)`;
+
+interface CaseRow {
+  unit_id: string;
+  quarter: string;
+  received: number;
+  ack_in_time: number;
+  substantiated: number;
+  unsubstantiated: number;
+  referred: number;
+  withdrawn: number;
+}
+
+interface FlagRow {
+  unit_id: string;
+  quarter: string;
+  flags: number;
+  ack_in_time: number;
+  resolved: number;
+  days: string | null;
+}
+
+export interface UnitQuarter {
+  unitId: string;
+  quarter: string;
+  received: Cell;
+  acknowledgedInTime: Cell;
+  closed: Record<(typeof CASE_OUTCOMES)[number], Cell>;
+  retaliationFlags: Cell;
+  retaliationAcknowledgedInTime: Cell;
+  retaliationResolved: Cell;
+  /** Median days from flag to resolution; null when fewer than 5 flags were resolved. */
+  retaliationMedianDaysToResolve: number | null;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+export async function figures(ctx: Ctx, unitIds?: string[]): Promise<UnitQuarter[]> {
+  const cases = await ctx.db.all<CaseRow>(
+    sql.raw(`select r.unit_id, ${quarterOf('r.received_day')} as quarter, count(*) as received,
+      sum(case when e.day is not null and e.day <= r.acknowledge_by then 1 else 0 end) as ack_in_time,
+      ${CASE_OUTCOMES.map((o) => `sum(case when r.state = 'closed' and r.outcome = '${o}' then 1 else 0 end) as ${o}`).join(', ')}
+      from reports r left join case_events e on e.report_id = r.id and e.position = 1
+      group by 1, 2`),
+  );
+  const flags = await ctx.db.all<FlagRow>(
+    sql.raw(`select r.unit_id, ${quarterOf('f.day')} as quarter, count(*) as flags,
+      sum(case when f.acknowledged_day is not null and f.acknowledged_day <= f.due_by then 1 else 0 end) as ack_in_time,
+      sum(case when f.resolved_day is not null then 1 else 0 end) as resolved,
+      group_concat(cast(julianday(f.resolved_day) - julianday(f.day) as integer)) as days
+      from retaliation_flags f join reports r on r.id = f.report_id
+      group by 1, 2`),
+  );
+  const cells = new Map<string, UnitQuarter>();
+  const cell = (unitId: string, quarter: string): UnitQuarter => {
+    const key = `${unitId}|${quarter}`;
+    let c = cells.get(key);
+    if (!c) {
+      const zero = suppress(0);
+      c = {
+        unitId,
+        quarter,
+        received: zero,
+        acknowledgedInTime: zero,
+        closed: { substantiated: zero, unsubstantiated: zero, referred: zero, withdrawn: zero },
+        retaliationFlags: zero,
+        retaliationAcknowledgedInTime: zero,
+        retaliationResolved: zero,
+        retaliationMedianDaysToResolve: null,
+      };
+      cells.set(key, c);
+    }
+    return c;
+  };
+  for (const r of cases) {
+    const c = cell(r.unit_id, r.quarter);
+    c.received = suppress(Number(r.received));
+    c.acknowledgedInTime = suppress(Number(r.ack_in_time));
+    for (const o of CASE_OUTCOMES) c.closed[o] = suppress(Number(r[o]));
+  }
+  for (const f of flags) {
+    const c = cell(f.unit_id, f.quarter);
+    c.retaliationFlags = suppress(Number(f.flags));
+    c.retaliationAcknowledgedInTime = suppress(Number(f.ack_in_time));
+    c.retaliationResolved = suppress(Number(f.resolved));
+    const days = (f.days ?? '').split(',').filter(Boolean).map(Number);
+    c.retaliationMedianDaysToResolve = days.length >= SMALL_CELL ? median(days) : null;
+  }
+  const wanted = unitIds ? new Set(unitIds) : null;
+  return [...cells.values()]
+    .filter((c) => !wanted || wanted.has(c.unitId))
+    .sort((a, b) =>
+      a.unitId === b.unitId ? b.quarter.localeCompare(a.quarter) : a.unitId.localeCompare(b.unitId),
+    );
+}
+
+export function toCsv(rows: UnitQuarter[], unitNames: Map<string, string>): string {
+  const header = [
+    'unit',
+    'quarter',
+    'received',
+    'acknowledged_in_time',
+    ...CASE_OUTCOMES.map((o) => `closed_${o}`),
+    'retaliation_flags',
+    'retaliation_acknowledged_in_time',
+    'retaliation_resolved',
+    'retaliation_median_days_to_resolve',
+  ];
+  const quote = (v: unknown) => `"${String(v ?? '').replace(/"/g, '""')}"`;
+  const lines = rows.map((r) =>
+    [
+      unitNames.get(r.unitId) ?? r.unitId,
+      r.quarter,
+      r.received,
+      r.acknowledgedInTime,
+      ...CASE_OUTCOMES.map((o) => r.closed[o]),
+      r.retaliationFlags,
+      r.retaliationAcknowledgedInTime,
+      r.retaliationResolved,
+      r.retaliationMedianDaysToResolve ?? '',
+    ]
+      .map(quote)
+      .join(','),
+  );
+  return [header.join(','), ...lines].join('\r\n');
+}
