@@ -18,8 +18,15 @@ export const configSchema = z.object({
   ACKNOWLEDGE_DAYS: intFrom(7, 1, 365),
   FEEDBACK_MONTHS: intFrom(3, 1, 24),
   RETALIATION_DAYS: intFrom(2, 1, 60),
-  ONION_ADDRESS: z.string().optional(),
+  ONION_ADDRESS: z
+    .string()
+    .regex(/^[a-z2-7]{56}\.onion$/, 'must be a v3 onion host name, like <56 characters>.onion')
+    .optional(),
   PUBLIC_ORIGIN: z.url().optional(),
+  POW_LOAD_SUBMIT_PER_MINUTE: intFrom(30, 1, 1_000_000),
+  POW_LOAD_LOOKUP_PER_MINUTE: intFrom(120, 1, 1_000_000),
+  LOOKUPS_PER_SECOND: intFrom(20, 1, 100_000),
+  SIGN_IN_FAILURES: intFrom(5, 1, 1000),
   SESSION_IDLE_MINUTES: intFrom(30, 1, 24 * 60),
   SESSION_MAX_HOURS: intFrom(12, 1, 7 * 24),
 });
@@ -40,6 +47,12 @@ export interface Config {
   /** The site's origin, when it differs from what requests show (behind a proxy). */
   publicOrigin: string | undefined;
   sessions: { idleSeconds: number; maxSeconds: number };
+  abuse: {
+    /** Challenges a minute above which each doubling adds one bit of difficulty. */
+    powLoad: { submit: number; lookup: number };
+    lookupsPerSecond: number;
+    signInFailures: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -70,6 +83,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     onionAddress: e.ONION_ADDRESS,
     publicOrigin: e.PUBLIC_ORIGIN ? new URL(e.PUBLIC_ORIGIN).origin : undefined,
+    abuse: {
+      powLoad: { submit: e.POW_LOAD_SUBMIT_PER_MINUTE, lookup: e.POW_LOAD_LOOKUP_PER_MINUTE },
+      lookupsPerSecond: e.LOOKUPS_PER_SECOND,
+      signInFailures: e.SIGN_IN_FAILURES,
+    },
     sessions: { idleSeconds: e.SESSION_IDLE_MINUTES * 60, maxSeconds: e.SESSION_MAX_HOURS * 3600 },
   };
 }

@@ -5,7 +5,8 @@ import { supervisors } from '../../db/schema';
 import { withAudit } from '../audit/service';
 import type { Ctx } from '../context';
 import { sha256Hex } from '../crypto/encoding';
-import { AppError } from '../lib/errors';
+import { AppError, BusyError } from '../lib/errors';
+import { guards } from '../lib/guards';
 import type { Actor } from './actor';
 import { verifySignedChallenge } from './challenge';
 import { csrfFor, endSessionQuery, newSession } from './sessions';
@@ -18,7 +19,25 @@ export interface SignInInput {
   previousToken?: string | undefined;
 }
 
+/** Repeated failures on one key are throttled, so a stolen key file cannot be hammered online. */
 export async function signIn(ctx: Ctx, input: SignInInput) {
+  const limiter = guards(ctx).signIn;
+  const key = input.fingerprint.toUpperCase();
+  const wait = limiter.blocked(key, ctx.now().getTime());
+  if (wait !== null)
+    throw new BusyError('Too many failed sign-in attempts for this key; wait and try again.', wait);
+  try {
+    const result = await verifiedSignIn(ctx, input);
+    limiter.clear(key);
+    return result;
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'unauthorized')
+      limiter.fail(key, ctx.now().getTime());
+    throw err;
+  }
+}
+
+async function verifiedSignIn(ctx: Ctx, input: SignInInput) {
   const [supervisor] = await ctx.db
     .select()
     .from(supervisors)

@@ -3,7 +3,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { AppError, type ErrorCode } from '../lib/errors';
+import { AppError, BusyError, type ErrorCode } from '../lib/errors';
 import type { AppEnv } from './types';
 
 const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
@@ -28,6 +28,7 @@ export function errorBody(code: string, message: string, requestId: string, deta
 
 export function handleError(err: Error, c: Context<AppEnv>) {
   const requestId = c.get('requestId') ?? '';
+  if (err instanceof BusyError) c.header('Retry-After', String(err.retryAfter));
   if (err instanceof AppError) {
     return c.json(errorBody(err.code, err.message, requestId, err.details), STATUS[err.code]);
   }

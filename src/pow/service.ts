@@ -6,6 +6,7 @@ import type { Ctx } from '../context';
 import { fromBase64Url, randomBytes, sha256Hex, toBase64Url, utf8 } from '../crypto/encoding';
 import { powHashBits } from '../crypto/pow';
 import { AppError } from '../lib/errors';
+import { guards } from '../lib/guards';
 
 export type PowPurpose = 'submit' | 'lookup';
 const TTL_SECONDS = 600;
@@ -49,8 +50,18 @@ function macKey(ctx: Ctx): Promise<CryptoKey> {
   return key;
 }
 
+const MAX_EXTRA_BITS = 8;
+
+/**
+ * The configured difficulty, plus one bit for each doubling of demand above the normal load, so
+ * a flood pays more per request while an ordinary reporter barely notices.
+ */
 export function powDifficulty(ctx: Ctx, purpose: PowPurpose): number {
-  return purpose === 'submit' ? ctx.config.pow.submit : ctx.config.pow.lookup;
+  const base = purpose === 'submit' ? ctx.config.pow.submit : ctx.config.pow.lookup;
+  const perMinute = guards(ctx).issued[purpose].total(ctx.now().getTime());
+  const normal = ctx.config.abuse.powLoad[purpose];
+  const extra = perMinute > normal ? Math.ceil(Math.log2(perMinute / normal)) : 0;
+  return Math.min(28, base + Math.min(MAX_EXTRA_BITS, extra));
 }
 
 export interface PowChallenge {
@@ -61,6 +72,7 @@ export interface PowChallenge {
 }
 
 export async function issueChallenge(ctx: Ctx, purpose: PowPurpose): Promise<PowChallenge> {
+  guards(ctx).issued[purpose].add(ctx.now().getTime());
   const difficulty = powDifficulty(ctx, purpose);
   const expires = Math.floor(ctx.now().getTime() / 1000) + TTL_SECONDS;
   const body = `${purpose}.${expires}.${difficulty}.${toBase64Url(randomBytes(12))}`;

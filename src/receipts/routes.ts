@@ -3,7 +3,8 @@ import { type Context, Hono } from 'hono';
 import { bucketSize } from '../crypto/padding';
 import type { AppEnv } from '../http/types';
 import { jsonBody, limitBody, parseWith, query } from '../http/validate';
-import { AppError } from '../lib/errors';
+import { AppError, BusyError } from '../lib/errors';
+import { guards } from '../lib/guards';
 import { checkSolution, spendQuery } from '../pow/service';
 import { lookupToken, MAX_FOLLOWUP_MESSAGE } from '../reports/schemas';
 import { reportByToken, unknownReceipt } from './access';
@@ -35,6 +36,14 @@ const uploadLimit = (c: Context<AppEnv>) =>
 export const receiptRoutes = new Hono<AppEnv>()
   .get('/api/receipt', async (c) => {
     const ctx = c.get('ctx');
+    // A global cap: under a flood, look-ups wait their turn while everything else keeps working.
+    const slot = guards(ctx).lookups.take(ctx.now().getTime());
+    if (!slot.ok) {
+      throw new BusyError(
+        'The portal is busy. Nothing was looked up; try again in a few seconds.',
+        slot.retryAfter,
+      );
+    }
     const challenge = c.req.header(POW_CHALLENGE_HEADER);
     const nonce = c.req.header(POW_NONCE_HEADER);
     if (!challenge || !nonce || challenge.length > 512 || nonce.length > 64) {

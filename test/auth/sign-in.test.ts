@@ -9,7 +9,8 @@ import { demoKey, type Harness, makeHarness, withCookies } from '../helpers/harn
 let h: Harness;
 let key: openpgp.PrivateKey;
 beforeAll(async () => {
-  h = await makeHarness();
+  // Failed attempts here are deliberate; throttling has its own test under test/security.
+  h = await makeHarness({ SIGN_IN_FAILURES: '100' });
   key = await demoKey(h, 'basic-supervisor');
 });
 afterAll(() => h.close());
