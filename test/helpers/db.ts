@@ -11,6 +11,9 @@ const TABLES = [
   'pow_spent',
   'units',
   'supervisors',
+  'audit_log',
+  'sessions',
+  'auth_challenges',
 ];
 
 export async function rowCounts(ctx: Ctx): Promise<Record<string, number>> {

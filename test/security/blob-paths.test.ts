@@ -1,0 +1,62 @@
+// Threat: path traversal or hostile file names in attachments. Names live inside the ciphertext;
+// on disk a file is only ever stored under a random ID the server made.
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { downloadAttachment, openCase, submitReport } from '../../src/client/reporter';
+import { FileBlobStore } from '../../src/storage/file-blobs';
+import { demoUnit, type Harness, makeHarness, sampleReport } from '../helpers/harness';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await makeHarness();
+});
+afterAll(() => h.close());
+
+const HOSTILE = [
+  '../../../etc/passwd',
+  '..\\..\\boot.ini',
+  'con.txt',
+  'a\u0000b.pdf',
+  '<img src=x onerror=alert(1)>.png',
+  '报告 – 附件.docx',
+  `${'x'.repeat(300)}.txt`,
+];
+
+describe('attachment names and paths', () => {
+  it('keep hostile names inside the ciphertext and store files under random IDs only', async () => {
+    const units = await h.units();
+    const files = HOSTILE.map((name, i) => ({
+      name,
+      type: 'application/octet-stream',
+      bytes: new Uint8Array([i, 1, 2, 3]),
+    }));
+    const { receipt } = await submitReport(h.fetcher, {
+      units,
+      unitId: demoUnit(units, 'basic').id,
+      copyToParent: false,
+      report: sampleReport('names'),
+      files,
+    });
+    const session = await openCase(h.fetcher, receipt);
+    const stored = session.view.messages[0]!.attachments;
+    expect(stored).toHaveLength(HOSTILE.length);
+    const names = await Promise.all(
+      stored.map(async (a) => (await downloadAttachment(session, a.id)).meta.name),
+    );
+    expect(names.sort()).toEqual([...HOSTILE].sort());
+    const onDisk: string[] = [];
+    for (const dir of await readdir(join(h.dir, 'blobs')))
+      onDisk.push(...(await readdir(join(h.dir, 'blobs', dir))));
+    expect(onDisk.sort()).toEqual(stored.map((a) => a.id).sort());
+    for (const name of onDisk) expect(name).toMatch(/^[A-Za-z0-9_-]{22}$/);
+  });
+
+  it('refuse any blob key that is not one of the server’s IDs', async () => {
+    const store = new FileBlobStore(join(h.dir, 'blobs'));
+    for (const key of ['../../x', '/etc/passwd', '..', 'AAAAAAAAAAAAAAAAAAAAA/', '']) {
+      await expect(store.put(key, new Uint8Array(1))).rejects.toThrow(/invalid blob key/);
+      await expect(store.get(key)).rejects.toThrow(/invalid blob key/);
+    }
+  });
+});
