@@ -9,7 +9,7 @@ import { requireActor, requireSameOrigin, sessionToken, siteOrigin } from './mid
 import { signIn, signOut } from './service';
 import { csrfFor, SESSION_COOKIE } from './sessions';
 
-const signInBody = z.strictObject({
+export const signInBody = z.strictObject({
   fingerprint: z
     .string()
     .regex(/^[0-9A-Fa-f]{40}([0-9A-Fa-f]{24})?$/, 'must be a v4 or v6 key fingerprint'),

@@ -18,12 +18,12 @@ const inboxQuery = z.strictObject({
 });
 const caseParams = z.strictObject({ id: entityId });
 const attachmentParams = z.strictObject({ id: entityId, attachmentId: entityId });
-const replyBody = z.strictObject({ message: armoredMessage(MAX_FOLLOWUP_MESSAGE) });
-const stateBody = z.strictObject({
+export const replyBody = z.strictObject({ message: armoredMessage(MAX_FOLLOWUP_MESSAGE) });
+export const stateBody = z.strictObject({
   state: z.enum(CASE_STATES),
   outcome: z.enum(CASE_OUTCOMES).optional(),
 });
-const classifyBody = z.strictObject({ classification: z.enum(REPORT_CATEGORIES) });
+export const classifyBody = z.strictObject({ classification: z.enum(REPORT_CATEGORIES) });
 
 const supervisor = requireActor('supervisor');
 const caseId = (c: { req: { param: () => Record<string, string> } }) =>

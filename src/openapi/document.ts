@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { AppEnv } from '../http/types';
 import { addMessageBody, flagRetaliationBody } from '../receipts/schemas';
 import { createReportBody, createReportResponse } from '../reports/schemas';
+import { securitySchemes, supervisorPaths } from './supervisor-paths';
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });
 const json = (s: z.ZodType) => ({ content: { 'application/json': { schema: schema(s) } } });
@@ -34,6 +35,7 @@ export function openApiDocument() {
         'Everything a reporter or supervisor writes arrives as OpenPGP ciphertext made in the browser.',
     },
     components: {
+      securitySchemes,
       responses: {
         Error: {
           description: 'Error envelope',
@@ -60,6 +62,7 @@ export function openApiDocument() {
       },
     },
     paths: {
+      ...supervisorPaths,
       '/api/units': {
         get: {
           summary: 'Unit tree with active public keys',

@@ -12,7 +12,7 @@ const listQuery = z.strictObject({
   state: z.enum(FLAG_STATES).optional(),
   all: z.enum(['0', '1']).optional(),
 });
-const stateBody = z.strictObject({ state: z.enum(FLAG_STATES) });
+export const flagStateBody = z.strictObject({ state: z.enum(FLAG_STATES) });
 const supervisor = requireActor('supervisor');
 
 export const retaliationRoutes = new Hono<AppEnv>()
@@ -27,6 +27,6 @@ export const retaliationRoutes = new Hono<AppEnv>()
   })
   .post('/api/retaliation/:id/state', supervisor, limitBody(1024), async (c) => {
     const { id } = parseWith(z.strictObject({ id: entityId }), c.req.param(), 'path');
-    const body = await jsonBody(c, stateBody);
+    const body = await jsonBody(c, flagStateBody);
     return c.json(await changeFlagState(c.get('ctx'), c.get('actor'), id, body.state));
   });

@@ -10,7 +10,7 @@ import { armoredPublicKey, entityId, powSolution } from '../reports/schemas';
 import { createUnit, decide, enrol, listSupervisors } from './service';
 
 const name = z.string().trim().min(1).max(120);
-const enrolBody = z.strictObject({
+export const enrolBody = z.strictObject({
   pow: powSolution,
   unitId: entityId,
   displayName: name,
@@ -24,7 +24,7 @@ const decisionParams = z.strictObject({
   id: entityId,
   decision: z.enum(['approve', 'reject', 'revoke']),
 });
-const unitBody = z.strictObject({
+export const unitBody = z.strictObject({
   name,
   nameZh: name,
   level: z.enum(UNIT_LEVELS),

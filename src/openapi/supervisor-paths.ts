@@ -1,0 +1,123 @@
+// The supervisor, administrator and auditor half of the OpenAPI document.
+import { z } from 'zod';
+import { signInBody } from '../auth/routes';
+import { classifyBody, replyBody, stateBody } from '../cases/routes';
+import { flagStateBody } from '../retaliation/routes';
+import { enrolBody, unitBody } from '../supervisors/routes';
+
+const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });
+const json = (s: z.ZodType) => ({ content: { 'application/json': { schema: schema(s) } } });
+const err = { $ref: '#/components/responses/Error' };
+const errors = {
+  '400': err,
+  '401': err,
+  '403': err,
+  '404': err,
+  '409': err,
+  '413': err,
+  '422': err,
+  '429': err,
+};
+const session = [{ session: [] }];
+const csrf = { name: 'X-CSRF-Token', in: 'header', required: true, schema: { type: 'string' } };
+const id = (name = 'id') => ({ name, in: 'path', required: true, schema: { type: 'string' } });
+
+const get = (summary: string, parameters: unknown[] = []) => ({
+  get: {
+    summary,
+    security: session,
+    parameters,
+    responses: { '200': { description: 'OK' }, ...errors },
+  },
+});
+const post = (summary: string, body?: z.ZodType, parameters: unknown[] = []) => ({
+  post: {
+    summary,
+    security: session,
+    parameters: [csrf, ...parameters],
+    ...(body ? { requestBody: json(body) } : {}),
+    responses: { '200': { description: 'OK' }, '201': { description: 'Created' }, ...errors },
+  },
+});
+
+export const securitySchemes = {
+  session: {
+    type: 'apiKey',
+    in: 'cookie',
+    name: '__Host-portal-session',
+    description: 'Opened by signing a challenge; HttpOnly, Secure, SameSite=Strict.',
+  },
+};
+
+export const supervisorPaths = {
+  '/api/auth/challenge': {
+    post: {
+      summary: 'A single-use sign-in challenge bound to origin and purpose',
+      responses: { '201': { description: 'Challenge text to sign' } },
+    },
+  },
+  '/api/auth/sign-in': {
+    post: {
+      summary: 'Sign in with a detached signature over the challenge',
+      requestBody: json(signInBody),
+      responses: { '200': { description: 'Session cookie set; CSRF token returned' }, ...errors },
+    },
+  },
+  '/api/auth/sign-out': post('End the session'),
+  '/api/auth/me': get('The signed-in person and the CSRF token'),
+  '/api/supervisors/enrol': {
+    post: {
+      summary: 'Enrol a public key (pending until approved); paid with a proof of work',
+      requestBody: json(enrolBody),
+      responses: { '201': { description: 'Pending' }, ...errors },
+    },
+  },
+  '/api/admin/supervisors': get('Supervisors by status (administrators)'),
+  '/api/admin/supervisors/{id}/{decision}': post(
+    'Approve, reject or revoke (administrators)',
+    undefined,
+    [
+      id(),
+      {
+        name: 'decision',
+        in: 'path',
+        required: true,
+        schema: { enum: ['approve', 'reject', 'revoke'] },
+      },
+    ],
+  ),
+  '/api/admin/units': post('Create a unit (administrators)', unitBody),
+  '/api/cases': get('The unit inbox, overdue and retaliation first, keyset-paged', [
+    { name: 'state', in: 'query', schema: { type: 'string' } },
+    { name: 'cursor', in: 'query', schema: { type: 'string' } },
+    { name: 'limit', in: 'query', schema: { type: 'integer', maximum: 100 } },
+  ]),
+  '/api/cases/{id}': get("A case's ciphertext (the opening is audited)", [id()]),
+  '/api/cases/{id}/access': get(
+    'Every opening, download and export of the case, from the audit trail',
+    [id()],
+  ),
+  '/api/cases/{id}/attachments/{attachmentId}': get('An encrypted attachment (audited)', [
+    id(),
+    id('attachmentId'),
+  ]),
+  '/api/cases/{id}/replies': post('Reply to the reporter (ciphertext)', replyBody, [id()]),
+  '/api/cases/{id}/state': post('Move the case to another state', stateBody, [id()]),
+  '/api/cases/{id}/classification': post('Record the category for statistics', classifyBody, [
+    id(),
+  ]),
+  '/api/retaliation': get('Open retaliation flags the unit may handle'),
+  '/api/retaliation/{id}/state': post('Move a retaliation flag forward', flagStateBody, [id()]),
+  '/api/stats': get('Figures per unit and quarter (administrators; ?format=csv exports)'),
+  '/api/openapi.json': {
+    get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } },
+  },
+  '/api/public/stats': {
+    get: {
+      summary: 'Published figures of the units that publish them',
+      responses: { '200': { description: 'OK' } },
+    },
+  },
+  '/api/audit': get('Audit entries (administrators and auditors)'),
+  '/api/audit/verify': get('Recompute the audit hash chain'),
+};
