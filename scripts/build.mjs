@@ -1,23 +1,40 @@
-// Bundles each reporter page's TypeScript entry into public/assets/<page>.js with esbuild.
-import { readdir, rm } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
+// Builds the browser side into public/dist: each page's TypeScript entry bundled by esbuild under
+// a content-hashed name, the stylesheet likewise, the HTML pages rewritten to point at them with
+// subresource integrity, and a release manifest of the SHA-256 of every file served.
+import { createHash } from 'node:crypto';
+import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, join, relative, resolve } from 'node:path';
 import { build } from 'esbuild';
 
 const root = resolve(new URL('..', import.meta.url).pathname);
-const pagesDir = resolve(root, 'public/src/pages');
-const outdir = resolve(root, 'public/assets');
+const publicDir = join(root, 'public');
+const pagesDir = join(publicDir, 'src/pages');
+const dist = join(publicDir, 'dist');
+const assets = join(dist, 'assets');
 
-// Every file in pages/ is an entry, so adding a page needs no change here.
-const entryPoints = (await readdir(pagesDir))
-  .filter((f) => f.endsWith('.ts'))
-  .map((f) => ({ in: resolve(pagesDir, f), out: basename(f, '.ts') }));
+const digest = (algorithm, bytes, encoding) => createHash(algorithm).update(bytes).digest(encoding);
+
+/** Moves a built file to `name.<hash>.ext`; returns its public path and SRI value. */
+async function hashed(file) {
+  const bytes = await readFile(file);
+  const name = basename(file).replace(
+    /\.(\w+)$/,
+    `.${digest('sha256', bytes, 'hex').slice(0, 16)}.$1`,
+  );
+  await rename(file, join(assets, name));
+  return { path: `/assets/${name}`, integrity: `sha384-${digest('sha384', bytes, 'base64')}` };
+}
 
 // Start clean so a removed page never leaves a stale bundle behind to be served.
-await rm(outdir, { recursive: true, force: true });
+await rm(dist, { recursive: true, force: true });
+await rm(join(publicDir, 'assets'), { recursive: true, force: true });
+await mkdir(assets, { recursive: true });
 
-const result = await build({
-  entryPoints,
-  outdir,
+// Every file in pages/ is an entry, so adding a page needs no change here.
+const entries = (await readdir(pagesDir)).filter((f) => f.endsWith('.ts'));
+await build({
+  entryPoints: entries.map((f) => ({ in: join(pagesDir, f), out: basename(f, '.ts') })),
+  outdir: assets,
   bundle: true,
   format: 'esm',
   target: 'es2022',
@@ -26,10 +43,53 @@ const result = await build({
   sourcemap: false,
   legalComments: 'none',
   logLevel: 'warning',
-  metafile: true,
 });
 
-const outputs = Object.entries(result.metafile.outputs).map(
-  ([file, { bytes }]) => `  ${file.replace(`${root}/`, '')} ${(bytes / 1024).toFixed(0)} KiB`,
+const refs = new Map();
+for (const f of entries)
+  refs.set(
+    `/assets/${basename(f, '.ts')}.js`,
+    await hashed(join(assets, `${basename(f, '.ts')}.js`)),
+  );
+await copyFile(join(publicDir, 'styles.css'), join(assets, 'styles.css'));
+refs.set('/styles.css', await hashed(join(assets, 'styles.css')));
+
+// Point each page at the hashed files, with integrity, so a swapped file is refused by the browser.
+const pages = (await readdir(publicDir)).filter((f) => f.endsWith('.html'));
+for (const page of pages) {
+  let html = await readFile(join(publicDir, page), 'utf8');
+  html = html.replace(
+    /<(script|link)\b([^>]*?)\b(src|href)="([^"]+)"([^>]*)>/g,
+    (tag, el, before, attr, url, after) => {
+      const ref = refs.get(url);
+      if (!ref) return tag;
+      return `<${el}${before}${attr}="${ref.path}" integrity="${ref.integrity}"${after}>`;
+    },
+  );
+  await writeFile(join(dist, page), html);
+}
+
+// The release manifest: publish its hash out of band so anyone can check what a portal serves.
+const files = [];
+const walk = async (dir) => {
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) await walk(p);
+    else files.push(p);
+  }
+};
+await walk(dist);
+const manifest = {
+  release: JSON.parse(await readFile(join(root, 'package.json'), 'utf8')).version,
+  files: Object.fromEntries(
+    await Promise.all(
+      files
+        .sort()
+        .map(async (f) => [`/${relative(dist, f)}`, digest('sha256', await readFile(f), 'hex')]),
+    ),
+  ),
+};
+await writeFile(join(dist, 'release-manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+console.log(
+  `Built ${entries.length} pages into public/dist (${files.length} files; release-manifest.json lists their SHA-256).`,
 );
-console.log(`Built ${entryPoints.length} page bundles:\n${outputs.join('\n')}`);

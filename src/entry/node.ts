@@ -10,12 +10,13 @@ import { FileBlobStore } from '../storage/file-blobs';
 import { openLibsql } from '../storage/libsql';
 import { firstStart, StartupRefused } from './node-setup';
 
-const PUBLIC_DIR = resolve(new URL('../../public', import.meta.url).pathname);
+const PUBLIC_DIR = resolve(new URL('../../public/dist', import.meta.url).pathname);
 const PAGES: Record<string, string> = {
   '/': '/index.html',
   '/report': '/report.html',
   '/follow-up': '/follow-up.html',
   '/supervisor': '/supervisor.html',
+  '/enrol': '/enrol.html',
 };
 
 export async function startNodeServer(env: Record<string, string | undefined>, log = console.log) {
