@@ -1,0 +1,171 @@
+// A case's ciphertext packaged for offline decryption with GnuPG: messages as armored text,
+// attachments as binary OpenPGP, a manifest of metadata only. Audited before anything is returned;
+// returns data, not files, so the CLI and a future HTTP export share it.
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { attachments, caseEvents, messages, reports, supervisors } from '../../db/schema';
+import { withAudit } from '../audit/service';
+import { OPERATOR_ACTOR_ID } from '../auth/actor';
+import type { Ctx } from '../context';
+import { utf8 } from '../crypto/encoding';
+import { caseNotFound, caseUnits } from './access';
+
+export interface ExportFile {
+  /** Relative path inside the export folder, always with `/` separators. */
+  path: string;
+  kind: 'message' | 'attachment' | 'key' | 'manifest' | 'readme';
+  bytes: Uint8Array;
+}
+
+export interface ExportManifest {
+  format: 'whistle-portal-case-export/v1';
+  caseId: string;
+  unitId: string;
+  copiedUnitId: string | null;
+  state: string;
+  outcome: string | null;
+  receivedDay: string;
+  history: { state: string; outcome: string | null; day: string }[];
+  messages: { file: string; position: number; kind: string; day: string; size: number }[];
+  attachments: { file: string; message: string; day: string; size: number; missing: boolean }[];
+  keys: { file: string; role: 'reporter' | 'supervisor'; fingerprint: string | null }[];
+}
+
+export interface CaseExport {
+  manifest: ExportManifest;
+  files: ExportFile[];
+  /** Attachment IDs whose bytes the blob store no longer has. */
+  missing: string[];
+}
+
+export const README = `Encrypted export of one whistleblowing case
+===========================================
+
+Every file here is ciphertext; nothing in this folder is readable without a private key
+of a supervisor of the unit the case was addressed (or copied) to.
+
+  NN-KIND.asc              one message each (report, message, retaliation, reply), in order
+  attachments/ID.gpg       one attached file each (binary OpenPGP)
+  keys/*.asc               public keys to verify signatures: the reporter's and the units'
+  manifest.json            metadata only: states, days, sizes; no content
+
+Decrypt with GnuPG (2.2 or later) on an offline machine holding your private key:
+
+  gpg --import keys/*.asc               # lets gpg check the signatures; without it gpg
+                                        # still decrypts but exits with status 2
+  gpg --decrypt 0-report.asc > 0-report.padded
+  gpg --decrypt attachments/ID.gpg > ID.padded
+
+The decrypted bytes are PADDED so that a ciphertext's size says little about its content:
+  bytes 0-3   big-endian length L of the real plaintext
+  bytes 4..   the L bytes of plaintext, then zero bytes up to the padding size
+A message's plaintext is JSON (UTF-8). An attachment's plaintext is itself:
+  4-byte big-endian length H, H bytes of JSON header {"name","type","size"}, then the file.
+
+Easier: the portal's command line does all of this locally and checks signatures:
+  npm run portal -- case decrypt THIS-FOLDER --key your-private-key.asc
+`;
+
+async function loadCase(ctx: Ctx, reportId: string) {
+  const [report] = await ctx.db.select().from(reports).where(eq(reports.id, reportId)).limit(1);
+  if (!report) throw caseNotFound();
+  const unitIds = await caseUnits(ctx, report);
+  const [history, msgs, files, signers] = await Promise.all([
+    ctx.db
+      .select()
+      .from(caseEvents)
+      .where(eq(caseEvents.reportId, reportId))
+      .orderBy(asc(caseEvents.position)),
+    ctx.db
+      .select()
+      .from(messages)
+      .where(eq(messages.reportId, reportId))
+      .orderBy(asc(messages.position)),
+    ctx.db
+      .select()
+      .from(attachments)
+      .where(eq(attachments.reportId, reportId))
+      .orderBy(asc(attachments.id)),
+    ctx.db
+      .select({ fingerprint: supervisors.fingerprint, publicKey: supervisors.publicKey })
+      .from(supervisors)
+      .where(and(inArray(supervisors.unitId, unitIds), eq(supervisors.role, 'supervisor')))
+      .orderBy(asc(supervisors.fingerprint)),
+  ]);
+  return { report, history, msgs, files, signers };
+}
+
+type Loaded = Awaited<ReturnType<typeof loadCase>>;
+
+/** Messages in order, then attachments from the blob store (noting any whose bytes are gone). */
+async function cipherFiles(ctx: Ctx, { msgs, files }: Loaded, out: ExportFile[]) {
+  const messageFile = new Map<string, string>();
+  const manifestMessages = msgs.map((m) => {
+    const file = `${m.position}-${m.kind}.asc`;
+    const bytes = utf8(m.ciphertext);
+    messageFile.set(m.id, file);
+    out.push({ path: file, kind: 'message', bytes });
+    return { file, position: m.position, kind: m.kind, day: m.day, size: bytes.length };
+  });
+  const missing: string[] = [];
+  const manifestAttachments: ExportManifest['attachments'] = [];
+  for (const a of files) {
+    const file = `attachments/${a.id}.gpg`;
+    const bytes = await ctx.blobs.get(a.id);
+    if (bytes) out.push({ path: file, kind: 'attachment', bytes });
+    else missing.push(a.id);
+    manifestAttachments.push({
+      file,
+      message: messageFile.get(a.messageId) ?? '',
+      day: a.day,
+      size: bytes?.length ?? a.size,
+      missing: !bytes,
+    });
+  }
+  return { manifestMessages, manifestAttachments, missing };
+}
+
+/** The public keys that verify signatures: the reporter's, and the case units' supervisors'. */
+function keyFiles({ report, signers }: Loaded, out: ExportFile[]): ExportManifest['keys'] {
+  const keys: ExportManifest['keys'] = [
+    { file: 'keys/reporter.asc', role: 'reporter', fingerprint: null },
+  ];
+  out.push({ path: 'keys/reporter.asc', kind: 'key', bytes: utf8(report.reporterPublicKey) });
+  for (const s of signers) {
+    const file = `keys/supervisor-${s.fingerprint}.asc`;
+    keys.push({ file, role: 'supervisor', fingerprint: s.fingerprint });
+    out.push({ path: file, kind: 'key', bytes: utf8(s.publicKey) });
+  }
+  return keys;
+}
+
+/** Exports a case's ciphertext as the operator; writes a `case.export` audit entry first. */
+export async function exportCase(ctx: Ctx, reportId: string): Promise<CaseExport> {
+  const loaded = await loadCase(ctx, reportId);
+  const { report, history } = loaded;
+  await withAudit(ctx, {
+    actorId: OPERATOR_ACTOR_ID,
+    action: 'case.export',
+    reportId,
+    unitId: report.unitId,
+    detail: { messages: loaded.msgs.length, attachments: loaded.files.length },
+  });
+  const out: ExportFile[] = [];
+  const { manifestMessages, manifestAttachments, missing } = await cipherFiles(ctx, loaded, out);
+  const manifest: ExportManifest = {
+    format: 'whistle-portal-case-export/v1',
+    caseId: report.id,
+    unitId: report.unitId,
+    copiedUnitId: report.copiedUnitId,
+    state: report.state,
+    outcome: report.outcome,
+    receivedDay: report.receivedDay,
+    history: history.map((h) => ({ state: h.state, outcome: h.outcome, day: h.day })),
+    messages: manifestMessages,
+    attachments: manifestAttachments,
+    keys: keyFiles(loaded, out),
+  };
+  const json = `${JSON.stringify(manifest, null, 2)}\n`;
+  out.push({ path: 'manifest.json', kind: 'manifest', bytes: utf8(json) });
+  out.push({ path: 'README.txt', kind: 'readme', bytes: utf8(README) });
+  return { manifest, files: out, missing };
+}

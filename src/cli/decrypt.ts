@@ -1,0 +1,110 @@
+// Opening a case export on the supervisor's own machine with the shared crypto module: the same
+// unpadding and signature checks as the browser, without depending on code a server serves.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { PrivateKey } from 'openpgp';
+import type { ExportManifest } from '../cases/export';
+import {
+  isLockedPrivateKey,
+  type OpenOptions,
+  openFile,
+  openJson,
+  unlockPrivateKey,
+} from '../crypto';
+import { CliFailure, type CliIo, print } from './io';
+
+interface DecryptInput {
+  dir: string;
+  armoredKey: string;
+  passphrase: string | undefined;
+  out: string;
+}
+
+async function unlock(armored: string, passphrase: string | undefined): Promise<PrivateKey> {
+  const state = await isLockedPrivateKey(armored);
+  if (!state) throw new CliFailure('the --key file is not a readable OpenPGP private key');
+  if (state.locked && passphrase === undefined) {
+    throw new CliFailure(
+      'the private key is locked: give --passphrase-file or set PORTAL_KEY_PASSPHRASE',
+    );
+  }
+  try {
+    return await unlockPrivateKey(armored, passphrase ?? '');
+  } catch {
+    throw new CliFailure('cannot unlock the private key: wrong passphrase?');
+  }
+}
+
+/** Tries with signature verification first; falls back to plain decryption, flagged as such. */
+async function openChecked<T>(
+  open: (options: OpenOptions) => Promise<T>,
+  key: PrivateKey,
+  verificationKeys: string[],
+): Promise<{ value: T; verified: boolean }> {
+  try {
+    return { value: await open({ decryptionKeys: [key], verificationKeys }), verified: true };
+  } catch {
+    try {
+      return { value: await open({ decryptionKeys: [key] }), verified: false };
+    } catch {
+      throw new CliFailure('cannot decrypt: this key is not among the case’s recipients');
+    }
+  }
+}
+
+/** A file name from inside the ciphertext, made safe to write: no folders, no odd characters. */
+export const safeName = (name: string) =>
+  (name.split(/[\\/]/).pop() ?? '').replace(/[^\p{L}\p{N}._ -]/gu, '_').slice(0, 120) || 'file';
+
+async function readKeys(dir: string, manifest: ExportManifest) {
+  const read = (file: string) => readFile(join(dir, ...file.split('/')), 'utf8');
+  const reporter = await Promise.all(
+    manifest.keys.filter((k) => k.role === 'reporter').map((k) => read(k.file)),
+  );
+  const units = await Promise.all(
+    manifest.keys.filter((k) => k.role === 'supervisor').map((k) => read(k.file)),
+  );
+  return (kind: string) => (kind === 'reply' ? units : reporter);
+}
+
+export async function decryptExport(input: DecryptInput, io: CliIo): Promise<number> {
+  const manifest = JSON.parse(
+    await readFile(join(input.dir, 'manifest.json'), 'utf8').catch(() => {
+      throw new CliFailure(`no manifest.json in ${input.dir}: not a case export`);
+    }),
+  ) as ExportManifest;
+  const key = await unlock(input.armoredKey, input.passphrase);
+  const signersFor = await readKeys(input.dir, manifest);
+  const kindOf = new Map(manifest.messages.map((m) => [m.file, m.kind]));
+  print(
+    io.stdout,
+    `case ${manifest.caseId}  state ${manifest.state}  received ${manifest.receivedDay}`,
+  );
+  for (const m of manifest.messages) {
+    const armored = await readFile(join(input.dir, m.file), 'utf8');
+    const opened = await openChecked((o) => openJson(armored, o), key, signersFor(m.kind));
+    const sig = opened.verified ? 'signature OK' : 'SIGNATURE NOT VERIFIED';
+    print(io.stdout, `\n== ${m.file} (${m.kind}, ${m.day}) ${sig}`);
+    print(io.stdout, JSON.stringify(opened.value.value, null, 2));
+  }
+  for (const a of manifest.attachments.filter((x) => !x.missing)) {
+    const bytes = new Uint8Array(await readFile(join(input.dir, ...a.file.split('/'))));
+    const opened = await openChecked(
+      (o) => openFile(bytes, o),
+      key,
+      signersFor(kindOf.get(a.message) ?? 'report'),
+    );
+    const file = opened.value.value;
+    await mkdir(input.out, { recursive: true, mode: 0o700 });
+    const id =
+      a.file
+        .split('/')
+        .pop()
+        ?.replace(/\.gpg$/, '') ?? 'attachment';
+    const target = join(input.out, `${id}-${safeName(file.meta.name)}`);
+    await writeFile(target, file.bytes, { mode: 0o600 });
+    const sig = opened.verified ? 'signature OK' : 'SIGNATURE NOT VERIFIED';
+    print(io.stdout, `\nwrote ${target} (${file.meta.type}, ${file.bytes.length} bytes) ${sig}`);
+  }
+  return 0;
+}
