@@ -35,8 +35,12 @@ async function proofOfWork(fetcher: Fetcher, purpose: 'submit' | 'lookup', progr
     fetcher,
     `/api/pow?purpose=${purpose}`,
   );
-  progress?.({ stage: 'pow' });
-  return { challenge: c.challenge, nonce: await solvePow(c.challenge, c.difficulty) };
+  progress?.({ stage: 'pow', current: 0 });
+  // `current` counts the tries so far, so a page can show that the puzzle is moving.
+  const nonce = await solvePow(c.challenge, c.difficulty, (tries) =>
+    progress?.({ stage: 'pow', current: tries }),
+  );
+  return { challenge: c.challenge, nonce };
 }
 
 /** Keys a report must be encrypted to: the unit's, the unit above's when copied, the reporter's. */

@@ -40,10 +40,13 @@ export async function signIn(
   return { fetcher, key, ...result };
 }
 
-const post = (s: SupervisorSession, path: string, body: unknown) =>
+/** Posting needs only the session's CSRF token, not the key: sign-out works after a reload too. */
+type Poster = Pick<SupervisorSession, 'fetcher' | 'csrfToken'>;
+
+const post = (s: Poster, path: string, body: unknown) =>
   callApi(s.fetcher, path, jsonInit(body, { 'x-csrf-token': s.csrfToken }));
 
-export const signOut = (s: SupervisorSession) => post(s, '/api/auth/sign-out', {});
+export const signOut = (s: Poster) => post(s, '/api/auth/sign-out', {});
 
 export interface InboxPage {
   items: {

@@ -199,11 +199,13 @@ describe('inbox order and paging', () => {
     const acknowledged = all.items[0]!.id;
     await setState(sup, acknowledged, 'acknowledged'); // due moves from 7 days to 3 months: goes last
     const { flagRetaliation } = await import('../../src/client/reporter');
-    await flagRetaliation(await openCase(h.fetcher, receipts[6]!), {
-      kind: 'harassment',
-      startedOn: '2026-11-01',
-      details: 'x',
-    });
+    // Flag a case other than the acknowledged one (its state tells them apart).
+    for (const r of receipts) {
+      const session = await openCase(h.fetcher, r);
+      if (session.view.state !== 'received') continue;
+      await flagRetaliation(session, { kind: 'harassment', startedOn: '2026-11-01', details: 'x' });
+      break;
+    }
     const ordered = await inbox(sup, { limit: 100 });
     expect(ordered.items[0]!.openRetaliation).toBe(true);
     expect(ordered.items.at(-1)!.id).toBe(acknowledged);

@@ -77,8 +77,9 @@ describe('retaliation flags', () => {
       report: sampleReport('not copied'),
       files: [],
     }));
-    const items = (await inbox(basic)).items.filter((i) => i.state === 'received');
-    caseId = items[items.length - 1]!.id;
+    // The new case is the one of the basic unit that was not copied upward.
+    const copied = new Set((await inbox(intermediate)).items.map((i) => i.id));
+    caseId = (await inbox(basic)).items.find((i) => !copied.has(i.id))!.id;
     await setState(basic, caseId, 'closed', 'unsubstantiated');
     // Before the flag, the unit above cannot see it.
     expect((await intermediate.fetcher(`/api/cases/${caseId}`)).status).toBe(404);

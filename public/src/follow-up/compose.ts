@@ -1,24 +1,32 @@
-// The two forms under a case: add information, and flag retaliation; each with evidence files.
-import { callApi, jsonInit } from '../../../src/client/api';
-import { RETALIATION_KINDS, type RetaliationContent } from '../../../src/client/types';
-import { sealJson } from '../../../src/crypto';
+// The two forms under a case: add information, and flag retaliation; each with evidence files,
+// sent through the shared client so a failed file never loses the message itself.
+import { flagRetaliation, type Progress, sendMessage } from '../../../src/client/reporter';
+import {
+  type FileInput,
+  RETALIATION_KINDS,
+  type RetaliationContent,
+} from '../../../src/client/types';
 import type { MessageKey, Vars } from '../i18n';
-import { browserFetch, describeError } from '../lib/api';
-import { sendFiles } from '../lib/attachments';
+import { describeError } from '../lib/api';
 import { byId, clearStatus, setBusy, showStatus } from '../lib/dom';
 import { FilePicker } from '../lib/files';
+import { progressLine } from '../lib/progress';
 import type { CaseSession } from './session';
 
 export interface Sent {
   key: MessageKey;
   vars?: Vars;
 }
-type Post = (s: CaseSession) => Promise<{ messageId: string; recipients: string[] }>;
+type Post = (
+  s: CaseSession,
+  files: FileInput[],
+  progress: Progress,
+) => Promise<{ messageId: string; failedFiles: string[] }>;
 
 const isKind = (v: string): v is RetaliationContent['kind'] =>
   (RETALIATION_KINDS as readonly string[]).includes(v);
 
-/** Wires one form: validate, seal, post, send files, then hand over so the case is reloaded. */
+/** Wires one form: validate, then seal, post and send files, then hand over to reload the case. */
 function wire(
   prefix: 'message' | 'ret',
   sentKey: MessageKey,
@@ -35,7 +43,6 @@ function wire(
     byId(`${prefix}-file-list`, HTMLUListElement),
     byId(`${prefix}-files-status`, HTMLElement),
   );
-  const step = (key: MessageKey, vars?: Vars) => showStatus(progress, 'info', key, vars);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     clearStatus(error);
@@ -50,15 +57,13 @@ function wire(
     setBusy(form, true);
     try {
       const files = await picker.read();
-      step('progress.encrypt');
-      const { messageId, recipients } = await post(s);
-      const target = { lookupToken: s.lookupToken, messageId, recipients, signingKey: s.key };
-      const failed = await sendFiles(target, files, step);
+      showStatus(progress, 'info', 'progress.encrypt');
+      const { failedFiles } = await post(s, files, progressLine(progress));
       form.reset();
       picker.clear();
       await afterSend(
-        failed.length > 0
-          ? { key: 'compose.filesFailed', vars: { names: failed.join(', ') } }
+        failedFiles.length > 0
+          ? { key: 'compose.filesFailed', vars: { names: failedFiles.join(', ') } }
           : { key: sentKey },
       );
     } catch (err) {
@@ -83,20 +88,7 @@ export function wireCompose(
     'message',
     'compose.message.sent',
     () => (text.value.trim() === '' ? text : null),
-    async (s) => {
-      const recipients = s.view.recipients.messages;
-      const message = await sealJson(
-        { v: 1, type: 'message', text: text.value.trim() },
-        { recipients, signingKey: s.key },
-      );
-      const headers = { 'x-lookup-token': s.lookupToken };
-      const { messageId } = await callApi<{ messageId: string }>(
-        browserFetch,
-        '/api/receipt/messages',
-        jsonInit({ message }, headers),
-      );
-      return { messageId, recipients };
-    },
+    (s, files, progress) => sendMessage(s, text.value.trim(), files, progress),
     session,
     afterSend,
   );
@@ -107,25 +99,18 @@ export function wireCompose(
     'ret',
     'compose.ret.sent',
     () => (!isKind(kind.value) ? kind : details.value.trim() === '' ? details : null),
-    async (s) => {
-      // Retaliation goes to a wider circle (the unit above too), as the server lists it.
-      const recipients = s.view.recipients.retaliation;
-      const content: RetaliationContent = {
-        v: 1,
-        type: 'retaliation',
-        kind: isKind(kind.value) ? kind.value : 'other',
-        startedOn: textOf('ret-started').value,
-        details: details.value.trim(),
-      };
-      const sealed = await sealJson(content, { recipients, signingKey: s.key });
-      const headers = { 'x-lookup-token': s.lookupToken };
-      const { messageId } = await callApi<{ messageId: string }>(
-        browserFetch,
-        '/api/receipt/retaliation',
-        jsonInit({ details: sealed }, headers),
-      );
-      return { messageId, recipients };
-    },
+    // Retaliation goes to a wider circle (the unit above too); the shared client picks the keys.
+    (s, files, progress) =>
+      flagRetaliation(
+        s,
+        {
+          kind: isKind(kind.value) ? kind.value : 'other',
+          startedOn: textOf('ret-started').value,
+          details: details.value.trim(),
+        },
+        files,
+        progress,
+      ),
     session,
     afterSend,
   );

@@ -1,51 +1,33 @@
-// Opening a case with a receipt: proof of work, lookup, unlocking the reporter's key, decrypting.
-import type { PrivateKey } from 'openpgp';
-import { callApi } from '../../../src/client/api';
-import { type OpenedMessage, readMessages } from '../../../src/client/reporter';
-import type { CaseView } from '../../../src/client/types';
-import { deriveReceiptSecrets, unlockPrivateKey } from '../../../src/crypto';
+// Opening a case with a receipt through the shared client: proof of work, lookup, unlocking the
+// reporter's key, decrypting every message.
+import {
+  type OpenedMessage,
+  openCase,
+  readMessages,
+  refresh,
+  type Session,
+} from '../../../src/client/reporter';
 import { browserFetch } from '../lib/api';
-import { type Step, solveChallenge } from '../lib/pow';
+import { showStatus } from '../lib/dom';
+import { progressLine } from '../lib/progress';
 
 /** Held in memory only, for as long as the page is open; never written to storage. */
-export interface CaseSession {
-  lookupToken: string;
-  key: PrivateKey;
-  view: CaseView;
+export interface CaseSession extends Session {
   messages: OpenedMessage[];
 }
 
-async function fetchView(lookupToken: string, step: Step): Promise<CaseView> {
-  const pow = await solveChallenge('lookup', step, 'follow.lookup');
-  return callApi<CaseView>(browserFetch, '/api/receipt', {
-    headers: {
-      'x-lookup-token': lookupToken,
-      'x-pow-challenge': pow.challenge,
-      'x-pow-nonce': pow.nonce,
-    },
-  });
-}
-
-async function decrypt(
-  lookupToken: string,
-  key: PrivateKey,
-  view: CaseView,
-  step: Step,
-): Promise<CaseSession> {
-  step('progress.decrypt');
+async function decrypt(s: Session, progress: HTMLElement | null): Promise<CaseSession> {
+  if (progress) showStatus(progress, 'info', 'progress.decrypt');
   // Replies are opened against the unit's signing keys: readMessages refuses unsigned or forged ones.
-  const messages = await readMessages({ fetcher: browserFetch, lookupToken, key, view });
-  return { lookupToken, key, view, messages };
+  return { ...s, messages: await readMessages(s) };
 }
 
 /** `code` must already have passed parseReceipt, so typos never reach the server. */
-export async function openSession(code: string, step: Step): Promise<CaseSession> {
-  const { lookupToken, keyPassphrase } = await deriveReceiptSecrets(code);
-  const view = await fetchView(lookupToken, step);
-  const key = await unlockPrivateKey(view.reporterLockedKey, keyPassphrase);
-  return decrypt(lookupToken, key, view, step);
+export async function openSession(code: string, progress: HTMLElement): Promise<CaseSession> {
+  const s = await openCase(browserFetch, code, progressLine(progress, 'follow.lookup'));
+  return decrypt(s, progress);
 }
 
-export async function reloadSession(s: CaseSession, step: Step): Promise<CaseSession> {
-  return decrypt(s.lookupToken, s.key, await fetchView(s.lookupToken, step), step);
+export async function reloadSession(s: CaseSession): Promise<CaseSession> {
+  return decrypt(await refresh(s), null);
 }

@@ -1,4 +1,4 @@
-// What every reporter page shares: translations, the language switch and the quick exit.
+// What every page shares: translations, the language switch and (for reporters) the quick exit.
 import { applyI18n, lang, setLang } from '../i18n';
 
 /** Leaves the site without leaving this page in the back history. */
@@ -8,10 +8,11 @@ export function quickExit(): void {
   location.replace('about:blank');
 }
 
-export function initShell(): void {
+export function initShell({ quickExit: withQuickExit = true } = {}): void {
   applyI18n();
   const toggle = document.getElementById('lang-switch');
   toggle?.addEventListener('click', () => setLang(lang() === 'en' ? 'zh' : 'en'));
+  if (!withQuickExit) return;
   for (const link of document.querySelectorAll<HTMLAnchorElement>('[data-quick-exit]')) {
     link.addEventListener('click', (event) => {
       event.preventDefault();

@@ -6,7 +6,7 @@ import { type Sent, wireCompose } from '../follow-up/compose';
 import type { Download } from '../follow-up/message-card';
 import { type CaseSession, openSession, reloadSession } from '../follow-up/session';
 import { type MessageKey, onLanguageChange, type Vars } from '../i18n';
-import { ApiError, browserFetch, describeError } from '../lib/api';
+import { ApiError, describeError } from '../lib/api';
 import { byId, clearStatus, setBusy, setI18n, showStatus } from '../lib/dom';
 import { saveBytes } from '../lib/download';
 import { initShell } from '../lib/shell';
@@ -29,13 +29,7 @@ const download: Download = async (attachmentId, fromUnit, button) => {
   button.disabled = true;
   setI18n(button, 'msg.downloading');
   try {
-    const s = {
-      fetcher: browserFetch,
-      lookupToken: session.lookupToken,
-      key: session.key,
-      view: session.view,
-    };
-    const { meta, bytes } = await downloadAttachment(s, attachmentId, fromUnit);
+    const { meta, bytes } = await downloadAttachment(session, attachmentId, fromUnit);
     saveBytes(bytes, meta.name, meta.type);
     clearStatus(caseStatus);
   } catch {
@@ -74,9 +68,7 @@ lookupForm.addEventListener('submit', async (event) => {
   }
   setBusy(lookupForm, true);
   try {
-    show(
-      await openSession(parsed.code, (key, vars) => showStatus(lookupProgress, 'info', key, vars)),
-    );
+    show(await openSession(parsed.code, lookupProgress));
     receiptInput.value = ''; // the receipt is not needed any more and should not stay on screen
     byId('case-title', HTMLElement).focus();
   } catch (err) {
@@ -94,7 +86,7 @@ async function afterSend(sent: Sent): Promise<void> {
   if (!session) return;
   showStatus(caseStatus, 'info', 'follow.refreshing');
   try {
-    show(await reloadSession(session, () => undefined));
+    show(await reloadSession(session));
     showStatus(caseStatus, 'success', sent.key, sent.vars);
   } catch (err) {
     // The message went out; only the refresh failed, so say both.

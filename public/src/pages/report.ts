@@ -1,13 +1,14 @@
 // The report page: choose a unit, describe what happened, attach evidence, get a receipt.
 import { callApi } from '../../../src/client/api';
+import { submitReport } from '../../../src/client/reporter';
 import { REPORT_CATEGORIES, type ReportContent, type UnitView } from '../../../src/client/types';
 import type { MessageKey } from '../i18n';
 import { browserFetch, describeError } from '../lib/api';
 import { byId, clearStatus, setBusy, showStatus } from '../lib/dom';
 import { FilePicker } from '../lib/files';
+import { progressLine } from '../lib/progress';
 import { initShell } from '../lib/shell';
 import { showReceipt } from '../report/receipt';
-import { submitReport } from '../report/submit';
 import { UnitPicker } from '../report/units';
 
 initShell();
@@ -69,10 +70,11 @@ form.addEventListener('submit', async (event) => {
   setBusy(form, true);
   try {
     const result = await submitReport(
+      browserFetch,
       {
+        units: units.all(),
         unitId: unit.id,
         copyToParent: units.copyToParent(),
-        unitKeys: units.recipients(),
         report: {
           category,
           whatHappened: field('what').value.trim(),
@@ -83,7 +85,7 @@ form.addEventListener('submit', async (event) => {
         },
         files: await files.read(),
       },
-      (key, vars) => showStatus(progress, 'info', key, vars),
+      progressLine(progress),
     );
     // The text now lives only in the ciphertext; clear the page so nothing lingers on screen.
     form.reset();

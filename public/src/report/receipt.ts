@@ -3,7 +3,14 @@ import { formatReceipt } from '../../../src/crypto';
 import { t } from '../i18n';
 import { byId, setI18n, showStatus } from '../lib/dom';
 import { saveText } from '../lib/download';
-import type { SubmitResult } from './submit';
+
+/** What the shared client's submitReport resolves to, once the report is acknowledged. */
+export interface SubmitResult {
+  receipt: string;
+  receivedDay: string;
+  /** Files that could not be sent after the report itself was accepted. */
+  failedFiles: string[];
+}
 
 export function showReceipt(result: SubmitResult): void {
   const code = formatReceipt(result.receipt);

@@ -1,6 +1,5 @@
 // The unit chooser: the hierarchy as nested radio buttons, the copy-to-parent box, and a plain
 // statement of exactly who will be able to read the report.
-import { reportRecipients } from '../../../src/client/reporter';
 import type { UnitView } from '../../../src/client/types';
 import { lang, onLanguageChange } from '../i18n';
 import { h, setI18n } from '../lib/dom';
@@ -42,10 +41,9 @@ export class UnitPicker {
     return Boolean(unit && this.parentOf(unit) && this.copyBox.checked);
   }
 
-  /** Every key the report is encrypted to, except the reporter's own. */
-  recipients(): string[] {
-    const unit = this.selected();
-    return unit ? reportRecipients(this.units, unit.id, this.copyToParent()) : [];
+  /** The loaded units, from which the shared client picks the keys to encrypt to. */
+  all(): UnitView[] {
+    return this.units;
   }
 
   render(): void {

@@ -1,0 +1,77 @@
+// The audit trail for administrators and auditors: entries in order, paged, and a chain check.
+import { type AuditEntry, auditEntries, verifyAudit } from '../../../src/client/admin';
+import { byId, clearStatus, h, showStatus } from '../lib/dom';
+import { label, session, showError } from './session';
+
+const PAGE = 100;
+let entries: AuditEntry[] = [];
+let next: number | null = null;
+
+const short = (id: string | null) =>
+  id ? h('code', { attrs: { title: id } }, id.slice(0, 8)) : '—';
+
+function row(e: AuditEntry): HTMLTableRowElement {
+  const detail = e.detail && typeof e.detail === 'object' ? JSON.stringify(e.detail) : '';
+  return h(
+    'tr',
+    {},
+    h('td', {}, String(e.seq)),
+    h('td', {}, h('time', { attrs: { datetime: e.at } }, e.at.replace('T', ' ').slice(0, 19))),
+    h('td', {}, label('audit.action', e.action)),
+    h('td', {}, short(e.actorId)),
+    h('td', {}, short(e.unitId)),
+    h('td', {}, short(e.reportId)),
+    h('td', { class: 'detail' }, detail === '{}' ? '' : detail),
+  );
+}
+
+async function load(append: boolean): Promise<void> {
+  const s = session();
+  if (!s) return;
+  const status = byId('audit-status', HTMLElement);
+  showStatus(status, 'info', 'common.loading');
+  try {
+    const after = append ? (next ?? 0) : 0;
+    const page = await auditEntries(s, { after, limit: PAGE });
+    entries = append ? [...entries, ...page.entries] : page.entries;
+    next = page.next;
+    byId('audit-rows', HTMLTableSectionElement).replaceChildren(...entries.map(row));
+    byId('audit-more', HTMLButtonElement).hidden = next === null;
+    if (entries.length === 0) showStatus(status, 'info', 'audit.empty');
+    else clearStatus(status);
+  } catch (err) {
+    showError(status, err);
+  }
+}
+
+export const loadAudit = () => load(false);
+export const renderAudit = () => {
+  byId('audit-rows', HTMLTableSectionElement).replaceChildren(...entries.map(row));
+};
+
+export function wireAudit(): void {
+  byId('audit-more', HTMLButtonElement).addEventListener('click', () => void load(true));
+  const button = byId('audit-verify', HTMLButtonElement);
+  const status = byId('audit-verify-status', HTMLElement);
+  button.addEventListener('click', async () => {
+    const s = session();
+    if (!s) return;
+    button.disabled = true;
+    showStatus(status, 'info', 'audit.verifying');
+    try {
+      const check = await verifyAudit(s);
+      if (check.ok)
+        showStatus(status, 'success', 'audit.ok', { entries: check.entries, head: check.head });
+      else
+        showStatus(status, 'error', 'audit.broken', {
+          entries: check.entries,
+          seq: check.brokenAt,
+          reason: check.reason,
+        });
+    } catch (err) {
+      showError(status, err);
+    } finally {
+      button.disabled = false;
+    }
+  });
+}

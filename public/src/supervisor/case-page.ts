@@ -1,0 +1,181 @@
+// Opening a case (an audited act), and the work on it: download, reply, status, classification.
+import { type AccessEntry, caseAccess } from '../../../src/client/admin';
+import {
+  type CaseContent,
+  decryptCase,
+  downloadAttachment,
+  fetchCase,
+  type SupervisorSession,
+  sendReply,
+  setClassification,
+  setState,
+} from '../../../src/client/supervisor';
+import { type MessageKey, onLanguageChange, type Vars } from '../i18n';
+import { byId, clearStatus, setBusy, setI18n, showStatus } from '../lib/dom';
+import { saveBytes } from '../lib/download';
+import { type Download, type Opened, renderAccess, renderCase } from './case-view';
+import { showError, withKey } from './session';
+
+let current: { c: CaseContent; messages: Opened[] } | null = null;
+let access: AccessEntry[] = [];
+const status = () => byId('case-status', HTMLElement);
+
+const download: Download = async (m, attachmentId, button) => {
+  const s = withKey();
+  if (!s || !current) return;
+  const original = {
+    key: button.dataset.i18n as MessageKey,
+    vars: JSON.parse(button.dataset.i18nVars ?? '{}') as Vars,
+  };
+  button.disabled = true;
+  setI18n(button, 'msg.downloading');
+  try {
+    // Downloading is audited like opening; the file is decrypted here and saved under its name.
+    const { meta, bytes } = await downloadAttachment(s, current.c, m.kind, attachmentId);
+    saveBytes(bytes, meta.name, meta.type);
+    clearStatus(status());
+    void refreshAccess(current.c.id);
+  } catch (err) {
+    showStatus(status(), 'error', 'msg.downloadFailed');
+    console.error(err);
+  } finally {
+    setI18n(button, original.key, original.vars);
+    button.disabled = false;
+  }
+};
+
+async function refreshAccess(id: string): Promise<void> {
+  const s = withKey();
+  if (!s) return;
+  try {
+    access = (await caseAccess(s, id)).entries;
+    renderAccess(access);
+  } catch (err) {
+    showError(status(), err);
+  }
+}
+
+function render(): void {
+  if (!current) return;
+  renderCase(current.c, current.messages, download);
+  const { c } = current;
+  byId('state-select', HTMLSelectElement).value = c.state === 'received' ? 'acknowledged' : c.state;
+  const report = current.messages.find((m) => m.content?.type === 'report')?.content;
+  byId('class-select', HTMLSelectElement).value =
+    c.classification ?? (report?.type === 'report' ? report.category : 'other');
+  syncOutcome();
+}
+onLanguageChange(() => {
+  render();
+  if (current) renderAccess(access);
+});
+
+export async function openCase(id: string): Promise<void> {
+  const s = withKey();
+  if (!s) return;
+  current = null;
+  for (const el of ['case-summary', 'case-messages', 'case-history', 'access-rows'])
+    byId(el, HTMLElement).replaceChildren();
+  showStatus(status(), 'info', 'sup.case.opening');
+  try {
+    const c = await fetchCase(s, id);
+    showStatus(status(), 'info', 'sup.case.decrypting');
+    current = { c, messages: await decryptCase(s, c) };
+    render();
+    clearStatus(status());
+    await refreshAccess(id);
+  } catch (err) {
+    showError(status(), err);
+  }
+}
+
+function syncOutcome(): void {
+  byId('outcome-field', HTMLElement).hidden =
+    byId('state-select', HTMLSelectElement).value !== 'closed';
+}
+
+/**
+ * Runs one form's action and applies its result to the case on screen. The case is not fetched
+ * again: every opening is an audited act, and the access log should show real readings only.
+ */
+function wireForm(
+  formId: string,
+  statusId: string,
+  doneKey: MessageKey,
+  act: (s: SupervisorSession, open: NonNullable<typeof current>) => Promise<unknown> | null,
+) {
+  const form = byId(formId, HTMLFormElement);
+  const line = byId(statusId, HTMLElement);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearStatus(line);
+    const s = withKey();
+    if (!s || !current) return;
+    setBusy(form, true);
+    try {
+      const pending = act(s, current);
+      if (!pending) return;
+      await pending;
+      render();
+      showStatus(line, 'success', doneKey);
+    } catch (err) {
+      showError(line, err);
+    } finally {
+      setBusy(form, false);
+    }
+  });
+}
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+export function wireCase(): void {
+  const stateSelect = byId('state-select', HTMLSelectElement);
+  stateSelect.addEventListener('change', syncOutcome);
+  const text = byId('reply-text', HTMLTextAreaElement);
+  wireForm('reply-form', 'reply-status', 'sup.reply.sent', (s, open) => {
+    const reply = text.value.trim();
+    if (reply === '') {
+      showStatus(byId('reply-status', HTMLElement), 'error', 'sup.reply.empty');
+      text.focus();
+      return null;
+    }
+    return sendReply(s, open.c, reply).then(({ messageId }) => {
+      text.value = '';
+      // Shown from what was just signed here; the server holds only the ciphertext.
+      open.messages.push({
+        id: messageId,
+        kind: 'reply',
+        day: today(),
+        author: s.supervisor.pseudonym,
+        ciphertext: '',
+        attachments: [],
+        content: { v: 1, type: 'reply', text: reply },
+        verified: true,
+      });
+    });
+  });
+  wireForm('state-form', 'state-status', 'sup.state.saved', (s, open) => {
+    const state = stateSelect.value;
+    const outcome =
+      state === 'closed' ? byId('outcome-select', HTMLSelectElement).value : undefined;
+    return setState(s, open.c.id, state, outcome).then((r) => {
+      const done = r as { state: string; outcome: string | null; day: string };
+      Object.assign(open.c, { state: done.state, outcome: done.outcome });
+      open.c.history.push(done);
+    });
+  });
+  wireForm('class-form', 'class-status', 'sup.class.saved', (s, open) => {
+    const value = byId('class-select', HTMLSelectElement).value;
+    return setClassification(s, open.c.id, value).then(() => {
+      open.c.classification = value;
+    });
+  });
+}
+
+/** Drops every decrypted word from memory and from the page. */
+export function closeCase(): void {
+  current = null;
+  access = [];
+  for (const el of ['case-summary', 'case-messages', 'case-history', 'access-rows'])
+    byId(el, HTMLElement).replaceChildren();
+}
