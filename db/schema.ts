@@ -64,6 +64,8 @@ export const reports = sqliteTable(
     lookupHash: text('lookup_hash').notNull(),
     reporterPublicKey: text('reporter_public_key').notNull(),
     reporterLockedKey: text('reporter_locked_key').notNull(),
+    /** Key IDs of the reporter key's encryption subkeys (JSON), so follow-ups need no key parsing. */
+    reporterKeyIds: text('reporter_key_ids').notNull().default('[]'),
     state: text('state', { enum: CASE_STATES }).notNull().default('received'),
     outcome: text('outcome', { enum: CASE_OUTCOMES }),
     classification: text('classification'),

@@ -17,7 +17,7 @@ import type { Ctx } from '../context';
 import { toDay } from '../lib/days';
 import { AppError, notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
-import { recipientSet, requireEncryptedTo } from '../reports/recipients';
+import { recipientSet, reporterKeyOf, requireEncryptedTo } from '../reports/recipients';
 import { caseForActor, caseUnits, openFlagDue, type ReportRow } from './access';
 import { sortKey } from './sort-key';
 
@@ -52,7 +52,7 @@ export async function openCaseContent(ctx: Ctx, actor: Actor, reportId: string) 
     ctx.db.select().from(attachments).where(eq(attachments.reportId, reportId)),
     ctx.db.select().from(retaliationFlags).where(eq(retaliationFlags.reportId, reportId)),
     signerKeys(ctx, units),
-    recipientSet(ctx, units, report.reporterPublicKey),
+    recipientSet(ctx, units, reporterKeyOf(report)),
   ]);
   const byId = new Map(signers.map((s) => [s.id, s]));
   return {
@@ -129,7 +129,7 @@ export async function reply(ctx: Ctx, actor: Actor, reportId: string, ciphertext
   const { report } = await caseForActor(ctx, actor, reportId);
   await requireEncryptedTo(
     ciphertext,
-    await recipientSet(ctx, await caseUnits(ctx, report), report.reporterPublicKey),
+    await recipientSet(ctx, await caseUnits(ctx, report), reporterKeyOf(report)),
   );
   const id = newId();
   await withAudit(

@@ -1,4 +1,7 @@
-// Byte/text encodings shared by browser, CLI and server; no node: or DOM imports.
+// Byte/text encodings and hashes shared by browser, CLI and server; no node: or DOM imports.
+
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -30,11 +33,22 @@ export function randomBytes(length: number): Uint8Array {
   return globalThis.crypto.getRandomValues(new Uint8Array(length));
 }
 
-/** SHA-256 as lowercase hex, through WebCrypto so it runs everywhere. */
+/**
+ * SHA-256, synchronously (audited @noble/hashes): for the short inputs hashed here, a WebCrypto
+ * call costs far more in its hop to a worker thread than the hash itself.
+ */
+export function sha256(data: Uint8Array | string): Uint8Array {
+  return nobleSha256(typeof data === 'string' ? utf8(data) : data);
+}
+
+/** SHA-256 as lowercase hex. */
 export async function sha256Hex(data: Uint8Array | string): Promise<string> {
-  const bytes = typeof data === 'string' ? utf8(data) : data;
-  const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes as BufferSource);
-  return toHex(new Uint8Array(digest));
+  return toHex(sha256(data));
+}
+
+/** HMAC-SHA-256. */
+export function hmacSha256(key: Uint8Array, data: Uint8Array | string): Uint8Array {
+  return hmac(nobleSha256, key, typeof data === 'string' ? utf8(data) : data);
 }
 
 /** Compares two strings without an early exit, so timing does not reveal a common prefix. */

@@ -176,3 +176,27 @@ export async function signChallenge(challenge: string, key: openpgp.PrivateKey):
     format: 'armored',
   }) as Promise<string>;
 }
+
+const ENCRYPTION_ALGORITHMS = new Set(['ecdh', 'x25519', 'x448', 'rsaEncryptSign', 'rsaEncrypt']);
+
+/**
+ * A structural check of a reporter's freshly made public key, without verifying its
+ * self-signatures: the key is the reporter's own, made by the portal's browser code, and a bad
+ * one can only hurt that reporter, since every client that encrypts to it verifies it in full.
+ * Skipping the signature checks keeps a submission cheap for the server under a burst.
+ */
+export async function inspectReporterKey(
+  armored: string,
+): Promise<{ fingerprint: string; encryptionKeyIds: string[] }> {
+  const key = await readPublicKey(armored);
+  checkAlgorithm(key.getAlgorithmInfo(), 'primary key');
+  const encryptionKeyIds = key.subkeys
+    .filter((s) => ENCRYPTION_ALGORITHMS.has(s.getAlgorithmInfo().algorithm))
+    .map((s) => {
+      checkAlgorithm(s.getAlgorithmInfo(), 'encryption subkey');
+      return s.getKeyID().toHex();
+    });
+  if (encryptionKeyIds.length === 0)
+    throw new KeyRejectedError('cannot_encrypt', 'This key has no encryption subkey.');
+  return { fingerprint: key.getFingerprint().toUpperCase(), encryptionKeyIds };
+}

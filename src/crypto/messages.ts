@@ -3,7 +3,7 @@
 
 import * as openpgp from 'openpgp';
 import { fromUtf8, utf8 } from './encoding';
-import { pad, unpad } from './padding';
+import { pad, padded, unpad } from './padding';
 
 export interface SealOptions {
   /** Armored public keys that must be able to read the message. */
@@ -12,9 +12,23 @@ export interface SealOptions {
   signingKey: openpgp.PrivateKey;
 }
 
+// Parsed recipient keys by armored text: a page encrypts many messages to the same few keys.
+const parsedKeys = new Map<string, Promise<openpgp.PublicKey>>();
+
 async function encryptionKeys(armored: string[]): Promise<openpgp.PublicKey[]> {
   if (armored.length === 0) throw new Error('a message needs at least one recipient');
-  return Promise.all(armored.map((a) => openpgp.readKey({ armoredKey: a })));
+  return Promise.all(
+    armored.map((a) => {
+      let key = parsedKeys.get(a);
+      if (!key) {
+        if (parsedKeys.size > 64) parsedKeys.clear();
+        key = openpgp.readKey({ armoredKey: a });
+        key.catch(() => parsedKeys.delete(a));
+        parsedKeys.set(a, key);
+      }
+      return key;
+    }),
+  );
 }
 
 /** Encrypts and signs a JSON value; returns an armored OpenPGP message. */
@@ -35,17 +49,21 @@ export interface FileMeta {
 }
 
 /** Encrypts a file with its name and type inside the ciphertext; returns binary OpenPGP. */
+/** Encrypts a file with its name and type inside the ciphertext; returns binary OpenPGP. */
 export async function sealFile(
   bytes: Uint8Array,
   meta: Omit<FileMeta, 'size'>,
   options: SealOptions,
 ): Promise<Uint8Array> {
   const header = utf8(JSON.stringify({ name: meta.name, type: meta.type, size: bytes.length }));
-  const body = new Uint8Array(4 + header.length + bytes.length);
-  new DataView(body.buffer).setUint32(0, header.length);
+  // Body = 4-byte header length, header, file; built straight into the padded buffer, so a large
+  // file is copied once.
+  const body = padded(4 + header.length + bytes.length);
+  const view = new DataView(body.buffer, body.byteOffset);
+  view.setUint32(0, header.length);
   body.set(header, 4);
   body.set(bytes, 4 + header.length);
-  const message = await openpgp.createMessage({ binary: pad(body) });
+  const message = await openpgp.createMessage({ binary: body.whole });
   return openpgp.encrypt({
     message,
     encryptionKeys: await encryptionKeys(options.recipients),

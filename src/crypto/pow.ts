@@ -1,7 +1,7 @@
 // Proof of work: find a nonce so that SHA-256(challenge ":" nonce) starts with `difficulty`
 // zero bits. The same code solves in the browser and checks on the server.
 
-import { utf8 } from './encoding';
+import { sha256 } from './encoding';
 
 export function leadingZeroBits(bytes: Uint8Array): number {
   let bits = 0;
@@ -15,12 +15,8 @@ export function leadingZeroBits(bytes: Uint8Array): number {
   return bits;
 }
 
-export async function powHashBits(challenge: string, nonce: string): Promise<number> {
-  const digest = await globalThis.crypto.subtle.digest(
-    'SHA-256',
-    utf8(`${challenge}:${nonce}`) as BufferSource,
-  );
-  return leadingZeroBits(new Uint8Array(digest));
+export function powHashBits(challenge: string, nonce: string): number {
+  return leadingZeroBits(sha256(`${challenge}:${nonce}`));
 }
 
 /** Tries nonces 0, 1, 2… until one meets the difficulty; yields to the event loop now and then. */
@@ -31,8 +27,8 @@ export async function solvePow(
 ): Promise<string> {
   for (let n = 0; ; n++) {
     const nonce = n.toString(36);
-    if ((await powHashBits(challenge, nonce)) >= difficulty) return nonce;
-    if (n % 4096 === 4095) {
+    if (powHashBits(challenge, nonce) >= difficulty) return nonce;
+    if (n % 16384 === 16383) {
       onProgress?.(n + 1);
       await new Promise((r) => setTimeout(r, 0));
     }

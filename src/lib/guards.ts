@@ -7,6 +7,8 @@ export interface Guards {
   issued: { submit: SlidingCounter; lookup: SlidingCounter };
   lookups: TokenBucket;
   signIn: FailureLimiter;
+  /** Spent look-up challenges (hash → expiry, seconds), kept in memory: see pow/service.ts. */
+  spentLookups: Map<string, number>;
 }
 
 const all = new WeakMap<object, Guards>();
@@ -19,6 +21,7 @@ export function guards(ctx: Ctx): Guards {
       issued: { submit: new SlidingCounter(60), lookup: new SlidingCounter(60) },
       lookups: new TokenBucket(a.lookupsPerSecond, a.lookupsPerSecond * 2),
       signIn: new FailureLimiter(a.signInFailures, 15 * 60_000),
+      spentLookups: new Map(),
     };
     all.set(ctx.db, g);
   }

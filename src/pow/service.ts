@@ -3,16 +3,23 @@
 import { eq, lt } from 'drizzle-orm';
 import { powSpent, settings } from '../../db/schema';
 import type { Ctx } from '../context';
-import { fromBase64Url, randomBytes, sha256Hex, toBase64Url, utf8 } from '../crypto/encoding';
+import {
+  constantTimeEqual,
+  fromBase64Url,
+  hmacSha256,
+  randomBytes,
+  sha256Hex,
+  toBase64Url,
+} from '../crypto/encoding';
 import { powHashBits } from '../crypto/pow';
 import { AppError } from '../lib/errors';
 import { guards } from '../lib/guards';
 
 export type PowPurpose = 'submit' | 'lookup';
 const TTL_SECONDS = 600;
-const keyCache = new WeakMap<object, Promise<CryptoKey>>();
+const keyCache = new WeakMap<object, Promise<Uint8Array>>();
 
-async function loadMacKey(ctx: Ctx): Promise<CryptoKey> {
+async function loadMacKey(ctx: Ctx): Promise<Uint8Array> {
   const [row] = await ctx.db
     .select()
     .from(settings)
@@ -31,16 +38,10 @@ async function loadMacKey(ctx: Ctx): Promise<CryptoKey> {
       .limit(1);
     raw = again!.value;
   }
-  return globalThis.crypto.subtle.importKey(
-    'raw',
-    fromBase64Url(raw) as BufferSource,
-    { name: 'HMAC', hash: 'SHA-256' },
-    false,
-    ['sign', 'verify'],
-  );
+  return fromBase64Url(raw);
 }
 
-function macKey(ctx: Ctx): Promise<CryptoKey> {
+function macKey(ctx: Ctx): Promise<Uint8Array> {
   let key = keyCache.get(ctx.db);
   if (!key) {
     key = loadMacKey(ctx);
@@ -76,13 +77,9 @@ export async function issueChallenge(ctx: Ctx, purpose: PowPurpose): Promise<Pow
   const difficulty = powDifficulty(ctx, purpose);
   const expires = Math.floor(ctx.now().getTime() / 1000) + TTL_SECONDS;
   const body = `${purpose}.${expires}.${difficulty}.${toBase64Url(randomBytes(12))}`;
-  const mac = await globalThis.crypto.subtle.sign(
-    'HMAC',
-    await macKey(ctx),
-    utf8(body) as BufferSource,
-  );
+  const mac = hmacSha256(await macKey(ctx), body);
   return {
-    challenge: `${body}.${toBase64Url(new Uint8Array(mac))}`,
+    challenge: `${body}.${toBase64Url(mac)}`,
     difficulty,
     purpose,
     expiresAt: new Date(expires * 1000).toISOString(),
@@ -113,12 +110,7 @@ export async function checkSolution(
   const body = parts.slice(0, 4).join('.');
   let macOk = false;
   try {
-    macOk = await globalThis.crypto.subtle.verify(
-      'HMAC',
-      await macKey(ctx),
-      fromBase64Url(macText) as BufferSource,
-      utf8(body) as BufferSource,
-    );
+    macOk = constantTimeEqual(macText, toBase64Url(hmacSha256(await macKey(ctx), body)));
   } catch {
     macOk = false;
   }
@@ -128,15 +120,20 @@ export async function checkSolution(
   if (expires * 1000 < ctx.now().getTime())
     throw powError('The proof-of-work challenge has expired; ask for a new one.');
   const difficulty = Number(difficultyText);
-  if ((await powHashBits(challenge, nonce)) < difficulty)
+  if (powHashBits(challenge, nonce) < difficulty)
     throw powError('The proof of work does not solve the challenge.');
   const challengeHash = await sha256Hex(challenge);
-  const [spent] = await ctx.db
-    .select()
-    .from(powSpent)
-    .where(eq(powSpent.challengeHash, challengeHash))
-    .limit(1);
-  if (spent) throw powError('This proof-of-work challenge has already been used.');
+  if (guards(ctx).spentLookups.has(challengeHash))
+    throw powError('This proof-of-work challenge has already been used.');
+  // Look-up challenges are spent in memory (spendInMemory); only submissions reach the database.
+  if (purpose === 'submit') {
+    const [spent] = await ctx.db
+      .select()
+      .from(powSpent)
+      .where(eq(powSpent.challengeHash, challengeHash))
+      .limit(1);
+    if (spent) throw powError('This proof-of-work challenge has already been used.');
+  }
   return { challengeHash, expiresAt: expires };
 }
 
@@ -150,4 +147,24 @@ export async function purgeSpent(ctx: Ctx): Promise<void> {
   await ctx.db
     .delete(powSpent)
     .where(lt(powSpent.expiresAt, Math.floor(ctx.now().getTime() / 1000)));
+}
+
+const MAX_SPENT_IN_MEMORY = 200_000;
+
+/**
+ * Spends a look-up challenge in memory rather than with a durable write, so that reading a case
+ * stays a read. A look-up changes nothing, so the worst a replay across a restart (or across
+ * Workers isolates) buys is one more look-up for work already done once.
+ */
+export function spendInMemory(ctx: Ctx, spend: PowSpend): void {
+  const spent = guards(ctx).spentLookups;
+  if (spent.has(spend.challengeHash))
+    throw powError('This proof-of-work challenge has already been used.');
+  if (spent.size >= MAX_SPENT_IN_MEMORY) {
+    const now = Math.floor(ctx.now().getTime() / 1000);
+    for (const [hash, expires] of spent) if (expires < now) spent.delete(hash);
+    // Still full of live challenges: drop the oldest; their work was paid and they expire soon.
+    while (spent.size >= MAX_SPENT_IN_MEMORY) spent.delete(spent.keys().next().value as string);
+  }
+  spent.set(spend.challengeHash, spend.expiresAt);
 }

@@ -5,7 +5,7 @@ import type { AppEnv } from '../http/types';
 import { jsonBody, limitBody, parseWith, query } from '../http/validate';
 import { AppError, BusyError } from '../lib/errors';
 import { guards } from '../lib/guards';
-import { checkSolution, spendQuery } from '../pow/service';
+import { checkSolution, spendInMemory } from '../pow/service';
 import { lookupToken, MAX_FOLLOWUP_MESSAGE } from '../reports/schemas';
 import { reportByToken, unknownReceipt } from './access';
 import {
@@ -53,7 +53,7 @@ export const receiptRoutes = new Hono<AppEnv>()
       );
     }
     const spend = await checkSolution(ctx, 'lookup', challenge, nonce);
-    await spendQuery(ctx, spend);
+    spendInMemory(ctx, spend);
     const report = await reporter(c);
     return c.json(await reporterView(ctx, report));
   })

@@ -7,7 +7,7 @@ import type { Ctx } from '../context';
 import { addDays, toDay } from '../lib/days';
 import { AppError, notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
-import { recipientSet, requireEncryptedTo } from '../reports/recipients';
+import { recipientSet, reporterKeyOf, requireEncryptedTo } from '../reports/recipients';
 import { messageUnits, type ReportRow, retaliationUnits } from './access';
 
 // Positions come from the same statement that inserts, so concurrent writers cannot collide.
@@ -19,7 +19,7 @@ const nextEventPosition = (reportId: string) =>
 export async function addMessage(ctx: Ctx, report: ReportRow, ciphertext: string) {
   await requireEncryptedTo(
     ciphertext,
-    await recipientSet(ctx, messageUnits(report), report.reporterPublicKey),
+    await recipientSet(ctx, messageUnits(report), reporterKeyOf(report)),
   );
   const id = newId();
   await ctx.db.insert(messages).values({
@@ -36,7 +36,7 @@ export async function addMessage(ctx: Ctx, report: ReportRow, ciphertext: string
 /** A flag raises the case, starts its own deadline and re-opens a closed case. */
 export async function flagRetaliation(ctx: Ctx, report: ReportRow, ciphertext: string) {
   const units = await retaliationUnits(ctx, report);
-  await requireEncryptedTo(ciphertext, await recipientSet(ctx, units, report.reporterPublicKey));
+  await requireEncryptedTo(ciphertext, await recipientSet(ctx, units, reporterKeyOf(report)));
   const day = toDay(ctx.now());
   const messageId = newId();
   const flagId = newId();
@@ -114,7 +114,7 @@ export async function addAttachment(
   }
   const units =
     message.kind === 'retaliation' ? await retaliationUnits(ctx, report) : messageUnits(report);
-  await requireEncryptedTo(bytes, await recipientSet(ctx, units, report.reporterPublicKey));
+  await requireEncryptedTo(bytes, await recipientSet(ctx, units, reporterKeyOf(report)));
   const id = newId();
   await ctx.blobs.put(id, bytes);
   try {

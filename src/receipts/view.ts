@@ -1,5 +1,7 @@
-// The reporter's view of their case: state, dated history and every message as ciphertext.
-import { and, asc, eq, inArray } from 'drizzle-orm';
+// The reporter's view of their case: state, dated history, every message as ciphertext, the keys
+// to write to, and who has opened it. Kept to a handful of indexed reads and no key parsing,
+// since it is the request a flood of look-ups hits.
+import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
 import {
   attachments,
   caseEvents,
@@ -10,33 +12,67 @@ import {
 } from '../../db/schema';
 import { openingsForReporter } from '../cases/openings';
 import type { Ctx } from '../context';
-import { recipientSet } from '../reports/recipients';
-import { messageUnits, type ReportRow, retaliationUnits } from './access';
+import { recipientsFrom, reporterKeyOf } from '../reports/recipients';
+import type { UnitKey } from '../units/service';
+import type { ReportRow } from './access';
 
-async function unitSummaries(ctx: Ctx, ids: string[]) {
-  const rows = await ctx.db
+/** The addressed unit, any copied unit, and the unit above: one read. */
+async function caseUnitRows(ctx: Ctx, report: ReportRow) {
+  const parent = sql`(select ${units.parentId} from ${units} where ${units.id} = ${report.unitId})`;
+  return ctx.db
     .select({ id: units.id, name: units.name, nameZh: units.nameZh })
     .from(units)
-    .where(inArray(units.id, ids));
-  return new Map(rows.map((r) => [r.id, r]));
+    .where(
+      or(
+        inArray(
+          units.id,
+          report.copiedUnitId ? [report.unitId, report.copiedUnitId] : [report.unitId],
+        ),
+        eq(units.id, parent),
+      ),
+    );
 }
 
-/** Keys that may sign replies: every approved (or since revoked) supervisor of the units. */
-async function signingKeys(ctx: Ctx, unitIds: string[]): Promise<string[]> {
+/** Supervisors' keys of the units: active ones to write to, and every one that may have signed. */
+async function unitKeys(ctx: Ctx, unitIds: string[]) {
   const rows = await ctx.db
-    .select({ publicKey: supervisors.publicKey })
+    .select()
     .from(supervisors)
     .where(
       and(
         inArray(supervisors.unitId, unitIds),
+        eq(supervisors.role, 'supervisor'),
         inArray(supervisors.status, ['approved', 'revoked']),
       ),
-    );
-  return rows.map((r) => r.publicKey);
+    )
+    .orderBy(supervisors.fingerprint);
+  const now = Math.floor(ctx.now().getTime() / 1000);
+  const active = new Map<string, UnitKey[]>();
+  for (const r of rows) {
+    if (r.status !== 'approved' || (r.keyExpiresAt !== null && r.keyExpiresAt <= now)) continue;
+    const list = active.get(r.unitId) ?? [];
+    list.push({
+      fingerprint: r.fingerprint,
+      publicKey: r.publicKey,
+      encryptionKeyIds: JSON.parse(r.encryptionKeyIds) as string[],
+      expiresAt: null,
+    });
+    active.set(r.unitId, list);
+  }
+  return { active, signing: rows.map((r) => r.publicKey) };
 }
 
 export async function reporterView(ctx: Ctx, report: ReportRow) {
-  const [history, msgs, files, flags, openings] = await Promise.all([
+  const unitRows = await caseUnitRows(ctx, report);
+  const names = new Map(unitRows.map((u) => [u.id, u]));
+  const messageUnitIds = report.copiedUnitId
+    ? [report.unitId, report.copiedUnitId]
+    : [report.unitId];
+  const flagUnitIds = [
+    ...messageUnitIds,
+    ...unitRows.map((u) => u.id).filter((id) => !messageUnitIds.includes(id)),
+  ];
+  const [history, msgs, files, flags, openings, keys] = await Promise.all([
     ctx.db
       .select()
       .from(caseEvents)
@@ -50,14 +86,9 @@ export async function reporterView(ctx: Ctx, report: ReportRow) {
     ctx.db.select().from(attachments).where(eq(attachments.reportId, report.id)),
     ctx.db.select().from(retaliationFlags).where(eq(retaliationFlags.reportId, report.id)),
     openingsForReporter(ctx, report.id),
+    unitKeys(ctx, flagUnitIds),
   ]);
-  const flagUnits = await retaliationUnits(ctx, report);
-  const names = await unitSummaries(ctx, flagUnits);
-  const [forMessages, forRetaliation, verify] = await Promise.all([
-    recipientSet(ctx, messageUnits(report), report.reporterPublicKey).catch(() => null),
-    recipientSet(ctx, flagUnits, report.reporterPublicKey).catch(() => null),
-    signingKeys(ctx, flagUnits),
-  ]);
+  const reporter = reporterKeyOf(report);
   return {
     unit: names.get(report.unitId) ?? null,
     copiedUnit: report.copiedUnitId ? (names.get(report.copiedUnitId) ?? null) : null,
@@ -69,10 +100,10 @@ export async function reporterView(ctx: Ctx, report: ReportRow) {
     reporterPublicKey: report.reporterPublicKey,
     reporterLockedKey: report.reporterLockedKey,
     recipients: {
-      messages: forMessages?.publicKeys ?? [],
-      retaliation: forRetaliation?.publicKeys ?? [],
+      messages: recipientsFrom(messageUnitIds, keys.active, reporter).publicKeys,
+      retaliation: recipientsFrom(flagUnitIds, keys.active, reporter).publicKeys,
     },
-    unitSigningKeys: verify,
+    unitSigningKeys: keys.signing,
     messages: msgs.map((m) => ({
       id: m.id,
       kind: m.kind,

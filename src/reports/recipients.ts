@@ -1,9 +1,21 @@
 // Who must be able to read what a reporter writes, and the check that a ciphertext really is
 // encrypted to all of them. The server cannot read it; it can refuse one that others can't.
+import type { reports } from '../../db/schema';
 import type { Ctx } from '../context';
-import { inspectEncryptedMessage, inspectPublicKey } from '../crypto';
+import { inspectEncryptedMessage } from '../crypto';
 import { AppError } from '../lib/errors';
 import { activeKeys, type UnitKey } from '../units/service';
+
+export interface ReporterKey {
+  publicKey: string;
+  /** Key IDs (hex) of the key's encryption subkeys. */
+  keyIds: string[];
+}
+
+export const reporterKeyOf = (report: typeof reports.$inferSelect): ReporterKey => ({
+  publicKey: report.reporterPublicKey,
+  keyIds: JSON.parse(report.reporterKeyIds) as string[],
+});
 
 export interface RecipientSet {
   /** Armored public keys, each unit's then the reporter's. */
@@ -12,31 +24,36 @@ export interface RecipientSet {
   keyIds: string[][];
 }
 
-/** Keys of the given units (in order) plus the reporter's key. */
+/** Builds the set from unit keys already read, in unit order, plus the reporter's key. */
+export function recipientsFrom(
+  unitIds: string[],
+  byUnit: Map<string, UnitKey[]>,
+  reporter: ReporterKey,
+): RecipientSet {
+  const seen = new Set<string>();
+  const unitKeys = unitIds
+    .flatMap((id) => byUnit.get(id) ?? [])
+    .filter((k) => !seen.has(k.fingerprint) && seen.add(k.fingerprint));
+  return {
+    publicKeys: [...unitKeys.map((k) => k.publicKey), reporter.publicKey],
+    keyIds: [...unitKeys.map((k) => k.encryptionKeyIds), reporter.keyIds],
+  };
+}
+
+/** Keys of the given units (in order) plus the reporter's key. The first unit must have keys. */
 export async function recipientSet(
   ctx: Ctx,
   unitIds: string[],
-  reporterPublicKey: string,
+  reporter: ReporterKey,
 ): Promise<RecipientSet> {
   const byUnit = await activeKeys(ctx, unitIds);
-  const unitKeys: UnitKey[] = unitIds.flatMap((id) => byUnit.get(id) ?? []);
   if (unitIds.length > 0 && (byUnit.get(unitIds[0]!) ?? []).length === 0) {
     throw new AppError(
       'conflict',
       'This unit has no active supervisor keys and cannot receive reports yet.',
     );
   }
-  const reporter = await inspectPublicKey(reporterPublicKey, { now: ctx.now() });
-  const seen = new Set<string>();
-  const keys = [
-    ...unitKeys.map((k) => ({ pk: k.publicKey, ids: k.encryptionKeyIds, fp: k.fingerprint })),
-    { pk: reporterPublicKey, ids: reporter.encryptionKeyIds, fp: reporter.fingerprint },
-  ].filter((k) => {
-    if (seen.has(k.fp)) return false;
-    seen.add(k.fp);
-    return true;
-  });
-  return { publicKeys: keys.map((k) => k.pk), keyIds: keys.map((k) => k.ids) };
+  return recipientsFrom(unitIds, byUnit, reporter);
 }
 
 /** Refuses anything that is not an OpenPGP message encrypted to every key of the set. */

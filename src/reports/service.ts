@@ -3,22 +3,20 @@
 import { caseEvents, messages, reports } from '../../db/schema';
 import { sortKey } from '../cases/sort-key';
 import type { Ctx } from '../context';
-import { inspectPublicKey, isLockedPrivateKey, KeyRejectedError, sha256Hex } from '../crypto';
+import { inspectReporterKey, isLockedPrivateKey, KeyRejectedError, sha256Hex } from '../crypto';
 import { addDays, addMonths, toDay } from '../lib/days';
 import { AppError, notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { checkSolution, spendQuery } from '../pow/service';
 import { isUniqueViolation } from '../storage/db';
 import { getUnit } from '../units/service';
-import { recipientSet, requireEncryptedTo } from './recipients';
+import { type ReporterKey, recipientSet, requireEncryptedTo } from './recipients';
 import type { CreateReportBody } from './schemas';
 
-async function checkReporterKeys(ctx: Ctx, body: CreateReportBody): Promise<void> {
-  let fingerprint: string;
+async function checkReporterKeys(body: CreateReportBody): Promise<ReporterKey> {
+  let info: Awaited<ReturnType<typeof inspectReporterKey>>;
   try {
-    fingerprint = (
-      await inspectPublicKey(body.reporterPublicKey, { now: ctx.now(), requireSigning: true })
-    ).fingerprint;
+    info = await inspectReporterKey(body.reporterPublicKey);
   } catch (err) {
     if (err instanceof KeyRejectedError)
       throw new AppError('key_rejected', `Reporter key: ${err.message}`);
@@ -31,9 +29,10 @@ async function checkReporterKeys(ctx: Ctx, body: CreateReportBody): Promise<void
       "The reporter's private key must be locked with the receipt passphrase.",
     );
   }
-  if (locked.fingerprint !== fingerprint) {
+  if (locked.fingerprint !== info.fingerprint) {
     throw new AppError('key_rejected', 'The locked private key does not match the public key.');
   }
+  return { publicKey: body.reporterPublicKey, keyIds: info.encryptionKeyIds };
 }
 
 export async function createReport(ctx: Ctx, body: CreateReportBody) {
@@ -43,11 +42,11 @@ export async function createReport(ctx: Ctx, body: CreateReportBody) {
   if (body.copyToParent && !unit.parentId)
     throw new AppError('invalid_request', 'This unit has no unit above it to copy.');
   const copiedUnitId = body.copyToParent ? unit.parentId : null;
-  await checkReporterKeys(ctx, body);
+  const reporter = await checkReporterKeys(body);
   const recipients = await recipientSet(
     ctx,
     copiedUnitId ? [unit.id, copiedUnitId] : [unit.id],
-    body.reporterPublicKey,
+    reporter,
   );
   await requireEncryptedTo(body.report, recipients);
 
@@ -74,6 +73,7 @@ export async function createReport(ctx: Ctx, body: CreateReportBody) {
         lookupHash: await sha256Hex(body.lookupToken),
         reporterPublicKey: body.reporterPublicKey,
         reporterLockedKey: body.reporterLockedKey,
+        reporterKeyIds: JSON.stringify(reporter.keyIds),
         receivedDay: day,
         acknowledgeBy,
         feedbackBy,

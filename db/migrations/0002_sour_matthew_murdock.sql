@@ -1,0 +1,1 @@
+ALTER TABLE `reports` ADD `reporter_key_ids` text DEFAULT '[]' NOT NULL;
