@@ -1,0 +1,112 @@
+// Starting a bench server as a child process on a free loopback port, and watching its memory
+// through /proc (VmRSS sampled, VmHWM for the peak over its whole life).
+import { type ChildProcess, fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+
+export interface RunningServer {
+  url: string;
+  pid: number;
+  /** Highest VmRSS seen since the last `resetPeak`, in MB. */
+  peakRssMb: () => number;
+  resetPeak: () => void;
+  /** VmHWM: the process's peak resident set over its whole life, in MB. */
+  lifetimePeakMb: () => number;
+  stop: () => Promise<void>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  try {
+    const text = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text);
+    return match ? Number(match[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function waitReady(child: ChildProcess, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error('bench server did not start in time')),
+      timeoutMs,
+    );
+    child.once('message', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`bench server exited early (code ${code})`));
+    });
+  });
+}
+
+export async function startServer(
+  mode: 'portal' | 'baseline',
+  env: Record<string, string>,
+  maxSeconds: number,
+): Promise<RunningServer> {
+  const port = await freePort();
+  const child = fork(new URL('./server.ts', import.meta.url).pathname, [mode], {
+    execArgv: ['--import', 'tsx'],
+    env: {
+      ...process.env,
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      BENCH_MAX_SECONDS: String(maxSeconds),
+    },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const pid = child.pid ?? 0;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  try {
+    await waitReady(child, 30_000);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
+  }
+  let peakKb = 0;
+  const sample = () => {
+    peakKb = Math.max(peakKb, statusKb(pid, 'VmRSS'));
+  };
+  const sampler = setInterval(sample, 50);
+  sample();
+  let lastHwm = 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    pid,
+    peakRssMb: () => {
+      sample();
+      return Math.round(peakKb / 102.4) / 10;
+    },
+    resetPeak: () => {
+      peakKb = statusKb(pid, 'VmRSS');
+    },
+    lifetimePeakMb: () => {
+      lastHwm = Math.max(lastHwm, statusKb(pid, 'VmHWM'));
+      return Math.round(lastHwm / 102.4) / 10;
+    },
+    stop: async () => {
+      lastHwm = Math.max(lastHwm, statusKb(pid, 'VmHWM'));
+      clearInterval(sampler);
+      if (child.connected) child.disconnect();
+      const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(killer);
+    },
+  };
+}

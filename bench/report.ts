@@ -1,0 +1,116 @@
+// The bench's outputs: one row a scenario with its ratio to its baseline, the client-crypto
+// figures, and the issue's targets checked against them; printed as tables and kept as JSON.
+import type { CryptoFigure } from './crypto-measure';
+import type { LoadResult } from './load';
+
+export interface ScenarioRow extends LoadResult {
+  name: string;
+  baseline: string | null;
+  /** Requests/s as a fraction of the baseline's, when there is one. */
+  ratio: number | null;
+  /** Highest server RSS sampled during the scenario (warm-up included), MB. */
+  peakRssMb: number;
+}
+
+export type BrowserFigure = CryptoFigure | { skipped: string };
+
+export interface Target {
+  name: string;
+  goal: string;
+  value: number | null;
+  met: boolean | null;
+}
+
+export interface BenchReport {
+  mode: 'quick' | 'full';
+  date: string;
+  machine: { node: string; cpus: number };
+  settings: Record<string, number | string>;
+  scenarios: ScenarioRow[];
+  serverPeakRssMb: { portal: number; baseline: number };
+  clientCrypto: { node: CryptoFigure; chromium: BrowserFigure };
+  targets: Target[];
+}
+
+const find = (rows: ScenarioRow[], name: string) => rows.find((r) => r.name === name);
+
+export function withRatios(rows: ScenarioRow[]): ScenarioRow[] {
+  return rows.map((r) => {
+    const base = r.baseline ? find(rows, r.baseline) : undefined;
+    return { ...r, ratio: base?.rps ? Math.round((r.rps / base.rps) * 100) / 100 : null };
+  });
+}
+
+export function checkTargets(r: Omit<BenchReport, 'targets'>): Target[] {
+  const at = (name: string) => find(r.scenarios, name);
+  const atLeast = (name: string, goal: string, value: number | null | undefined, min: number) => ({
+    name,
+    goal,
+    value: value ?? null,
+    met: value == null ? null : value >= min,
+  });
+  const below = (name: string, goal: string, value: number | undefined, max: number) => ({
+    name,
+    goal,
+    value: value ?? null,
+    met: value === undefined ? null : value < max,
+  });
+  const chromium = 'ratio' in r.clientCrypto.chromium ? r.clientCrypto.chromium.ratio : null;
+  return [
+    atLeast('ingest / insert baseline', '>= 0.8', at('ingest')?.ratio, 0.8),
+    atLeast('lookup / select baseline', '>= 0.8', at('lookup')?.ratio, 0.8),
+    below('inbox first page p99 (ms)', '< 20', at('inbox-first')?.p99Ms, 20),
+    below('inbox deep page p99 (ms)', '< 20', at('inbox-deep')?.p99Ms, 20),
+    below('portal server peak RSS (MB)', '< 250', r.serverPeakRssMb.portal, 250),
+    atLeast('client crypto / bare openpgp, Node', '>= 0.8', r.clientCrypto.node.ratio, 0.8),
+    atLeast('client crypto / bare openpgp, Chromium', '>= 0.8', chromium, 0.8),
+  ];
+}
+
+function table(head: string[], rows: (string | number)[][]): string {
+  const cells = [head, ...rows.map((r) => r.map(String))];
+  const widths = head.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+  const rule = `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`;
+  return [line(head), rule, ...cells.slice(1).map(line)].join('\n');
+}
+
+const fmt = (x: number | null | undefined) => (x == null ? '—' : String(x));
+
+export function formatReport(r: BenchReport): string {
+  const load = table(
+    ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'peak RSS MB', 'requests', 'failed', 'vs baseline'],
+    r.scenarios.map((s) => [
+      s.name,
+      s.rps,
+      s.p50Ms,
+      s.p99Ms,
+      s.peakRssMb,
+      s.requests,
+      s.failed,
+      s.ratio == null ? '—' : `${s.ratio} × ${s.baseline}`,
+    ]),
+  );
+  const crypto = (f: BrowserFigure) =>
+    'skipped' in f
+      ? ['—', '—', '—', `skipped: ${f.skipped}`]
+      : [f.mb, f.portalMBps, f.bareMBps, f.ratio];
+  const client = table(
+    ['client crypto', 'MB a round', 'portal MB/s', 'bare openpgp MB/s', 'ratio'],
+    [
+      ['Node', ...crypto(r.clientCrypto.node)],
+      ['Chromium', ...crypto(r.clientCrypto.chromium)],
+    ],
+  );
+  const targets = table(
+    ['target', 'goal', 'measured', 'met'],
+    r.targets.map((t) => [
+      t.name,
+      t.goal,
+      fmt(t.value),
+      t.met == null ? 'n/a' : t.met ? 'yes' : 'NO',
+    ]),
+  );
+  const peaks = `Server peak RSS (VmHWM) over the run: portal ${r.serverPeakRssMb.portal} MB, baseline ${r.serverPeakRssMb.baseline} MB.`;
+  return [load, '', client, '', targets, '', peaks].join('\n');
+}

@@ -1,0 +1,155 @@
+// What each scenario sends: pre-solved proof-of-work challenges and pre-built bodies for ingest
+// and look-up, a signed-in supervisor session for the inbox, the same shapes for the baseline.
+import { randomBytes } from 'node:crypto';
+import type { Fetcher } from '../src/client/api';
+import { signIn } from '../src/client/supervisor';
+import { solvePow, unlockPrivateKey } from '../src/crypto';
+import { DEMO_PASSPHRASE } from '../src/demo/seed';
+import type { LoadSpec } from './load';
+import type { Fixture } from './seed';
+
+export type Vary = NonNullable<LoadSpec['vary']>;
+
+/** One scenario: what to request, and how to make `n` distinct requests ready beforehand. */
+export interface Scenario {
+  name: string;
+  baseline: string | null;
+  method: 'GET' | 'POST';
+  path: string;
+  headers?: Record<string, string>;
+  prepare?: (n: number) => Promise<Vary>;
+}
+
+type Solved = { challenge: string; nonce: string };
+
+/** Fetches and solves `n` single-use challenges, a few at a time. */
+export async function solveChallenges(
+  url: string,
+  purpose: 'submit' | 'lookup',
+  n: number,
+): Promise<Solved[]> {
+  const out: Solved[] = [];
+  const worker = async () => {
+    while (out.length < n) {
+      const res = await fetch(`${url}/api/pow?purpose=${purpose}`);
+      const c = (await res.json()) as { challenge: string; difficulty: number };
+      out.push({ challenge: c.challenge, nonce: await solvePow(c.challenge, c.difficulty) });
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  return out.slice(0, n);
+}
+
+/**
+ * Makes the JSON body of one report submission with its own challenge and lookup token. The
+ * body is spliced from a template when the request is sent, so a run needs no pile of bodies.
+ */
+export function reportBodies(fx: Fixture): (pow: Solved) => string {
+  const template = JSON.stringify({
+    pow: { challenge: '@@', nonce: '@@' },
+    unitId: fx.unitId,
+    copyToParent: false,
+    lookupToken: '@@',
+    reporterPublicKey: fx.reporter.publicKey,
+    reporterLockedKey: fx.reporter.lockedKey,
+    report: fx.report,
+  });
+  const [a, b, c, d] = template.split('@@') as [string, string, string, string];
+  return (pow) => a + pow.challenge + b + pow.nonce + c + randomBytes(32).toString('base64url') + d;
+}
+
+/** A stand-in solution of the same size as a real one, for the baseline (which checks none). */
+const FAKE_POW: Solved = {
+  challenge: `submit.1700000000.2.${'A'.repeat(16)}.${'B'.repeat(43)}`,
+  nonce: '5',
+};
+
+const cycle = <T>(items: T[], i: number): T => items[i % items.length]!;
+
+/** A fetcher that keeps the session cookie, as a browser would. */
+function cookieFetcher(url: string): Fetcher & { cookie: () => string } {
+  let cookie = '';
+  const fetcher = async (path: string, init: RequestInit = {}) => {
+    const headers = new Headers(init.headers);
+    if (cookie) headers.set('cookie', cookie);
+    const res = await fetch(`${url}${path}`, { ...init, headers });
+    for (const set of res.headers.getSetCookie()) cookie = set.split(';')[0] ?? '';
+    return res;
+  };
+  return Object.assign(fetcher, { cookie: () => cookie });
+}
+
+export async function portalScenarios(url: string, fx: Fixture): Promise<Scenario[]> {
+  const fetcher = cookieFetcher(url);
+  await signIn(fetcher, await unlockPrivateKey(fx.supervisorPrivateKey, DEMO_PASSPHRASE));
+  const session = { cookie: fetcher.cookie() };
+  const body = reportBodies(fx);
+  return [
+    {
+      name: 'ingest',
+      baseline: 'baseline-insert',
+      method: 'POST',
+      path: '/api/reports',
+      headers: { 'content-type': 'application/json' },
+      prepare: async (n) => {
+        const solved = await solveChallenges(url, 'submit', n);
+        return (i) => ({ body: body(cycle(solved, i)) });
+      },
+    },
+    {
+      name: 'lookup',
+      baseline: 'baseline-select',
+      method: 'GET',
+      path: '/api/receipt',
+      prepare: async (n) => {
+        const solved = await solveChallenges(url, 'lookup', n);
+        return (i) => {
+          const pow = cycle(solved, i);
+          return {
+            headers: {
+              'x-lookup-token': cycle(fx.knownTokens, i),
+              'x-pow-challenge': pow.challenge,
+              'x-pow-nonce': pow.nonce,
+            },
+          };
+        };
+      },
+    },
+    {
+      name: 'inbox-first',
+      baseline: 'baseline-select',
+      method: 'GET',
+      path: '/api/cases?limit=25',
+      headers: session,
+    },
+    {
+      name: 'inbox-deep',
+      baseline: 'baseline-select',
+      method: 'GET',
+      path: `/api/cases?limit=25&cursor=${encodeURIComponent(fx.deepCursor)}`,
+      headers: session,
+    },
+  ];
+}
+
+/** The bare app's two requests, carrying the same bodies and headers as the portal's. */
+export function baselineScenarios(fx: Fixture): Scenario[] {
+  const body = reportBodies(fx);
+  return [
+    {
+      name: 'baseline-insert',
+      baseline: null,
+      method: 'POST',
+      path: '/items',
+      headers: { 'content-type': 'application/json' },
+      prepare: async () => () => ({ body: body(FAKE_POW) }),
+    },
+    {
+      name: 'baseline-select',
+      baseline: null,
+      method: 'GET',
+      path: '/items',
+      prepare: async () => (i) => ({ headers: { 'x-lookup-token': cycle(fx.knownTokens, i) } }),
+    },
+  ];
+}

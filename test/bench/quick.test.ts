@@ -1,0 +1,53 @@
+// Runs `npm run bench -- --quick` end to end, so the benchmark command cannot rot: every scenario
+// must be measured with positive figures. No timing is asserted; the machine may be busy.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { BenchReport } from '../../bench/report';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'bench-quick-test-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('npm run bench -- --quick', () => {
+  it('measures every scenario and writes the JSON report', () => {
+    const out = join(dir, 'quick.json');
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'bench/run.ts', '--quick', '--out', out],
+      { cwd: root, encoding: 'utf8', timeout: 150_000 },
+    );
+    expect(run.status, run.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(out, 'utf8')) as BenchReport;
+    expect(report.mode).toBe('quick');
+    const names = report.scenarios.map((s) => s.name).sort();
+    expect(names).toEqual(
+      [
+        'baseline-insert',
+        'baseline-select',
+        'inbox-deep',
+        'inbox-first',
+        'ingest',
+        'lookup',
+      ].sort(),
+    );
+    for (const s of report.scenarios) {
+      expect(s.rps, s.name).toBeGreaterThan(0);
+      expect(s.p50Ms, s.name).toBeGreaterThanOrEqual(0);
+      expect(s.p99Ms, s.name).toBeGreaterThan(0);
+      expect(s.peakRssMb, s.name).toBeGreaterThan(0);
+      expect(s.failed, `${s.name}: ${s.firstFailure ?? ''}`).toBe(0);
+      if (s.baseline) expect(s.ratio, s.name).toBeGreaterThan(0);
+    }
+    expect(report.serverPeakRssMb.portal).toBeGreaterThan(0);
+    expect(report.clientCrypto.node.portalMBps).toBeGreaterThan(0);
+    expect(report.clientCrypto.node.bareMBps).toBeGreaterThan(0);
+    const chromium = report.clientCrypto.chromium;
+    if ('skipped' in chromium) expect(chromium.skipped).toMatch(/chromium/);
+    else expect(chromium.portalMBps).toBeGreaterThan(0);
+    expect(report.targets.length).toBeGreaterThan(0);
+  }, 180_000);
+});
