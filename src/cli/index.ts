@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '../config';
 import { AppError } from '../lib/errors';
 import { auditCommands } from './audit';
+import { bootstrapCommands } from './bootstrap';
 import { caseCommands } from './cases';
 import { CliFailure, type CliIo, type Command, print, UsageError, type Writer } from './io';
 import { adminCommands, supervisorCommands } from './supervisors';
@@ -17,6 +18,7 @@ const GROUPS: Record<string, Record<string, Command>> = {
   supervisor: supervisorCommands,
   audit: auditCommands,
   case: caseCommands,
+  bootstrap: bootstrapCommands,
 };
 
 function mainHelp(): string[] {

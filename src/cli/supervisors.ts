@@ -22,7 +22,7 @@ import {
   withCtx,
 } from './io';
 
-async function readKeyFile(cwd: string, file: string): Promise<string> {
+export async function readKeyFile(cwd: string, file: string): Promise<string> {
   try {
     return await readFile(resolve(cwd, file), 'utf8');
   } catch (err) {
