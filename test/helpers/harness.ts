@@ -8,7 +8,6 @@ import type { Fetcher } from '../../src/client/api';
 import type { UnitView } from '../../src/client/types';
 import { loadConfig } from '../../src/config';
 import type { Ctx } from '../../src/context';
-import { unlockPrivateKey } from '../../src/crypto';
 import { DEMO_PASSPHRASE, type DemoKey, seedDemo } from '../../src/demo/seed';
 import { FileBlobStore } from '../../src/storage/file-blobs';
 import { openLibsql } from '../../src/storage/libsql';
@@ -72,47 +71,4 @@ export async function makeHarness(env: Record<string, string> = {}): Promise<Har
   };
 }
 
-/** Units by demo slug: basic (lowest), intermediate, provincial (highest). */
-export function demoUnit(
-  units: UnitView[],
-  level: 'basic' | 'intermediate' | 'provincial',
-): UnitView {
-  const unit = units.find((u) => u.level === level);
-  if (!unit) throw new Error(`no ${level} unit`);
-  return unit;
-}
-
-export const sampleReport = (whatHappened: string) => ({
-  category: 'interference' as const,
-  whatHappened,
-  when: '2026-10-02',
-  where: 'Courtroom 3',
-  who: 'A vice-president of the court',
-  howKnown: 'I was present',
-});
-
-/** A fetcher that keeps cookies like a browser would, for supervisor sessions. */
-export function withCookies(fetcher: Fetcher): Fetcher & { jar: Map<string, string> } {
-  const jar = new Map<string, string>();
-  const wrapped = async (path: string, init: RequestInit = {}) => {
-    const headers = new Headers(init.headers);
-    if (jar.size > 0) headers.set('cookie', [...jar].map(([k, v]) => `${k}=${v}`).join('; '));
-    const res = await fetcher(path, { ...init, headers });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const [name, ...value] = (pair ?? '').split('=');
-      if (!name) continue;
-      if (/max-age=0/i.test(line) || value.join('=') === '') jar.delete(name.trim());
-      else jar.set(name.trim(), value.join('='));
-    }
-    return res;
-  };
-  return Object.assign(wrapped, { jar });
-}
-
-/** The unlocked demo key of a unit's supervisor (or of the demo admin / auditor). */
-export async function demoKey(h: Harness, name: string) {
-  const key = h.demoKeys.find((k) => k.name === name);
-  if (!key) throw new Error(`no demo key ${name}`);
-  return unlockPrivateKey(key.privateKey, h.passphrase);
-}
+export { demoKey, demoUnit, sampleReport, withCookies } from './scenario';
