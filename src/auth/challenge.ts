@@ -9,7 +9,8 @@ import { AppError } from '../lib/errors';
 
 export const SIGN_IN_PURPOSE = 'supervisor-sign-in';
 const TITLE = 'Whistleblower portal sign-in';
-const TTL_SECONDS = 120;
+// Five minutes: enough to save the text, run gpg (perhaps with a smartcard) and paste the result.
+const TTL_SECONDS = 300;
 
 export async function issueSignInChallenge(
   ctx: Ctx,

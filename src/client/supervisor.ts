@@ -40,6 +40,32 @@ export async function signIn(
   return { fetcher, key, ...result };
 }
 
+/** A fresh single-use challenge, as plain text, for signing in the browser or with GnuPG. */
+export const signInChallenge = (fetcher: Fetcher) =>
+  callApi<{ challenge: string; expiresAt: string }>(fetcher, '/api/auth/challenge', {
+    method: 'POST',
+  });
+
+/**
+ * Signs in with a detached armored signature made elsewhere, e.g. `gpg --armor --detach-sign`:
+ * the private key never touches the browser, so the session has no key to decrypt with.
+ */
+export async function signInWithSignature(
+  fetcher: Fetcher,
+  input: { fingerprint: string; challenge: string; signature: string },
+): Promise<Omit<SupervisorSession, 'key'>> {
+  const result = await callApi<Omit<SupervisorSession, 'fetcher' | 'key'>>(
+    fetcher,
+    '/api/auth/sign-in',
+    jsonInit({
+      fingerprint: input.fingerprint.replace(/\s+/g, '').toUpperCase(),
+      challenge: input.challenge,
+      signature: input.signature.trim(),
+    }),
+  );
+  return { fetcher, ...result };
+}
+
 /** Posting needs only the session's CSRF token, not the key: sign-out works after a reload too. */
 type Poster = Pick<SupervisorSession, 'fetcher' | 'csrfToken'>;
 
@@ -65,7 +91,7 @@ export interface InboxPage {
 }
 
 export function inbox(
-  s: SupervisorSession,
+  s: Pick<SupervisorSession, 'fetcher'>,
   params: { state?: string; cursor?: string; limit?: number } = {},
 ) {
   const q = new URLSearchParams(
@@ -153,3 +179,43 @@ export const setState = (s: SupervisorSession, id: string, state: string, outcom
 
 export const setClassification = (s: SupervisorSession, id: string, classification: string) =>
   post(s, `/api/cases/${encodeURIComponent(id)}/classification`, { classification });
+
+export const FLAG_STATES = ['received', 'acknowledged', 'measures_taken', 'resolved'] as const;
+export type FlagState = (typeof FLAG_STATES)[number];
+
+export interface RetaliationFlag {
+  id: string;
+  reportId: string;
+  messageId: string;
+  state: FlagState;
+  day: string;
+  dueBy: string;
+  acknowledgedDay: string | null;
+  resolvedDay: string | null;
+  ageDays: number;
+  overdue: boolean;
+  caseState: string;
+  relation: 'addressed' | 'copied' | 'retaliation';
+}
+
+/** The unit's retaliation flags, including those of the units below; open ones unless `all`. */
+export function retaliationFlags(
+  s: Pick<SupervisorSession, 'fetcher'>,
+  params: { state?: FlagState; all?: boolean } = {},
+) {
+  const q = new URLSearchParams();
+  if (params.state) q.set('state', params.state);
+  if (params.all) q.set('all', '1');
+  return callApi<{ flags: RetaliationFlag[] }>(
+    s.fetcher,
+    `/api/retaliation${q.size ? `?${q}` : ''}`,
+  );
+}
+
+/** Moves a flag forward (never back); dated, shown to the reporter and audited. */
+export const setFlagState = (s: Poster, id: string, state: FlagState) =>
+  post(s, `/api/retaliation/${encodeURIComponent(id)}/state`, { state }) as Promise<{
+    id: string;
+    state: FlagState;
+    day: string;
+  }>;

@@ -92,4 +92,6 @@ export interface CaseView {
     attachments: { id: string; size: number }[];
   }[];
   retaliation: { id: string; messageId: string; state: string; day: string; dueBy: string }[];
+  /** Each day the case's content was opened, and the pseudonym of the supervisor who opened it. */
+  openings: { day: string; by: string }[];
 }

@@ -17,6 +17,7 @@ const PAGES: Record<string, string> = {
   '/follow-up': '/follow-up.html',
   '/supervisor': '/supervisor.html',
   '/enrol': '/enrol.html',
+  '/stats': '/stats.html',
 };
 
 export async function startNodeServer(env: Record<string, string | undefined>, log = console.log) {

@@ -24,9 +24,31 @@ export function renderCase(s: CaseSession, download: Download): void {
     h(
       'li',
       {},
-      t('case.flagLine', { day: f.day, state: label('flagState', f.state), due: f.dueBy }),
+      t(f.state === 'resolved' ? 'case.flagLineResolved' : 'case.flagLine', {
+        day: f.day,
+        state: label('flagState', f.state),
+        due: f.dueBy,
+      }),
     ),
   );
+  // Who has read the case: days and pseudonyms only, read from the audit trail by the server.
+  const openings = v.openings ?? [];
+  const opened =
+    openings.length > 0
+      ? h(
+          'ul',
+          { class: 'points' },
+          ...openings.map((o) =>
+            h(
+              'li',
+              {},
+              h('time', { attrs: { datetime: o.day } }, o.day),
+              ' ',
+              t('case.openedBy', { by: o.by === 'operator' ? t('case.operator') : o.by }),
+            ),
+          ),
+        )
+      : h('p', { i18n: 'case.notOpened' });
   byId('case-summary', HTMLElement).replaceChildren(
     h(
       'dl',
@@ -39,8 +61,15 @@ export function renderCase(s: CaseSession, download: Download): void {
       ...(v.retaliationFlagged ? row('case.retaliation', t('case.yes')) : []),
     ),
     ...(flags.length > 0
-      ? [h('h2', { class: 'h3', i18n: 'case.flags' }), h('ul', { class: 'points' }, ...flags)]
+      ? [
+          h('h2', { class: 'h3', i18n: 'case.flags' }),
+          h('p', { class: 'help', i18n: 'case.flagsHelp' }),
+          h('ul', { class: 'points' }, ...flags),
+        ]
       : []),
+    h('h2', { class: 'h3', i18n: 'case.openings' }),
+    h('p', { class: 'help', i18n: 'case.openingsHelp' }),
+    opened,
   );
   byId('case-history', HTMLOListElement).replaceChildren(
     ...v.history.map((e) =>

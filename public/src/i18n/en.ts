@@ -133,6 +133,8 @@ export const en = {
     'It is the only way back to your report. Nobody, not even the supervisors, can recover it.',
   'receipt.advice.secret':
     'Anyone who has it can read your report and the replies: keep it secret.',
+  'receipt.advice.tor':
+    'When you come back, use Tor Browser on a device your employer does not control, and close the tab when you are done.',
   'receipt.copy': 'Copy',
   'receipt.copied': 'Copied. Remember to clear your clipboard afterwards.',
   'receipt.copyFailed': 'Could not copy. Select the code and copy it by hand.',
@@ -185,7 +187,7 @@ export const en = {
   'outcome.withdrawn': 'Withdrawn',
   'flagState.received': 'received',
   'flagState.acknowledged': 'acknowledged',
-  'flagState.measures_taken': 'measures taken',
+  'flagState.measures_taken': 'protective measures taken',
   'flagState.resolved': 'resolved',
 
   'kind.report': 'Your report',
@@ -419,6 +421,124 @@ export const en = {
   'keyProblem.revoked': 'it has been revoked.',
   'keyProblem.cannot_encrypt': 'it has no valid encryption subkey.',
   'keyProblem.cannot_sign': 'it cannot sign, so it cannot be used to sign in.',
+  'home.stats': 'Published figures',
+  'stats.pageTitle': 'Published figures',
+  'stats.intro':
+    'How many reports the supervision units that publish their figures received, and how they handled them, quarter by quarter.',
+  'stats.point.units':
+    'Only units that chose to publish are listed. The figures contain no content of any report.',
+  'stats.point.quarter':
+    'A report counts in the quarter it was received; a retaliation flag in the quarter it was raised.',
+  'stats.point.suppressed':
+    'Small numbers are hidden, so that no figure can point to a particular reporter.',
+  'stats.empty': 'No figures have been published yet.',
+  'stats.fewer': 'fewer than 5',
+  'stats.withheld': 'withheld',
+  'stats.legend.small':
+    'Fewer than 5 cases. The exact number is suppressed so that the figures cannot identify a reporter.',
+  'stats.legend.withheld':
+    'Handling time withheld for the same reason: fewer than 5 flags were resolved in the quarter.',
+  'stats.caption.public': 'Figures per published unit and quarter',
+  'stats.caption.admin': 'Figures per unit and quarter, all units',
+  'stats.col.unit': 'Unit',
+  'stats.col.quarter': 'Quarter',
+  'stats.col.cases': 'Reports',
+  'stats.col.closed': 'Closed as',
+  'stats.col.retaliation': 'Retaliation flags',
+  'stats.col.received': 'Received',
+  'stats.col.ackInTime': 'Acknowledged within 7 days',
+  'stats.col.referred': 'Referred',
+  'stats.col.flags': 'Raised',
+  'stats.col.flagsAckInTime': 'Acknowledged in time',
+  'stats.col.flagsResolved': 'Resolved',
+  'stats.col.medianDays': 'Median days to resolve',
+  'stats.adminTitle': 'Statistics',
+  'stats.adminIntro':
+    'Figures of every unit, whether or not it publishes them. Counts under 5 are suppressed here too, as in the CSV.',
+  'stats.csv': 'Download CSV',
+  'stats.csvAudited': 'Each download is recorded in the audit trail, with your name and the time.',
+  'sup.nav.retaliation': 'Retaliation',
+  'sup.nav.stats': 'Statistics',
+  'sup.signIn.needKey':
+    'You signed in with GnuPG, so this browser has no key to decrypt the case. Choose your private key file below to read it here, or ask the operator for a “case export” and decrypt it with “gpg --decrypt”.',
+  'gpg.title': 'Or sign in with GnuPG',
+  'gpg.intro':
+    'Sign the challenge with GnuPG on your own computer and paste the signature here. This signs you in without your private key ever touching the browser.',
+  'gpg.decrypt':
+    'You can then see the inbox and the retaliation flags, but decrypting a case in the browser still needs the key file. Without it, ask the operator for a “case export” and decrypt it with “gpg --decrypt”.',
+  'gpg.get': 'Get a sign-in challenge',
+  'gpg.again': 'Get a new challenge',
+  'gpg.challenge': '1. The challenge to sign',
+  'gpg.challengeHelp':
+    'It can be used once, until {time} UTC. Check that its origin line reads {origin}.',
+  'gpg.copy': 'Copy',
+  'gpg.save': 'Save as challenge.txt',
+  'gpg.copied': 'Copied. Save it exactly as it is, without adding a line at the end.',
+  'gpg.copyManual': 'Could not copy: the text is selected, copy it by hand.',
+  'gpg.command': '2. Save it as challenge.txt and run:',
+  'gpg.commandHelp':
+    'GnuPG asks for your passphrase and writes challenge.txt.asc next to the file. Paste its whole content below.',
+  'gpg.fingerprint': '3. Your key fingerprint, or your public key',
+  'gpg.fingerprintHelp':
+    '40 or 64 hexadecimal characters, as “gpg --fingerprint” shows them (spaces do not matter). Or paste your armored public key.',
+  'gpg.signature': '4. The signature',
+  'gpg.signatureHelp': 'It starts with -----BEGIN PGP SIGNATURE-----.',
+  'gpg.submit': 'Sign in with this signature',
+  'gpg.checking': 'Checking the signature…',
+  'gpg.badFingerprint':
+    'Enter a fingerprint of 40 or 64 hexadecimal characters, or paste your public key.',
+  'gpg.badSignature': 'Paste the whole signature, from -----BEGIN PGP SIGNATURE----- to the end.',
+  'gpg.refused':
+    'Sign-in refused. {reason} Each challenge can be used once: get a new one to try again.',
+  'ret.title': 'Retaliation flags',
+  'ret.intro':
+    'Reporters flag retaliation they suffer or are threatened with because of their report. Handle these first.',
+  'ret.why.priority':
+    'A flag raised its case’s priority and started a shorter deadline: acknowledge it by the due date.',
+  'ret.why.above':
+    'The unit above sees every flag too, because retaliation often comes from inside the unit.',
+  'ret.why.steps':
+    'Each step is dated, shown to the reporter and recorded in the audit trail. Steps only move forward.',
+  'ret.includeResolved': 'Include resolved flags',
+  'ret.empty': 'No open retaliation flags.',
+  'ret.flagOf': 'Flag of {day} on case {id}',
+  'ret.received': 'Received on',
+  'ret.dueBy': 'Acknowledge by',
+  'ret.age': 'Age',
+  'ret.ageDays': '{days} days',
+  'ret.ageResolved': '{days} days (resolved on {day})',
+  'ret.relation': 'Relation',
+  'ret.caseState': 'Case status',
+  'ret.state': 'Flag status',
+  'ret.acknowledgedDay': 'Acknowledged on',
+  'ret.do.acknowledged': 'Acknowledge',
+  'ret.do.measures_taken': 'Protective measures taken',
+  'ret.do.resolved': 'Mark resolved',
+  'ret.confirm':
+    'Resolve this flag? It cannot be reopened, and the reporter will see it as resolved.',
+  'ret.confirmYes': 'Yes, resolve it',
+  'ret.confirmNo': 'Cancel',
+  'ret.openCase': 'Open case {id}',
+  'ret.moved': 'Flag on case {id} is now: {state}.',
+  'retState.received': 'Received',
+  'retState.acknowledged': 'Acknowledged',
+  'retState.measures_taken': 'Protective measures taken',
+  'retState.resolved': 'Resolved',
+  'audit.filter.action': 'Action',
+  'audit.filter.allActions': 'All actions',
+  'audit.filter.report': 'Report ID',
+  'audit.filter.reportHelp': 'The full 22-character ID.',
+  'audit.filter.apply': 'Show',
+  'audit.filter.clear': 'Clear filters',
+  'audit.filter.badReport': 'A report ID has exactly 22 letters, digits, “-” or “_”.',
+  'case.flagLineResolved': 'Flag of {day}: {state}.',
+  'case.flagsHelp': 'States: received, acknowledged, protective measures taken, resolved.',
+  'case.openings': 'Who has opened your case',
+  'case.openingsHelp':
+    'Every time a supervisor opens your report it is recorded. You see the day and the supervisor’s pseudonym, never a name.',
+  'case.openedBy': 'opened by {by}',
+  'case.notOpened': 'Not opened yet.',
+  'case.operator': 'the operator',
 } satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

@@ -10,14 +10,25 @@ import { initShell } from '../lib/shell';
 import { loadAdmin, wireAdmin } from '../supervisor/admin';
 import { loadAudit, renderAudit, wireAudit } from '../supervisor/audit';
 import { closeCase, openCase, wireCase } from '../supervisor/case-page';
+import { wireGpgSignIn } from '../supervisor/gpg-sign-in';
 import { loadInbox, renderInbox, wireInbox } from '../supervisor/inbox';
+import { loadRetaliation, renderRetaliation, wireRetaliation } from '../supervisor/retaliation';
 import { label, onSessionExpired, type Signed, session, setSession } from '../supervisor/session';
 import { resetSignIn, wireSignIn } from '../supervisor/sign-in';
+import { loadStats, renderStats } from '../supervisor/stats';
 
 // No quick exit here: Escape twice must not wipe a supervisor's half-written reply.
 initShell({ quickExit: false });
 
-const VIEWS = ['signin-view', 'inbox-view', 'case-view', 'admin-view', 'audit-view'] as const;
+const VIEWS = [
+  'signin-view',
+  'inbox-view',
+  'case-view',
+  'retaliation-view',
+  'stats-view',
+  'admin-view',
+  'audit-view',
+] as const;
 type View = (typeof VIEWS)[number];
 
 function show(view: View): void {
@@ -33,6 +44,7 @@ const can = (s: Signed, what: 'cases' | 'admin' | 'audit') =>
     : what === 'admin'
       ? s.supervisor.role === 'admin'
       : s.supervisor.role !== 'supervisor';
+// Retaliation flags belong with the cases; statistics with administration.
 
 function renderChrome(): void {
   const s = session();
@@ -44,7 +56,9 @@ function renderChrome(): void {
     return;
   }
   byId('nav-inbox-item', HTMLElement).hidden = !can(s, 'cases');
+  byId('nav-retaliation-item', HTMLElement).hidden = !can(s, 'cases');
   byId('nav-admin-item', HTMLElement).hidden = !can(s, 'admin');
+  byId('nav-stats-item', HTMLElement).hidden = !can(s, 'admin');
   byId('nav-audit-item', HTMLElement).hidden = !can(s, 'audit');
   showStatus(who, 'info', 'sup.who', {
     name: s.supervisor.displayName,
@@ -55,7 +69,9 @@ function renderChrome(): void {
   const route = location.hash.split('/')[0];
   for (const [id, hash] of [
     ['nav-inbox', '#inbox'],
+    ['nav-retaliation', '#retaliation'],
     ['nav-admin', '#admin'],
+    ['nav-stats', '#stats'],
     ['nav-audit', '#audit'],
   ]) {
     const link = byId(id ?? '', HTMLAnchorElement);
@@ -74,17 +90,29 @@ function route(): void {
     show('signin-view');
     return;
   }
-  if (can(s, 'cases') && !s.key) {
-    // Signed in, but the key was in the memory of a page that is gone: it must be chosen again.
-    showStatus(resume, 'info', 'sup.signIn.resume', { name: s.supervisor.displayName });
+  const [place, id] = location.hash.slice(1).split('/');
+  if (can(s, 'cases') && !s.key && (!s.keyless || place === 'case')) {
+    // Signed in, but without the key in this page's memory: gone with a reload, or never here
+    // after a GnuPG sign-in. Lists work without it; decrypting a case needs it.
+    if (s.keyless) showStatus(resume, 'info', 'sup.signIn.needKey');
+    else showStatus(resume, 'info', 'sup.signIn.resume', { name: s.supervisor.displayName });
     show('signin-view');
     return;
   }
   clearStatus(resume);
-  const [place, id] = location.hash.slice(1).split('/');
   if (place === 'case' && id && can(s, 'cases')) {
     show('case-view');
     void openCase(decodeURIComponent(id));
+    return;
+  }
+  if (place === 'retaliation' && can(s, 'cases')) {
+    show('retaliation-view');
+    void loadRetaliation();
+    return;
+  }
+  if (place === 'stats' && can(s, 'admin')) {
+    show('stats-view');
+    void loadStats();
     return;
   }
   if (place === 'admin' && can(s, 'admin')) {
@@ -109,6 +137,8 @@ window.addEventListener('hashchange', route);
 onLanguageChange(() => {
   renderChrome();
   renderInbox();
+  renderRetaliation();
+  renderStats();
   renderAudit();
 });
 onSessionExpired(() => {
@@ -121,7 +151,12 @@ wireSignIn((signed) => {
   setSession(signed);
   route();
 });
+wireGpgSignIn((signed) => {
+  setSession(signed);
+  route();
+});
 wireInbox();
+wireRetaliation();
 wireCase();
 wireAdmin();
 wireAudit();

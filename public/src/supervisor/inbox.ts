@@ -2,7 +2,7 @@
 import { type InboxPage, inbox } from '../../../src/client/supervisor';
 import { t } from '../i18n';
 import { byId, clearStatus, h, showStatus } from '../lib/dom';
-import { label, showError, withKey } from './session';
+import { label, session, showError } from './session';
 
 type Item = InboxPage['items'][number];
 
@@ -57,7 +57,8 @@ function render(): void {
 }
 
 async function load(append: boolean): Promise<void> {
-  const s = withKey();
+  // Listing needs no key: after a GnuPG sign-in the inbox works, only decrypting needs the file.
+  const s = session();
   if (!s) return;
   const status = byId('inbox-status', HTMLElement);
   const state = byId('inbox-state', HTMLSelectElement).value || undefined;

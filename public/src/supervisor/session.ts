@@ -9,6 +9,8 @@ import { showStatus } from '../lib/dom';
 /** After a reload the cookie session survives but the key does not: `key` is null until imported. */
 export interface Signed extends SignedIn {
   key: PrivateKey | null;
+  /** Signed in with a GnuPG signature: lists work without a key; decrypting asks for the file. */
+  keyless?: boolean;
 }
 
 let current: Signed | null = null;

@@ -1,0 +1,43 @@
+// The public statistics page: figures of the units that publish them, per quarter, with counts
+// small enough to point at a reporter suppressed by the server before they ever reach here.
+import { publicStats, type StatsUnit, type UnitQuarter } from '../../../src/client/stats';
+import { onLanguageChange } from '../i18n';
+import { browserFetch, describeError } from '../lib/api';
+import { byId, clearStatus, showStatus } from '../lib/dom';
+import { initShell } from '../lib/shell';
+import { statsLegend, statsTable } from '../lib/stats-table';
+import { unitName } from '../report/units';
+
+initShell();
+
+const status = byId('stats-status', HTMLElement);
+const wrap = byId('stats-table', HTMLElement);
+let data: { units: StatsUnit[]; figures: UnitQuarter[] } | null = null;
+
+function render(): void {
+  if (!data) return;
+  const units = new Map(data.units.map((u) => [u.id, u]));
+  const name = (id: string) => {
+    const u = units.get(id);
+    return u ? unitName(u) : id;
+  };
+  byId('stats-legend', HTMLElement).replaceChildren(statsLegend());
+  wrap.hidden = data.figures.length === 0;
+  wrap.replaceChildren(statsTable(data.figures, name, 'stats.caption.public'));
+  if (data.figures.length === 0) showStatus(status, 'info', 'stats.empty');
+  else clearStatus(status);
+}
+onLanguageChange(render);
+
+async function load(): Promise<void> {
+  showStatus(status, 'info', 'common.loading');
+  try {
+    data = await publicStats(browserFetch);
+    render();
+  } catch (err) {
+    const advice = describeError(err);
+    showStatus(status, 'error', advice.key, advice.vars);
+  }
+}
+
+void load();
