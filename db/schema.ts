@@ -86,6 +86,8 @@ export const reports = sqliteTable(
     index('reports_inbox').on(t.unitId, t.sortKey),
     index('reports_inbox_state').on(t.unitId, t.state, t.sortKey),
     index('reports_copied').on(t.copiedUnitId, t.sortKey),
+    // The unit above sees flagged cases of the units below: few rows, so a partial index.
+    index('reports_flagged').on(t.unitId, t.sortKey).where(sql`${t.retaliationFlagged} = 1`),
   ],
 );
 

@@ -1,6 +1,6 @@
 // A unit's inbox, paged by keyset on the indexed sort key, so the first page and a deep page of
 // 100,000 cases cost the same. Cases addressed to, copied to, or flagged up to the unit are merged.
-import { and, asc, eq, gt, inArray, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, type SQL, sql } from 'drizzle-orm';
 import { type CaseState, reports } from '../../db/schema';
 import type { Actor } from '../auth/actor';
 import type { Ctx } from '../context';
@@ -48,7 +48,7 @@ export async function listInbox(ctx: Ctx, actor: Actor, q: InboxQuery) {
     page(ctx, eq(reports.unitId, actor.unitId), q),
     page(ctx, eq(reports.copiedUnitId, actor.unitId), q),
     children.length > 0
-      ? page(ctx, and(inArray(reports.unitId, children), eq(reports.retaliationFlagged, true)), q)
+      ? page(ctx, and(inArray(reports.unitId, children), sql`${reports.retaliationFlagged} = 1`), q)
       : Promise.resolve([]),
   ]);
   const seen = new Map<string, { row: (typeof addressed)[number]; relation: Relation }>();

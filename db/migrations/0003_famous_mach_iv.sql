@@ -1,0 +1,1 @@
+CREATE INDEX `reports_flagged` ON `reports` (`unit_id`,`sort_key`) WHERE "reports"."retaliation_flagged" = 1;
