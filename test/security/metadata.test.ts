@@ -116,3 +116,10 @@ describe('metadata', () => {
     expect(prefixes.size).toBeGreaterThan(ids.length / 2);
   });
 });
+
+describe('identifiers', () => {
+  it('never start with a character a command line would take for an option', async () => {
+    const { newId } = await import('../../src/lib/ids');
+    for (let i = 0; i < 5000; i++) expect(newId()).toMatch(/^[A-Za-z0-9][A-Za-z0-9_-]{21}$/);
+  });
+});
