@@ -26,6 +26,13 @@ export class FileBlobStore implements BlobStore {
       await handle.close();
     }
     await rename(temp, target);
+    // The rename itself is durable only once the directory entry is on disk too.
+    const dir = await open(join(this.dir, key.slice(0, 2)), 'r');
+    try {
+      await dir.sync();
+    } finally {
+      await dir.close();
+    }
   }
 
   async get(key: string): Promise<Uint8Array | null> {
