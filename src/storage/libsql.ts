@@ -14,8 +14,15 @@ export interface OpenedDb {
 }
 
 export async function openLibsql(url: string, authToken?: string): Promise<OpenedDb> {
-  const client = createClient({ url, ...(authToken ? { authToken } : {}) });
-  if (url.startsWith('file:')) {
+  // One connection for a local file: the PRAGMAs below are per connection, and the native calls
+  // run one at a time on this thread anyway.
+  const local = url.startsWith('file:');
+  const client = createClient({
+    url,
+    ...(authToken ? { authToken } : {}),
+    ...(local ? { concurrency: 1 } : {}),
+  });
+  if (local) {
     // WAL lets readers run beside the writer; synchronous=FULL makes every commit survive a
     // power cut, so an acknowledged report is never lost.
     await client.execute('PRAGMA journal_mode = WAL');
