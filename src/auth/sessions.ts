@@ -35,7 +35,19 @@ export async function actorFromSession(
   const tokenHash = await sha256Hex(token);
   const now = Math.floor(ctx.now().getTime() / 1000);
   const [row] = await ctx.db
-    .select({ session: sessions, supervisor: supervisors })
+    .select({
+      session: { expiresAt: sessions.expiresAt, lastSeenAt: sessions.lastSeenAt },
+      supervisor: {
+        id: supervisors.id,
+        unitId: supervisors.unitId,
+        role: supervisors.role,
+        status: supervisors.status,
+        displayName: supervisors.displayName,
+        pseudonym: supervisors.pseudonym,
+        fingerprint: supervisors.fingerprint,
+        keyExpiresAt: supervisors.keyExpiresAt,
+      },
+    })
     .from(sessions)
     .innerJoin(supervisors, eq(sessions.supervisorId, supervisors.id))
     .where(eq(sessions.tokenHash, tokenHash))
@@ -53,15 +65,8 @@ export async function actorFromSession(
   if (now - session.lastSeenAt >= 60) {
     await ctx.db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.tokenHash, tokenHash));
   }
-  const actor: Actor = {
-    id: supervisor.id,
-    unitId: supervisor.unitId,
-    role: supervisor.role,
-    displayName: supervisor.displayName,
-    pseudonym: supervisor.pseudonym,
-    fingerprint: supervisor.fingerprint,
-  };
-  return { actor, tokenHash };
+  const { status: _status, keyExpiresAt: _expires, ...actor } = supervisor;
+  return { actor: actor satisfies Actor, tokenHash };
 }
 
 export const endSessionQuery = (ctx: Ctx, tokenHash: string) =>
