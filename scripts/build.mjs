@@ -54,10 +54,34 @@ for (const f of entries)
 await copyFile(join(publicDir, 'styles.css'), join(assets, 'styles.css'));
 refs.set('/styles.css', await hashed(join(assets, 'styles.css')));
 
+// Parts every page shares (head, brand, the reporter's navigation) live once in public/partials.
+const partialsDir = join(publicDir, 'partials');
+const partials = new Map();
+for (const f of await readdir(partialsDir)) {
+  partials.set(
+    basename(f, '.html'),
+    (await readFile(join(partialsDir, f), 'utf8')).replace(/\n$/, ''),
+  );
+}
+
+function expand(html, page) {
+  const out = html.replace(/^[ \t]*<!-- include ([\w-]+) -->$/gm, (_line, name) => {
+    const part = partials.get(name);
+    if (part === undefined) throw new Error(`${page}: no partial "${name}"`);
+    return part;
+  });
+  // Mark the current page in a shared navigation, unless the page already did.
+  const route = page === 'index.html' ? '/' : `/${basename(page, '.html')}`;
+  return out.replace(
+    `<li><a href="${route}" data-i18n`,
+    `<li><a href="${route}" aria-current="page" data-i18n`,
+  );
+}
+
 // Point each page at the hashed files, with integrity, so a swapped file is refused by the browser.
 const pages = (await readdir(publicDir)).filter((f) => f.endsWith('.html'));
 for (const page of pages) {
-  let html = await readFile(join(publicDir, page), 'utf8');
+  let html = expand(await readFile(join(publicDir, page), 'utf8'), page);
   html = html.replace(
     /<(script|link)\b([^>]*?)\b(src|href)="([^"]+)"([^>]*)>/g,
     (tag, el, before, attr, url, after) => {

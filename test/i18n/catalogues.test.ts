@@ -59,8 +59,12 @@ describe('message catalogues', () => {
   });
 
   it('contain every key named by a data-i18n attribute in the pages', () => {
-    const pages = readdirSync('public').filter((f) => f.endsWith('.html'));
+    const pages = [
+      ...readdirSync('public').filter((f) => f.endsWith('.html')),
+      ...readdirSync(join('public', 'partials')).map((f) => join('partials', f)),
+    ];
     expect(pages).toContain('report.html');
+    expect(pages).toContain(join('partials', 'brand.html'));
     const missing: string[] = [];
     let used = 0;
     for (const page of pages) {
