@@ -2,12 +2,13 @@
 // attachments as binary OpenPGP, a manifest of metadata only. Audited before anything is returned;
 // returns data, not files, so the CLI and a future HTTP export share it.
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import { attachments, caseEvents, messages, reports, supervisors } from '../../db/schema';
+import { reports, supervisors } from '../../db/schema';
 import { withAudit } from '../audit/service';
 import { OPERATOR_ACTOR_ID } from '../auth/actor';
 import type { Ctx } from '../context';
 import { utf8 } from '../crypto/encoding';
 import { caseNotFound, caseUnits } from './access';
+import { caseRecords } from './records';
 
 export interface ExportFile {
   /** Relative path inside the export folder, always with `/` separators. */
@@ -69,22 +70,8 @@ async function loadCase(ctx: Ctx, reportId: string) {
   const [report] = await ctx.db.select().from(reports).where(eq(reports.id, reportId)).limit(1);
   if (!report) throw caseNotFound();
   const unitIds = await caseUnits(ctx, report);
-  const [history, msgs, files, signers] = await Promise.all([
-    ctx.db
-      .select()
-      .from(caseEvents)
-      .where(eq(caseEvents.reportId, reportId))
-      .orderBy(asc(caseEvents.position)),
-    ctx.db
-      .select()
-      .from(messages)
-      .where(eq(messages.reportId, reportId))
-      .orderBy(asc(messages.position)),
-    ctx.db
-      .select()
-      .from(attachments)
-      .where(eq(attachments.reportId, reportId))
-      .orderBy(asc(attachments.id)),
+  const [{ history, messages: msgs, attachments: files }, signers] = await Promise.all([
+    caseRecords(ctx, reportId),
     ctx.db
       .select({ fingerprint: supervisors.fingerprint, publicKey: supervisors.publicKey })
       .from(supervisors)

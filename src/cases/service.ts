@@ -1,6 +1,6 @@
 // A supervisor's work on one case: open it (audited), read files (audited), reply, move it
 // through its states and classify it. Every change and its audit entry land in one batch.
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import {
   attachments,
   type CaseOutcome,
@@ -8,7 +8,6 @@ import {
   caseEvents,
   messages,
   reports,
-  retaliationFlags,
   supervisors,
 } from '../../db/schema';
 import { withAudit } from '../audit/service';
@@ -19,6 +18,7 @@ import { AppError, notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { recipientSet, reporterKeyOf, requireEncryptedTo } from '../reports/recipients';
 import { caseForActor, caseUnits, openFlagDue, type ReportRow } from './access';
+import { caseRecords } from './records';
 import { sortKey } from './sort-key';
 
 async function signerKeys(ctx: Ctx, unitIds: string[]) {
@@ -38,22 +38,12 @@ export async function openCaseContent(ctx: Ctx, actor: Actor, reportId: string) 
   const { report, relation } = await caseForActor(ctx, actor, reportId);
   await withAudit(ctx, { actorId: actor.id, action: 'case.open', unitId: actor.unitId, reportId });
   const units = await caseUnits(ctx, report);
-  const [history, msgs, files, flags, signers, recipients] = await Promise.all([
-    ctx.db
-      .select()
-      .from(caseEvents)
-      .where(eq(caseEvents.reportId, reportId))
-      .orderBy(asc(caseEvents.position)),
-    ctx.db
-      .select()
-      .from(messages)
-      .where(eq(messages.reportId, reportId))
-      .orderBy(asc(messages.position)),
-    ctx.db.select().from(attachments).where(eq(attachments.reportId, reportId)),
-    ctx.db.select().from(retaliationFlags).where(eq(retaliationFlags.reportId, reportId)),
-    signerKeys(ctx, units),
-    recipientSet(ctx, units, reporterKeyOf(report)),
-  ]);
+  const [{ history, messages: msgs, attachments: files, flags }, signers, recipients] =
+    await Promise.all([
+      caseRecords(ctx, reportId),
+      signerKeys(ctx, units),
+      recipientSet(ctx, units, reporterKeyOf(report)),
+    ]);
   const byId = new Map(signers.map((s) => [s.id, s]));
   return {
     id: report.id,

@@ -1,16 +1,10 @@
 // The reporter's view of their case: state, dated history, every message as ciphertext, the keys
 // to write to, and who has opened it. Kept to a handful of indexed reads and no key parsing,
 // since it is the request a flood of look-ups hits.
-import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
-import {
-  attachments,
-  caseEvents,
-  messages,
-  retaliationFlags,
-  supervisors,
-  units,
-} from '../../db/schema';
+import { and, eq, inArray, or, sql } from 'drizzle-orm';
+import { supervisors, units } from '../../db/schema';
 import { openingsForReporter } from '../cases/openings';
+import { caseRecords } from '../cases/records';
 import type { Ctx } from '../context';
 import { recipientsFrom, reporterKeyOf } from '../reports/recipients';
 import type { UnitKey } from '../units/service';
@@ -72,22 +66,12 @@ export async function reporterView(ctx: Ctx, report: ReportRow) {
     ...messageUnitIds,
     ...unitRows.map((u) => u.id).filter((id) => !messageUnitIds.includes(id)),
   ];
-  const [history, msgs, files, flags, openings, keys] = await Promise.all([
-    ctx.db
-      .select()
-      .from(caseEvents)
-      .where(eq(caseEvents.reportId, report.id))
-      .orderBy(asc(caseEvents.position)),
-    ctx.db
-      .select()
-      .from(messages)
-      .where(eq(messages.reportId, report.id))
-      .orderBy(asc(messages.position)),
-    ctx.db.select().from(attachments).where(eq(attachments.reportId, report.id)),
-    ctx.db.select().from(retaliationFlags).where(eq(retaliationFlags.reportId, report.id)),
-    openingsForReporter(ctx, report.id),
-    unitKeys(ctx, flagUnitIds),
-  ]);
+  const [{ history, messages: msgs, attachments: files, flags }, openings, keys] =
+    await Promise.all([
+      caseRecords(ctx, report.id),
+      openingsForReporter(ctx, report.id),
+      unitKeys(ctx, flagUnitIds),
+    ]);
   const reporter = reporterKeyOf(report);
   return {
     unit: names.get(report.unitId) ?? null,

@@ -1,0 +1,27 @@
+// The rows that make up one case's content, in order: read alike by the supervisor's view, the
+// reporter's view and the export.
+import { asc, eq } from 'drizzle-orm';
+import { attachments, caseEvents, messages, retaliationFlags } from '../../db/schema';
+import type { Ctx } from '../context';
+
+export async function caseRecords(ctx: Ctx, reportId: string) {
+  const [history, msgs, files, flags] = await Promise.all([
+    ctx.db
+      .select()
+      .from(caseEvents)
+      .where(eq(caseEvents.reportId, reportId))
+      .orderBy(asc(caseEvents.position)),
+    ctx.db
+      .select()
+      .from(messages)
+      .where(eq(messages.reportId, reportId))
+      .orderBy(asc(messages.position)),
+    ctx.db
+      .select()
+      .from(attachments)
+      .where(eq(attachments.reportId, reportId))
+      .orderBy(asc(attachments.id)),
+    ctx.db.select().from(retaliationFlags).where(eq(retaliationFlags.reportId, reportId)),
+  ]);
+  return { history, messages: msgs, attachments: files, flags };
+}
