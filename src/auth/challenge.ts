@@ -6,6 +6,7 @@ import { authChallenges } from '../../db/schema';
 import type { Ctx } from '../context';
 import { randomBytes, sha256Hex, toBase64Url } from '../crypto/encoding';
 import { AppError } from '../lib/errors';
+import { tidy } from '../lib/housekeeping';
 
 export const SIGN_IN_PURPOSE = 'supervisor-sign-in';
 const TITLE = 'Whistleblower portal sign-in';
@@ -16,6 +17,7 @@ export async function issueSignInChallenge(
   ctx: Ctx,
   origin: string,
 ): Promise<{ challenge: string; expiresAt: string }> {
+  await tidy(ctx);
   const nonce = toBase64Url(randomBytes(24));
   const expires = Math.floor(ctx.now().getTime() / 1000) + TTL_SECONDS;
   await ctx.db

@@ -1,6 +1,6 @@
 // Supervisor sessions: a random token in an HttpOnly, Secure, SameSite=Strict cookie, stored only
 // as its hash, with idle and absolute expiry. The CSRF token is derived from the session token.
-import { and, eq, lt } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { sessions, supervisors } from '../../db/schema';
 import type { Ctx } from '../context';
 import { randomBytes, sha256Hex, toBase64Url } from '../crypto/encoding';
@@ -71,11 +71,3 @@ export async function actorFromSession(
 
 export const endSessionQuery = (ctx: Ctx, tokenHash: string) =>
   ctx.db.delete(sessions).where(eq(sessions.tokenHash, tokenHash));
-
-export async function purgeExpiredSessions(ctx: Ctx): Promise<void> {
-  const now = Math.floor(ctx.now().getTime() / 1000);
-  await ctx.db.delete(sessions).where(lt(sessions.expiresAt, now));
-  await ctx.db
-    .delete(sessions)
-    .where(and(lt(sessions.lastSeenAt, now - ctx.config.sessions.idleSeconds)));
-}

@@ -1,6 +1,6 @@
 // Stateless proof-of-work challenges: MAC-signed by a server secret, short-lived, single-use.
 // They slow down bulk submission and receipt guessing without identifying anyone.
-import { eq, lt } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { powSpent, settings } from '../../db/schema';
 import type { Ctx } from '../context';
 import {
@@ -14,6 +14,7 @@ import {
 import { powHashBits } from '../crypto/pow';
 import { AppError } from '../lib/errors';
 import { guards } from '../lib/guards';
+import { tidy } from '../lib/housekeeping';
 
 export type PowPurpose = 'submit' | 'lookup';
 const TTL_SECONDS = 600;
@@ -74,6 +75,7 @@ export interface PowChallenge {
 
 export async function issueChallenge(ctx: Ctx, purpose: PowPurpose): Promise<PowChallenge> {
   guards(ctx).issued[purpose].add(ctx.now().getTime());
+  await tidy(ctx);
   const difficulty = powDifficulty(ctx, purpose);
   const expires = Math.floor(ctx.now().getTime() / 1000) + TTL_SECONDS;
   const body = `${purpose}.${expires}.${difficulty}.${toBase64Url(randomBytes(12))}`;
@@ -141,13 +143,6 @@ export type PowSpend = { challengeHash: string; expiresAt: number };
 
 /** The insert that spends a challenge; run it in the same batch as the paid-for change. */
 export const spendQuery = (ctx: Ctx, spend: PowSpend) => ctx.db.insert(powSpent).values(spend);
-
-/** Forgets spent challenges that have expired anyway; cheap, called now and then. */
-export async function purgeSpent(ctx: Ctx): Promise<void> {
-  await ctx.db
-    .delete(powSpent)
-    .where(lt(powSpent.expiresAt, Math.floor(ctx.now().getTime() / 1000)));
-}
 
 const MAX_SPENT_IN_MEMORY = 200_000;
 

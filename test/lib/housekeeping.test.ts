@@ -1,0 +1,50 @@
+// Expired rows do not pile up: spent proof-of-work challenges, unused sign-in challenges and
+// ended sessions are forgotten by the routes that create such rows.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { submitReport } from '../../src/client/reporter';
+import { signIn } from '../../src/client/supervisor';
+import { rowCounts } from '../helpers/db';
+import {
+  demoKey,
+  demoUnit,
+  type Harness,
+  makeHarness,
+  sampleReport,
+  withCookies,
+} from '../helpers/harness';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await makeHarness();
+});
+afterAll(() => h.close());
+
+describe('housekeeping', () => {
+  it('drops expired challenges and sessions once they can no longer be used', async () => {
+    const units = await h.units();
+    await submitReport(h.fetcher, {
+      units,
+      unitId: demoUnit(units, 'basic').id,
+      copyToParent: false,
+      report: sampleReport('x'),
+      files: [],
+    });
+    await signIn(withCookies(h.fetcher), await demoKey(h, 'basic-supervisor'));
+    await h.app.request('/api/auth/challenge', { method: 'POST' }); // issued, never used
+    const before = await rowCounts(h.ctx);
+    expect(before.pow_spent).toBe(1);
+    expect(before.sessions).toBe(1);
+    expect(before.auth_challenges).toBe(1);
+
+    h.advance(13 * 3600_000);
+    try {
+      expect((await h.app.request('/api/pow?purpose=submit')).status).toBe(200);
+      const after = await rowCounts(h.ctx);
+      expect([after.pow_spent, after.sessions, after.auth_challenges]).toEqual([0, 0, 0]);
+      expect(after.reports).toBe(before.reports);
+      expect(after.audit_log).toBe(before.audit_log);
+    } finally {
+      h.advance(-13 * 3600_000);
+    }
+  });
+});
