@@ -6,9 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
+import { chromiumLaunchOptions } from '../scripts/chromium';
 import type { CryptoFigure, CryptoInput } from './crypto-measure';
 
-export const CHROMIUM = '/usr/bin/chromium';
+export { CHROMIUM } from '../scripts/chromium';
 
 const PAGE = '<!doctype html><meta charset="utf-8"><script type="module" src="/bench.js"></script>';
 
@@ -42,24 +43,8 @@ export async function browserCryptoFigure(input: CryptoInput): Promise<CryptoFig
     });
     const site = await serveDir(dir);
     const context = await chromium.launchPersistentContext(join(dir, 'profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
+      ...chromiumLaunchOptions(dir),
       timeout: 30_000,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      env: {
-        ...process.env,
-        XDG_CONFIG_HOME: join(dir, 'config'),
-        XDG_CACHE_HOME: join(dir, 'cache'),
-      },
     });
     try {
       const page = await context.newPage();

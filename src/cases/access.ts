@@ -1,7 +1,7 @@
 // Which cases a supervisor may see: those addressed to their unit, copied to it, or (once
 // retaliation is flagged) those of the units directly below it. Anything else is "not found",
 // exactly like a case that does not exist.
-import { and, eq, isNull, min, ne } from 'drizzle-orm';
+import { and, eq, min, ne } from 'drizzle-orm';
 import { reports, retaliationFlags, units } from '../../db/schema';
 import type { Actor } from '../auth/actor';
 import type { Ctx } from '../context';
@@ -67,5 +67,3 @@ export async function openFlagDue(ctx: Ctx, reportId: string): Promise<string | 
 
 export const childUnitsQuery = (ctx: Ctx, unitId: string) =>
   ctx.db.select({ id: units.id }).from(units).where(eq(units.parentId, unitId));
-export const rootUnitsQuery = (ctx: Ctx) =>
-  ctx.db.select({ id: units.id }).from(units).where(isNull(units.parentId));

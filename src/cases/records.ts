@@ -23,5 +23,22 @@ export async function caseRecords(ctx: Ctx, reportId: string) {
       .orderBy(asc(attachments.id)),
     ctx.db.select().from(retaliationFlags).where(eq(retaliationFlags.reportId, reportId)),
   ]);
-  return { history, messages: msgs, attachments: files, flags };
+  const byMessage = new Map<string, { id: string; size: number }[]>();
+  for (const f of files)
+    byMessage.set(f.messageId, [...(byMessage.get(f.messageId) ?? []), { id: f.id, size: f.size }]);
+  return {
+    history,
+    messages: msgs,
+    attachments: files,
+    /** Files of one message, as both views list them. */
+    filesOf: (messageId: string) => byMessage.get(messageId) ?? [],
+    /** Retaliation flags as both views show them. */
+    flags: flags.map((f) => ({
+      id: f.id,
+      messageId: f.messageId,
+      state: f.state,
+      day: f.day,
+      dueBy: f.dueBy,
+    })),
+  };
 }

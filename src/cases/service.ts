@@ -38,12 +38,11 @@ export async function openCaseContent(ctx: Ctx, actor: Actor, reportId: string) 
   const { report, relation } = await caseForActor(ctx, actor, reportId);
   await withAudit(ctx, { actorId: actor.id, action: 'case.open', unitId: actor.unitId, reportId });
   const units = await caseUnits(ctx, report);
-  const [{ history, messages: msgs, attachments: files, flags }, signers, recipients] =
-    await Promise.all([
-      caseRecords(ctx, reportId),
-      signerKeys(ctx, units),
-      recipientSet(ctx, units, reporterKeyOf(report)),
-    ]);
+  const [{ history, messages: msgs, filesOf, flags }, signers, recipients] = await Promise.all([
+    caseRecords(ctx, reportId),
+    signerKeys(ctx, units),
+    recipientSet(ctx, units, reporterKeyOf(report)),
+  ]);
   const byId = new Map(signers.map((s) => [s.id, s]));
   return {
     id: report.id,
@@ -71,17 +70,9 @@ export async function openCaseContent(ctx: Ctx, actor: Actor, reportId: string) 
       day: m.day,
       author: m.supervisorId ? (byId.get(m.supervisorId)?.pseudonym ?? 'Supervisor') : 'reporter',
       ciphertext: m.ciphertext,
-      attachments: files
-        .filter((f) => f.messageId === m.id)
-        .map((f) => ({ id: f.id, size: f.size })),
+      attachments: filesOf(m.id),
     })),
-    retaliation: flags.map((f) => ({
-      id: f.id,
-      messageId: f.messageId,
-      state: f.state,
-      day: f.day,
-      dueBy: f.dueBy,
-    })),
+    retaliation: flags,
   };
 }
 

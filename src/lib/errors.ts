@@ -28,8 +28,6 @@ export class AppError extends Error {
 }
 
 export const notFound = (what = 'Not found.') => new AppError('not_found', what);
-export const invalid = (message: string, details?: unknown) =>
-  new AppError('invalid_request', message, details);
 
 /** A refusal under load; `retryAfter` (seconds) becomes the Retry-After header. */
 export class BusyError extends AppError {

@@ -66,12 +66,11 @@ export async function reporterView(ctx: Ctx, report: ReportRow) {
     ...messageUnitIds,
     ...unitRows.map((u) => u.id).filter((id) => !messageUnitIds.includes(id)),
   ];
-  const [{ history, messages: msgs, attachments: files, flags }, openings, keys] =
-    await Promise.all([
-      caseRecords(ctx, report.id),
-      openingsForReporter(ctx, report.id),
-      unitKeys(ctx, flagUnitIds),
-    ]);
+  const [{ history, messages: msgs, filesOf, flags }, openings, keys] = await Promise.all([
+    caseRecords(ctx, report.id),
+    openingsForReporter(ctx, report.id),
+    unitKeys(ctx, flagUnitIds),
+  ]);
   const reporter = reporterKeyOf(report);
   return {
     unit: names.get(report.unitId) ?? null,
@@ -94,17 +93,9 @@ export async function reporterView(ctx: Ctx, report: ReportRow) {
       author: m.kind === 'reply' ? ('unit' as const) : ('reporter' as const),
       day: m.day,
       ciphertext: m.ciphertext,
-      attachments: files
-        .filter((f) => f.messageId === m.id)
-        .map((f) => ({ id: f.id, size: f.size })),
+      attachments: filesOf(m.id),
     })),
     openings,
-    retaliation: flags.map((f) => ({
-      id: f.id,
-      messageId: f.messageId,
-      state: f.state,
-      day: f.day,
-      dueBy: f.dueBy,
-    })),
+    retaliation: flags,
   };
 }

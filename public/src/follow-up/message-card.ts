@@ -1,51 +1,11 @@
 // One decrypted message as a card: its fields as text only, its signature status, its files.
 import type { OpenedMessage } from '../../../src/client/reporter';
-import type { Content } from '../../../src/client/types';
-import { isMessageKey, type MessageKey, t } from '../i18n';
+import { t } from '../i18n';
+import { contentBody } from '../lib/content';
 import { h } from '../lib/dom';
 import { formatSize } from '../lib/format';
 
 export type Download = (attachmentId: string, fromUnit: boolean, button: HTMLButtonElement) => void;
-
-/** A label for a value that came out of a ciphertext: translated when known, raw otherwise. */
-function label(prefix: string, value: string): string {
-  const key = `${prefix}.${value}`;
-  return isMessageKey(key) ? t(key) : value;
-}
-
-function field(labelKey: MessageKey, value: string | undefined): HTMLElement[] {
-  if (!value) return [];
-  return [h('dt', { i18n: labelKey }), h('dd', { class: 'prose' }, value)];
-}
-
-/** Renders content whose shape is only as trustworthy as its author: every value goes to text. */
-function body(content: Content): HTMLElement {
-  const c = content as unknown as Record<string, unknown>;
-  const str = (name: string) => (typeof c[name] === 'string' ? (c[name] as string) : undefined);
-  switch (content.type) {
-    case 'report':
-      return h(
-        'dl',
-        { class: 'fields' },
-        ...field('report.category.label', label('category', str('category') ?? '')),
-        ...field('report.what.label', str('whatHappened')),
-        ...field('report.when.label', str('when')),
-        ...field('report.where.label', str('where')),
-        ...field('report.who.label', str('who')),
-        ...field('report.how.label', str('howKnown')),
-      );
-    case 'retaliation':
-      return h(
-        'dl',
-        { class: 'fields' },
-        ...field('compose.ret.kind', label('retKind', str('kind') ?? '')),
-        ...field('compose.ret.started', str('startedOn')),
-        ...field('compose.ret.details', str('details')),
-      );
-    default:
-      return h('p', { class: 'prose' }, str('text') ?? '');
-  }
-}
 
 function files(m: OpenedMessage, fromUnit: boolean, download: Download): HTMLElement | null {
   if (m.attachments.length === 0) return null;
@@ -97,7 +57,7 @@ export function messageCard(m: OpenedMessage, download: Download): HTMLLIElement
     ),
     note,
     // An unverified reply is never shown: its words could come from anyone holding the server.
-    m.content && m.verified ? body(m.content) : null,
+    m.content && m.verified ? contentBody(m.content) : null,
     m.content && m.verified ? files(m, fromUnit, download) : null,
   );
 }

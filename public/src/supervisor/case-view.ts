@@ -1,8 +1,8 @@
 // One case, decrypted in this browser: summary, messages as text only, files, history, access log.
 import type { AccessEntry } from '../../../src/client/admin';
 import type { CaseContent, decryptCase } from '../../../src/client/supervisor';
-import type { Content } from '../../../src/client/types';
 import { type MessageKey, t } from '../i18n';
+import { contentBody } from '../lib/content';
 import { byId, h } from '../lib/dom';
 import { formatSize } from '../lib/format';
 import { label } from './session';
@@ -12,41 +12,6 @@ export type Download = (m: Opened, attachmentId: string, button: HTMLButtonEleme
 
 function row(key: MessageKey, value: string | HTMLElement): HTMLElement[] {
   return [h('dt', { i18n: key }), h('dd', {}, value)];
-}
-
-function field(key: MessageKey, value: unknown): HTMLElement[] {
-  return typeof value === 'string' && value !== ''
-    ? [h('dt', { i18n: key }), h('dd', { class: 'prose' }, value)]
-    : [];
-}
-
-/** Every value came out of a ciphertext written by someone else: text nodes only. */
-function body(content: Content): HTMLElement {
-  const c = content as unknown as Record<string, unknown>;
-  const str = (name: string) => (typeof c[name] === 'string' ? (c[name] as string) : '');
-  switch (content.type) {
-    case 'report':
-      return h(
-        'dl',
-        { class: 'fields' },
-        ...field('report.category.label', label('category', str('category'))),
-        ...field('report.what.label', str('whatHappened')),
-        ...field('report.when.label', str('when')),
-        ...field('report.where.label', str('where')),
-        ...field('report.who.label', str('who')),
-        ...field('report.how.label', str('howKnown')),
-      );
-    case 'retaliation':
-      return h(
-        'dl',
-        { class: 'fields' },
-        ...field('compose.ret.kind', label('retKind', str('kind'))),
-        ...field('compose.ret.started', str('startedOn')),
-        ...field('compose.ret.details', str('details')),
-      );
-    default:
-      return h('p', { class: 'prose' }, str('text'));
-  }
 }
 
 function files(m: Opened, download: Download): HTMLElement | null {
@@ -89,7 +54,7 @@ function card(m: Opened, download: Download): HTMLLIElement {
       h('time', { attrs: { datetime: m.day } }, m.day),
     ),
     note,
-    m.content ? body(m.content) : null,
+    m.content ? contentBody(m.content) : null,
     m.content ? files(m, download) : null,
   );
 }

@@ -10,8 +10,8 @@ import {
   chromium,
   type Page,
 } from 'playwright-core';
+import { CHROMIUM, chromiumLaunchOptions } from '../../../scripts/chromium';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS = join('test', 'artifacts', 'e2e');
 
 export interface Browser {
@@ -31,24 +31,7 @@ export async function launchBrowser(): Promise<Browser> {
   await mkdir(join(home, 'config'), { recursive: true });
   await mkdir(join(home, 'cache'), { recursive: true });
   const launched = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    env: {
-      ...process.env,
-      HOME: home,
-      XDG_CONFIG_HOME: join(home, 'config'),
-      XDG_CACHE_HOME: join(home, 'cache'),
-    },
+    ...chromiumLaunchOptions(home),
     acceptDownloads: true,
   });
   const browser = launched.browser();
