@@ -5,6 +5,7 @@ import { drizzle } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import * as schema from '../../db/schema';
 import type { Db } from './db';
+import { installStatementCache } from './statement-cache';
 
 export const MIGRATIONS_FOLDER = new URL('../../db/migrations', import.meta.url).pathname;
 
@@ -17,6 +18,7 @@ export async function openLibsql(url: string, authToken?: string): Promise<Opene
   // One connection for a local file: the PRAGMAs below are per connection, and the native calls
   // run one at a time on this thread anyway.
   const local = url.startsWith('file:');
+  if (local) installStatementCache();
   const client = createClient({
     url,
     ...(authToken ? { authToken } : {}),

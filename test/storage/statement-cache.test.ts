@@ -1,0 +1,77 @@
+// The per-connection statement cache on the embedded libSQL database: the same statement object
+// for the same SQL, still right after errors and schema changes, bounded, and dropped on close.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient } from '@libsql/client';
+import Database from 'libsql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { installStatementCache, STATEMENT_CACHE_SIZE } from '../../src/storage/statement-cache';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'portal-stmt-'));
+  installStatementCache();
+  installStatementCache();
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('statement cache', () => {
+  it('hands back the same prepared statement for the same SQL, per connection', () => {
+    const a = new Database(join(dir, 'a.db'));
+    const b = new Database(join(dir, 'a.db'));
+    expect(a.prepare('SELECT 1')).toBe(a.prepare('SELECT 1'));
+    expect(a.prepare('SELECT 1')).not.toBe(b.prepare('SELECT 1'));
+    expect(a.prepare('SELECT 1')).not.toBe(a.prepare('SELECT 2'));
+    a.close();
+    b.close();
+  });
+
+  it('keeps at most its capacity, dropping the least recently used', () => {
+    const db = new Database(':memory:');
+    const first = db.prepare('SELECT 0');
+    const kept = db.prepare('SELECT -1');
+    for (let i = 1; i < STATEMENT_CACHE_SIZE; i++) {
+      db.prepare(`SELECT ${i}`);
+      if (i % 50 === 0) db.prepare('SELECT -1');
+    }
+    expect(db.prepare('SELECT -1')).toBe(kept);
+    expect(db.prepare('SELECT 0')).not.toBe(first);
+    db.close();
+  });
+
+  it('gives right answers through the client after a failed statement and a schema change', async () => {
+    const url = `file:${join(dir, 'c.db')}`;
+    const client = createClient({ url, concurrency: 1 });
+    await client.execute('CREATE TABLE t (id TEXT PRIMARY KEY)');
+    const insert = 'INSERT INTO t (id) VALUES (?)';
+    await client.execute({ sql: insert, args: ['a'] });
+    await expect(client.execute({ sql: insert, args: ['a'] })).rejects.toThrow(/UNIQUE/);
+    await client.execute({ sql: insert, args: ['b'] });
+    await expect(
+      client.batch(
+        [
+          { sql: insert, args: ['c'] },
+          { sql: insert, args: ['a'] },
+        ],
+        'write',
+      ),
+    ).rejects.toThrow(/UNIQUE/);
+    const all = 'SELECT * FROM t ORDER BY id';
+    expect((await client.execute(all)).rows.map((r) => r.id)).toEqual(['a', 'b']);
+    await client.execute("ALTER TABLE t ADD COLUMN note TEXT NOT NULL DEFAULT 'n'");
+    const after = await client.execute(all);
+    expect(after.columns).toEqual(['id', 'note']);
+    expect(after.rows.map((r) => r.note)).toEqual(['n', 'n']);
+    await client.executeMultiple('CREATE TABLE u (x); ALTER TABLE t ADD COLUMN more TEXT');
+    expect((await client.execute(all)).columns).toEqual(['id', 'note', 'more']);
+    client.close();
+    // Closing let go of the file: it can be removed and opened afresh.
+    await rm(join(dir, 'c.db'), { force: true });
+    const again = createClient({ url });
+    expect(
+      (await again.execute("SELECT count(*) AS n FROM sqlite_master WHERE name = 't'")).rows[0]?.n,
+    ).toBe(0);
+    again.close();
+  });
+});
