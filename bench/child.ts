@@ -61,7 +61,14 @@ export async function startServer(
 ): Promise<RunningServer> {
   const port = await freePort();
   const child = fork(new URL('./server.ts', import.meta.url).pathname, [mode], {
-    execArgv: ['--import', 'tsx'],
+    // BENCH_CPU_PROF=dir writes a V8 CPU profile of each server to dir, for finding hot spots.
+    execArgv: [
+      '--import',
+      'tsx',
+      ...(process.env.BENCH_CPU_PROF
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+        : []),
+    ],
     env: {
       ...process.env,
       ...env,

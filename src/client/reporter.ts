@@ -16,6 +16,7 @@ import {
 import { ApiError, callApi, type Fetcher, jsonInit } from './api';
 import type {
   CaseView,
+  CaseViewBody,
   Content,
   FileInput,
   MessageContent,
@@ -150,6 +151,30 @@ export async function submitReport(fetcher: Fetcher, input: SubmitInput, progres
 }
 
 /** Opens a case from a typed receipt; typos are refused before any request is made. */
+/** Reads the case and turns its list of unit keys into the lists each action encrypts to. */
+async function fetchView(
+  fetcher: Fetcher,
+  lookupToken: string,
+  pow: { challenge: string; nonce: string },
+): Promise<CaseView> {
+  const { unitKeys, ...view } = await callApi<CaseViewBody>(fetcher, '/api/receipt', {
+    headers: {
+      ...tokenHeaders(lookupToken),
+      'x-pow-challenge': pow.challenge,
+      'x-pow-nonce': pow.nonce,
+    },
+  });
+  const keysFor = (use: 'messages' | 'retaliation') => [
+    ...unitKeys.filter((k) => k[use]).map((k) => k.publicKey),
+    view.reporterPublicKey,
+  ];
+  return {
+    ...view,
+    recipients: { messages: keysFor('messages'), retaliation: keysFor('retaliation') },
+    unitSigningKeys: unitKeys.map((k) => k.publicKey),
+  };
+}
+
 export async function openCase(
   fetcher: Fetcher,
   typedReceipt: string,
@@ -160,26 +185,14 @@ export async function openCase(
     throw new ApiError(0, `receipt_${parsed.reason}`, 'The receipt code is mistyped.');
   const { lookupToken, keyPassphrase } = await deriveReceiptSecrets(parsed.code);
   const pow = await proofOfWork(fetcher, 'lookup', progress);
-  const view = await callApi<CaseView>(fetcher, '/api/receipt', {
-    headers: {
-      ...tokenHeaders(lookupToken),
-      'x-pow-challenge': pow.challenge,
-      'x-pow-nonce': pow.nonce,
-    },
-  });
+  const view = await fetchView(fetcher, lookupToken, pow);
   const key = await unlockPrivateKey(view.reporterLockedKey, keyPassphrase);
   return { fetcher, lookupToken, key, view };
 }
 
 export async function refresh(s: Session): Promise<Session> {
   const pow = await proofOfWork(s.fetcher, 'lookup');
-  const view = await callApi<CaseView>(s.fetcher, '/api/receipt', {
-    headers: {
-      ...tokenHeaders(s.lookupToken),
-      'x-pow-challenge': pow.challenge,
-      'x-pow-nonce': pow.nonce,
-    },
-  });
+  const view = await fetchView(s.fetcher, s.lookupToken, pow);
   return { ...s, view };
 }
 

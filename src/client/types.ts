@@ -81,7 +81,9 @@ export interface CaseView {
   history: { state: string; outcome: string | null; day: string }[];
   reporterPublicKey: string;
   reporterLockedKey: string;
+  /** Keys to encrypt to, the reporter's own last: derived from `unitKeys` by the browser. */
   recipients: { messages: string[]; retaliation: string[] };
+  /** Every unit key a reply may be signed with, revoked ones included. */
   unitSigningKeys: string[];
   messages: {
     id: string;
@@ -95,3 +97,17 @@ export interface CaseView {
   /** Each day the case's content was opened, and the pseudonym of the supervisor who opened it. */
   openings: { day: string; by: string }[];
 }
+
+/** A supervisor key of the case's units as `GET /api/receipt` lists it, each key once. */
+export interface CaseUnitKey {
+  publicKey: string;
+  /** New messages (and their files) must be encrypted to it. */
+  messages: boolean;
+  /** Retaliation flags (and their files) must be encrypted to it. */
+  retaliation: boolean;
+}
+
+/** The body of `GET /api/receipt`: the view with each unit key listed once. */
+export type CaseViewBody = Omit<CaseView, 'recipients' | 'unitSigningKeys'> & {
+  unitKeys: CaseUnitKey[];
+};

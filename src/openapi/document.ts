@@ -95,7 +95,10 @@ export function openApiDocument() {
             { name: 'X-Pow-Nonce', in: 'header', required: true, schema: { type: 'string' } },
           ],
           responses: {
-            '200': { description: 'State, history, locked reporter key, messages as ciphertext' },
+            '200': {
+              description:
+                'State, history, locked reporter key, messages as ciphertext, and each unit key once with whether new messages and retaliation flags must be encrypted to it',
+            },
             ...errors,
           },
         },

@@ -18,7 +18,7 @@ import {
   POW_NONCE_HEADER,
 } from './schemas';
 import { addAttachment, addMessage, flagRetaliation, readAttachment } from './service';
-import { reporterView } from './view';
+import { reporterViewJson } from './view';
 
 function tokenFrom(c: Context<AppEnv>): string {
   const parsed = lookupToken.safeParse(c.req.header(LOOKUP_TOKEN_HEADER) ?? '');
@@ -54,8 +54,9 @@ export const receiptRoutes = new Hono<AppEnv>()
     }
     const spend = await checkSolution(ctx, 'lookup', challenge, nonce);
     spendInMemory(ctx, spend);
-    const report = await reporter(c);
-    return c.json(await reporterView(ctx, report));
+    const view = await reporterViewJson(ctx, tokenFrom(c));
+    if (view === null) throw unknownReceipt();
+    return c.body(view, 200, { 'content-type': 'application/json' });
   })
   .post('/api/receipt/messages', limitBody(MAX_FOLLOWUP_MESSAGE + 1024), async (c) => {
     const body = await jsonBody(c, addMessageBody);
