@@ -1,10 +1,9 @@
 // Who has had access to a case's content, read from the audit trail: for leak tracing by the
-// unit, and (as dates and pseudonyms only) for the reporter's own view.
+// unit. The reporter's own view lists openings as dates and pseudonyms (`receipts/view.ts`).
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { auditLog, supervisors } from '../../db/schema';
 import type { Actor } from '../auth/actor';
 import type { Ctx } from '../context';
-import { toDay } from '../lib/days';
 import { caseForActor } from './access';
 
 const ACCESS_ACTIONS = ['case.open', 'case.attachment_open', 'case.export'] as const;
@@ -40,20 +39,4 @@ export async function caseAccessList(ctx: Ctx, actor: Actor, reportId: string) {
       pseudonym: r.pseudonym ?? 'operator',
     })),
   };
-}
-
-/** What the reporter sees: the days their case was opened, and by which pseudonymous supervisor. */
-export async function openingsForReporter(ctx: Ctx, reportId: string) {
-  const rows = await accessEntries(ctx, reportId, ['case.open']);
-  const seen = new Set<string>();
-  const out: { day: string; by: string }[] = [];
-  for (const r of rows) {
-    const entry = { day: toDay(new Date(r.at * 1000)), by: r.pseudonym ?? 'operator' };
-    const key = `${entry.day}|${entry.by}`;
-    if (!seen.has(key)) {
-      seen.add(key);
-      out.push(entry);
-    }
-  }
-  return out;
 }
