@@ -7,8 +7,11 @@ export interface Guards {
   issued: { submit: SlidingCounter; lookup: SlidingCounter };
   lookups: TokenBucket;
   signIn: FailureLimiter;
-  /** Spent look-up challenges (hash → expiry, seconds), kept in memory: see pow/service.ts. */
-  spentLookups: Map<string, number>;
+  /**
+   * Challenges known to be spent (hash → expiry, seconds): look-ups, spent only in memory, and
+   * submissions once committed. See pow/service.ts.
+   */
+  spent: Map<string, number>;
 }
 
 const all = new WeakMap<object, Guards>();
@@ -21,7 +24,7 @@ export function guards(ctx: Ctx): Guards {
       issued: { submit: new SlidingCounter(60), lookup: new SlidingCounter(60) },
       lookups: new TokenBucket(a.lookupsPerSecond, a.lookupsPerSecond * 2),
       signIn: new FailureLimiter(a.signInFailures, 15 * 60_000),
-      spentLookups: new Map(),
+      spent: new Map(),
     };
     all.set(ctx.db, g);
   }

@@ -125,36 +125,27 @@ export async function checkSolution(
   if (powHashBits(challenge, nonce) < difficulty)
     throw powError('The proof of work does not solve the challenge.');
   const challengeHash = await sha256Hex(challenge);
-  if (guards(ctx).spentLookups.has(challengeHash))
+  // Spent look-ups, and submissions this process has seen committed: a replay is refused here,
+  // before any costlier check. For submissions the database stays the authority: the spend is
+  // inserted with the report under a unique key (see `spendQuery`), so a replay this process has
+  // not seen (after a restart, or at another Workers isolate) fails when it is written.
+  if (guards(ctx).spent.has(challengeHash))
     throw powError('This proof-of-work challenge has already been used.');
-  // Look-up challenges are spent in memory (spendInMemory); only submissions reach the database.
-  if (purpose === 'submit') {
-    const [spent] = await ctx.db
-      .select()
-      .from(powSpent)
-      .where(eq(powSpent.challengeHash, challengeHash))
-      .limit(1);
-    if (spent) throw powError('This proof-of-work challenge has already been used.');
-  }
   return { challengeHash, expiresAt: expires };
 }
 
 export type PowSpend = { challengeHash: string; expiresAt: number };
 
-/** The insert that spends a challenge; run it in the same batch as the paid-for change. */
+/**
+ * The insert that spends a challenge; run it in the same batch as the paid-for change, and call
+ * `rememberSpent` once that batch has committed.
+ */
 export const spendQuery = (ctx: Ctx, spend: PowSpend) => ctx.db.insert(powSpent).values(spend);
 
 const MAX_SPENT_IN_MEMORY = 200_000;
 
-/**
- * Spends a look-up challenge in memory rather than with a durable write, so that reading a case
- * stays a read. A look-up changes nothing, so the worst a replay across a restart (or across
- * Workers isolates) buys is one more look-up for work already done once.
- */
-export function spendInMemory(ctx: Ctx, spend: PowSpend): void {
-  const spent = guards(ctx).spentLookups;
-  if (spent.has(spend.challengeHash))
-    throw powError('This proof-of-work challenge has already been used.');
+function remember(ctx: Ctx, spend: PowSpend): void {
+  const spent = guards(ctx).spent;
   if (spent.size >= MAX_SPENT_IN_MEMORY) {
     const now = Math.floor(ctx.now().getTime() / 1000);
     for (const [hash, expires] of spent) if (expires < now) spent.delete(hash);
@@ -163,3 +154,17 @@ export function spendInMemory(ctx: Ctx, spend: PowSpend): void {
   }
   spent.set(spend.challengeHash, spend.expiresAt);
 }
+
+/**
+ * Spends a look-up challenge in memory rather than with a durable write, so that reading a case
+ * stays a read. A look-up changes nothing, so the worst a replay across a restart (or across
+ * Workers isolates) buys is one more look-up for work already done once.
+ */
+export function spendInMemory(ctx: Ctx, spend: PowSpend): void {
+  if (guards(ctx).spent.has(spend.challengeHash))
+    throw powError('This proof-of-work challenge has already been used.');
+  remember(ctx, spend);
+}
+
+/** Notes a submission's challenge, durably spent by `spendQuery`, so replays stop early. */
+export const rememberSpent = remember;

@@ -7,7 +7,7 @@ import { inspectReporterKey, isLockedPrivateKey, KeyRejectedError, sha256Hex } f
 import { addDays, addMonths, toDay } from '../lib/days';
 import { AppError, notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
-import { checkSolution, spendQuery } from '../pow/service';
+import { checkSolution, rememberSpent, spendQuery } from '../pow/service';
 import { isUniqueViolation } from '../storage/db';
 import { getUnit } from '../units/service';
 import { type ReporterKey, recipientSet, requireEncryptedTo } from './recipients';
@@ -98,5 +98,6 @@ export async function createReport(ctx: Ctx, body: CreateReportBody) {
       throw new AppError('conflict', 'Generate a new receipt and submit again.');
     throw err;
   }
+  rememberSpent(ctx, spend);
   return { messageId, receivedDay: day };
 }

@@ -11,6 +11,7 @@ import {
   solvePow,
   unlockPrivateKey,
 } from '../../src/crypto';
+import { guards } from '../../src/lib/guards';
 import { rowCounts } from '../helpers/db';
 import { demoUnit, type Harness, makeHarness, sampleReport } from '../helpers/harness';
 
@@ -227,6 +228,14 @@ describe('POST /api/reports', () => {
     expect((await post('/api/reports', v.body)).status).toBe(201);
     before = await rowCounts(h.ctx);
     const again = await validReport();
+    await expectRejected(
+      await post('/api/reports', { ...again.body, pow: v.body.pow }),
+      403,
+      'pow_invalid',
+    );
+    // A process that has not seen the first use (after a restart, or another Workers isolate)
+    // still refuses the replay: the database holds the spend under a unique key.
+    guards(h.ctx).spent.clear();
     await expectRejected(
       await post('/api/reports', { ...again.body, pow: v.body.pow }),
       403,
