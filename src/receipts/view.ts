@@ -5,6 +5,7 @@
 import { sql } from 'drizzle-orm';
 import type { Ctx } from '../context';
 import { sha256Hex } from '../crypto/encoding';
+import { returnsBuffers } from '../storage/db';
 
 /**
  * `unitKeys` lists each supervisor key of the case's units once (current and revoked, since old
@@ -13,7 +14,7 @@ import { sha256Hex } from '../crypto/encoding';
  * order `recipientSet` checks: the addressed unit (0), any copied unit (1), then for retaliation
  * the unit above (2), each unit's keys by fingerprint.
  */
-const VIEW_SQL = (lookupHash: string, now: number) => sql`
+const VIEW_SQL = (lookupHash: string, now: number, asBytes: boolean) => sql`
 WITH
   r AS (SELECT * FROM reports WHERE lookup_hash = ${lookupHash} LIMIT 1),
   case_units(unit_id, ord) AS (
@@ -28,7 +29,7 @@ WITH
     FROM supervisors s JOIN case_units cu ON cu.unit_id = s.unit_id
     WHERE s.role = 'supervisor' AND s.status IN ('approved', 'revoked')
   )
-SELECT (SELECT json_object(
+SELECT ${asBytes ? sql`CAST(` : sql``}(SELECT json_object(
   'unit', (SELECT json_object('id', id, 'name', name, 'nameZh', name_zh)
            FROM units WHERE id = r.unit_id),
   'copiedUnit', (SELECT json_object('id', id, 'name', name, 'nameZh', name_zh)
@@ -70,11 +71,21 @@ SELECT (SELECT json_object(
                      'id', id, 'messageId', message_id, 'state', state, 'day', day,
                      'dueBy', due_by) ORDER BY rowid)
                   FROM retaliation_flags WHERE report_id = r.id)
-) FROM r) AS view`;
+) FROM r)${asBytes ? sql` AS BLOB)` : sql``} AS view`;
 
-/** The case behind a lookup token, as the JSON text the reporter's page reads; null if none. */
-export async function reporterViewJson(ctx: Ctx, token: string): Promise<string | null> {
+/**
+ * The case behind a lookup token, as the JSON the reporter's page reads (UTF-8 bytes where the
+ * database can return them, sparing a string and its re-encoding); null if there is none.
+ */
+export async function reporterViewJson(
+  ctx: Ctx,
+  token: string,
+): Promise<string | Uint8Array<ArrayBuffer> | null> {
   const now = Math.floor(ctx.now().getTime() / 1000);
-  const row = await ctx.db.get<{ view: string | null }>(VIEW_SQL(await sha256Hex(token), now));
-  return row?.view ?? null;
+  const asBytes = returnsBuffers(ctx.db);
+  const row = await ctx.db.get<{ view: string | ArrayBuffer | null }>(
+    VIEW_SQL(await sha256Hex(token), now, asBytes),
+  );
+  const view = row?.view ?? null;
+  return view instanceof ArrayBuffer ? new Uint8Array(view) : view;
 }

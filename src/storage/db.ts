@@ -17,3 +17,13 @@ export function isUniqueViolation(err: unknown, table: string): boolean {
   }
   return texts.some((t) => t.includes('UNIQUE constraint failed') && t.includes(`${table}.`));
 }
+
+/**
+ * True for the embedded libSQL file database on Node, where a query can hand back bytes
+ * (a BLOB) as one buffer. D1 turns a BLOB into an array of numbers, and a remote libSQL server
+ * sends it base64-encoded, so there a large result is better read as text.
+ */
+export function returnsBuffers(db: Db): boolean {
+  const client = (db as { $client?: { protocol?: unknown } }).$client;
+  return client?.protocol === 'file';
+}

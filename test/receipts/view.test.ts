@@ -136,7 +136,12 @@ describe('the reporter view', () => {
     for (const k of body.unitKeys.filter((x) => higher.includes(x.publicKey)))
       expect(k.messages).toBe(true);
 
-    const caseId = (await inbox(basic)).items.find((i) => i.relation === 'addressed')!.id;
+    // The only case copied upward is this one.
+    const higherUnit = await signIn(
+      withCookies(h.fetcher),
+      await demoKey(h, 'intermediate-supervisor'),
+    );
+    const caseId = (await inbox(higherUnit)).items.find((i) => i.relation === 'copied')!.id;
     await fetchCase(basic, caseId);
     await fetchCase(basic, caseId);
     await flagRetaliation(session, { kind: 'demotion', startedOn: '2026-11-02', details: 'x' });
