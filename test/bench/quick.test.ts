@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { PORTAL_NODE_FLAGS } from '../../bench/child';
 import type { BenchReport } from '../../bench/report';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -50,4 +51,19 @@ describe('npm run bench -- --quick', () => {
     else expect(chromium.portalMBps).toBeGreaterThan(0);
     expect(report.targets.length).toBeGreaterThan(0);
   }, 180_000);
+});
+
+describe('the bench server', () => {
+  it('runs the portal with the V8 flags `npm start` uses', () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      scripts: { start: string };
+    };
+    const node = pkg.scripts.start.split('&&').find((part) => part.trim().startsWith('node '));
+    expect(node, pkg.scripts.start).toBeDefined();
+    const flags = node!
+      .trim()
+      .split(/\s+/)
+      .filter((arg) => arg.startsWith('--max-'));
+    expect(flags).toEqual(PORTAL_NODE_FLAGS);
+  });
 });
