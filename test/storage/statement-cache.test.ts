@@ -57,6 +57,12 @@ describe('statement cache', () => {
         'write',
       ),
     ).rejects.toThrow(/UNIQUE/);
+    // A read that fails part-way through its rows leaves the cached statement usable.
+    await client.execute('CREATE TABLE j (n INTEGER, x TEXT)');
+    await client.execute("INSERT INTO j VALUES (1, '[1]'), (2, 'not json'), (3, '[3]')");
+    const read = 'SELECT n, json(x) AS v FROM j WHERE n >= ? ORDER BY n';
+    await expect(client.execute({ sql: read, args: [1] })).rejects.toThrow(/malformed JSON/);
+    expect((await client.execute({ sql: read, args: [3] })).rows.map((r) => r.v)).toEqual(['[3]']);
     const all = 'SELECT * FROM t ORDER BY id';
     expect((await client.execute(all)).rows.map((r) => r.id)).toEqual(['a', 'b']);
     await client.execute("ALTER TABLE t ADD COLUMN note TEXT NOT NULL DEFAULT 'n'");
