@@ -40,13 +40,12 @@ export function recipientsFrom(
   };
 }
 
-/** Keys of the given units (in order) plus the reporter's key. The first unit must have keys. */
-export async function recipientSet(
-  ctx: Ctx,
+/** As `recipientsFrom`, refusing a first unit without keys: nobody could read what is sent. */
+export function readableRecipients(
   unitIds: string[],
+  byUnit: Map<string, UnitKey[]>,
   reporter: ReporterKey,
-): Promise<RecipientSet> {
-  const byUnit = await activeKeys(ctx, unitIds);
+): RecipientSet {
   if (unitIds.length > 0 && (byUnit.get(unitIds[0]!) ?? []).length === 0) {
     throw new AppError(
       'conflict',
@@ -54,6 +53,15 @@ export async function recipientSet(
     );
   }
   return recipientsFrom(unitIds, byUnit, reporter);
+}
+
+/** Keys of the given units (in order) plus the reporter's key. The first unit must have keys. */
+export async function recipientSet(
+  ctx: Ctx,
+  unitIds: string[],
+  reporter: ReporterKey,
+): Promise<RecipientSet> {
+  return readableRecipients(unitIds, await activeKeys(ctx, unitIds), reporter);
 }
 
 /** Refuses anything that is not an OpenPGP message encrypted to every key of the set. */

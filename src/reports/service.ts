@@ -9,8 +9,8 @@ import { AppError, notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { checkSolution, rememberSpent, spendQuery } from '../pow/service';
 import { isUniqueViolation } from '../storage/db';
-import { getUnit } from '../units/service';
-import { type ReporterKey, recipientSet, requireEncryptedTo } from './recipients';
+import { unitWithKeys } from '../units/service';
+import { type ReporterKey, readableRecipients, requireEncryptedTo } from './recipients';
 import type { CreateReportBody } from './schemas';
 
 async function checkReporterKeys(body: CreateReportBody): Promise<ReporterKey> {
@@ -37,15 +37,16 @@ async function checkReporterKeys(body: CreateReportBody): Promise<ReporterKey> {
 
 export async function createReport(ctx: Ctx, body: CreateReportBody) {
   const spend = await checkSolution(ctx, 'submit', body.pow.challenge, body.pow.nonce);
-  const unit = await getUnit(ctx, body.unitId);
-  if (!unit) throw notFound('No such unit.');
+  const found = await unitWithKeys(ctx, body.unitId);
+  if (!found) throw notFound('No such unit.');
+  const { unit, keys } = found;
   if (body.copyToParent && !unit.parentId)
     throw new AppError('invalid_request', 'This unit has no unit above it to copy.');
   const copiedUnitId = body.copyToParent ? unit.parentId : null;
   const reporter = await checkReporterKeys(body);
-  const recipients = await recipientSet(
-    ctx,
+  const recipients = readableRecipients(
     copiedUnitId ? [unit.id, copiedUnitId] : [unit.id],
+    keys,
     reporter,
   );
   await requireEncryptedTo(body.report, recipients);

@@ -68,6 +68,31 @@ export async function listUnits(ctx: Ctx): Promise<UnitView[]> {
   }));
 }
 
+/**
+ * A unit with the active keys of itself and of the unit above, in one read: what a new report
+ * needs to know before it is accepted (one round trip on D1 or Turso).
+ */
+export async function unitWithKeys(ctx: Ctx, id: string) {
+  const rows = await ctx.db
+    .select({ unit: units, key: supervisors })
+    .from(units)
+    .leftJoin(
+      supervisors,
+      and(
+        or(eq(supervisors.unitId, units.id), eq(supervisors.unitId, units.parentId)),
+        activeKeyFilter(ctx),
+      ),
+    )
+    .where(eq(units.id, id))
+    .orderBy(supervisors.fingerprint);
+  const unit = rows[0]?.unit;
+  if (!unit) return null;
+  const keys = new Map<string, UnitKey[]>([[unit.id, []]]);
+  if (unit.parentId) keys.set(unit.parentId, []);
+  for (const { key } of rows) if (key) keys.get(key.unitId)?.push(toUnitKey(key));
+  return { unit, keys };
+}
+
 export async function getUnit(ctx: Ctx, id: string) {
   const [row] = await ctx.db.select().from(units).where(eq(units.id, id)).limit(1);
   return row ?? null;

@@ -1,6 +1,7 @@
 // Every route answers bad input with a clear 4xx JSON error and stores nothing.
 import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { units as unitsTable } from '../../db/schema';
 import { openCase, submitReport } from '../../src/client/reporter';
 import type { UnitView } from '../../src/client/types';
 import {
@@ -198,6 +199,19 @@ describe('POST /api/reports', () => {
       422,
       'key_rejected',
     );
+  });
+  it('refuses a unit with no active key: nobody could read the report', async () => {
+    const keyless = 'KeylessUnit00000000001';
+    await h.ctx.db.insert(unitsTable).values({
+      id: keyless,
+      parentId: demoUnit(units, 'basic').parentId,
+      name: 'Keyless unit',
+      nameZh: '无密钥单位',
+      level: 'basic',
+    });
+    before = await rowCounts(h.ctx);
+    const v = await validReport({ unitId: keyless });
+    await expectRejected(await post('/api/reports', v.body), 409, 'conflict');
   });
   it('rejects missing, forged, wrong-purpose and replayed proofs of work, and unknown units', async () => {
     const v = await validReport();
