@@ -57,7 +57,7 @@ function waitReady(child: ChildProcess, timeoutMs: number): Promise<void> {
 /**
  * V8 flags the portal runs with under `npm start` (see package.json), so the bench measures the
  * server as deployed: a young generation capped at 8 MiB a semi-space, which keeps a busy
- * server's memory well under its budget for a few percent of throughput.
+ * server's memory well under its budget for about a tenth of ingest throughput.
  */
 export const PORTAL_NODE_FLAGS = ['--max-semi-space-size=8'];
 

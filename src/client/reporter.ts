@@ -150,7 +150,6 @@ export async function submitReport(fetcher: Fetcher, input: SubmitInput, progres
   return { receipt, messageId: created.messageId, receivedDay: created.receivedDay, failedFiles };
 }
 
-/** Opens a case from a typed receipt; typos are refused before any request is made. */
 /** Reads the case and turns its list of unit keys into the lists each action encrypts to. */
 async function fetchView(
   fetcher: Fetcher,
@@ -175,6 +174,7 @@ async function fetchView(
   };
 }
 
+/** Opens a case from a typed receipt; typos are refused before any request is made. */
 export async function openCase(
   fetcher: Fetcher,
   typedReceipt: string,

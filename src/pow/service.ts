@@ -144,7 +144,8 @@ export const spendQuery = (ctx: Ctx, spend: PowSpend) => ctx.db.insert(powSpent)
 
 const MAX_SPENT_IN_MEMORY = 200_000;
 
-function remember(ctx: Ctx, spend: PowSpend): void {
+/** Notes a spent challenge in memory, so that replays stop before any costlier check. */
+export function rememberSpent(ctx: Ctx, spend: PowSpend): void {
   const spent = guards(ctx).spent;
   if (spent.size >= MAX_SPENT_IN_MEMORY) {
     const now = Math.floor(ctx.now().getTime() / 1000);
@@ -163,8 +164,5 @@ function remember(ctx: Ctx, spend: PowSpend): void {
 export function spendInMemory(ctx: Ctx, spend: PowSpend): void {
   if (guards(ctx).spent.has(spend.challengeHash))
     throw powError('This proof-of-work challenge has already been used.');
-  remember(ctx, spend);
+  rememberSpent(ctx, spend);
 }
-
-/** Notes a submission's challenge, durably spent by `spendQuery`, so replays stop early. */
-export const rememberSpent = remember;
