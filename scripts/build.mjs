@@ -54,7 +54,10 @@ for (const f of entries)
 await copyFile(join(publicDir, 'styles.css'), join(assets, 'styles.css'));
 refs.set('/styles.css', await hashed(join(assets, 'styles.css')));
 
-// Parts every page shares (head, brand, the reporter's navigation) live once in public/partials.
+// Parts pages share (head, brand, the reporter's header, a file picker) live once in
+// public/partials, written without indentation. `<!-- include name key=value … -->` on a line of
+// its own is replaced by the partial, indented like the comment, with each `{{key}}` filled in;
+// a partial may include others.
 const partialsDir = join(publicDir, 'partials');
 const partials = new Map();
 for (const f of await readdir(partialsDir)) {
@@ -64,12 +67,24 @@ for (const f of await readdir(partialsDir)) {
   );
 }
 
-function expand(html, page) {
-  const out = html.replace(/^[ \t]*<!-- include ([\w-]+) -->$/gm, (_line, name) => {
-    const part = partials.get(name);
+const INCLUDE = /^([ \t]*)<!-- include ([\w-]+)((?: [\w-]+=[\w-]+)*) -->$/gm;
+
+function includePartials(html, page, depth = 0) {
+  if (depth > 4) throw new Error(`${page}: partials include each other too deeply`);
+  return html.replace(INCLUDE, (_line, indent, name, args) => {
+    let part = partials.get(name);
     if (part === undefined) throw new Error(`${page}: no partial "${name}"`);
-    return part;
+    for (const [, key, value] of args.matchAll(/ ([\w-]+)=([\w-]+)/g))
+      part = part.replaceAll(`{{${key}}}`, value);
+    const unset = /\{\{([\w-]+)\}\}/.exec(part);
+    if (unset) throw new Error(`${page}: partial "${name}" needs ${unset[1]}=…`);
+    const indented = part.replace(/^(?=.)/gm, indent);
+    return includePartials(indented, page, depth + 1);
   });
+}
+
+function expand(html, page) {
+  const out = includePartials(html, page);
   // Mark the current page in a shared navigation, unless the page already did.
   const route = page === 'index.html' ? '/' : `/${basename(page, '.html')}`;
   return out.replace(
