@@ -13,7 +13,7 @@ import { type CryptoInput, measureCrypto } from './crypto-measure';
 import { runLoad } from './load';
 import {
   type BenchReport,
-  type BrowserFigure,
+  type ClientFigure,
   checkTargets,
   formatReport,
   type ScenarioRow,
@@ -23,9 +23,34 @@ import { baselineScenarios, portalScenarios, type Scenario } from './scenarios';
 import { type Fixture, preparePortal, reportContent } from './seed';
 
 const { values: args } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, out: { type: 'string' } },
+  options: {
+    quick: { type: 'boolean', default: false },
+    out: { type: 'string' },
+    only: { type: 'string' },
+  },
 });
 const quick = args.quick ?? false;
+/**
+ * `--only lookup,baseline-select,crypto`: just these scenarios, for working on one of them (the
+ * targets of the others then show as not measured).
+ */
+const ONLY_NAMES = [
+  'ingest',
+  'lookup',
+  'inbox-first',
+  'inbox-deep',
+  'baseline-insert',
+  'baseline-select',
+  'crypto',
+];
+const only = args.only ? new Set(args.only.split(',')) : null;
+for (const name of only ?? []) {
+  if (!ONLY_NAMES.includes(name)) {
+    console.error(`--only: unknown scenario "${name}"; choose from ${ONLY_NAMES.join(', ')}`);
+    process.exit(2);
+  }
+}
+const chosen = (name: string) => !only || only.has(name);
 
 const SETTINGS = quick
   ? {
@@ -103,14 +128,20 @@ async function runServer(
   const server = await startServer(mode, env, DEADLINE_SECONDS);
   try {
     const rows: ScenarioRow[] = [];
-    for (const s of await scenarios(server.url)) rows.push(await measure(server, s));
+    for (const s of await scenarios(server.url)) {
+      if (chosen(s.name)) rows.push(await measure(server, s));
+    }
     return { rows, peak: server.lifetimePeakMb() };
   } finally {
     await server.stop();
   }
 }
 
-async function clientCrypto(fx: Fixture) {
+async function clientCrypto(fx: Fixture): Promise<BenchReport['clientCrypto']> {
+  if (!chosen('crypto')) {
+    const skipped = { skipped: 'not chosen with --only' };
+    return { node: skipped, chromium: skipped };
+  }
   const input: CryptoInput = {
     recipients: fx.supervisorPublicKeys,
     lockedKey: fx.reporter.lockedKey,
@@ -121,7 +152,7 @@ async function clientCrypto(fx: Fixture) {
   };
   const node = await measureCrypto(input);
   log(`client crypto, Node: ${node.portalMBps} MB/s (${node.ratio} of bare openpgp)`);
-  let chromium: BrowserFigure = { skipped: `${CHROMIUM} not found` };
+  let chromium: ClientFigure = { skipped: `${CHROMIUM} not found` };
   if (existsSync(CHROMIUM)) {
     chromium = await browserCryptoFigure(input);
     log(`client crypto, Chromium: ${chromium.portalMBps} MB/s (${chromium.ratio} of bare openpgp)`);
