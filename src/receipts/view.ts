@@ -2,10 +2,11 @@
 // to write to, and who has opened it. It is the request a flood of look-ups hits, so SQLite
 // builds the whole JSON answer in one statement: one round trip on D1 or Turso, no rows to map
 // and no JSON to re-encode on the server, and the lookup hash is matched in the same read.
-import { sql } from 'drizzle-orm';
+import { fillPlaceholders, type Placeholder, sql } from 'drizzle-orm';
+import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import type { Ctx } from '../context';
 import { sha256Hex } from '../crypto/encoding';
-import { returnsBuffers } from '../storage/db';
+import { directRead, returnsBuffers } from '../storage/db';
 
 /**
  * `unitKeys` lists each supervisor key of the case's units once (current and revoked, since old
@@ -14,7 +15,9 @@ import { returnsBuffers } from '../storage/db';
  * order `recipientSet` checks: the addressed unit (0), any copied unit (1), then for retaliation
  * the unit above (2), each unit's keys by fingerprint.
  */
-const VIEW_SQL = (lookupHash: string, now: number, asBytes: boolean) => sql`
+type Param<T> = T | Placeholder<string>;
+
+const VIEW_SQL = (lookupHash: Param<string>, now: Param<number>, asBytes: boolean) => sql`
 WITH
   r AS (SELECT * FROM reports WHERE lookup_hash = ${lookupHash} LIMIT 1),
   case_units(unit_id, ord) AS (
@@ -82,10 +85,26 @@ export async function reporterViewJson(
   token: string,
 ): Promise<string | Uint8Array<ArrayBuffer> | null> {
   const now = Math.floor(ctx.now().getTime() / 1000);
+  const direct = directRead(ctx.db);
+  if (direct) {
+    const { sql: text, params } = directQuery();
+    const args = fillPlaceholders(params, { lookupHash: await sha256Hex(token), now });
+    return direct(text, args as (string | number)[]);
+  }
   const asBytes = returnsBuffers(ctx.db);
   const row = await ctx.db.get<{ view: string | ArrayBuffer | null }>(
     VIEW_SQL(await sha256Hex(token), now, asBytes),
   );
   const view = row?.view ?? null;
   return view instanceof ArrayBuffer ? new Uint8Array(view) : view;
+}
+
+let built: { sql: string; params: unknown[] } | undefined;
+
+/** The statement as text with its parameters as placeholders, built once. */
+function directQuery() {
+  built ??= new SQLiteSyncDialect().sqlToQuery(
+    VIEW_SQL(sql.placeholder('lookupHash'), sql.placeholder('now'), true),
+  );
+  return built;
 }

@@ -27,3 +27,25 @@ export function returnsBuffers(db: Db): boolean {
   const client = (db as { $client?: { protocol?: unknown } }).$client;
   return client?.protocol === 'file';
 }
+
+/**
+ * One value read synchronously on a connection of its own to the embedded database, past the
+ * drizzle and client layers (which cost about as much as SQLite's own work on a small read).
+ * Text comes back as a string, a BLOB as bytes; no row gives null.
+ */
+export type DirectRead = (
+  sql: string,
+  args: (string | number)[],
+) => string | Uint8Array<ArrayBuffer> | null;
+
+const directReads = new WeakMap<object, DirectRead>();
+
+/** Offers `read` for queries on `db` (the embedded file database on Node does). */
+export function offerDirectRead(db: Db, read: DirectRead): void {
+  directReads.set(db, read);
+}
+
+/** The direct read for `db`, where the database offers one; otherwise go through drizzle. */
+export function directRead(db: Db): DirectRead | undefined {
+  return directReads.get(db);
+}

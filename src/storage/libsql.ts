@@ -3,8 +3,9 @@
 import { createClient } from '@libsql/client';
 import { drizzle } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
+import Database from 'libsql';
 import * as schema from '../../db/schema';
-import type { Db } from './db';
+import { type Db, type DirectRead, offerDirectRead } from './db';
 import { installStatementCache } from './statement-cache';
 
 export const MIGRATIONS_FOLDER = new URL('../../db/migrations', import.meta.url).pathname;
@@ -33,5 +34,51 @@ export async function openLibsql(url: string, authToken?: string): Promise<Opene
   }
   const db = drizzle(client, { schema });
   await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
-  return { db, close: () => client.close() };
+  const path = local ? filePath(url) : null;
+  if (!path) return { db, close: () => client.close() };
+  const reader = new Database(path);
+  reader.exec('PRAGMA busy_timeout = 5000');
+  offerDirectRead(db, readOn(reader));
+  return {
+    db,
+    close: () => {
+      reader.close();
+      client.close();
+    },
+  };
+}
+
+/**
+ * The file behind a `file:` URL (`file:relative.db`, `file:/absolute.db`, `file:///absolute.db`),
+ * or null for anything else, such as an in-memory database or a URL with options, which a second
+ * connection could not share.
+ */
+export function filePath(url: string): string | null {
+  const match = /^file:(?:\/\/(?:localhost)?(?=\/))?([^?#]+)$/.exec(url)?.[1];
+  if (!match || match.startsWith('//') || match.includes(':memory:')) return null;
+  try {
+    return decodeURIComponent(match);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Reads on a second connection: under WAL it sees every commit of the first and never waits for
+ * its writes. Its statements are kept like the client's (see `statement-cache.ts`).
+ */
+function readOn(reader: Database.Database): DirectRead {
+  return (sql, args) => {
+    const row = reader
+      .prepare(sql)
+      .raw(true)
+      .get(...args) as unknown[] | undefined;
+    const value = row?.[0];
+    if (value === undefined || value === null) return null;
+    if (typeof value === 'string') return value;
+    if (value instanceof Uint8Array) {
+      return new Uint8Array(value.buffer as ArrayBuffer, value.byteOffset, value.byteLength);
+    }
+    throw new TypeError(`A direct read returned a ${typeof value}, not text or bytes.`);
+  };
 }

@@ -1,7 +1,10 @@
 // The reporter's view, built by SQLite in one statement: which unit keys each kind of writing must
 // be encrypted to, revoked keys kept for old signatures, openings, files and flags in order.
+import type { Client } from '@libsql/client';
 import { and, eq } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/libsql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as schema from '../../db/schema';
 import { supervisors } from '../../db/schema';
 import {
   flagRetaliation,
@@ -13,6 +16,8 @@ import {
 import { fetchCase, inbox, type SupervisorSession, signIn } from '../../src/client/supervisor';
 import type { CaseViewBody } from '../../src/client/types';
 import { generateDemoKey, solvePow } from '../../src/crypto';
+import { reporterViewJson } from '../../src/receipts/view';
+import { directRead } from '../../src/storage/db';
 import { supervisorValues } from '../../src/supervisors/records';
 import {
   demoKey,
@@ -156,5 +161,20 @@ describe('the reporter view', () => {
     expect(v.retaliation[0]!.messageId).toBe(v.messages[1]!.id);
     expect(v.retaliationFlagged).toBe(true);
     expect(v.history.map((e) => e.state)).toEqual(['received']);
+
+    // On Node the view is read on the second connection; through drizzle (as on D1 and Turso)
+    // the same statement gives the same bytes.
+    expect(directRead(h.ctx.db)).toBeDefined();
+    const throughDrizzle = {
+      ...h.ctx,
+      db: drizzle((h.ctx.db as typeof h.ctx.db & { $client: Client }).$client, { schema }),
+    };
+    expect(directRead(throughDrizzle.db)).toBeUndefined();
+    const text = (v: string | Uint8Array | null) =>
+      typeof v === 'string' || v === null ? v : new TextDecoder().decode(v);
+    const direct = text(await reporterViewJson(h.ctx, session.lookupToken));
+    expect(direct).toContain(v.messages[1]!.id);
+    expect(text(await reporterViewJson(throughDrizzle, session.lookupToken))).toBe(direct);
+    expect(await reporterViewJson(h.ctx, 'x'.repeat(43))).toBeNull();
   });
 });
