@@ -4,7 +4,6 @@ import { auditRoutes } from './audit/routes';
 import { authRoutes } from './auth/routes';
 import { caseRoutes } from './cases/routes';
 import type { Ctx } from './context';
-import { randomBytes, toBase64Url } from './crypto/encoding';
 import { handleError, notFoundRoute } from './http/errors';
 import { securityHeaders } from './http/headers';
 import type { AppEnv } from './http/types';
@@ -29,7 +28,6 @@ export interface AppOptions {
 export function createApp(resolveCtx: CtxResolver, options: AppOptions = {}) {
   const app = new Hono<AppEnv>();
   app.use('*', async (c, next) => {
-    c.set('requestId', toBase64Url(randomBytes(9)));
     const started = performance.now();
     c.set('ctx', await resolveCtx(c.env));
     await next();

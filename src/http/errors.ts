@@ -3,6 +3,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { randomBytes, toBase64Url } from '../crypto/encoding';
 import { AppError, BusyError, type ErrorCode } from '../lib/errors';
 import type { AppEnv } from './types';
 
@@ -26,8 +27,14 @@ export function errorBody(code: string, message: string, requestId: string, deta
   return { error: { code, message, requestId, ...(details === undefined ? {} : { details }) } };
 }
 
+/**
+ * A random reference for one error answer, which a user can quote and which is the only thing
+ * logged with a server error; made only when an error is answered.
+ */
+const newRequestId = () => toBase64Url(randomBytes(9));
+
 export function handleError(err: Error, c: Context<AppEnv>) {
-  const requestId = c.get('requestId') ?? '';
+  const requestId = newRequestId();
   if (err instanceof BusyError) c.header('Retry-After', String(err.retryAfter));
   if (err instanceof AppError) {
     return c.json(errorBody(err.code, err.message, requestId, err.details), STATUS[err.code]);
@@ -51,5 +58,5 @@ export function handleError(err: Error, c: Context<AppEnv>) {
 }
 
 export function notFoundRoute(c: Context<AppEnv>) {
-  return c.json(errorBody('not_found', 'No such route.', c.get('requestId') ?? ''), 404);
+  return c.json(errorBody('not_found', 'No such route.', newRequestId()), 404);
 }

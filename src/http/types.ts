@@ -4,7 +4,7 @@ import type { Actor } from '../auth/actor';
 import type { Ctx } from '../context';
 
 export interface AppEnv {
-  Variables: { ctx: Ctx; requestId: string; actor: Actor };
+  Variables: { ctx: Ctx; actor: Actor };
   // biome-ignore lint/suspicious/noExplicitAny: bindings differ per runtime (Workers env, none on Node)
   Bindings: any;
 }
