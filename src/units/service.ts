@@ -1,8 +1,9 @@
 // Units and the public keys reporters encrypt to: a unit's key set is exactly its approved,
 // unexpired supervisor keys.
-import { and, eq, gt, inArray, isNull, or } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
 import { supervisors, units } from '../../db/schema';
 import type { Ctx } from '../context';
+import type { Db } from '../storage/db';
 
 export interface UnitKey {
   fingerprint: string;
@@ -21,13 +22,15 @@ export interface UnitView {
   keys: UnitKey[];
 }
 
-function activeKeyFilter(ctx: Ctx) {
-  const nowSeconds = Math.floor(ctx.now().getTime() / 1000);
+const nowSeconds = (ctx: Ctx) => Math.floor(ctx.now().getTime() / 1000);
+
+/** Approved supervisor keys not expired at `now` (seconds, or a placeholder for it). */
+function activeKeyFilter(now: number | ReturnType<typeof sql.placeholder>): SQL | undefined {
   return and(
     eq(supervisors.status, 'approved'),
     // Administrators and auditors never hold a unit's reading key.
     eq(supervisors.role, 'supervisor'),
-    or(isNull(supervisors.keyExpiresAt), gt(supervisors.keyExpiresAt, nowSeconds)),
+    or(isNull(supervisors.keyExpiresAt), gt(supervisors.keyExpiresAt, now)),
   );
 }
 
@@ -45,7 +48,7 @@ export async function activeKeys(ctx: Ctx, unitIds: string[]): Promise<Map<strin
   const rows = await ctx.db
     .select()
     .from(supervisors)
-    .where(and(inArray(supervisors.unitId, unitIds), activeKeyFilter(ctx)))
+    .where(and(inArray(supervisors.unitId, unitIds), activeKeyFilter(nowSeconds(ctx))))
     .orderBy(supervisors.fingerprint);
   for (const row of rows) result.get(row.unitId)?.push(toUnitKey(row));
   return result;
@@ -68,23 +71,34 @@ export async function listUnits(ctx: Ctx): Promise<UnitView[]> {
   }));
 }
 
-/**
- * A unit with the active keys of itself and of the unit above, in one read: what a new report
- * needs to know before it is accepted (one round trip on D1 or Turso).
- */
-export async function unitWithKeys(ctx: Ctx, id: string) {
-  const rows = await ctx.db
+/** Every new report reads its unit and keys: the query is built once per database handle. */
+const unitWithKeysQuery = (db: Db) =>
+  db
     .select({ unit: units, key: supervisors })
     .from(units)
     .leftJoin(
       supervisors,
       and(
         or(eq(supervisors.unitId, units.id), eq(supervisors.unitId, units.parentId)),
-        activeKeyFilter(ctx),
+        activeKeyFilter(sql.placeholder('now')),
       ),
     )
-    .where(eq(units.id, id))
-    .orderBy(supervisors.fingerprint);
+    .where(eq(units.id, sql.placeholder('id')))
+    .orderBy(supervisors.fingerprint)
+    .prepare();
+const preparedUnitWithKeys = new WeakMap<Db, ReturnType<typeof unitWithKeysQuery>>();
+
+/**
+ * A unit with the active keys of itself and of the unit above, in one read: what a new report
+ * needs to know before it is accepted (one round trip on D1 or Turso).
+ */
+export async function unitWithKeys(ctx: Ctx, id: string) {
+  let query = preparedUnitWithKeys.get(ctx.db);
+  if (!query) {
+    query = unitWithKeysQuery(ctx.db);
+    preparedUnitWithKeys.set(ctx.db, query);
+  }
+  const rows = await query.all({ id, now: nowSeconds(ctx) });
   const unit = rows[0]?.unit;
   if (!unit) return null;
   const keys = new Map<string, UnitKey[]>([[unit.id, []]]);
