@@ -9,10 +9,16 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 export const utf8 = (text: string): Uint8Array => encoder.encode(text);
 export const fromUtf8 = (bytes: Uint8Array): string => decoder.decode(bytes);
 
+const HEX_PAIRS = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
+/**
+ * Lowercase hex, as one flat string: built with `+=`, it would be a rope of 2-character pieces
+ * that V8 keeps as it is, about 1 KB for a SHA-256, in every map the hash is kept in.
+ */
 export function toHex(bytes: Uint8Array): string {
-  let out = '';
-  for (const b of bytes) out += b.toString(16).padStart(2, '0');
-  return out;
+  const pairs = new Array<string>(bytes.length);
+  for (let i = 0; i < bytes.length; i++) pairs[i] = HEX_PAIRS[bytes[i]!]!;
+  return pairs.join('');
 }
 
 export function toBase64Url(bytes: Uint8Array): string {
