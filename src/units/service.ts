@@ -1,6 +1,6 @@
 // Units and the public keys reporters encrypt to: a unit's key set is exactly its approved,
 // unexpired supervisor keys.
-import { and, eq, gt, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, or, type Placeholder, type SQL, sql } from 'drizzle-orm';
 import { supervisors, units } from '../../db/schema';
 import type { Ctx } from '../context';
 import type { Db } from '../storage/db';
@@ -25,7 +25,7 @@ export interface UnitView {
 const nowSeconds = (ctx: Ctx) => Math.floor(ctx.now().getTime() / 1000);
 
 /** Approved supervisor keys not expired at `now` (seconds, or a placeholder for it). */
-function activeKeyFilter(now: number | ReturnType<typeof sql.placeholder>): SQL | undefined {
+function activeKeyFilter(now: number | Placeholder<string>): SQL | undefined {
   return and(
     eq(supervisors.status, 'approved'),
     // Administrators and auditors never hold a unit's reading key.
