@@ -18,7 +18,7 @@ describe('npm run bench -- --quick', () => {
     const out = join(dir, 'quick.json');
     const run = spawnSync(
       process.execPath,
-      ['--import', 'tsx', 'bench/run.ts', '--quick', '--out', out],
+      ['--expose-gc', '--import', 'tsx', 'bench/run.ts', '--quick', '--out', out],
       { cwd: root, encoding: 'utf8', timeout: 150_000 },
     );
     expect(run.status, run.stderr).toBe(0);
