@@ -19,7 +19,7 @@ import {
   type ScenarioRow,
   withRatios,
 } from './report';
-import { baselineScenarios, portalScenarios, type Scenario } from './scenarios';
+import { baselineScenarios, portalScenarios, SCENARIO_NAMES, type Scenario } from './scenarios';
 import { type Fixture, preparePortal, reportContent } from './seed';
 
 const { values: args } = parseArgs({
@@ -34,15 +34,7 @@ const quick = args.quick ?? false;
  * `--only lookup,baseline-select,crypto`: just these scenarios, for working on one of them (the
  * targets of the others then show as not measured).
  */
-const ONLY_NAMES = [
-  'ingest',
-  'lookup',
-  'inbox-first',
-  'inbox-deep',
-  'baseline-insert',
-  'baseline-select',
-  'crypto',
-];
+const ONLY_NAMES: string[] = [...SCENARIO_NAMES, 'crypto'];
 const only = args.only ? new Set(args.only.split(',')) : null;
 for (const name of only ?? []) {
   if (!ONLY_NAMES.includes(name)) {

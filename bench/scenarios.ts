@@ -10,10 +10,21 @@ import type { Fixture } from './seed';
 
 export type Vary = NonNullable<LoadSpec['vary']>;
 
+/** Every scenario the bench knows, by the name `--only` takes. */
+export const SCENARIO_NAMES = [
+  'ingest',
+  'lookup',
+  'inbox-first',
+  'inbox-deep',
+  'baseline-insert',
+  'baseline-select',
+] as const;
+export type ScenarioName = (typeof SCENARIO_NAMES)[number];
+
 /** One scenario: what to request, and how to make `n` distinct requests ready beforehand. */
 export interface Scenario {
-  name: string;
-  baseline: string | null;
+  name: ScenarioName;
+  baseline: ScenarioName | null;
   method: 'GET' | 'POST';
   path: string;
   headers?: Record<string, string>;

@@ -87,15 +87,15 @@ export async function reporterViewJson(
   token: string,
 ): Promise<string | Uint8Array<ArrayBuffer> | null> {
   const now = Math.floor(ctx.now().getTime() / 1000);
+  const lookupHash = await sha256Hex(token);
   const direct = directRead(ctx.db);
   if (direct) {
     const { sql: text, params } = directQuery();
-    const args = fillPlaceholders(params, { lookupHash: await sha256Hex(token), now });
-    return direct(text, args as (string | number)[]);
+    return direct(text, fillPlaceholders(params, { lookupHash, now }) as (string | number)[]);
   }
   const asBytes = returnsBuffers(ctx.db);
   const row = await ctx.db.get<{ view: string | ArrayBuffer | null }>(
-    VIEW_SQL(await sha256Hex(token), now, asBytes),
+    VIEW_SQL(lookupHash, now, asBytes),
   );
   const view = row?.view ?? null;
   return view instanceof ArrayBuffer ? new Uint8Array(view) : view;

@@ -170,8 +170,8 @@ describe('the reporter view', () => {
       db: drizzle((h.ctx.db as typeof h.ctx.db & { $client: Client }).$client, { schema }),
     };
     expect(directRead(throughDrizzle.db)).toBeUndefined();
-    const text = (v: string | Uint8Array | null) =>
-      typeof v === 'string' || v === null ? v : new TextDecoder().decode(v);
+    const text = (body: string | Uint8Array | null) =>
+      typeof body === 'string' || body === null ? body : new TextDecoder().decode(body);
     const direct = text(await reporterViewJson(h.ctx, session.lookupToken));
     expect(direct).toContain(v.messages[1]!.id);
     expect(text(await reporterViewJson(throughDrizzle, session.lookupToken))).toBe(direct);
