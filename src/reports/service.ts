@@ -8,7 +8,7 @@ import { addDays, addMonths, toDay } from '../lib/days';
 import { AppError, notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { checkSolution, rememberSpent, spendQuery } from '../pow/service';
-import { isUniqueViolation } from '../storage/db';
+import { commitWrites, isUniqueViolation } from '../storage/db';
 import { unitWithKeys } from '../units/service';
 import { type ReporterKey, readableRecipients, requireEncryptedTo } from './recipients';
 import type { CreateReportBody } from './schemas';
@@ -65,7 +65,7 @@ export async function createReport(ctx: Ctx, body: CreateReportBody) {
     openFlagDue: null,
   };
   try {
-    await ctx.db.batch([
+    await commitWrites(ctx.db, [
       spendQuery(ctx, spend),
       ctx.db.insert(reports).values({
         id: reportId,

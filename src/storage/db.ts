@@ -1,7 +1,11 @@
 // The database handle every service uses: drizzle over SQLite (libSQL on Node and Turso, D1 at
-// the edge). Only `batch` is used for multi-statement atomic writes, which both drivers support.
+// the edge). Only `batch` is used for multi-statement atomic writes, which both drivers support;
+// new reports go through `commitWrites`, which on Node groups the writes of one moment.
+import type { InArgs } from '@libsql/client';
+import type { BatchItem } from 'drizzle-orm/batch';
 import type { LibSQLDatabase } from 'drizzle-orm/libsql';
 import type * as schema from '../../db/schema';
+import type { CommitGroup } from './group-commit';
 
 export type Db = LibSQLDatabase<typeof schema>;
 
@@ -48,4 +52,31 @@ export function offerDirectRead(db: Db, read: DirectRead): void {
 /** The direct read for `db`, where the database offers one; otherwise go through drizzle. */
 export function directRead(db: Db): DirectRead | undefined {
   return directReads.get(db);
+}
+
+const groupCommits = new WeakMap<object, CommitGroup>();
+
+/** Offers group commit for atomic writes on `db` (the embedded file database on Node does). */
+export function offerGroupCommit(db: Db, commit: CommitGroup): void {
+  groupCommits.set(db, commit);
+}
+
+type Write = BatchItem<'sqlite'> & { toSQL(): { sql: string; params: unknown[] } };
+
+/**
+ * Commits `writes` atomically, as `db.batch` does; where the database offers group commit, in
+ * one transaction with the other writes of the same moment (see `group-commit.ts`).
+ */
+export async function commitWrites(db: Db, writes: [Write, ...Write[]]): Promise<void> {
+  const group = groupCommits.get(db);
+  if (!group) {
+    await db.batch(writes);
+    return;
+  }
+  await group(
+    writes.map((w) => {
+      const { sql, params } = w.toSQL();
+      return { sql, args: params as InArgs };
+    }),
+  );
 }

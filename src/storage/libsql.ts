@@ -5,7 +5,8 @@ import { drizzle } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import Database from 'libsql';
 import * as schema from '../../db/schema';
-import { type Db, type DirectRead, offerDirectRead } from './db';
+import { type Db, type DirectRead, offerDirectRead, offerGroupCommit } from './db';
+import { groupCommitter } from './group-commit';
 import { installStatementCache } from './statement-cache';
 
 export const MIGRATIONS_FOLDER = new URL('../../db/migrations', import.meta.url).pathname;
@@ -34,6 +35,7 @@ export async function openLibsql(url: string, authToken?: string): Promise<Opene
   }
   const db = drizzle(client, { schema });
   await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+  if (local) offerGroupCommit(db, groupCommitter(client));
   const path = local ? filePath(url) : null;
   if (!path) return { db, close: () => client.close() };
   const reader = new Database(path);

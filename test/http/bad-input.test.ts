@@ -63,7 +63,8 @@ const post = (path: string, body: unknown, headers: Record<string, string> = {})
 /** A body that would be accepted, for mutating one field at a time. */
 async function validReport(overrides: Record<string, unknown> = {}) {
   const unit = demoUnit(units, 'basic');
-  const { lookupToken, keyPassphrase } = await deriveReceiptSecrets(generateReceipt());
+  const receipt = generateReceipt();
+  const { lookupToken, keyPassphrase } = await deriveReceiptSecrets(receipt);
   const keys = await generateReporterKey(keyPassphrase);
   const signingKey = await unlockPrivateKey(keys.lockedKey, keyPassphrase);
   const report = await sealJson(
@@ -88,6 +89,7 @@ async function validReport(overrides: Record<string, unknown> = {}) {
     },
     keys,
     signingKey,
+    receipt,
   };
 }
 
@@ -255,6 +257,28 @@ describe('POST /api/reports', () => {
       403,
       'pow_invalid',
     );
+  });
+  it('keeps one of two submissions racing on one proof of work, committed together', async () => {
+    const [first, second, third] = await Promise.all([validReport(), validReport(), validReport()]);
+    // Sent at the same moment, all three reach the database in one group commit (on Node); the
+    // replay fails there alone, and the other two are stored whole.
+    const answers = await Promise.all([
+      post('/api/reports', first.body),
+      post('/api/reports', { ...second.body, pow: first.body.pow }),
+      post('/api/reports', third.body),
+    ]);
+    expect(answers.map((r) => r.status)).toEqual([201, 403, 201]);
+    expect(((await answers[1]!.json()) as { error: { code: string } }).error.code).toBe(
+      'pow_invalid',
+    );
+    const after = await rowCounts(h.ctx);
+    for (const table of ['reports', 'messages', 'case_events', 'pow_spent']) {
+      expect(after[table], table).toBe(before[table]! + 2);
+    }
+    for (const v of [first, third]) {
+      const session = await openCase(h.fetcher, v.receipt);
+      expect(session.view.messages).toHaveLength(1);
+    }
   });
 });
 
