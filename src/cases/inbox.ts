@@ -1,11 +1,12 @@
 // A unit's inbox, paged by keyset on the indexed sort key, so the first page and a deep page of
 // 100,000 cases cost the same. Cases addressed to, copied to, or flagged up to the unit are merged.
-import { and, asc, eq, gt, inArray, type SQL, sql } from 'drizzle-orm';
-import { type CaseState, reports } from '../../db/schema';
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { type CaseState, reports, units } from '../../db/schema';
 import type { Actor } from '../auth/actor';
 import type { Ctx } from '../context';
 import { toDay } from '../lib/days';
-import { childUnitsQuery, type Relation } from './access';
+import { type Db, preparedOnce } from '../storage/db';
+import type { Relation } from './access';
 
 export interface InboxQuery {
   state?: CaseState | undefined;
@@ -40,29 +41,55 @@ const INBOX_COLUMNS = {
   sortKey: reports.sortKey,
 };
 
-function page(ctx: Ctx, where: SQL | undefined, q: InboxQuery) {
-  const conditions = [
-    where,
-    q.state ? eq(reports.state, q.state) : undefined,
-    q.cursor ? gt(reports.sortKey, q.cursor) : undefined,
-  ];
+/**
+ * One relation's page as a prepared query: the inbox is what supervisors reload all day, and
+ * building its SQL cost as much as running it. The unit, state, cursor and limit are parameters;
+ * a query is prepared per relation and per filter present, once per database handle.
+ */
+function pageQuery(db: Db, kind: Relation, byState: boolean, afterCursor: boolean) {
+  const unit = sql.placeholder('unit');
+  const whose =
+    kind === 'addressed'
+      ? eq(reports.unitId, unit)
+      : kind === 'copied'
+        ? eq(reports.copiedUnitId, unit)
+        : and(
+            inArray(
+              reports.unitId,
+              db.select({ id: units.id }).from(units).where(eq(units.parentId, unit)),
+            ),
+            sql`${reports.retaliationFlagged} = 1`,
+          );
   // Only the listed columns: the reporter's keys are kilobytes a row and the inbox never needs them.
-  return ctx.db
+  return db
     .select(INBOX_COLUMNS)
     .from(reports)
-    .where(and(...conditions))
+    .where(
+      and(
+        whose,
+        byState ? eq(reports.state, sql.placeholder('state')) : undefined,
+        afterCursor ? gt(reports.sortKey, sql.placeholder('cursor')) : undefined,
+      ),
+    )
     .orderBy(asc(reports.sortKey))
-    .limit(q.limit + 1);
+    .limit(sql.placeholder('limit'))
+    .prepare();
+}
+function page(ctx: Ctx, kind: Relation, unitId: string, q: InboxQuery) {
+  const byState = Boolean(q.state);
+  const afterCursor = Boolean(q.cursor);
+  const query = preparedOnce(ctx.db, `inbox|${kind}|${byState}|${afterCursor}`, (db) =>
+    pageQuery(db, kind, byState, afterCursor),
+  );
+  return query.all({ unit: unitId, state: q.state, cursor: q.cursor, limit: q.limit + 1 });
 }
 
 export async function listInbox(ctx: Ctx, actor: Actor, q: InboxQuery) {
-  const children = (await childUnitsQuery(ctx, actor.unitId)).map((r) => r.id);
+  // Cases flagged up from the units below are found through them in the same query.
   const [addressed, copied, flagged] = await Promise.all([
-    page(ctx, eq(reports.unitId, actor.unitId), q),
-    page(ctx, eq(reports.copiedUnitId, actor.unitId), q),
-    children.length > 0
-      ? page(ctx, and(inArray(reports.unitId, children), sql`${reports.retaliationFlagged} = 1`), q)
-      : Promise.resolve([]),
+    page(ctx, 'addressed', actor.unitId, q),
+    page(ctx, 'copied', actor.unitId, q),
+    page(ctx, 'retaliation', actor.unitId, q),
   ]);
   const seen = new Map<string, { row: (typeof addressed)[number]; relation: Relation }>();
   for (const row of addressed) seen.set(row.id, { row, relation: 'addressed' });

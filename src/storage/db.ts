@@ -80,3 +80,20 @@ export async function commitWrites(db: Db, writes: [Write, ...Write[]]): Promise
     }),
   );
 }
+
+const preparedQueries = new WeakMap<object, Map<string, unknown>>();
+
+/**
+ * The query `build` makes for `db`, built and prepared once per database handle and `key`: for
+ * the hot paths whose SQL costs about as much to build as to run. The key must name everything
+ * that shapes the SQL; values go in as placeholders.
+ */
+export function preparedOnce<T>(db: Db, key: string, build: (db: Db) => T): T {
+  let byKey = preparedQueries.get(db);
+  if (!byKey) {
+    byKey = new Map();
+    preparedQueries.set(db, byKey);
+  }
+  if (!byKey.has(key)) byKey.set(key, build(db));
+  return byKey.get(key) as T;
+}

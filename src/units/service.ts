@@ -3,7 +3,7 @@
 import { and, eq, gt, inArray, isNull, or, type Placeholder, type SQL, sql } from 'drizzle-orm';
 import { supervisors, units } from '../../db/schema';
 import type { Ctx } from '../context';
-import type { Db } from '../storage/db';
+import { type Db, preparedOnce } from '../storage/db';
 
 export interface UnitKey {
   fingerprint: string;
@@ -86,18 +86,13 @@ const unitWithKeysQuery = (db: Db) =>
     .where(eq(units.id, sql.placeholder('id')))
     .orderBy(supervisors.fingerprint)
     .prepare();
-const preparedUnitWithKeys = new WeakMap<Db, ReturnType<typeof unitWithKeysQuery>>();
 
 /**
  * A unit with the active keys of itself and of the unit above, in one read: what a new report
  * needs to know before it is accepted (one round trip on D1 or Turso).
  */
 export async function unitWithKeys(ctx: Ctx, id: string) {
-  let query = preparedUnitWithKeys.get(ctx.db);
-  if (!query) {
-    query = unitWithKeysQuery(ctx.db);
-    preparedUnitWithKeys.set(ctx.db, query);
-  }
+  const query = preparedOnce(ctx.db, 'unitWithKeys', unitWithKeysQuery);
   const rows = await query.all({ id, now: nowSeconds(ctx) });
   const unit = rows[0]?.unit;
   if (!unit) return null;
