@@ -1,10 +1,11 @@
 // Supervisor sessions: a random token in an HttpOnly, Secure, SameSite=Strict cookie, stored only
 // as its hash, with idle and absolute expiry. The CSRF token is derived from the session token.
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { sessions, supervisors } from '../../db/schema';
 import type { Ctx } from '../context';
 import { randomBytes, sha256Hex, toBase64Url } from '../crypto/encoding';
 import { AppError } from '../lib/errors';
+import { type Db, preparedOnce } from '../storage/db';
 import type { Actor } from './actor';
 
 export const SESSION_COOKIE = 'portal-session';
@@ -28,13 +29,9 @@ export const unauthenticated = () =>
   new AppError('unauthorized', 'Sign in first; your session may have expired.');
 
 /** Resolves a session token to its supervisor, enforcing expiry and the supervisor's standing. */
-export async function actorFromSession(
-  ctx: Ctx,
-  token: string,
-): Promise<{ actor: Actor; tokenHash: string }> {
-  const tokenHash = await sha256Hex(token);
-  const now = Math.floor(ctx.now().getTime() / 1000);
-  const [row] = await ctx.db
+/** Every signed-in request reads its session and supervisor: prepared once per database. */
+const sessionQuery = (db: Db) =>
+  db
     .select({
       session: { expiresAt: sessions.expiresAt, lastSeenAt: sessions.lastSeenAt },
       supervisor: {
@@ -50,8 +47,17 @@ export async function actorFromSession(
     })
     .from(sessions)
     .innerJoin(supervisors, eq(sessions.supervisorId, supervisors.id))
-    .where(eq(sessions.tokenHash, tokenHash))
-    .limit(1);
+    .where(eq(sessions.tokenHash, sql.placeholder('tokenHash')))
+    .limit(1)
+    .prepare();
+
+export async function actorFromSession(
+  ctx: Ctx,
+  token: string,
+): Promise<{ actor: Actor; tokenHash: string }> {
+  const tokenHash = await sha256Hex(token);
+  const now = Math.floor(ctx.now().getTime() / 1000);
+  const [row] = await preparedOnce(ctx.db, 'session', sessionQuery).all({ tokenHash });
   if (!row) throw unauthenticated();
   const { session, supervisor } = row;
   const expired =
