@@ -1,7 +1,12 @@
 // A supervisor's case work end to end: inbox, opening (audited), reply the reporter can verify,
 // state changes the reporter sees, classification, and cross-unit refusal as "not found".
+import type { Client } from '@libsql/client';
+import { drizzle } from 'drizzle-orm/libsql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as schema from '../../db/schema';
 import { verifyAuditLog } from '../../src/audit/service';
+import type { Actor } from '../../src/auth/actor';
+import { type InboxQuery, listInbox } from '../../src/cases/inbox';
 import { openCase, readMessages, submitReport } from '../../src/client/reporter';
 import {
   decryptCase,
@@ -14,6 +19,7 @@ import {
   setState,
   signIn,
 } from '../../src/client/supervisor';
+import { directRead } from '../../src/storage/db';
 import {
   demoKey,
   demoUnit,
@@ -235,5 +241,46 @@ describe('inbox order and paging', () => {
     } finally {
       h.advance(-8 * 24 * 3600_000);
     }
+  });
+
+  it('reads the same pages on the second connection as through drizzle (D1, Turso)', async () => {
+    const units = await h.units();
+    await submitReport(h.fetcher, {
+      units,
+      unitId: demoUnit(units, 'basic').id,
+      copyToParent: true,
+      report: sampleReport('copied up'),
+      files: [],
+    });
+    expect(directRead(h.ctx.db)).toBeDefined();
+    const throughDrizzle = {
+      ...h.ctx,
+      db: drizzle((h.ctx.db as typeof h.ctx.db & { $client: Client }).$client, { schema }),
+    };
+    expect(directRead(throughDrizzle.db)).toBeUndefined();
+    const queries: InboxQuery[] = [
+      { limit: 100 },
+      { limit: 2 },
+      { limit: 3, state: 'received' },
+      { limit: 100, state: 'acknowledged' },
+    ];
+    const relations = new Set<string>();
+    let pages = 0;
+    for (const level of ['basic', 'intermediate', 'provincial'] as const) {
+      const actor = { unitId: demoUnit(units, level).id } as Actor;
+      for (const q of queries) {
+        let cursor: string | undefined;
+        do {
+          const query = { ...q, ...(cursor ? { cursor } : {}) };
+          const direct = await listInbox(h.ctx, actor, query);
+          expect(await listInbox(throughDrizzle, actor, query)).toEqual(direct);
+          for (const item of direct.items) relations.add(item.relation);
+          pages += 1;
+          cursor = direct.nextCursor ?? undefined;
+        } while (cursor);
+      }
+    }
+    expect(pages).toBeGreaterThan(12);
+    expect([...relations].sort()).toEqual(['addressed', 'copied', 'retaliation']);
   });
 });
