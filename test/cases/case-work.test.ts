@@ -1,9 +1,6 @@
 // A supervisor's case work end to end: inbox, opening (audited), reply the reporter can verify,
 // state changes the reporter sees, classification, and cross-unit refusal as "not found".
-import type { Client } from '@libsql/client';
-import { drizzle } from 'drizzle-orm/libsql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as schema from '../../db/schema';
 import { verifyAuditLog } from '../../src/audit/service';
 import type { Actor } from '../../src/auth/actor';
 import { type InboxQuery, listInbox } from '../../src/cases/inbox';
@@ -20,6 +17,7 @@ import {
   signIn,
 } from '../../src/client/supervisor';
 import { directRead } from '../../src/storage/db';
+import { throughDrizzle } from '../helpers/db';
 import {
   demoKey,
   demoUnit,
@@ -252,12 +250,8 @@ describe('inbox order and paging', () => {
       report: sampleReport('copied up'),
       files: [],
     });
-    expect(directRead(h.ctx.db)).toBeDefined();
-    const throughDrizzle = {
-      ...h.ctx,
-      db: drizzle((h.ctx.db as typeof h.ctx.db & { $client: Client }).$client, { schema }),
-    };
-    expect(directRead(throughDrizzle.db)).toBeUndefined();
+    const drizzleOnly = throughDrizzle(h.ctx);
+    expect(directRead(drizzleOnly.db)).toBeUndefined();
     const queries: InboxQuery[] = [
       { limit: 100 },
       { limit: 2 },
@@ -273,7 +267,7 @@ describe('inbox order and paging', () => {
         do {
           const query = { ...q, ...(cursor ? { cursor } : {}) };
           const direct = await listInbox(h.ctx, actor, query);
-          expect(await listInbox(throughDrizzle, actor, query)).toEqual(direct);
+          expect(await listInbox(drizzleOnly, actor, query)).toEqual(direct);
           for (const item of direct.items) relations.add(item.relation);
           pages += 1;
           cursor = direct.nextCursor ?? undefined;

@@ -1,6 +1,21 @@
-// Direct looks into the database for tests: row counts, to prove a rejected request stored nothing.
+// Direct looks into the database for tests: row counts, to prove a rejected request stored nothing;
+// and the same database seen only through drizzle, as on D1 and Turso.
+import type { Client } from '@libsql/client';
 import { sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/libsql';
+import * as schema from '../../db/schema';
 import type { Ctx } from '../../src/context';
+import { directRead } from '../../src/storage/db';
+
+/**
+ * `ctx` with a drizzle handle on the same client and no direct read: the path D1 and Turso take,
+ * to compare with the second-connection reads Node's embedded database offers.
+ */
+export function throughDrizzle(ctx: Ctx): Ctx {
+  if (!directRead(ctx.db)) throw new Error('this database offers no direct read to compare with');
+  const db = drizzle((ctx.db as Ctx['db'] & { $client: Client }).$client, { schema });
+  return { ...ctx, db };
+}
 
 const TABLES = [
   'reports',

@@ -1,10 +1,7 @@
 // The reporter's view, built by SQLite in one statement: which unit keys each kind of writing must
 // be encrypted to, revoked keys kept for old signatures, openings, files and flags in order.
-import type { Client } from '@libsql/client';
 import { and, eq } from 'drizzle-orm';
-import { drizzle } from 'drizzle-orm/libsql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as schema from '../../db/schema';
 import { supervisors } from '../../db/schema';
 import {
   flagRetaliation,
@@ -19,6 +16,7 @@ import { generateDemoKey, solvePow } from '../../src/crypto';
 import { reporterViewJson } from '../../src/receipts/view';
 import { directRead } from '../../src/storage/db';
 import { supervisorValues } from '../../src/supervisors/records';
+import { throughDrizzle } from '../helpers/db';
 import {
   demoKey,
   demoUnit,
@@ -164,17 +162,13 @@ describe('the reporter view', () => {
 
     // On Node the view is read on the second connection; through drizzle (as on D1 and Turso)
     // the same statement gives the same bytes.
-    expect(directRead(h.ctx.db)).toBeDefined();
-    const throughDrizzle = {
-      ...h.ctx,
-      db: drizzle((h.ctx.db as typeof h.ctx.db & { $client: Client }).$client, { schema }),
-    };
-    expect(directRead(throughDrizzle.db)).toBeUndefined();
+    const drizzleOnly = throughDrizzle(h.ctx);
+    expect(directRead(drizzleOnly.db)).toBeUndefined();
     const text = (body: string | Uint8Array | null) =>
       typeof body === 'string' || body === null ? body : new TextDecoder().decode(body);
     const direct = text(await reporterViewJson(h.ctx, session.lookupToken));
     expect(direct).toContain(v.messages[1]!.id);
-    expect(text(await reporterViewJson(throughDrizzle, session.lookupToken))).toBe(direct);
+    expect(text(await reporterViewJson(drizzleOnly, session.lookupToken))).toBe(direct);
     expect(await reporterViewJson(h.ctx, 'x'.repeat(43))).toBeNull();
   });
 });
