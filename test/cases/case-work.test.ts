@@ -23,6 +23,7 @@ import {
   demoUnit,
   type Harness,
   makeHarness,
+  RUNTIME,
   sampleReport,
   withCookies,
 } from '../helpers/harness';
@@ -241,40 +242,44 @@ describe('inbox order and paging', () => {
     }
   });
 
-  it('reads the same pages on the second connection as through drizzle (D1, Turso)', async () => {
-    const units = await h.units();
-    await submitReport(h.fetcher, {
-      units,
-      unitId: demoUnit(units, 'basic').id,
-      copyToParent: true,
-      report: sampleReport('copied up'),
-      files: [],
-    });
-    const drizzleOnly = throughDrizzle(h.ctx);
-    expect(directRead(drizzleOnly.db)).toBeUndefined();
-    const queries: InboxQuery[] = [
-      { limit: 100 },
-      { limit: 2 },
-      { limit: 3, state: 'received' },
-      { limit: 100, state: 'acknowledged' },
-    ];
-    const relations = new Set<string>();
-    let pages = 0;
-    for (const level of ['basic', 'intermediate', 'provincial'] as const) {
-      const actor = { unitId: demoUnit(units, level).id } as Actor;
-      for (const q of queries) {
-        let cursor: string | undefined;
-        do {
-          const query = { ...q, ...(cursor ? { cursor } : {}) };
-          const direct = await listInbox(h.ctx, actor, query);
-          expect(await listInbox(drizzleOnly, actor, query)).toEqual(direct);
-          for (const item of direct.items) relations.add(item.relation);
-          pages += 1;
-          cursor = direct.nextCursor ?? undefined;
-        } while (cursor);
+  // Node's embedded database reads the inbox on a second connection; the edge has only D1's path.
+  it.skipIf(RUNTIME !== 'node')(
+    'reads the same pages on the second connection as through drizzle (D1, Turso)',
+    async () => {
+      const units = await h.units();
+      await submitReport(h.fetcher, {
+        units,
+        unitId: demoUnit(units, 'basic').id,
+        copyToParent: true,
+        report: sampleReport('copied up'),
+        files: [],
+      });
+      const drizzleOnly = throughDrizzle(h.ctx);
+      expect(directRead(drizzleOnly.db)).toBeUndefined();
+      const queries: InboxQuery[] = [
+        { limit: 100 },
+        { limit: 2 },
+        { limit: 3, state: 'received' },
+        { limit: 100, state: 'acknowledged' },
+      ];
+      const relations = new Set<string>();
+      let pages = 0;
+      for (const level of ['basic', 'intermediate', 'provincial'] as const) {
+        const actor = { unitId: demoUnit(units, level).id } as Actor;
+        for (const q of queries) {
+          let cursor: string | undefined;
+          do {
+            const query = { ...q, ...(cursor ? { cursor } : {}) };
+            const direct = await listInbox(h.ctx, actor, query);
+            expect(await listInbox(drizzleOnly, actor, query)).toEqual(direct);
+            for (const item of direct.items) relations.add(item.relation);
+            pages += 1;
+            cursor = direct.nextCursor ?? undefined;
+          } while (cursor);
+        }
       }
-    }
-    expect(pages).toBeGreaterThan(12);
-    expect([...relations].sort()).toEqual(['addressed', 'copied', 'retaliation']);
-  });
+      expect(pages).toBeGreaterThan(12);
+      expect([...relations].sort()).toEqual(['addressed', 'copied', 'retaliation']);
+    },
+  );
 });

@@ -12,6 +12,9 @@ import { parseWorkerEnv } from '../../src/entry/worker-env';
 import { type D1Binding, openD1 } from '../../src/storage/d1';
 import { R2BlobStore, type R2BucketLike } from '../../src/storage/r2-blobs';
 
+/** Where the scenario runs: the Node harness (test/helpers/harness.ts) says 'node'. */
+export const RUNTIME: 'node' | 'workerd' = 'workerd';
+
 export interface Harness {
   dir: string;
   dbFile: string;

@@ -12,6 +12,9 @@ import { DEMO_PASSPHRASE, type DemoKey, seedDemo } from '../../src/demo/seed';
 import { FileBlobStore } from '../../src/storage/file-blobs';
 import { openLibsql } from '../../src/storage/libsql';
 
+/** Where the scenario runs: the edge harness (test/edge/harness.ts) says 'workerd'. */
+export const RUNTIME: 'node' | 'workerd' = 'node';
+
 export interface Harness {
   dir: string;
   dbFile: string;
