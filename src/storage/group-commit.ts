@@ -1,5 +1,5 @@
-// Group commit for the embedded database on Node: the atomic writes that arrive while one is
-// waiting to run share one transaction, and so one sync of the log to disk.
+// Group commit for the embedded database on Node: the atomic writes asked for in the same turn of
+// the event loop share one transaction, and so one sync of the log to disk.
 //
 // With synchronous=FULL every commit waits for the disk, on the one thread that also serves
 // requests. Under a burst of submissions that sync is a large share of each request. Writes queued
@@ -60,7 +60,11 @@ export function groupCommitter(client: Client, maxGroup = MAX_GROUP): CommitGrou
       await tx.commit();
     } catch (err) {
       // The transaction itself failed (the disk, say): nothing in it committed.
-      tx?.close();
+      try {
+        tx?.close();
+      } catch {
+        // Rolling back failed too; the connection goes back to the client either way.
+      }
       for (const item of group) item.reject(err);
       return;
     }
@@ -71,12 +75,16 @@ export function groupCommitter(client: Client, maxGroup = MAX_GROUP): CommitGrou
   }
 
   async function flush(): Promise<void> {
-    while (queue.length > 0) {
-      const group = queue.slice(0, maxGroup);
-      queue = queue.slice(maxGroup);
-      await runGroup(group);
+    try {
+      while (queue.length > 0) {
+        const group = queue.slice(0, maxGroup);
+        queue = queue.slice(maxGroup);
+        await runGroup(group);
+      }
+    } finally {
+      // Never left set: the next write must always find a flush on its way.
+      scheduled = false;
     }
-    scheduled = false;
   }
 
   return (statements) =>
