@@ -142,16 +142,22 @@ export type PowSpend = { challengeHash: string; expiresAt: number };
  */
 export const spendQuery = (ctx: Ctx, spend: PowSpend) => ctx.db.insert(powSpent).values(spend);
 
-const MAX_SPENT_IN_MEMORY = 200_000;
+export const MAX_SPENT_IN_MEMORY = 200_000;
 
-/** Notes a spent challenge in memory, so that replays stop before any costlier check. */
+/**
+ * Notes a spent challenge in memory, so that replays stop before any costlier check. When the map
+ * is full, room is made from its oldest end: expired entries go, then, if it is still full, the
+ * oldest live one (its work was paid, and it expires soon). The sweep stops at the first live
+ * entry once there is room, so a full map costs a few steps a spend, not a pass over all of it.
+ */
 export function rememberSpent(ctx: Ctx, spend: PowSpend): void {
   const spent = guards(ctx).spent;
   if (spent.size >= MAX_SPENT_IN_MEMORY) {
     const now = Math.floor(ctx.now().getTime() / 1000);
-    for (const [hash, expires] of spent) if (expires < now) spent.delete(hash);
-    // Still full of live challenges: drop the oldest; their work was paid and they expire soon.
-    while (spent.size >= MAX_SPENT_IN_MEMORY) spent.delete(spent.keys().next().value as string);
+    for (const [hash, expires] of spent) {
+      if (expires >= now && spent.size < MAX_SPENT_IN_MEMORY) break;
+      spent.delete(hash);
+    }
   }
   spent.set(spend.challengeHash, spend.expiresAt);
 }
