@@ -26,6 +26,7 @@ export const configSchema = z.object({
   POW_LOAD_SUBMIT_PER_MINUTE: intFrom(30, 1, 1_000_000),
   POW_LOAD_LOOKUP_PER_MINUTE: intFrom(120, 1, 1_000_000),
   LOOKUPS_PER_SECOND: intFrom(20, 1, 100_000),
+  BODY_MEMORY_MB: intFrom(64, 1, 4096),
   SIGN_IN_FAILURES: intFrom(5, 1, 1000),
   SESSION_IDLE_MINUTES: intFrom(30, 1, 24 * 60),
   SESSION_MAX_HOURS: intFrom(12, 1, 7 * 24),
@@ -51,6 +52,8 @@ export interface Config {
     /** Challenges a minute above which each doubling adds one bit of difficulty. */
     powLoad: { submit: number; lookup: number };
     lookupsPerSecond: number;
+    /** Request bodies in memory at once, in bytes (beyond it, 429 with Retry-After). */
+    bodyMemoryBytes: number;
     signInFailures: number;
   };
 }
@@ -86,6 +89,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     abuse: {
       powLoad: { submit: e.POW_LOAD_SUBMIT_PER_MINUTE, lookup: e.POW_LOAD_LOOKUP_PER_MINUTE },
       lookupsPerSecond: e.LOOKUPS_PER_SECOND,
+      bodyMemoryBytes: e.BODY_MEMORY_MB * 1024 * 1024,
       signInFailures: e.SIGN_IN_FAILURES,
     },
     sessions: { idleSeconds: e.SESSION_IDLE_MINUTES * 60, maxSeconds: e.SESSION_MAX_HOURS * 3600 },

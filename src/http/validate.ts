@@ -3,7 +3,8 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { z } from 'zod';
-import { AppError } from '../lib/errors';
+import { AppError, BusyError } from '../lib/errors';
+import { guards } from '../lib/guards';
 import type { AppEnv } from './types';
 
 function issues(error: z.ZodError) {
@@ -42,11 +43,37 @@ export function query<S extends z.ZodType>(c: Context<AppEnv>, schema: S): z.inf
   return parseWith(schema, c.req.query(), 'query string');
 }
 
-/** Caps a route's body size before it is read; larger bodies get 413 and change nothing. */
-export const limitBody = (maxSize: number): MiddlewareHandler<AppEnv> =>
-  bodyLimit({
+/** Seconds a client is asked to wait when the portal's memory for request bodies is taken. */
+const BODY_RETRY_SECONDS = 5;
+
+/**
+ * Caps a route's body size before it is read (larger bodies get 413 and change nothing), and
+ * holds the body's size, as declared or else the cap, against the portal's memory for request
+ * bodies until the request is done: beyond it the answer is 429 with Retry-After, before a byte
+ * is read, rather than a server out of memory.
+ */
+export const limitBody = (maxSize: number): MiddlewareHandler<AppEnv> => {
+  const limit = bodyLimit({
     maxSize,
     onError: () => {
       throw new AppError('payload_too_large', `The request body is larger than ${maxSize} bytes.`);
     },
   });
+  return async (c, next) => {
+    const declared = Number(c.req.header('content-length') ?? Number.NaN);
+    const bytes =
+      Number.isSafeInteger(declared) && declared >= 0 ? Math.min(declared, maxSize) : maxSize;
+    const bodies = guards(c.get('ctx')).bodies;
+    if (!bodies.take(bytes)) {
+      throw new BusyError(
+        'The portal is busy receiving other submissions. Nothing was stored; try again in a few seconds.',
+        BODY_RETRY_SECONDS,
+      );
+    }
+    try {
+      await limit(c, next);
+    } finally {
+      bodies.give(bytes);
+    }
+  };
+};

@@ -97,3 +97,29 @@ export class FailureLimiter {
     this.failures.delete(key);
   }
 }
+
+/**
+ * Bytes of request bodies being received or worked on at once, across all requests. A body is
+ * read whole before the check it carries (a submission's proof of work is inside it), so without
+ * a cap a flood of large bodies would take the server's memory with it. A request bigger than the
+ * whole budget may still run when it is the only one.
+ */
+export class ByteBudget {
+  private used = 0;
+
+  constructor(private readonly limit: number) {}
+
+  take(bytes: number): boolean {
+    if (this.used > 0 && this.used + bytes > this.limit) return false;
+    this.used += bytes;
+    return true;
+  }
+
+  give(bytes: number): void {
+    this.used = Math.max(0, this.used - bytes);
+  }
+
+  get inUse(): number {
+    return this.used;
+  }
+}

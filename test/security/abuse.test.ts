@@ -1,8 +1,11 @@
 // Threat: floods of submissions, receipt guessing and online guessing of sign-ins. Defences that
-// track no one: proof of work that hardens with load, body caps, a global look-up limit that
-// degrades gracefully, and throttling of failed sign-ins per key.
+// track no one: proof of work that hardens with load, body caps, a memory budget for the bodies
+// being received, a global look-up limit that degrades gracefully, and throttling of failed
+// sign-ins per key.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveReceiptSecrets, generateReceipt, signChallenge, solvePow } from '../../src/crypto';
+import { guards } from '../../src/lib/guards';
+import { rowCounts } from '../helpers/db';
 import { demoKey, type Harness, makeHarness } from '../helpers/harness';
 
 let h: Harness;
@@ -11,6 +14,7 @@ beforeAll(async () => {
     POW_LOAD_SUBMIT_PER_MINUTE: '10',
     POW_LOAD_LOOKUP_PER_MINUTE: '10',
     LOOKUPS_PER_SECOND: '3',
+    BODY_MEMORY_MB: '8',
     SIGN_IN_FAILURES: '3',
   });
 });
@@ -60,6 +64,50 @@ describe('abuse controls', () => {
       });
       expect(res.status, path).toBe(413);
     }
+  });
+
+  it('hold the bodies being received to a memory budget, with 429 and Retry-After beyond it', async () => {
+    const MB = 1024 * 1024;
+    const post = (body: BodyInit, length: number) =>
+      h.app.request('/api/reports', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': String(length) },
+        body,
+        duplex: 'half',
+      } as RequestInit);
+    // Two submissions whose 3 MiB bodies are still arriving hold 6 of the 8 MiB.
+    const senders = [0, 1].map(() => {
+      let sender!: ReadableStreamDefaultController<Uint8Array>;
+      const body = new ReadableStream<Uint8Array>({
+        start(c) {
+          sender = c;
+        },
+      });
+      return { sender, answer: post(body, 3 * MB) };
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(guards(h.ctx).bodies.inUse).toBe(6 * MB);
+    const before = await rowCounts(h.ctx);
+    const refused = await post('x'.repeat(3 * MB), 3 * MB);
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('5');
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe(
+      'too_many_requests',
+    );
+    // A small body still fits beside them.
+    const small = await post('{}', 2);
+    expect(small.status).toBe(400);
+    expect(await rowCounts(h.ctx)).toEqual(before);
+    // Once the two are done (with bodies that are not valid), their memory is free again.
+    for (const { sender } of senders) {
+      sender.enqueue(new TextEncoder().encode('{"not":"a report"}'));
+      sender.close();
+    }
+    expect((await Promise.all(senders.map((s) => s.answer))).map((r) => r.status)).toEqual([
+      400, 400,
+    ]);
+    expect(guards(h.ctx).bodies.inUse).toBe(0);
+    expect((await post('x'.repeat(3 * MB), 3 * MB)).status).toBe(400);
   });
 
   it('limit receipt look-ups globally with 429 and Retry-After, while other routes keep working', async () => {
