@@ -1,12 +1,11 @@
 // A unit's inbox, paged by keyset on the indexed sort key, so the first page and a deep page of
 // 100,000 cases cost the same. Cases addressed to, copied to, or flagged up to the unit are merged.
-import { and, asc, eq, fillPlaceholders, gt, inArray, sql } from 'drizzle-orm';
-import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import { type CaseState, reports, units } from '../../db/schema';
 import type { Actor } from '../auth/actor';
 import type { Ctx } from '../context';
 import { toDay } from '../lib/days';
-import { type Db, directRead, preparedOnce } from '../storage/db';
+import { type Db, directStatement, preparedOnce } from '../storage/db';
 import type { Relation } from './access';
 
 export interface InboxQuery {
@@ -84,12 +83,12 @@ const ROW_JSON = sql.raw(
 );
 
 /** All three pages in one statement, each as a JSON array of rows (for the direct read). */
-function directPagesQuery(db: Db, byState: boolean, afterCursor: boolean) {
+function directPagesSql(db: Db, byState: boolean, afterCursor: boolean) {
   const pages = RELATIONS.map(
     (kind) =>
       sql`(SELECT json_group_array(${ROW_JSON}) FROM (${pageSelect(db, kind, byState, afterCursor).getSQL()}))`,
   );
-  return new SQLiteSyncDialect().sqlToQuery(sql`SELECT json_array(${sql.join(pages, sql`, `)})`);
+  return sql`SELECT json_array(${sql.join(pages, sql`, `)})`;
 }
 
 type RowTuple = [
@@ -119,19 +118,18 @@ const fromTuple = (t: RowTuple): PageRow => ({
  * The three relations' pages (each up to `limit + 1` rows). The inbox is what supervisors reload
  * all day, and building its SQL cost as much as running it, so the queries are built once per
  * shape (the filters present) and database handle. On Node's embedded database one statement
- * reads all three on the second connection (`directRead`), sparing the client's and drizzle's
+ * reads all three on the second connection (`directStatement`), sparing the client's and drizzle's
  * per-row work; D1 and Turso run three prepared queries.
  */
 async function pages(ctx: Ctx, unitId: string, q: InboxQuery): Promise<Pages> {
   const byState = Boolean(q.state);
   const afterCursor = Boolean(q.cursor);
   const values = { unit: unitId, state: q.state, cursor: q.cursor, limit: q.limit + 1 };
-  const direct = directRead(ctx.db);
+  const direct = directStatement(ctx.db, `inbox|${byState}|${afterCursor}`, () =>
+    directPagesSql(ctx.db, byState, afterCursor),
+  );
   if (direct) {
-    const query = preparedOnce(ctx.db, `inbox-direct|${byState}|${afterCursor}`, (db) =>
-      directPagesQuery(db, byState, afterCursor),
-    );
-    const text = direct(query.sql, fillPlaceholders(query.params, values) as (string | number)[]);
+    const text = direct(values);
     if (typeof text !== 'string') throw new TypeError('The inbox read gave no JSON text.');
     const [a, c, f] = JSON.parse(text) as [RowTuple[], RowTuple[], RowTuple[]];
     return [a.map(fromTuple), c.map(fromTuple), f.map(fromTuple)];

@@ -2,11 +2,10 @@
 // to write to, and who has opened it. It is the request a flood of look-ups hits, so SQLite
 // builds the whole JSON answer in one statement: one round trip on D1 or Turso, no rows to map
 // and no JSON to re-encode on the server, and the lookup hash is matched in the same read.
-import { fillPlaceholders, type Placeholder, sql } from 'drizzle-orm';
-import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
+import { type Placeholder, sql } from 'drizzle-orm';
 import type { Ctx } from '../context';
 import { sha256Hex } from '../crypto/encoding';
-import { directRead, returnsBuffers } from '../storage/db';
+import { directStatement, returnsBuffers } from '../storage/db';
 
 /**
  * `unitKeys` lists each supervisor key of the case's units once (current and revoked, since old
@@ -80,7 +79,7 @@ SELECT ${asBytes ? sql`CAST(` : sql``}(SELECT json_object(
  * The case behind a lookup token, as the JSON the reporter's page reads (UTF-8 bytes where the
  * database can return them, sparing a string and its re-encoding); null if there is none. On
  * Node's embedded database the statement runs as prebuilt text on the reading connection
- * (`directRead`), which halves its cost; D1 and Turso take it through drizzle.
+ * (`directStatement`), which halves its cost; D1 and Turso take it through drizzle.
  */
 export async function reporterViewJson(
   ctx: Ctx,
@@ -88,25 +87,14 @@ export async function reporterViewJson(
 ): Promise<string | Uint8Array<ArrayBuffer> | null> {
   const now = Math.floor(ctx.now().getTime() / 1000);
   const lookupHash = await sha256Hex(token);
-  const direct = directRead(ctx.db);
-  if (direct) {
-    const { sql: text, params } = directQuery();
-    return direct(text, fillPlaceholders(params, { lookupHash, now }) as (string | number)[]);
-  }
+  const direct = directStatement(ctx.db, 'reporter-view', () =>
+    VIEW_SQL(sql.placeholder('lookupHash'), sql.placeholder('now'), true),
+  );
+  if (direct) return direct({ lookupHash, now });
   const asBytes = returnsBuffers(ctx.db);
   const row = await ctx.db.get<{ view: string | ArrayBuffer | null }>(
     VIEW_SQL(lookupHash, now, asBytes),
   );
   const view = row?.view ?? null;
   return view instanceof ArrayBuffer ? new Uint8Array(view) : view;
-}
-
-let built: { sql: string; params: unknown[] } | undefined;
-
-/** The statement as text with its parameters as placeholders, built once. */
-function directQuery() {
-  built ??= new SQLiteSyncDialect().sqlToQuery(
-    VIEW_SQL(sql.placeholder('lookupHash'), sql.placeholder('now'), true),
-  );
-  return built;
 }

@@ -2,8 +2,10 @@
 // the edge). Only `batch` is used for multi-statement atomic writes, which both drivers support;
 // new reports go through `commitWrites`, which on Node groups the writes of one moment.
 import type { InArgs } from '@libsql/client';
+import { fillPlaceholders, type SQL } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { LibSQLDatabase } from 'drizzle-orm/libsql';
+import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import type * as schema from '../../db/schema';
 import type { CommitGroup } from './group-commit';
 
@@ -52,6 +54,24 @@ export function offerDirectRead(db: Db, read: DirectRead): void {
 /** The direct read for `db`, where the database offers one; otherwise go through drizzle. */
 export function directRead(db: Db): DirectRead | undefined {
   return directReads.get(db);
+}
+
+/**
+ * The statement `build` makes, ready for the direct read on `db`: turned into text with its
+ * parameters as placeholders once per database handle and `key`, then run with the values given.
+ * Undefined where the database offers no direct read (go through drizzle then).
+ */
+export function directStatement(
+  db: Db,
+  key: string,
+  build: () => SQL,
+): ((values: Record<string, unknown>) => ReturnType<DirectRead>) | undefined {
+  const read = directRead(db);
+  if (!read) return undefined;
+  const query = preparedOnce(db, `direct|${key}`, () =>
+    new SQLiteSyncDialect().sqlToQuery(build()),
+  );
+  return (values) => read(query.sql, fillPlaceholders(query.params, values) as (string | number)[]);
 }
 
 const groupCommits = new WeakMap<object, CommitGroup>();
