@@ -3,13 +3,50 @@
 import type { CryptoFigure } from './crypto-measure';
 import type { LoadResult } from './load';
 
+/**
+ * A scenario over all its rounds: requests/s and p50 are the median round's, p99 the worst
+ * round's, the counts are totals; `roundRps` keeps each round's rate, to show the spread.
+ */
 export interface ScenarioRow extends LoadResult {
   name: string;
   baseline: string | null;
   /** Requests/s as a fraction of the baseline's, when there is one. */
   ratio: number | null;
-  /** Highest server RSS sampled during the scenario (warm-up included), MB. */
+  /** Highest server RSS sampled during the scenario (warm-ups included), MB. */
   peakRssMb: number;
+  roundRps: number[];
+}
+
+/** The middle value; the mean of the middle two for an even count. */
+export function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  if (sorted.length === 0) return 0;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+export function scenarioRow(
+  s: { name: string; baseline: string | null },
+  rounds: LoadResult[],
+  peakRssMb: number,
+): ScenarioRow {
+  const sum = (pick: (r: LoadResult) => number) => rounds.reduce((n, r) => n + pick(r), 0);
+  const firstFailure = rounds.find((r) => r.firstFailure)?.firstFailure;
+  return {
+    name: s.name,
+    baseline: s.baseline,
+    ratio: null,
+    peakRssMb,
+    requests: sum((r) => r.requests),
+    ok: sum((r) => r.ok),
+    failed: sum((r) => r.failed),
+    seconds: Math.round(sum((r) => r.seconds) * 100) / 100,
+    rps: Math.round(median(rounds.map((r) => r.rps))),
+    p50Ms: median(rounds.map((r) => r.p50Ms)),
+    p99Ms: Math.max(0, ...rounds.map((r) => r.p99Ms)),
+    roundRps: rounds.map((r) => r.rps),
+    ...(firstFailure ? { firstFailure } : {}),
+  };
 }
 
 /** A client-crypto figure, or why it was not measured. */
@@ -85,10 +122,21 @@ const fmt = (x: number | null | undefined) => (x == null ? '—' : String(x));
 
 export function formatReport(r: BenchReport): string {
   const load = table(
-    ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'peak RSS MB', 'requests', 'failed', 'vs baseline'],
+    [
+      'scenario',
+      'req/s',
+      'by round',
+      'p50 ms',
+      'p99 ms',
+      'peak RSS MB',
+      'requests',
+      'failed',
+      'vs baseline',
+    ],
     r.scenarios.map((s) => [
       s.name,
       s.rps,
+      s.roundRps.join(' / '),
       s.p50Ms,
       s.p99Ms,
       s.peakRssMb,

@@ -10,16 +10,22 @@ import { openBaselineDb, seedBaseline } from './baseline';
 import { browserCryptoFigure, CHROMIUM } from './browser';
 import { type RunningServer, startServer } from './child';
 import { type CryptoInput, measureCrypto } from './crypto-measure';
-import { runLoad } from './load';
+import { type LoadResult, runLoad } from './load';
 import {
   type BenchReport,
   type ClientFigure,
   checkTargets,
   formatReport,
-  type ScenarioRow,
+  scenarioRow,
   withRatios,
 } from './report';
-import { baselineScenarios, portalScenarios, SCENARIO_NAMES, type Scenario } from './scenarios';
+import {
+  baselineScenarios,
+  portalScenarios,
+  SCENARIO_NAMES,
+  type Scenario,
+  type ScenarioName,
+} from './scenarios';
 import { type Fixture, preparePortal, reportContent } from './seed';
 
 const { values: args } = parseArgs({
@@ -48,6 +54,7 @@ const SETTINGS = quick
   ? {
       rows: 1000,
       seconds: 1,
+      loadRounds: 1,
       warmup: 100,
       connections: 10,
       fileBytes: 1_000_000,
@@ -56,7 +63,10 @@ const SETTINGS = quick
     }
   : {
       rows: 100_000,
-      seconds: 10,
+      // Three rounds of 5 s a scenario, alternating with its baseline: with one 10 s run each,
+      // taken a minute apart, the look-up's ratio ranged from 0.58 to 0.89 over one day's runs.
+      seconds: 5,
+      loadRounds: 3,
       warmup: 500,
       connections: 10,
       fileBytes: 25 * 1024 * 1024,
@@ -72,11 +82,22 @@ const DEADLINE_SECONDS = quick ? 120 : 900;
 
 const log = (line: string) => console.error(`[bench] ${line}`);
 
+/** How a scenario stands between rounds: its rounds so far and its server's peak RSS. */
+interface Measuring {
+  server: RunningServer;
+  scenario: Scenario;
+  rounds: LoadResult[];
+  peakRssMb: number;
+}
+
 /**
- * Warm-up, then a counted run with room for twice the warm-up's rate, stopped at `seconds` (a
- * warm-up rate is an underestimate: the server is still cold). RSS is sampled throughout.
+ * One round of a scenario: a warm-up (the full one in the first round, a short one after the
+ * other server had the machine), then a counted run with room for twice the last known rate,
+ * stopped at `seconds` (a first warm-up's rate is an underestimate: the server is still cold).
+ * RSS is sampled throughout.
  */
-async function measure(server: RunningServer, s: Scenario): Promise<ScenarioRow> {
+async function measureRound(m: Measuring, round: number): Promise<void> {
+  const { server, scenario: s } = m;
   const spec = {
     url: server.url,
     method: s.method,
@@ -86,15 +107,17 @@ async function measure(server: RunningServer, s: Scenario): Promise<ScenarioRow>
   };
   const extra = SETTINGS.connections * 4;
   server.resetPeak();
+  const warmup = round === 0 ? SETTINGS.warmup : SETTINGS.connections * 10;
   const warm = await runLoad({
     ...spec,
-    amount: SETTINGS.warmup,
+    amount: warmup,
     maxSeconds: 30,
-    ...(s.prepare ? { vary: await s.prepare(SETTINGS.warmup + extra) } : {}),
+    ...(s.prepare ? { vary: await s.prepare(warmup + extra) } : {}),
   });
+  const known = m.rounds.at(-1)?.rps ?? warm.rps;
   const amount = Math.min(
     SETTINGS.maxAmount,
-    Math.max(100, Math.round(warm.rps * SETTINGS.seconds * 2)),
+    Math.max(100, Math.round(known * SETTINGS.seconds * 2)),
   );
   const vary = s.prepare ? await s.prepare(amount + extra) : undefined;
   const result = await runLoad({
@@ -103,31 +126,64 @@ async function measure(server: RunningServer, s: Scenario): Promise<ScenarioRow>
     maxSeconds: SETTINGS.seconds,
     ...(vary ? { vary } : {}),
   });
-  log(`${s.name}: ${result.rps} req/s, p99 ${result.p99Ms} ms, ${result.failed} failed`);
+  m.rounds.push(result);
+  m.peakRssMb = Math.max(m.peakRssMb, server.peakRssMb());
+  const of = `round ${round + 1}/${SETTINGS.loadRounds}`;
+  log(`${s.name}, ${of}: ${result.rps} req/s, p99 ${result.p99Ms} ms, ${result.failed} failed`);
   if (result.firstFailure) log(`${s.name}: first failure: ${result.firstFailure}`);
-  return {
-    name: s.name,
-    baseline: s.baseline,
-    ratio: null,
-    peakRssMb: server.peakRssMb(),
-    ...result,
-  };
 }
 
-async function runServer(
-  mode: 'portal' | 'baseline',
-  env: Record<string, string>,
-  scenarios: (url: string) => Promise<Scenario[]>,
-): Promise<{ rows: ScenarioRow[]; peak: number }> {
-  const server = await startServer(mode, env, DEADLINE_SECONDS);
-  try {
-    const rows: ScenarioRow[] = [];
-    for (const s of await scenarios(server.url)) {
-      if (chosen(s.name)) rows.push(await measure(server, s));
+/**
+ * Scenarios measured against each other, baseline first. Their rounds alternate, in an order
+ * reversed every other round, so that a slow spell of the machine falls on both sides of a
+ * ratio. Writes come before reads: the reads then see the rows the writes added, on both sides.
+ */
+const GROUPS: ScenarioName[][] = [
+  ['baseline-insert', 'ingest'],
+  ['baseline-select', 'lookup', 'inbox-first', 'inbox-deep'],
+];
+
+async function measureAll(servers: Record<'portal' | 'baseline', RunningServer>, fx: Fixture) {
+  const scenarios = [
+    ...baselineScenarios(fx).map((scenario) => ({ server: servers.baseline, scenario })),
+    ...(await portalScenarios(servers.portal.url, fx)).map((scenario) => ({
+      server: servers.portal,
+      scenario,
+    })),
+  ];
+  const byName = new Map<string, Measuring>(
+    scenarios
+      .filter(({ scenario }) => chosen(scenario.name))
+      .map((m) => [m.scenario.name, { ...m, rounds: [], peakRssMb: 0 }]),
+  );
+  for (const group of GROUPS) {
+    const members = group.flatMap((name) => byName.get(name) ?? []);
+    for (let round = 0; round < SETTINGS.loadRounds; round++) {
+      for (const m of round % 2 === 0 ? members : [...members].reverse()) {
+        await measureRound(m, round);
+      }
     }
-    return { rows, peak: server.lifetimePeakMb() };
+  }
+  return [...byName.values()];
+}
+
+/** Starts both servers side by side (each idle while the other is measured); stops both after. */
+async function withServers<T>(
+  envs: Record<'portal' | 'baseline', Record<string, string>>,
+  work: (servers: Record<'portal' | 'baseline', RunningServer>) => Promise<T>,
+): Promise<T> {
+  const started = await Promise.allSettled([
+    startServer('portal', envs.portal, DEADLINE_SECONDS),
+    startServer('baseline', envs.baseline, DEADLINE_SECONDS),
+  ]);
+  try {
+    const [portal, baseline] = started.map((s) => {
+      if (s.status === 'rejected') throw s.reason;
+      return s.value;
+    }) as [RunningServer, RunningServer];
+    return await work({ portal, baseline });
   } finally {
-    await server.stop();
+    await Promise.all(started.map((s) => (s.status === 'fulfilled' ? s.value.stop() : undefined)));
   }
 }
 
@@ -165,9 +221,6 @@ async function main(dir: string): Promise<BenchReport> {
   await seedBaseline(baseDb, SETTINGS.rows, fx.report, fx.knownTokens);
   baseDb.close();
   log(`seeded in ${Math.round((performance.now() - started) / 1000)} s`);
-  const baseline = await runServer('baseline', { DATABASE_URL: baselineUrl }, async () =>
-    baselineScenarios(fx),
-  );
   const portalEnv = {
     DATA_DIR: join(dir, 'portal'),
     DATABASE_URL: `file:${join(dir, 'portal', 'portal.db')}`,
@@ -180,14 +233,26 @@ async function main(dir: string): Promise<BenchReport> {
     POW_LOAD_LOOKUP_PER_MINUTE: '1000000',
     LOOKUPS_PER_SECOND: '100000',
   };
-  const portal = await runServer('portal', portalEnv, (url) => portalScenarios(url, fx));
+  const { rows, peaks } = await withServers(
+    { portal: portalEnv, baseline: { DATABASE_URL: baselineUrl } },
+    async (servers) => ({
+      rows: (await measureAll(servers, fx)).map((m) =>
+        scenarioRow(m.scenario, m.rounds, m.peakRssMb),
+      ),
+      peaks: {
+        portal: servers.portal.lifetimePeakMb(),
+        baseline: servers.baseline.lifetimePeakMb(),
+      },
+    }),
+  );
+  const portalFirst = [...rows.filter((r) => r.baseline), ...rows.filter((r) => !r.baseline)];
   const report: Omit<BenchReport, 'targets'> = {
     mode: quick ? 'quick' : 'full',
     date: new Date().toISOString(),
     machine: { node: process.version, cpus: cpus().length },
     settings: { ...SETTINGS, powDifficulty: POW_DIFFICULTY, loadGenerator: 'autocannon' },
-    scenarios: withRatios([...portal.rows, ...baseline.rows]),
-    serverPeakRssMb: { portal: portal.peak, baseline: baseline.peak },
+    scenarios: withRatios(portalFirst),
+    serverPeakRssMb: peaks,
     clientCrypto: await clientCrypto(fx),
   };
   return { ...report, targets: checkTargets(report) };

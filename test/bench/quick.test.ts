@@ -41,6 +41,8 @@ describe('npm run bench -- --quick', () => {
       expect(s.p99Ms, s.name).toBeGreaterThan(0);
       expect(s.peakRssMb, s.name).toBeGreaterThan(0);
       expect(s.failed, `${s.name}: ${s.firstFailure ?? ''}`).toBe(0);
+      // --quick measures one round a scenario; the full run, three.
+      expect(s.roundRps, s.name).toEqual([s.rps]);
       if (s.baseline) expect(s.ratio, s.name).toBeGreaterThan(0);
     }
     expect(report.serverPeakRssMb.portal).toBeGreaterThan(0);
