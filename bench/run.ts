@@ -64,7 +64,7 @@ const SETTINGS = quick
   : {
       rows: 100_000,
       // Three rounds of 5 s a scenario, alternating with its baseline: with one 10 s run each,
-      // taken a minute apart, the look-up's ratio ranged from 0.58 to 0.89 over one day's runs.
+      // taken a minute apart, the look-up's ratio ranged from 0.58 to 0.73 over one day's runs.
       seconds: 5,
       loadRounds: 3,
       warmup: 500,
