@@ -4,8 +4,8 @@ import type { CryptoFigure } from './crypto-measure';
 import type { LoadResult } from './load';
 
 /**
- * A scenario over all its rounds: requests/s and p50 are the median round's, p99 the worst
- * round's, the counts are totals; `roundRps` keeps each round's rate, to show the spread.
+ * A scenario over all its rounds: requests/s and p50 are the medians of the rounds', p99 the
+ * worst round's, the counts are totals; `roundRps` keeps each round's rate, to show the spread.
  */
 export interface ScenarioRow extends LoadResult {
   name: string;
