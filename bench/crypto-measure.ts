@@ -3,6 +3,7 @@
 // against a bare `openpgp.encrypt` of the same bytes to the same keys with the same signing key.
 import * as openpgp from 'openpgp';
 import { sealFile, sealJson, unlockPrivateKey } from '../src/crypto';
+import { median } from './stats';
 
 export interface CryptoInput {
   /** Armored public keys to encrypt to. */
@@ -31,12 +32,6 @@ function randomFile(size: number): Uint8Array {
     globalThis.crypto.getRandomValues(out.subarray(at, Math.min(size, at + 65_536)));
   }
   return out;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 export async function measureCrypto(input: CryptoInput): Promise<CryptoFigure> {

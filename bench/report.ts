@@ -2,6 +2,7 @@
 // figures, and the issue's targets checked against them; printed as tables and kept as JSON.
 import type { CryptoFigure } from './crypto-measure';
 import type { LoadResult } from './load';
+import { median } from './stats';
 
 /**
  * A scenario over all its rounds: requests/s and p50 are the medians of the rounds', p99 the
@@ -15,14 +16,6 @@ export interface ScenarioRow extends LoadResult {
   /** Highest server RSS sampled during the scenario (warm-ups included), MB. */
   peakRssMb: number;
   roundRps: number[];
-}
-
-/** The middle value; the mean of the middle two for an even count. */
-export function median(xs: number[]): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  if (sorted.length === 0) return 0;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 export function scenarioRow(

@@ -28,7 +28,6 @@ export async function newSession(ctx: Ctx, supervisorId: string) {
 export const unauthenticated = () =>
   new AppError('unauthorized', 'Sign in first; your session may have expired.');
 
-/** Resolves a session token to its supervisor, enforcing expiry and the supervisor's standing. */
 /** Every signed-in request reads its session and supervisor: prepared once per database. */
 const sessionQuery = (db: Db) =>
   db
@@ -51,6 +50,7 @@ const sessionQuery = (db: Db) =>
     .limit(1)
     .prepare();
 
+/** Resolves a session token to its supervisor, enforcing expiry and the supervisor's standing. */
 export async function actorFromSession(
   ctx: Ctx,
   token: string,

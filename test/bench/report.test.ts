@@ -1,6 +1,7 @@
 // How the bench folds a scenario's rounds into one row, and its ratio to the baseline.
 import { describe, expect, it } from 'vitest';
-import { median, scenarioRow, withRatios } from '../../bench/report';
+import { scenarioRow, withRatios } from '../../bench/report';
+import { median } from '../../bench/stats';
 
 const round = (rps: number, p50Ms: number, p99Ms: number, failed = 0) => ({
   requests: rps * 5 + failed,
@@ -17,6 +18,7 @@ describe('median', () => {
     expect(median([9, 1, 5])).toBe(5);
     expect(median([4, 1, 3, 2])).toBe(2.5);
     expect(median([7])).toBe(7);
+    expect(median([])).toBe(0);
   });
 });
 

@@ -1,5 +1,5 @@
-// The second connection the embedded database offers for the reporter's view: which URLs get
-// one, that it sees every commit of the client at once, and what it hands back.
+// The second connection the embedded database offers for the reporter's view and the inbox:
+// which URLs get one, that it sees every commit of the client at once, and what it hands back.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
