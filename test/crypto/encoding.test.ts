@@ -1,7 +1,19 @@
-// The shared encodings against Node's own, on edge bytes and on random ones.
+// The shared encodings against Node's own, on edge bytes and on random ones; the hashes Node
+// gives against @noble/hashes, which browsers and Workers use.
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import { describe, expect, it } from 'vitest';
-import { fromBase64Url, sha256Hex, toBase64Url, toHex } from '../../src/crypto/encoding';
+import {
+  fromBase64Url,
+  hashesFrom,
+  hmacSha256,
+  sha256,
+  sha256Hex,
+  toBase64Url,
+  toHex,
+  utf8,
+} from '../../src/crypto/encoding';
 
 describe('encodings', () => {
   it('hex and base64url match Node for every byte value and random inputs', () => {
@@ -22,5 +34,21 @@ describe('encodings', () => {
     expect(await sha256Hex('abc')).toBe(
       'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
     );
+  });
+
+  it("hashes with Node's own on Node, to the same bytes as @noble/hashes", () => {
+    expect(hashesFrom).toBe('node:crypto');
+    const texts = ['', 'abc', 'challenge:12345', '举报 receipt ✓', 'x'.repeat(1000)];
+    const inputs = [
+      ...texts,
+      ...texts.map(utf8),
+      ...Array.from({ length: 40 }, (_, i) => new Uint8Array(nodeRandomBytes(i * 7))),
+    ];
+    const key = new Uint8Array(nodeRandomBytes(32));
+    for (const input of inputs) {
+      const bytes = typeof input === 'string' ? utf8(input) : input;
+      expect(toHex(sha256(input))).toBe(toHex(nobleSha256(bytes)));
+      expect(toHex(hmacSha256(key, input))).toBe(toHex(hmac(nobleSha256, key, bytes)));
+    }
   });
 });
