@@ -2,6 +2,7 @@
 // signed by the author; plus the structural check the server runs on ciphertext it accepts.
 
 import * as openpgp from 'openpgp';
+import { signatureDate, startOfDay } from './dates';
 import { fromUtf8, utf8 } from './encoding';
 import { pad, padded, unpad } from './padding';
 
@@ -10,6 +11,8 @@ export interface SealOptions {
   recipients: string[];
   /** The author's unlocked private key, which signs the message. */
   signingKey: openpgp.PrivateKey;
+  /** The clock; the packets carry only its day (see `dates.ts`). */
+  now?: Date;
 }
 
 // Parsed recipient keys by armored text: a page encrypts many messages to the same few keys.
@@ -31,15 +34,30 @@ async function encryptionKeys(armored: string[]): Promise<openpgp.PublicKey[]> {
   );
 }
 
+/**
+ * Literal data and signature both say the day, so the message does not time its author. Signed
+ * first, then encrypted at the real time: recipients' keys made earlier today must still count
+ * as valid when their encryption subkeys are chosen.
+ */
+async function encryptDated(data: Uint8Array, options: SealOptions, format: 'armored' | 'binary') {
+  const date = signatureDate(options.signingKey, options.now);
+  const signed = await openpgp.sign({
+    message: await openpgp.createMessage({ binary: data, date }),
+    signingKeys: options.signingKey,
+    date,
+    format: 'object',
+  });
+  return openpgp.encrypt({
+    message: signed,
+    encryptionKeys: await encryptionKeys(options.recipients),
+    ...(options.now ? { date: options.now } : {}),
+    format: format as 'armored',
+  }) as Promise<string | Uint8Array>;
+}
+
 /** Encrypts and signs a JSON value; returns an armored OpenPGP message. */
 export async function sealJson(value: unknown, options: SealOptions): Promise<string> {
-  const message = await openpgp.createMessage({ binary: pad(utf8(JSON.stringify(value))) });
-  return openpgp.encrypt({
-    message,
-    encryptionKeys: await encryptionKeys(options.recipients),
-    signingKeys: options.signingKey,
-    format: 'armored',
-  });
+  return encryptDated(pad(utf8(JSON.stringify(value))), options, 'armored') as Promise<string>;
 }
 
 export interface FileMeta {
@@ -48,7 +66,6 @@ export interface FileMeta {
   size: number;
 }
 
-/** Encrypts a file with its name and type inside the ciphertext; returns binary OpenPGP. */
 /** Encrypts a file with its name and type inside the ciphertext; returns binary OpenPGP. */
 export async function sealFile(
   bytes: Uint8Array,
@@ -63,13 +80,7 @@ export async function sealFile(
   view.setUint32(0, header.length);
   body.set(header, 4);
   body.set(bytes, 4 + header.length);
-  const message = await openpgp.createMessage({ binary: body.whole });
-  return openpgp.encrypt({
-    message,
-    encryptionKeys: await encryptionKeys(options.recipients),
-    signingKeys: options.signingKey,
-    format: 'binary',
-  }) as Promise<Uint8Array>;
+  return encryptDated(body.whole, options, 'binary') as Promise<Uint8Array>;
 }
 
 export interface OpenOptions {
@@ -163,15 +174,20 @@ export async function inspectEncryptedMessage(
   return message.getEncryptionKeyIDs().map((id) => id.toHex());
 }
 
-/** A fresh v4 curve25519 key pair for the reporter, locked with the receipt-derived passphrase. */
+/**
+ * A fresh v4 curve25519 key pair for the reporter, locked with the receipt-derived passphrase.
+ * The key and its self-signatures are dated at the start of the day: the server refuses others.
+ */
 export async function generateReporterKey(
   passphrase: string,
+  now: Date = new Date(),
 ): Promise<{ publicKey: string; lockedKey: string }> {
   const { publicKey, privateKey } = await openpgp.generateKey({
     type: 'ecc',
     curve: 'curve25519Legacy',
     userIDs: [{ name: 'Anonymous reporter' }],
     passphrase,
+    date: startOfDay(now),
     format: 'armored',
   });
   return { publicKey, lockedKey: privateKey };

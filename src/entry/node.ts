@@ -6,7 +6,13 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { createApp } from '../app';
 import { ConfigError, loadConfig } from '../config';
 import type { Ctx } from '../context';
-import { FileBlobStore } from '../storage/file-blobs';
+import {
+  compactDatabase,
+  freePages,
+  importFileBlobs,
+  scheduleDailyCompaction,
+} from '../storage/at-rest';
+import { DbBlobStore } from '../storage/db-blobs';
 import { openLibsql } from '../storage/libsql';
 import { firstStart, StartupRefused } from './node-setup';
 
@@ -20,13 +26,26 @@ const PAGES: Record<string, string> = {
   '/stats': '/stats.html',
 };
 
+/**
+ * Older installations kept attachments as files: move them into the database. Then, on a local
+ * file, compact now if rows were deleted or tables rebuilt (an upgrade), and every day after.
+ */
+async function keepAtRest(db: Ctx['db'], config: Ctx['config'], log: (line: string) => void) {
+  const moved = await importFileBlobs(db, join(config.dataDir, 'blobs'));
+  if (moved > 0) log(`Moved ${moved} attachment files into the database.`);
+  if (!config.databaseUrl.startsWith('file:')) return () => undefined;
+  if (moved > 0 || (await freePages(db)) > 0) await compactDatabase(db);
+  return scheduleDailyCompaction(db, log);
+}
+
 export async function startNodeServer(env: Record<string, string | undefined>, log = console.log) {
   const config = loadConfig(env);
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const { db, close } = await openLibsql(config.databaseUrl, config.databaseAuthToken);
+  const stopCompaction = await keepAtRest(db, config, log);
   const ctx: Ctx = {
     db,
-    blobs: new FileBlobStore(join(config.dataDir, 'blobs')),
+    blobs: new DbBlobStore(db),
     config,
     now: () => new Date(),
   };
@@ -45,6 +64,7 @@ export async function startNodeServer(env: Record<string, string | undefined>, l
   const stop = () =>
     new Promise<void>((resolve) =>
       server.close(() => {
+        stopCompaction();
         close();
         resolve();
       }),

@@ -9,7 +9,7 @@ import type { UnitView } from '../../src/client/types';
 import { loadConfig } from '../../src/config';
 import type { Ctx } from '../../src/context';
 import { DEMO_PASSPHRASE, type DemoKey, seedDemo } from '../../src/demo/seed';
-import { FileBlobStore } from '../../src/storage/file-blobs';
+import { DbBlobStore } from '../../src/storage/db-blobs';
 import { openLibsql } from '../../src/storage/libsql';
 
 /** Where the scenario runs: the edge harness (test/edge/harness.ts) says 'workerd'. */
@@ -45,7 +45,7 @@ export async function makeHarness(env: Record<string, string> = {}): Promise<Har
   let offset = 0;
   const ctx: Ctx = {
     db,
-    blobs: new FileBlobStore(join(dir, 'blobs')),
+    blobs: new DbBlobStore(db),
     config,
     now: () => new Date(Date.now() + offset),
   };
