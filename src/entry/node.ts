@@ -6,6 +6,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { createApp } from '../app';
 import { ConfigError, loadConfig } from '../config';
 import type { Ctx } from '../context';
+import { logTallyDaily, RequestTally } from '../http/request-log';
 import {
   compactDatabase,
   freePages,
@@ -50,12 +51,16 @@ export async function startNodeServer(env: Record<string, string | undefined>, l
     now: () => new Date(),
   };
   await firstStart(ctx, config.dataDir, log);
+  const quiet = env.PORTAL_QUIET === '1';
+  const tally = new RequestTally();
+  const stopTally = quiet ? () => undefined : logTallyDaily(tally, log);
   const app = createApp(() => ctx, {
     staticFiles: serveStatic({
       root: PUBLIC_DIR,
       rewriteRequestPath: (path) => PAGES[path] ?? path,
     }),
-    log: env.PORTAL_QUIET === '1' ? undefined : log,
+    log: quiet ? undefined : log,
+    tally,
   });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
   log(
@@ -65,6 +70,7 @@ export async function startNodeServer(env: Record<string, string | undefined>, l
     new Promise<void>((resolve) =>
       server.close(() => {
         stopCompaction();
+        stopTally();
         close();
         resolve();
       }),

@@ -30,7 +30,12 @@ async function loadMacKey(ctx: Ctx): Promise<Uint8Array> {
   if (!raw) {
     await ctx.db
       .insert(settings)
-      .values({ key: 'pow_mac_key', value: toBase64Url(randomBytes(32)) })
+      // Made at the first challenge, which a reporter may be fetching: dated by the day only.
+      .values({
+        key: 'pow_mac_key',
+        value: toBase64Url(randomBytes(32)),
+        createdAt: Math.floor(ctx.now().getTime() / 86_400_000) * 86_400,
+      })
       .onConflictDoNothing();
     const [again] = await ctx.db
       .select()
