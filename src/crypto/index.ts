@@ -6,4 +6,5 @@ export * from './keys';
 export * from './messages';
 export * from './padding';
 export * from './pow';
+export * from './randomness';
 export * from './receipt';

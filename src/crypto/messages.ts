@@ -5,6 +5,7 @@ import * as openpgp from 'openpgp';
 import { signatureDate, startOfDay } from './dates';
 import { fromUtf8, utf8 } from './encoding';
 import { pad, padded, unpad } from './padding';
+import { bodySample, looksLikeCiphertext } from './randomness';
 
 export interface SealOptions {
   /** Armored public keys that must be able to read the message. */
@@ -145,8 +146,10 @@ export async function openFile(
 
 /**
  * The server's check that a field really is an encrypted OpenPGP message and nothing else:
- * one or more public-key-encrypted session keys followed by integrity-protected encrypted data.
- * Returns the recipients' key IDs (hex), or null when the input is not such a message.
+ * one or more public-key-encrypted session keys followed by integrity-protected encrypted data
+ * whose body looks like ciphertext (`randomness.ts`). It cannot prove the body is encrypted to
+ * those keys; it catches a client that would store plaintext by mistake. Returns the
+ * recipients' key IDs (hex), or null when the input is not such a message.
  */
 export async function inspectEncryptedMessage(
   input: string | Uint8Array,
@@ -171,6 +174,8 @@ export async function inspectEncryptedMessage(
   const sessionKeys = tags.slice(0, -1);
   if (sessionKeys.length === 0 || !sessionKeys.every((t) => t === PKESK)) return null;
   if (last !== SEIPD && last !== AEAD) return null;
+  const body = bodySample((message.packets[tags.length - 1] as { encrypted?: unknown }).encrypted);
+  if (!body || !looksLikeCiphertext(body)) return null;
   return message.getEncryptionKeyIDs().map((id) => id.toHex());
 }
 

@@ -26,6 +26,7 @@ export const SHARED_SCENARIOS = [
   'test/supervisors/enrol.test.ts',
   'test/retaliation/retaliation.test.ts',
   'test/security/headers.test.ts',
+  'test/security/dated-and-plain.test.ts',
 ];
 
 /**
