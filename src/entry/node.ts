@@ -7,12 +7,7 @@ import { createApp } from '../app';
 import { ConfigError, loadConfig } from '../config';
 import type { Ctx } from '../context';
 import { logTallyDaily, RequestTally } from '../http/request-log';
-import {
-  compactDatabase,
-  freePages,
-  importFileBlobs,
-  scheduleDailyCompaction,
-} from '../storage/at-rest';
+import { keepAtRest } from '../storage/at-rest';
 import { DbBlobStore } from '../storage/db-blobs';
 import { openLibsql } from '../storage/libsql';
 import { firstStart, StartupRefused } from './node-setup';
@@ -26,18 +21,6 @@ const PAGES: Record<string, string> = {
   '/enrol': '/enrol.html',
   '/stats': '/stats.html',
 };
-
-/**
- * Older installations kept attachments as files: move them into the database. Then, on a local
- * file, compact now if rows were deleted or tables rebuilt (an upgrade), and every day after.
- */
-async function keepAtRest(db: Ctx['db'], config: Ctx['config'], log: (line: string) => void) {
-  const moved = await importFileBlobs(db, join(config.dataDir, 'blobs'));
-  if (moved > 0) log(`Moved ${moved} attachment files into the database.`);
-  if (!config.databaseUrl.startsWith('file:')) return () => undefined;
-  if (moved > 0 || (await freePages(db)) > 0) await compactDatabase(db);
-  return scheduleDailyCompaction(db, log);
-}
 
 export async function startNodeServer(env: Record<string, string | undefined>, log = console.log) {
   const config = loadConfig(env);

@@ -56,6 +56,23 @@ export async function freePages(db: Db): Promise<number> {
   return Number(row?.freelist_count ?? 0);
 }
 
+/**
+ * At start on Node: older installations kept attachments as files, so move them into the
+ * database; then, on a local file, compact now if rows were deleted or tables rebuilt (an
+ * upgrade), and every day after. Returns a function that stops the daily compaction.
+ */
+export async function keepAtRest(
+  db: Db,
+  config: { dataDir: string; databaseUrl: string },
+  log: (line: string) => void,
+): Promise<() => void> {
+  const moved = await importFileBlobs(db, join(config.dataDir, 'blobs'));
+  if (moved > 0) log(`Moved ${moved} attachment files into the database.`);
+  if (!config.databaseUrl.startsWith('file:')) return () => undefined;
+  if (moved > 0 || (await freePages(db)) > 0) await compactDatabase(db);
+  return scheduleDailyCompaction(db, log);
+}
+
 const DAY_MS = 86_400_000;
 
 /**
