@@ -1,6 +1,6 @@
-// Node entry (self-hosted): embedded libSQL file database, files on local disk, pages from public/.
+// Node entry (self-hosted): embedded libSQL file database (attachments inside it), pages from public/.
 import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { createApp } from '../app';
