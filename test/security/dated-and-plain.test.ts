@@ -1,6 +1,7 @@
 // Threats: a client that dates its key to the second (timing the submission for anyone reading
 // the database), or that stores plaintext behind real recipient packets. Both are refused with a
 // clear 4xx and nothing is stored. Shared with the edge project (runs in workerd too).
+// scenario: node and workerd
 import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openCase, submitReport } from '../../src/client/reporter';
