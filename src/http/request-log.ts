@@ -1,6 +1,7 @@
 // The request log. A line a request, with the time a log collector adds, would date every
 // reporter's visit and submission to the second; so only the staff side (supervisors,
 // administrators, auditors) is logged line by line, and everything else is counted per UTC day.
+import { runDaily } from '../lib/daily';
 
 /** Paths of the staff side, whose requests are logged one line each. */
 const STAFF_PREFIXES = [
@@ -37,8 +38,6 @@ export class RequestTally {
   }
 }
 
-const DAY_MS = 86_400_000;
-
 /**
  * Writes the tally to `log` at each 00:00 UTC, labelled with the day that ended: the line's own
  * time then says nothing finer than that day. Returns a function that stops it.
@@ -48,17 +47,12 @@ export function logTallyDaily(
   log: (line: string) => void,
   now: () => number = Date.now,
 ): () => void {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const arm = () => {
-    timer = setTimeout(run, DAY_MS - (now() % DAY_MS));
-    (timer as { unref?: () => void }).unref?.();
-  };
-  const run = () => {
-    const ended = new Date(now() - DAY_MS / 2).toISOString().slice(0, 10);
-    const line = tally.drain(`on ${ended}`);
-    if (line) log(line);
-    arm();
-  };
-  arm();
-  return () => clearTimeout(timer);
+  return runDaily(
+    () => {
+      const ended = new Date(now() - 43_200_000).toISOString().slice(0, 10);
+      const line = tally.drain(`on ${ended}`);
+      if (line) log(line);
+    },
+    { now },
+  );
 }

@@ -4,6 +4,7 @@
 import { readdir, readFile, rm, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
+import { runDaily } from '../lib/daily';
 import { ID_PATTERN } from '../lib/ids';
 import type { Db } from './db';
 import { DbBlobStore } from './db-blobs';
@@ -73,31 +74,15 @@ export async function keepAtRest(
   return scheduleDailyCompaction(db, log);
 }
 
-const DAY_MS = 86_400_000;
-
 /**
- * Compacts once a day, just after 00:00 UTC, so the order of one day's writes is gone from the
- * page layout once the day has ended. A failed run is logged and tried again an hour later.
+ * Compacts once a day, a minute after 00:00 UTC, so the order of one day's writes is gone from
+ * the page layout once the day has ended. A failed run is logged and tried again an hour later.
  */
-export function scheduleDailyCompaction(
-  db: Db,
-  log: (line: string) => void,
-  now: () => number = Date.now,
-): () => void {
-  let timer: NodeJS.Timeout | undefined;
-  const arm = (delay: number) => {
-    timer = setTimeout(run, delay);
-    timer.unref();
-  };
-  const run = () => {
-    compactDatabase(db).then(
-      () => arm(DAY_MS - (now() % DAY_MS) + 60_000),
-      (err: unknown) => {
-        log(`daily compaction failed, retrying in an hour: ${(err as Error).message}`);
-        arm(3_600_000);
-      },
-    );
-  };
-  arm(DAY_MS - (now() % DAY_MS) + 60_000);
-  return () => clearTimeout(timer);
+export function scheduleDailyCompaction(db: Db, log: (line: string) => void): () => void {
+  return runDaily(() => compactDatabase(db), {
+    afterMs: 60_000,
+    retryMs: 3_600_000,
+    onError: (err) =>
+      log(`daily compaction failed, retrying in an hour: ${(err as Error).message}`),
+  });
 }

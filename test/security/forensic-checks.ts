@@ -1,6 +1,8 @@
 // What a seizing adversary looks for in rows, keys and ciphertext, shared by the Node forensic
 // test and its workerd twin (no node: imports here).
+import { sql } from 'drizzle-orm';
 import * as openpgp from 'openpgp';
+import type { Ctx } from '../../src/context';
 
 /** Tables whose rows a reporter's actions make. */
 export const REPORTER_TABLES = [
@@ -89,4 +91,20 @@ export async function innerTimesOfDay(
     }
   }
   return times;
+}
+
+/**
+ * Every time a stored reporter key (public and locked) or a stored message's readable packets
+ * carry that is not 00:00 UTC, with how many keys were read.
+ */
+export async function storedTimes(ctx: Ctx): Promise<{ keys: number; times: Date[] }> {
+  const rows = await ctx.db.all<{ pub: string; locked: string }>(
+    sql`select reporter_public_key as pub, reporter_locked_key as locked from reports`,
+  );
+  const times: Date[] = [];
+  for (const r of rows)
+    times.push(...(await keyTimesOfDay(r.pub)), ...(await keyTimesOfDay(r.locked)));
+  const messages = await ctx.db.all<{ c: string }>(sql`select ciphertext as c from messages`);
+  for (const m of messages) times.push(...(await outerPacketTimes(m.c)));
+  return { keys: rows.length, times };
 }
