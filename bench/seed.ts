@@ -19,7 +19,7 @@ import {
 } from '../src/crypto';
 import { DEMO_PASSPHRASE } from '../src/demo/seed';
 import { firstStart } from '../src/entry/node-setup';
-import { FileBlobStore } from '../src/storage/file-blobs';
+import { DbBlobStore } from '../src/storage/db-blobs';
 import { openLibsql } from '../src/storage/libsql';
 import { supervisorValues } from '../src/supervisors/records';
 
@@ -156,7 +156,7 @@ export async function preparePortal(dataDir: string, rows: number): Promise<Fixt
   try {
     const ctx: Ctx = {
       db,
-      blobs: new FileBlobStore(join(dataDir, 'blobs')),
+      blobs: new DbBlobStore(db),
       config: loadConfig(env),
       now: () => new Date(),
     };

@@ -1,8 +1,22 @@
 // The portal's database schema: only ciphertext and the least metadata the work needs.
 // IDs are random text; reporter-originated times are days (YYYY-MM-DD), never instants.
+//
+// The tables that hold rows a reporter's actions make (reports, case_events, messages,
+// attachments, attachment_chunks, retaliation_flags, pow_spent) are WITHOUT ROWID in the SQL
+// (migration 0004): rows sit in the order of their random keys, with no rowid counting them in.
+// drizzle-kit cannot express that: if it ever generates a rebuild of one of these tables, add
+// `WITHOUT ROWID` back by hand and copy the rows `ORDER BY` the key.
 
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import {
+  blob,
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/sqlite-core';
 import {
   CASE_OUTCOMES,
   CASE_STATES,
@@ -136,6 +150,20 @@ export const attachments = sqliteTable(
   (t) => [index('attachments_message').on(t.messageId), index('attachments_report').on(t.reportId)],
 );
 
+/**
+ * The encrypted bytes of an attachment, in chunks, inside the database: a file written per
+ * upload would carry the upload's time in its ctime and birth time (SECURITY.md, "At rest").
+ */
+export const attachmentChunks = sqliteTable(
+  'attachment_chunks',
+  {
+    attachmentId: text('attachment_id').notNull(),
+    seq: integer('seq').notNull(),
+    data: blob('data', { mode: 'buffer' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.attachmentId, t.seq] })],
+);
+
 /** A reporter's retaliation flag; its details are the linked message's ciphertext. */
 export const retaliationFlags = sqliteTable(
   'retaliation_flags',
@@ -153,7 +181,10 @@ export const retaliationFlags = sqliteTable(
   (t) => [index('retaliation_report').on(t.reportId)],
 );
 
-/** Proof-of-work challenges already spent, kept until they would have expired anyway. */
+/**
+ * Proof-of-work challenges already spent, kept until they would have expired anyway. The expiry
+ * is rounded up to the hour, so a row does not say when its challenge was fetched.
+ */
 export const powSpent = sqliteTable('pow_spent', {
   challengeHash: text('challenge_hash').primaryKey(),
   expiresAt: integer('expires_at').notNull(),

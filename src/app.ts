@@ -6,6 +6,7 @@ import { caseRoutes } from './cases/routes';
 import type { Ctx } from './context';
 import { handleError, notFoundRoute } from './http/errors';
 import { securityHeaders } from './http/headers';
+import { isStaffPath, type RequestTally } from './http/request-log';
 import type { AppEnv } from './http/types';
 import { openApiRoutes } from './openapi/document';
 import { powRoutes } from './pow/routes';
@@ -21,8 +22,13 @@ export type CtxResolver = (env: AppEnv['Bindings']) => Ctx | Promise<Ctx>;
 export interface AppOptions {
   /** Serves public/ where the platform does not (Node); Workers serve static assets themselves. */
   staticFiles?: MiddlewareHandler<AppEnv>;
-  /** Receives one line a request: method, route pattern, status, time. Nothing identifying. */
+  /**
+   * Receives one line a staff-side request: method, route pattern, status, time. Nothing
+   * identifying. Public-side requests go to `tally` instead (see `http/request-log.ts`).
+   */
   log?: (line: string) => void;
+  /** Counts public-side requests, for a once-a-day line. */
+  tally?: RequestTally;
 }
 
 export function createApp(resolveCtx: CtxResolver, options: AppOptions = {}) {
@@ -31,6 +37,10 @@ export function createApp(resolveCtx: CtxResolver, options: AppOptions = {}) {
     const started = performance.now();
     c.set('ctx', await resolveCtx(c.env));
     await next();
+    if (!isStaffPath(c.req.path)) {
+      options.tally?.add(c.req.method, c.req.routePath, c.res.status);
+      return;
+    }
     options.log?.(
       `${c.req.method} ${c.req.routePath} ${c.res.status} ${Math.round(performance.now() - started)}ms`,
     );

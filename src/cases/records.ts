@@ -23,6 +23,8 @@ export async function caseRecords(ctx: Ctx, reportId: string) {
       .orderBy(asc(attachments.id)),
     ctx.db.select().from(retaliationFlags).where(eq(retaliationFlags.reportId, reportId)),
   ]);
+  // Rows keep no insertion order (WITHOUT ROWID): flags follow their messages' positions.
+  const position = new Map(msgs.map((m) => [m.id, m.position]));
   const byMessage = new Map<string, { id: string; size: number }[]>();
   for (const f of files)
     byMessage.set(f.messageId, [...(byMessage.get(f.messageId) ?? []), { id: f.id, size: f.size }]);
@@ -32,13 +34,15 @@ export async function caseRecords(ctx: Ctx, reportId: string) {
     attachments: files,
     /** Files of one message, as both views list them. */
     filesOf: (messageId: string) => byMessage.get(messageId) ?? [],
-    /** Retaliation flags as both views show them. */
-    flags: flags.map((f) => ({
-      id: f.id,
-      messageId: f.messageId,
-      state: f.state,
-      day: f.day,
-      dueBy: f.dueBy,
-    })),
+    /** Retaliation flags as both views show them, in the order of their messages. */
+    flags: flags
+      .sort((a, b) => (position.get(a.messageId) ?? 0) - (position.get(b.messageId) ?? 0))
+      .map((f) => ({
+        id: f.id,
+        messageId: f.messageId,
+        state: f.state,
+        day: f.day,
+        dueBy: f.dueBy,
+      })),
   };
 }

@@ -1,7 +1,7 @@
 // `portal audit …`: verify the hash-chained audit log, read-only, so an outside auditor can run
 // it on a copy of the database without changing a byte of it.
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { createClient } from '@libsql/client';
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/libsql';
@@ -9,7 +9,7 @@ import * as schema from '../../db/schema';
 import { type ChainCheck, type ChainedEntry, verifyChain } from '../audit/chain';
 import { readLog } from '../audit/service';
 import type { Ctx } from '../context';
-import { FileBlobStore } from '../storage/file-blobs';
+import { DbBlobStore } from '../storage/db-blobs';
 import {
   CliFailure,
   type CliIo,
@@ -47,7 +47,7 @@ async function withReadOnlyCtx<T>(
     if (tables.length === 0) throw new CliFailure('this database has no audit log table');
     const ctx: Ctx = {
       db,
-      blobs: new FileBlobStore(join(storage.config.dataDir, 'blobs')),
+      blobs: new DbBlobStore(db),
       config: storage.config,
       now: () => new Date(),
     };

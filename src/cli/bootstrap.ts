@@ -10,7 +10,7 @@ import { UNIT_LEVELS } from '../../db/schema';
 import { OPERATOR_ACTOR_ID } from '../auth/actor';
 import { loadConfig } from '../config';
 import type { Ctx } from '../context';
-import { FileBlobStore } from '../storage/file-blobs';
+import { DbBlobStore } from '../storage/db-blobs';
 import { openLibsql } from '../storage/libsql';
 import { createAdministrator, createUnit } from '../supervisors/service';
 import { type Command, oneOf, optionalString, print, requireString } from './io';
@@ -35,7 +35,7 @@ export async function bootstrapSql(input: {
   try {
     const ctx: Ctx = {
       db,
-      blobs: new FileBlobStore(join(dir, 'blobs')),
+      blobs: new DbBlobStore(db),
       config: loadConfig({ PORTAL_ENV: 'production' }),
       now: () => new Date(),
     };

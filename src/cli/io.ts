@@ -2,11 +2,11 @@
 // and opening the portal's context the way the server does (or a given database file).
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import { loadConfig } from '../config';
 import type { Ctx } from '../context';
-import { FileBlobStore } from '../storage/file-blobs';
+import { DbBlobStore } from '../storage/db-blobs';
 import { openLibsql } from '../storage/libsql';
 
 export interface Writer {
@@ -87,7 +87,7 @@ export async function withCtx<T>(
   const { db, close } = await openLibsql(storage.url, storage.authToken);
   const ctx: Ctx = {
     db,
-    blobs: new FileBlobStore(join(resolve(io.cwd, storage.config.dataDir), 'blobs')),
+    blobs: new DbBlobStore(db),
     config: storage.config,
     now: () => new Date(),
   };

@@ -23,11 +23,14 @@ export interface StatsUnit {
   nameZh: string;
 }
 
+/** Figures of ended quarters only; `nextPublication` is the day the current one appears. */
 export const publicStats = (fetcher: Fetcher) =>
-  callApi<{ smallCellThreshold: number; units: StatsUnit[]; figures: UnitQuarter[] }>(
-    fetcher,
-    '/api/public/stats',
-  );
+  callApi<{
+    smallCellThreshold: number;
+    units: StatsUnit[];
+    figures: UnitQuarter[];
+    nextPublication: string;
+  }>(fetcher, '/api/public/stats');
 
 export const adminStats = (s: { fetcher: Fetcher }) =>
   callApi<{ smallCellThreshold: number; figures: UnitQuarter[] }>(s.fetcher, '/api/stats');

@@ -1,6 +1,7 @@
 // Reading and judging OpenPGP keys: the strength rules every key must meet before it is used.
 
 import * as openpgp from 'openpgp';
+import { isDatedByDay } from './dates';
 
 export type KeyProblem =
   | 'unreadable'
@@ -10,7 +11,8 @@ export type KeyProblem =
   | 'expired'
   | 'revoked'
   | 'cannot_encrypt'
-  | 'cannot_sign';
+  | 'cannot_sign'
+  | 'time_of_day';
 
 export class KeyRejectedError extends Error {
   constructor(
@@ -153,15 +155,22 @@ export async function unlockPrivateKey(
   return openpgp.decryptKey({ privateKey: key, passphrase });
 }
 
-/** True when every secret key packet is locked, so the armored text is safe to store. */
+/**
+ * True when every secret key packet is locked, so the armored text is safe to store; and
+ * whether every time on it is the start of a day, as on a reporter's key.
+ */
 export async function isLockedPrivateKey(
   armored: string,
-): Promise<{ locked: boolean; fingerprint: string } | null> {
+): Promise<{ locked: boolean; fingerprint: string; datedByDay: boolean } | null> {
   try {
     const key = await openpgp.readPrivateKey({ armoredKey: armored });
     const packets = [key.keyPacket, ...key.subkeys.map((s) => s.keyPacket)];
     const locked = packets.every((p) => !('isDecrypted' in p) || p.isDecrypted() === false);
-    return { locked, fingerprint: key.getFingerprint().toUpperCase() };
+    return {
+      locked,
+      fingerprint: key.getFingerprint().toUpperCase(),
+      datedByDay: isDatedByDay(key),
+    };
   } catch {
     return null;
   }
@@ -179,17 +188,23 @@ export async function signChallenge(challenge: string, key: openpgp.PrivateKey):
 
 const ENCRYPTION_ALGORITHMS = new Set(['ecdh', 'x25519', 'x448', 'rsaEncryptSign', 'rsaEncrypt']);
 
+const TIME_OF_DAY =
+  "The reporter key carries a time of day; the portal's keys are dated at 00:00 UTC. Reload the page and try again.";
+
 /**
  * A structural check of a reporter's freshly made public key, without verifying its
  * self-signatures: the key is the reporter's own, made by the portal's browser code, and a bad
  * one can only hurt that reporter, since every client that encrypts to it verifies it in full.
- * Skipping the signature checks keeps a submission cheap for the server under a burst.
+ * Skipping the signature checks keeps a submission cheap for the server under a burst. Every
+ * time on the key must be the start of a day (see `dates.ts`).
  */
 export async function inspectReporterKey(
   armored: string,
 ): Promise<{ fingerprint: string; encryptionKeyIds: string[] }> {
   const key = await readPublicKey(armored);
   checkAlgorithm(key.getAlgorithmInfo(), 'primary key');
+  // A key dated to the second would time the submission for anyone reading the database.
+  if (!isDatedByDay(key)) throw new KeyRejectedError('time_of_day', TIME_OF_DAY);
   const encryptionKeyIds = key.subkeys
     .filter((s) => ENCRYPTION_ALGORITHMS.has(s.getAlgorithmInfo().algorithm))
     .map((s) => {

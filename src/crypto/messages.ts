@@ -2,14 +2,18 @@
 // signed by the author; plus the structural check the server runs on ciphertext it accepts.
 
 import * as openpgp from 'openpgp';
+import { signatureDate, startOfDay } from './dates';
 import { fromUtf8, utf8 } from './encoding';
 import { pad, padded, unpad } from './padding';
+import { bodySample, looksLikeCiphertext } from './randomness';
 
 export interface SealOptions {
   /** Armored public keys that must be able to read the message. */
   recipients: string[];
   /** The author's unlocked private key, which signs the message. */
   signingKey: openpgp.PrivateKey;
+  /** The clock; the packets carry only its day (see `dates.ts`). */
+  now?: Date;
 }
 
 // Parsed recipient keys by armored text: a page encrypts many messages to the same few keys.
@@ -31,15 +35,30 @@ async function encryptionKeys(armored: string[]): Promise<openpgp.PublicKey[]> {
   );
 }
 
+/**
+ * Literal data and signature both say the day, so the message does not time its author. Signed
+ * first, then encrypted at the real time: recipients' keys made earlier today must still count
+ * as valid when their encryption subkeys are chosen.
+ */
+async function encryptDated(data: Uint8Array, options: SealOptions, format: 'armored' | 'binary') {
+  const date = signatureDate(options.signingKey, options.now);
+  const signed = await openpgp.sign({
+    message: await openpgp.createMessage({ binary: data, date }),
+    signingKeys: options.signingKey,
+    date,
+    format: 'object',
+  });
+  return openpgp.encrypt({
+    message: signed,
+    encryptionKeys: await encryptionKeys(options.recipients),
+    ...(options.now ? { date: options.now } : {}),
+    format: format as 'armored',
+  }) as Promise<string | Uint8Array>;
+}
+
 /** Encrypts and signs a JSON value; returns an armored OpenPGP message. */
 export async function sealJson(value: unknown, options: SealOptions): Promise<string> {
-  const message = await openpgp.createMessage({ binary: pad(utf8(JSON.stringify(value))) });
-  return openpgp.encrypt({
-    message,
-    encryptionKeys: await encryptionKeys(options.recipients),
-    signingKeys: options.signingKey,
-    format: 'armored',
-  });
+  return encryptDated(pad(utf8(JSON.stringify(value))), options, 'armored') as Promise<string>;
 }
 
 export interface FileMeta {
@@ -48,7 +67,6 @@ export interface FileMeta {
   size: number;
 }
 
-/** Encrypts a file with its name and type inside the ciphertext; returns binary OpenPGP. */
 /** Encrypts a file with its name and type inside the ciphertext; returns binary OpenPGP. */
 export async function sealFile(
   bytes: Uint8Array,
@@ -63,13 +81,7 @@ export async function sealFile(
   view.setUint32(0, header.length);
   body.set(header, 4);
   body.set(bytes, 4 + header.length);
-  const message = await openpgp.createMessage({ binary: body.whole });
-  return openpgp.encrypt({
-    message,
-    encryptionKeys: await encryptionKeys(options.recipients),
-    signingKeys: options.signingKey,
-    format: 'binary',
-  }) as Promise<Uint8Array>;
+  return encryptDated(body.whole, options, 'binary') as Promise<Uint8Array>;
 }
 
 export interface OpenOptions {
@@ -134,8 +146,10 @@ export async function openFile(
 
 /**
  * The server's check that a field really is an encrypted OpenPGP message and nothing else:
- * one or more public-key-encrypted session keys followed by integrity-protected encrypted data.
- * Returns the recipients' key IDs (hex), or null when the input is not such a message.
+ * one or more public-key-encrypted session keys followed by integrity-protected encrypted data
+ * whose body looks like ciphertext (`randomness.ts`). It cannot prove the body is encrypted to
+ * those keys; it catches a client that would store plaintext by mistake. Returns the
+ * recipients' key IDs (hex), or null when the input is not such a message.
  */
 export async function inspectEncryptedMessage(
   input: string | Uint8Array,
@@ -160,18 +174,25 @@ export async function inspectEncryptedMessage(
   const sessionKeys = tags.slice(0, -1);
   if (sessionKeys.length === 0 || !sessionKeys.every((t) => t === PKESK)) return null;
   if (last !== SEIPD && last !== AEAD) return null;
+  const body = bodySample((message.packets[tags.length - 1] as { encrypted?: unknown }).encrypted);
+  if (!body || !looksLikeCiphertext(body)) return null;
   return message.getEncryptionKeyIDs().map((id) => id.toHex());
 }
 
-/** A fresh v4 curve25519 key pair for the reporter, locked with the receipt-derived passphrase. */
+/**
+ * A fresh v4 curve25519 key pair for the reporter, locked with the receipt-derived passphrase.
+ * The key and its self-signatures are dated at the start of the day: the server refuses others.
+ */
 export async function generateReporterKey(
   passphrase: string,
+  now: Date = new Date(),
 ): Promise<{ publicKey: string; lockedKey: string }> {
   const { publicKey, privateKey } = await openpgp.generateKey({
     type: 'ecc',
     curve: 'curve25519Legacy',
     userIDs: [{ name: 'Anonymous reporter' }],
     passphrase,
+    date: startOfDay(now),
     format: 'armored',
   });
   return { publicKey, lockedKey: privateKey };

@@ -1,12 +1,14 @@
-// Node entry (self-hosted): embedded libSQL file database, files on local disk, pages from public/.
+// Node entry (self-hosted): embedded libSQL file database (attachments inside it), pages from public/.
 import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { createApp } from '../app';
 import { ConfigError, loadConfig } from '../config';
 import type { Ctx } from '../context';
-import { FileBlobStore } from '../storage/file-blobs';
+import { logTallyDaily, RequestTally } from '../http/request-log';
+import { keepAtRest } from '../storage/at-rest';
+import { DbBlobStore } from '../storage/db-blobs';
 import { openLibsql } from '../storage/libsql';
 import { firstStart, StartupRefused } from './node-setup';
 
@@ -24,19 +26,24 @@ export async function startNodeServer(env: Record<string, string | undefined>, l
   const config = loadConfig(env);
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const { db, close } = await openLibsql(config.databaseUrl, config.databaseAuthToken);
+  const stopCompaction = await keepAtRest(db, config, log);
   const ctx: Ctx = {
     db,
-    blobs: new FileBlobStore(join(config.dataDir, 'blobs')),
+    blobs: new DbBlobStore(db),
     config,
     now: () => new Date(),
   };
   await firstStart(ctx, config.dataDir, log);
+  const quiet = env.PORTAL_QUIET === '1';
+  const tally = new RequestTally();
+  const stopTally = quiet ? () => undefined : logTallyDaily(tally, log);
   const app = createApp(() => ctx, {
     staticFiles: serveStatic({
       root: PUBLIC_DIR,
       rewriteRequestPath: (path) => PAGES[path] ?? path,
     }),
-    log: env.PORTAL_QUIET === '1' ? undefined : log,
+    log: quiet ? undefined : log,
+    tally,
   });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
   log(
@@ -45,6 +52,8 @@ export async function startNodeServer(env: Record<string, string | undefined>, l
   const stop = () =>
     new Promise<void>((resolve) =>
       server.close(() => {
+        stopCompaction();
+        stopTally();
         close();
         resolve();
       }),

@@ -114,7 +114,8 @@ export const supervisorPaths = {
   },
   '/api/public/stats': {
     get: {
-      summary: 'Published figures of the units that publish them',
+      summary:
+        'Published figures of the units that publish them, for quarters that have ended; nextPublication is the day the current quarter appears',
       responses: { '200': { description: 'OK' } },
     },
   },

@@ -30,7 +30,12 @@ async function loadMacKey(ctx: Ctx): Promise<Uint8Array> {
   if (!raw) {
     await ctx.db
       .insert(settings)
-      .values({ key: 'pow_mac_key', value: toBase64Url(randomBytes(32)) })
+      // Made at the first challenge, which a reporter may be fetching: dated by the day only.
+      .values({
+        key: 'pow_mac_key',
+        value: toBase64Url(randomBytes(32)),
+        createdAt: Math.floor(ctx.now().getTime() / 86_400_000) * 86_400,
+      })
       .onConflictDoNothing();
     const [again] = await ctx.db
       .select()
@@ -136,11 +141,19 @@ export async function checkSolution(
 
 export type PowSpend = { challengeHash: string; expiresAt: number };
 
+/** Spent rows keep their expiry rounded up to the hour: the second would date the challenge. */
+export const SPENT_EXPIRY_STEP = 3600;
+
 /**
  * The insert that spends a challenge; run it in the same batch as the paid-for change, and call
- * `rememberSpent` once that batch has committed.
+ * `rememberSpent` once that batch has committed. The table is WITHOUT ROWID, keyed by the hash,
+ * so its rows say nothing of the order in which reports came.
  */
-export const spendQuery = (ctx: Ctx, spend: PowSpend) => ctx.db.insert(powSpent).values(spend);
+export const spendQuery = (ctx: Ctx, spend: PowSpend) =>
+  ctx.db.insert(powSpent).values({
+    challengeHash: spend.challengeHash,
+    expiresAt: Math.ceil(spend.expiresAt / SPENT_EXPIRY_STEP) * SPENT_EXPIRY_STEP,
+  });
 
 export const MAX_SPENT_IN_MEMORY = 200_000;
 

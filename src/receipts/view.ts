@@ -70,9 +70,10 @@ SELECT ${asBytes ? sql`CAST(` : sql``}(SELECT json_object(
                      WHERE a.report_id = r.id AND a.action = 'case.open'
                      GROUP BY 1, 2)),
   'retaliation', (SELECT json_group_array(json_object(
-                     'id', id, 'messageId', message_id, 'state', state, 'day', day,
-                     'dueBy', due_by) ORDER BY rowid)
-                  FROM retaliation_flags WHERE report_id = r.id)
+                     'id', f.id, 'messageId', f.message_id, 'state', f.state, 'day', f.day,
+                     'dueBy', f.due_by) ORDER BY p.position)
+                  FROM retaliation_flags f JOIN messages p ON p.id = f.message_id
+                  WHERE f.report_id = r.id)
 ) FROM r)${asBytes ? sql` AS BLOB)` : sql``} AS view`;
 
 /**

@@ -32,6 +32,12 @@ async function checkReporterKeys(body: CreateReportBody): Promise<ReporterKey> {
   if (locked.fingerprint !== info.fingerprint) {
     throw new AppError('key_rejected', 'The locked private key does not match the public key.');
   }
+  if (!locked.datedByDay) {
+    throw new AppError(
+      'key_rejected',
+      "The reporter's private key carries a time of day; keys are dated at 00:00 UTC.",
+    );
+  }
   return { publicKey: body.reporterPublicKey, keyIds: info.encryptionKeyIds };
 }
 

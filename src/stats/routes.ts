@@ -1,5 +1,5 @@
 // Statistics: all units for administrators (JSON or an audited CSV export), and a public view of
-// the units that choose to publish their figures.
+// the units that choose to publish their figures, for quarters that have ended only.
 
 import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
@@ -9,7 +9,8 @@ import { withAudit } from '../audit/service';
 import { requireActor } from '../auth/middleware';
 import type { AppEnv } from '../http/types';
 import { query } from '../http/validate';
-import { figures, toCsv } from './service';
+import { toDay } from '../lib/days';
+import { figures, publication, toCsv } from './service';
 
 const statsQuery = z.strictObject({ format: z.enum(['json', 'csv']).default('json') });
 
@@ -42,9 +43,11 @@ export const statsRoutes = new Hono<AppEnv>()
       .select({ id: units.id, name: units.name, nameZh: units.nameZh })
       .from(units)
       .where(eq(units.publishStats, true));
+    const { current, nextPublication } = publication(toDay(ctx.now()));
     const rows = await figures(
       ctx,
       published.map((u) => u.id),
+      { before: current },
     );
-    return c.json({ smallCellThreshold: 5, units: published, figures: rows });
+    return c.json({ smallCellThreshold: 5, units: published, figures: rows, nextPublication });
   });

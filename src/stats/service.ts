@@ -52,7 +52,27 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-export async function figures(ctx: Ctx, unitIds?: string[]): Promise<UnitQuarter[]> {
+/** The quarter a day falls in, as the figures name it: `2026-Q4`. */
+export const quarterOfDay = (day: string): string =>
+  `${day.slice(0, 4)}-Q${Math.floor((Number(day.slice(5, 7)) + 2) / 3)}`;
+
+/**
+ * What the public may see on `day`: quarters that have ended. Live figures would time each
+ * report as it arrives to anyone polling them; a closed quarter's count no longer moves when
+ * reports come. `nextPublication` is the day the current quarter's figures appear.
+ */
+export function publication(day: string): { current: string; nextPublication: string } {
+  const year = Number(day.slice(0, 4));
+  const q = Math.floor((Number(day.slice(5, 7)) + 2) / 3);
+  const next = q === 4 ? `${year + 1}-01-01` : `${year}-${String(q * 3 + 1).padStart(2, '0')}-01`;
+  return { current: quarterOfDay(day), nextPublication: next };
+}
+
+export async function figures(
+  ctx: Ctx,
+  unitIds?: string[],
+  options: { before?: string } = {},
+): Promise<UnitQuarter[]> {
   const cases = await ctx.db.all<CaseRow>(
     sql.raw(`select r.unit_id, ${quarterOf('r.received_day')} as quarter, count(*) as received,
       sum(case when e.day is not null and e.day <= r.acknowledge_by then 1 else 0 end) as ack_in_time,
@@ -106,6 +126,7 @@ export async function figures(ctx: Ctx, unitIds?: string[]): Promise<UnitQuarter
   const wanted = unitIds ? new Set(unitIds) : null;
   return [...cells.values()]
     .filter((c) => !wanted || wanted.has(c.unitId))
+    .filter((c) => !options.before || c.quarter < options.before)
     .sort((a, b) =>
       a.unitId === b.unitId ? b.quarter.localeCompare(a.quarter) : a.unitId.localeCompare(b.unitId),
     );

@@ -32,6 +32,10 @@ export async function openLibsql(url: string, authToken?: string): Promise<Opene
     await client.execute('PRAGMA journal_mode = WAL');
     await client.execute('PRAGMA synchronous = FULL');
     await client.execute('PRAGMA busy_timeout = 5000');
+    // Freed pages are zeroed, and the log is cut back to nothing whenever it is reset, so that
+    // deleted rows and old log frames do not linger in the file (SECURITY.md, "At rest").
+    await client.execute('PRAGMA secure_delete = ON');
+    await client.execute('PRAGMA journal_size_limit = 0');
   }
   const db = drizzle(client, { schema });
   await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });

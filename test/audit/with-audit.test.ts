@@ -10,7 +10,7 @@ import { readLog, verifyAuditLog, withAudit } from '../../src/audit/service';
 import { loadConfig } from '../../src/config';
 import type { Ctx } from '../../src/context';
 import { AppError } from '../../src/lib/errors';
-import { FileBlobStore } from '../../src/storage/file-blobs';
+import { DbBlobStore } from '../../src/storage/db-blobs';
 import { openLibsql } from '../../src/storage/libsql';
 
 let dir: string;
@@ -24,7 +24,7 @@ beforeAll(async () => {
   const config = loadConfig({ PORTAL_ENV: 'test', DATA_DIR: dir });
   ctx = {
     db: opened.db,
-    blobs: new FileBlobStore(join(dir, 'blobs')),
+    blobs: new DbBlobStore(opened.db),
     config,
     now: () => new Date(),
   };

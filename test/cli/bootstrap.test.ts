@@ -12,7 +12,7 @@ import { bootstrapSql } from '../../src/cli/bootstrap';
 import { signIn } from '../../src/client/supervisor';
 import { loadConfig } from '../../src/config';
 import type { Ctx } from '../../src/context';
-import { FileBlobStore } from '../../src/storage/file-blobs';
+import { DbBlobStore } from '../../src/storage/db-blobs';
 import { openLibsql } from '../../src/storage/libsql';
 import { withCookies } from '../helpers/harness';
 
@@ -50,7 +50,7 @@ describe('bootstrap sql', () => {
     raw.close();
     const ctx: Ctx = {
       db,
-      blobs: new FileBlobStore(join(dir, 'blobs')),
+      blobs: new DbBlobStore(db),
       config: loadConfig({ PORTAL_ENV: 'production' }),
       now: () => new Date(),
     };

@@ -69,7 +69,10 @@ describe('node entry', () => {
       expect(readme).toMatch(/^admin\.private\.asc {2}\(administrator, /m);
       expect(readme).toMatch(/^auditor\.private\.asc {2}\(auditor, /m);
       expect(lines.join('\n')).toContain(join(dir, 'demo'));
-      expect(lines.some((l) => l.startsWith('GET /api/units 200'))).toBe(true);
+      // Staff-side requests get a line each; reporters' are only counted, for a line a day.
+      expect((await fetch(`${base}/api/auth/me`)).status).toBe(401);
+      expect(lines.some((l) => l.startsWith('GET /api/auth/me 401'))).toBe(true);
+      expect(lines.some((l) => l.includes('/api/units'))).toBe(false);
     } finally {
       await started.close();
     }

@@ -9,7 +9,8 @@ import type { UnitView } from '../../src/client/types';
 import { loadConfig } from '../../src/config';
 import type { Ctx } from '../../src/context';
 import { DEMO_PASSPHRASE, type DemoKey, seedDemo } from '../../src/demo/seed';
-import { FileBlobStore } from '../../src/storage/file-blobs';
+import { RequestTally } from '../../src/http/request-log';
+import { DbBlobStore } from '../../src/storage/db-blobs';
 import { openLibsql } from '../../src/storage/libsql';
 
 /** Where the scenario runs: the edge harness (test/edge/harness.ts) says 'workerd'. */
@@ -24,6 +25,8 @@ export interface Harness {
   demoKeys: DemoKey[];
   passphrase: string;
   logs: string[];
+  /** The counts of public-side requests, which are not logged line by line. */
+  tally: RequestTally;
   /** Moves the portal's clock forward (tests of expiry and deadlines). */
   advance: (ms: number) => void;
   units: () => Promise<UnitView[]>;
@@ -45,13 +48,14 @@ export async function makeHarness(env: Record<string, string> = {}): Promise<Har
   let offset = 0;
   const ctx: Ctx = {
     db,
-    blobs: new FileBlobStore(join(dir, 'blobs')),
+    blobs: new DbBlobStore(db),
     config,
     now: () => new Date(Date.now() + offset),
   };
   const demoKeys = await seedDemo(ctx);
   const logs: string[] = [];
-  const app = createApp(() => ctx, { log: (line) => logs.push(line) });
+  const tally = new RequestTally();
+  const app = createApp(() => ctx, { log: (line) => logs.push(line), tally });
   const fetcher: Fetcher = (path, init) => app.request(path, init);
   return {
     dir,
@@ -62,6 +66,7 @@ export async function makeHarness(env: Record<string, string> = {}): Promise<Har
     demoKeys,
     passphrase: DEMO_PASSPHRASE,
     logs,
+    tally,
     advance: (ms) => {
       offset += ms;
     },

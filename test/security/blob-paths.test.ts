@@ -1,10 +1,10 @@
 // Threat: path traversal or hostile file names in attachments. Names live inside the ciphertext;
-// on disk a file is only ever stored under a random ID the server made.
+// the bytes are stored only under a random ID the server made, inside the database.
 import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { downloadAttachment, openCase, submitReport } from '../../src/client/reporter';
-import { FileBlobStore } from '../../src/storage/file-blobs';
+import { DbBlobStore } from '../../src/storage/db-blobs';
 import { demoUnit, type Harness, makeHarness, sampleReport } from '../helpers/harness';
 
 let h: Harness;
@@ -45,15 +45,17 @@ describe('attachment names and paths', () => {
       stored.map(async (a) => (await downloadAttachment(session, a.id)).meta.name),
     );
     expect(names.sort()).toEqual([...HOSTILE].sort());
-    const onDisk: string[] = [];
-    for (const dir of await readdir(join(h.dir, 'blobs')))
-      onDisk.push(...(await readdir(join(h.dir, 'blobs', dir))));
-    expect(onDisk.sort()).toEqual(stored.map((a) => a.id).sort());
-    for (const name of onDisk) expect(name).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    const keys = await h.ctx.db.all<{ id: string }>(
+      sql`select distinct attachment_id as id from attachment_chunks`,
+    );
+    expect(keys.map((k) => k.id).sort()).toEqual(stored.map((a) => a.id).sort());
+    for (const { id } of keys) expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    // No file is written per upload: the data folder holds the database and nothing else.
+    expect((await readdir(h.dir)).filter((f) => !f.startsWith('portal.db'))).toEqual([]);
   });
 
   it('refuse any blob key that is not one of the server’s IDs', async () => {
-    const store = new FileBlobStore(join(h.dir, 'blobs'));
+    const store = new DbBlobStore(h.ctx.db);
     for (const key of ['../../x', '/etc/passwd', '..', 'AAAAAAAAAAAAAAAAAAAAA/', '']) {
       await expect(store.put(key, new Uint8Array(1))).rejects.toThrow(/invalid blob key/);
       await expect(store.get(key)).rejects.toThrow(/invalid blob key/);

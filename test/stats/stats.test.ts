@@ -81,11 +81,21 @@ describe('statistics', () => {
     expect(audit.entries).toHaveLength(1);
   });
 
-  it('publish only the units that choose to, with the same suppression', async () => {
-    const res = await h.app.request('/api/public/stats');
-    const body = (await res.json()) as { units: { id: string }[]; figures: UnitQuarter[] };
+  it('publish only the units that choose to, with the same suppression, once the quarter ends', async () => {
+    const read = async () =>
+      (await (await h.app.request('/api/public/stats')).json()) as {
+        units: { id: string }[];
+        figures: UnitQuarter[];
+        nextPublication: string;
+      };
+    const live = await read();
+    expect(live.figures).toEqual([]);
+    expect(live.nextPublication > day()).toBe(true);
+    expect(live.nextPublication).toMatch(/^\d{4}-(01|04|07|10)-01$/);
+    h.advance(Date.parse(`${live.nextPublication}T00:00:00Z`) - Date.now());
+    const body = await read();
     expect(body.units.length).toBe(3); // demo units publish
     expect(body.figures.every((f) => body.units.some((u) => u.id === f.unitId))).toBe(true);
-    expect(body.figures.find((f) => f.received === 6)).toBeDefined();
+    expect(body.figures.find((f) => f.received === 6)?.quarter).toBe(quarter());
   });
 });

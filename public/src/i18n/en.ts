@@ -431,6 +431,9 @@ export const en = {
     'A report counts in the quarter it was received; a retaliation flag in the quarter it was raised.',
   'stats.point.suppressed':
     'Small numbers are hidden, so that no figure can point to a particular reporter.',
+  'stats.point.ended':
+    'Figures appear only once a quarter has ended, never while reports are arriving, so that they cannot tell when anyone reported.',
+  'stats.next': 'The figures for the current quarter will be published on {day}.',
   'stats.empty': 'No figures have been published yet.',
   'stats.fewer': 'fewer than 5',
   'stats.withheld': 'withheld',

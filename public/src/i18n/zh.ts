@@ -395,6 +395,9 @@ export const zh: Record<MessageKey, string> = {
   'stats.point.units': '只列出选择公开数据的单位。数据中不含任何举报的内容。',
   'stats.point.quarter': '举报按收到的季度计入；打击报复报告按提出的季度计入。',
   'stats.point.suppressed': '较小的数字不予显示，以免任何数据指向某位举报人。',
+  'stats.point.ended':
+    '统计数据只在一个季度结束后公布，举报陆续收到期间不公布，以免数据透露任何人举报的时间。',
+  'stats.next': '本季度的统计数据将于 {day} 公布。',
   'stats.empty': '目前还没有公开的统计数据。',
   'stats.fewer': '少于 5 件',
   'stats.withheld': '不予公开',

@@ -1,7 +1,7 @@
 // The public statistics page: figures of the units that publish them, per quarter, with counts
 // small enough to point at a reporter suppressed by the server before they ever reach here.
 import { publicStats, type StatsUnit, type UnitQuarter } from '../../../src/client/stats';
-import { onLanguageChange } from '../i18n';
+import { onLanguageChange, t } from '../i18n';
 import { browserFetch, describeError } from '../lib/api';
 import { byId, clearStatus, showStatus } from '../lib/dom';
 import { initShell } from '../lib/shell';
@@ -12,7 +12,7 @@ initShell();
 
 const status = byId('stats-status', HTMLElement);
 const wrap = byId('stats-table', HTMLElement);
-let data: { units: StatsUnit[]; figures: UnitQuarter[] } | null = null;
+let data: { units: StatsUnit[]; figures: UnitQuarter[]; nextPublication: string } | null = null;
 
 function render(): void {
   if (!data) return;
@@ -22,6 +22,9 @@ function render(): void {
     return u ? unitName(u) : id;
   };
   byId('stats-legend', HTMLElement).replaceChildren(statsLegend());
+  const next = byId('stats-next', HTMLElement);
+  next.textContent = t('stats.next', { day: data.nextPublication });
+  next.hidden = false;
   wrap.hidden = data.figures.length === 0;
   wrap.replaceChildren(statsTable(data.figures, name, 'stats.caption.public'));
   if (data.figures.length === 0) showStatus(status, 'info', 'stats.empty');

@@ -1,0 +1,88 @@
+// Keeps the embedded database free of the order and times of reporters' actions: the one-time
+// move of older installations' attachment files into it, and the compaction that rewrites its
+// pages in key order (SECURITY.md, "At rest").
+import { readdir, readFile, rm, rmdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import { runDaily } from '../lib/daily';
+import { ID_PATTERN } from '../lib/ids';
+import type { Db } from './db';
+import { DbBlobStore } from './db-blobs';
+
+/**
+ * Moves attachment files written by earlier versions (`<dir>/<two letters>/<id>`) into the
+ * database, then deletes them: their file-system times dated each upload. Files in key order,
+ * so the new pages follow the random IDs. Returns how many were moved.
+ */
+export async function importFileBlobs(db: Db, dir: string): Promise<number> {
+  let shards: string[];
+  try {
+    shards = (await readdir(dir)).sort();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw err;
+  }
+  const store = new DbBlobStore(db);
+  let moved = 0;
+  for (const shard of shards) {
+    const names = (await readdir(join(dir, shard))).sort();
+    for (const name of names) {
+      const path = join(dir, shard, name);
+      // A `.tmp` left by a crash was never acknowledged: it goes with the rest.
+      if (ID_PATTERN.test(name) && !(await store.get(name))) {
+        await store.put(name, new Uint8Array(await readFile(path)));
+        moved++;
+      }
+      await rm(path, { force: true });
+    }
+    await rmdir(join(dir, shard));
+  }
+  await rmdir(dir);
+  return moved;
+}
+
+/**
+ * Rewrites the database file in key order (VACUUM) and empties the write-ahead log. Until it
+ * runs, the page numbers of rows written since the last compaction, and the frames in the log,
+ * follow the order of the writes (measured in SECURITY.md).
+ */
+export async function compactDatabase(db: Db): Promise<void> {
+  await db.run(sql`VACUUM`);
+  await db.run(sql`PRAGMA wal_checkpoint(TRUNCATE)`);
+}
+
+/** Pages on the free list: rows deleted or tables dropped since the last compaction. */
+export async function freePages(db: Db): Promise<number> {
+  const [row] = await db.all<{ freelist_count: number }>(sql`PRAGMA freelist_count`);
+  return Number(row?.freelist_count ?? 0);
+}
+
+/**
+ * At start on Node: older installations kept attachments as files, so move them into the
+ * database; then, on a local file, compact now if rows were deleted or tables rebuilt (an
+ * upgrade), and every day after. Returns a function that stops the daily compaction.
+ */
+export async function keepAtRest(
+  db: Db,
+  config: { dataDir: string; databaseUrl: string },
+  log: (line: string) => void,
+): Promise<() => void> {
+  const moved = await importFileBlobs(db, join(config.dataDir, 'blobs'));
+  if (moved > 0) log(`Moved ${moved} attachment files into the database.`);
+  if (!config.databaseUrl.startsWith('file:')) return () => undefined;
+  if (moved > 0 || (await freePages(db)) > 0) await compactDatabase(db);
+  return scheduleDailyCompaction(db, log);
+}
+
+/**
+ * Compacts once a day, a minute after 00:00 UTC, so the order of one day's writes is gone from
+ * the page layout once the day has ended. A failed run is logged and tried again an hour later.
+ */
+export function scheduleDailyCompaction(db: Db, log: (line: string) => void): () => void {
+  return runDaily(() => compactDatabase(db), {
+    afterMs: 60_000,
+    retryMs: 3_600_000,
+    onError: (err) =>
+      log(`daily compaction failed, retrying in an hour: ${(err as Error).message}`),
+  });
+}
