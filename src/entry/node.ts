@@ -1,5 +1,6 @@
 // Node entry (self-hosted): embedded libSQL file database, files on local disk, pages from public/.
 import { mkdir } from 'node:fs/promises';
+import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
@@ -9,6 +10,7 @@ import type { Ctx } from '../context';
 import { FileBlobStore } from '../storage/file-blobs';
 import { openLibsql } from '../storage/libsql';
 import { firstStart, StartupRefused } from './node-setup';
+import { cutSlowSenders, timeoutOptions } from './slow-senders';
 
 const PUBLIC_DIR = resolve(new URL('../../public/dist', import.meta.url).pathname);
 const PAGES: Record<string, string> = {
@@ -38,7 +40,13 @@ export async function startNodeServer(env: Record<string, string | undefined>, l
     }),
     log: env.PORTAL_QUIET === '1' ? undefined : log,
   });
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
+  const server = serve({
+    fetch: app.fetch,
+    port: config.port,
+    hostname: config.host,
+    serverOptions: timeoutOptions(config.abuse),
+  }) as Server;
+  cutSlowSenders(server, config.abuse);
   log(
     `Portal listening on http://${config.host}:${config.port}${config.production ? '' : ' (development)'}`,
   );

@@ -47,6 +47,8 @@ export async function makeHarness(overrides: Record<string, string> = {}): Promi
     PORTAL_ENV: 'test',
     POW_SUBMIT_DIFFICULTY: '4',
     POW_LOOKUP_DIFFICULTY: '4',
+    // Requests in tests are made to http://localhost.
+    PUBLIC_ORIGIN: 'http://localhost',
     ...overrides,
   };
   let offset = 0;

@@ -39,6 +39,8 @@ export async function makeHarness(env: Record<string, string> = {}): Promise<Har
     DATABASE_URL: `file:${dbFile}`,
     POW_SUBMIT_DIFFICULTY: '4',
     POW_LOOKUP_DIFFICULTY: '4',
+    // Requests in tests are made to http://localhost.
+    PUBLIC_ORIGIN: 'http://localhost',
     ...env,
   });
   const { db, close } = await openLibsql(config.databaseUrl);
