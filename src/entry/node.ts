@@ -7,6 +7,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { createApp } from '../app';
 import { ConfigError, loadConfig } from '../config';
 import type { Ctx } from '../context';
+import { prepareServerSecret } from '../pow/service';
 import { FileBlobStore } from '../storage/file-blobs';
 import { openLibsql } from '../storage/libsql';
 import { firstStart, StartupRefused } from './node-setup';
@@ -33,6 +34,7 @@ export async function startNodeServer(env: Record<string, string | undefined>, l
     now: () => new Date(),
   };
   await firstStart(ctx, config.dataDir, log);
+  await prepareServerSecret(ctx);
   const app = createApp(() => ctx, {
     staticFiles: serveStatic({
       root: PUBLIC_DIR,

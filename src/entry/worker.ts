@@ -5,6 +5,7 @@ import { createApp } from '../app';
 import type { Ctx } from '../context';
 import { hasDemoUnits } from '../demo/seed';
 import type { AppEnv } from '../http/types';
+import { prepareServerSecret } from '../pow/service';
 import { openD1 } from '../storage/d1';
 import { R2BlobStore } from '../storage/r2-blobs';
 import { openTurso } from '../storage/turso';
@@ -36,6 +37,7 @@ async function prepare(env: Bindings, now: () => Date): Promise<Ctx> {
       'This database holds DEMO units and keys, which are refused in production. Start from an empty database.',
     );
   }
+  await prepareServerSecret(ctx);
   return ctx;
 }
 

@@ -48,6 +48,14 @@ async function loadMacKey(ctx: Ctx): Promise<Uint8Array> {
   return fromBase64Url(raw);
 }
 
+/**
+ * Loads the server's MAC key, making it on first start: each entry calls this at start, so no
+ * anonymous request is ever the one that writes it.
+ */
+export const prepareServerSecret = async (ctx: Ctx): Promise<void> => {
+  await macKey(ctx);
+};
+
 function macKey(ctx: Ctx): Promise<Uint8Array> {
   let key = keyCache.get(ctx.db);
   if (!key) {

@@ -9,6 +9,7 @@ import type { UnitView } from '../../src/client/types';
 import { loadConfig } from '../../src/config';
 import type { Ctx } from '../../src/context';
 import { DEMO_PASSPHRASE, type DemoKey, seedDemo } from '../../src/demo/seed';
+import { prepareServerSecret } from '../../src/pow/service';
 import { FileBlobStore } from '../../src/storage/file-blobs';
 import { openLibsql } from '../../src/storage/libsql';
 
@@ -52,6 +53,7 @@ export async function makeHarness(env: Record<string, string> = {}): Promise<Har
     now: () => new Date(Date.now() + offset),
   };
   const demoKeys = await seedDemo(ctx);
+  await prepareServerSecret(ctx);
   const logs: string[] = [];
   const app = createApp(() => ctx, { log: (line) => logs.push(line) });
   const fetcher: Fetcher = (path, init) => app.request(path, init);

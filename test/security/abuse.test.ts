@@ -6,7 +6,7 @@ import { powHeaders, proofOfWork } from '../../src/client/pow';
 import { deriveReceiptSecrets, generateReceipt, solvePow } from '../../src/crypto';
 import { guards } from '../../src/lib/guards';
 import { rowCounts } from '../helpers/db';
-import { demoKey, type Harness, makeHarness } from '../helpers/harness';
+import { type Harness, makeHarness } from '../helpers/harness';
 
 let h: Harness;
 beforeAll(async () => {
