@@ -47,10 +47,9 @@ export class TokenBucket {
   /** Takes a token if one is there; otherwise says how many seconds until one will be. */
   take(nowMs: number): { ok: true } | { ok: false; retryAfter: number } {
     if (this.last === 0) this.last = nowMs;
-    this.tokens = Math.min(
-      this.burst,
-      this.tokens + ((nowMs - this.last) / 1000) * this.ratePerSecond,
-    );
+    // A clock set back (a test's, or another instance's) refills nothing rather than draining.
+    const elapsed = Math.max(0, nowMs - this.last);
+    this.tokens = Math.min(this.burst, this.tokens + (elapsed / 1000) * this.ratePerSecond);
     this.last = nowMs;
     if (this.tokens >= 1) {
       this.tokens -= 1;

@@ -26,6 +26,14 @@ export const SHARED_SCENARIOS = [
   'test/supervisors/enrol.test.ts',
   'test/retaliation/retaliation.test.ts',
   'test/security/headers.test.ts',
+  // The availability attacks of issue 18 that go through the API (slow bodies need Node sockets).
+  'test/security/lock-out.test.ts',
+  'test/security/lookup-cap.test.ts',
+  'test/security/difficulty.test.ts',
+  'test/security/free-writes.test.ts',
+  'test/security/reused-work.test.ts',
+  'test/security/origins.test.ts',
+  'test/security/follow-up-quotas.test.ts',
 ];
 
 /**
