@@ -32,8 +32,8 @@ export class PortalLimits {
       case 'claim':
         return this.shared.claim(op.hash, op.expiresAt, op.now);
       case 'takeLookup': {
-        let limits = this.byRate.get(op.rate);
-        if (!limits) this.byRate.set(op.rate, (limits = new MemoryLimits(op.rate)));
+        const limits = this.byRate.get(op.rate) ?? new MemoryLimits(op.rate);
+        this.byRate.set(op.rate, limits);
         return limits.takeLookup(op.now);
       }
     }
