@@ -38,7 +38,7 @@ export const configSchema = z.object({
   REQUEST_TIMEOUT_MINUTES: intFrom(30, 1, 24 * 60),
   FOLLOWUP_MESSAGES_PER_DAY: intFrom(20, 1, 100_000),
   FOLLOWUP_FLAGS_PER_DAY: intFrom(3, 1, 100_000),
-  FOLLOWUP_MB_PER_DAY: intFrom(100, 1, 100_000),
+  FOLLOWUP_MB_PER_DAY: intFrom(250, 1, 100_000),
   SESSION_IDLE_MINUTES: intFrom(30, 1, 24 * 60),
   SESSION_MAX_HOURS: intFrom(12, 1, 7 * 24),
 });

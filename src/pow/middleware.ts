@@ -8,6 +8,14 @@ import { checkSolution, type PowPurpose, spendSolution } from './service';
 export const POW_CHALLENGE_HEADER = 'x-pow-challenge';
 export const POW_NONCE_HEADER = 'x-pow-nonce';
 
+/** The two headers as OpenAPI parameters, for every route that takes them. */
+export const powHeaderParams = [POW_CHALLENGE_HEADER, POW_NONCE_HEADER].map((name) => ({
+  name,
+  in: 'header' as const,
+  required: true,
+  schema: { type: 'string' as const },
+}));
+
 export const requirePow =
   (purpose: PowPurpose): MiddlewareHandler<AppEnv> =>
   async (c, next) => {
