@@ -86,15 +86,24 @@ const ORIGIN_REQUIRED = `Invalid configuration:
   Set every address the portal is reached at, separated by commas, e.g.
   PUBLIC_ORIGIN=https://portal.example.org,http://<56 characters>.onion`;
 
-/** Configured origins; in development and tests, the address the server listens on. */
-function publicOrigins(e: z.output<typeof configSchema>): string[] {
+/**
+ * Configured origins; in development and tests, the address the server listens on. A tool that
+ * serves no requests (the CLI) may run in production without them, and then has none.
+ */
+function publicOrigins(e: z.output<typeof configSchema>, serving: boolean): string[] {
   if (e.PUBLIC_ORIGIN) return [...new Set(e.PUBLIC_ORIGIN.map((u) => new URL(u).origin))];
-  if (e.PORTAL_ENV === 'production') throw new ConfigError(ORIGIN_REQUIRED);
+  if (e.PORTAL_ENV === 'production') {
+    if (serving) throw new ConfigError(ORIGIN_REQUIRED);
+    return [];
+  }
   const host = e.HOST.includes(':') ? `[${e.HOST}]` : e.HOST;
   return [new URL(`http://${host}:${e.PORT}`).origin];
 }
 
-export function loadConfig(env: Record<string, string | undefined>): Config {
+export function loadConfig(
+  env: Record<string, string | undefined>,
+  options: { serving?: boolean } = {},
+): Config {
   const parsed = configSchema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
@@ -119,7 +128,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       retaliationDays: e.RETALIATION_DAYS,
     },
     onionAddress: e.ONION_ADDRESS,
-    publicOrigins: publicOrigins(e),
+    publicOrigins: publicOrigins(e, options.serving ?? true),
     abuse: {
       powLoad: { submit: e.POW_LOAD_SUBMIT_PER_MINUTE, lookup: e.POW_LOAD_LOOKUP_PER_MINUTE },
       lookupsPerSecond: e.LOOKUPS_PER_SECOND,
