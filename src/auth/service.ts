@@ -6,6 +6,7 @@ import { withAudit } from '../audit/service';
 import type { Ctx } from '../context';
 import { sha256Hex } from '../crypto/encoding';
 import { AppError } from '../lib/errors';
+import { tidy } from '../lib/housekeeping';
 import { isUniqueViolation } from '../storage/db';
 import type { Actor } from './actor';
 import { claimChallenge, verifySignature } from './challenge';
@@ -60,6 +61,8 @@ export async function signIn(ctx: Ctx, input: SignInInput) {
       throw new AppError('unauthorized', 'Sign-in refused: the challenge was already used.');
     throw err;
   });
+  // Housekeeping rides on verified work only: no anonymous request causes a write.
+  await tidy(ctx);
   return { token: session.token, csrfToken: await csrfFor(session.token), supervisor };
 }
 
