@@ -1,9 +1,10 @@
 // Paying for a request with a proof of work: fetch a challenge, solve it, and send the solution in
 // the headers the server checks before it reads anything else. Pages, CLI and tests share it.
+import { POW_CHALLENGE_HEADER, POW_NONCE_HEADER, type PowPurpose } from '../contract/terms';
 import { solvePow } from '../crypto';
 import { callApi, type Fetcher } from './api';
 
-export type PowPurpose = 'submit' | 'lookup' | 'sign-in';
+export type { PowPurpose };
 export interface PowSolution {
   challenge: string;
   nonce: string;
@@ -25,6 +26,6 @@ export async function proofOfWork(
 
 /** The request headers that carry a solution. */
 export const powHeaders = (pow: PowSolution): Record<string, string> => ({
-  'x-pow-challenge': pow.challenge,
-  'x-pow-nonce': pow.nonce,
+  [POW_CHALLENGE_HEADER]: pow.challenge,
+  [POW_NONCE_HEADER]: pow.nonce,
 });

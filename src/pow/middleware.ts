@@ -1,12 +1,10 @@
 // The proof of work a request pays with, in headers, checked and spent before anything else: no
 // body is read, no budget or limit taken and nothing written for a request that has not paid.
 import type { MiddlewareHandler } from 'hono';
+import { POW_CHALLENGE_HEADER, POW_NONCE_HEADER } from '../contract/terms';
 import type { AppEnv } from '../http/types';
 import { AppError } from '../lib/errors';
 import { checkSolution, type PowPurpose, spendSolution } from './service';
-
-export const POW_CHALLENGE_HEADER = 'x-pow-challenge';
-export const POW_NONCE_HEADER = 'x-pow-nonce';
 
 /** The two headers as OpenAPI parameters, for every route that takes them. */
 export const powHeaderParams = [POW_CHALLENGE_HEADER, POW_NONCE_HEADER].map((name) => ({

@@ -4,6 +4,7 @@
 import { eq } from 'drizzle-orm';
 import { powSpent, settings } from '../../db/schema';
 import type { Ctx } from '../context';
+import { POW_PURPOSES, type PowPurpose } from '../contract/terms';
 import {
   constantTimeEqual,
   fromBase64Url,
@@ -19,9 +20,9 @@ import { tidy } from '../lib/housekeeping';
 import type { Meter } from '../lib/limits';
 import { isUniqueViolation } from '../storage/db';
 
-/** `sign-in` buys one sign-in challenge; it is priced and metered like a look-up. */
-export type PowPurpose = 'submit' | 'lookup' | 'sign-in';
-export const POW_PURPOSES = ['submit', 'lookup', 'sign-in'] as const;
+export { POW_PURPOSES, type PowPurpose };
+
+/** A sign-in challenge is priced and metered like a look-up. */
 const meterOf = (purpose: PowPurpose): Meter => (purpose === 'submit' ? 'submit' : 'lookup');
 const TTL_SECONDS = 600;
 const keyCache = new WeakMap<object, Promise<Uint8Array>>();

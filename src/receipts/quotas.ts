@@ -3,6 +3,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { attachments, messages, retaliationFlags } from '../../db/schema';
 import type { Ctx } from '../context';
+import type { FollowUpQuota } from '../contract/terms';
 import { toDay } from '../lib/days';
 import { BusyError } from '../lib/errors';
 
@@ -52,20 +53,19 @@ export async function requireQuota(ctx: Ctx, reportId: string, kind: FollowUp, b
   const q = ctx.config.abuse.followUp;
   const now = ctx.now();
   const used = await usedToday(ctx, reportId, toDay(now));
-  const over =
-    (kind === 'message' && used.messages >= q.messages) ||
-    (kind === 'flag' && used.flags >= q.flags) ||
-    used.bytes + bytes > q.bytes;
-  if (!over) return;
-  const what =
-    used.bytes + bytes > q.bytes
-      ? `${Math.round(q.bytes / 1024 / 1024)} MB of messages and files`
-      : kind === 'flag'
-        ? `${q.flags} retaliation flags`
-        : `${q.messages} messages`;
+  let quota: FollowUpQuota | null = null;
+  if (kind === 'message' && used.messages >= q.messages) quota = 'message';
+  if (kind === 'flag' && used.flags >= q.flags) quota = 'flag';
+  if (used.bytes + bytes > q.bytes) quota = 'bytes';
+  if (!quota) return;
+  const what = {
+    message: `${q.messages} messages`,
+    flag: `${q.flags} retaliation flags`,
+    bytes: `${Math.round(q.bytes / 1024 / 1024)} MB of messages and files`,
+  }[quota];
   throw new BusyError(
     `This receipt has reached today's limit of ${what}. Nothing was stored; try again tomorrow (UTC).`,
     untilTomorrow(now),
-    { quota: kind === 'upload' || used.bytes + bytes > q.bytes ? 'bytes' : kind },
+    { quota },
   );
 }

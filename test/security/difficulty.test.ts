@@ -1,5 +1,6 @@
 // Attack 4, difficulty inflation: asking for proof-of-work challenges is free, so it moves
 // nothing. Only solved and spent work counts toward the load that raises the difficulty.
+// scenario: node and workerd
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { powHeaders, proofOfWork } from '../../src/client/pow';
 import { demoKey, type Harness, makeHarness } from '../helpers/harness';

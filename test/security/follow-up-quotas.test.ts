@@ -2,6 +2,7 @@
 // end, filling the disk and burying the units above in flags. Each receipt has daily quotas;
 // beyond them the answer is 429 with Retry-After (to the next UTC day), which the follow-up page
 // puts in words, and nothing is stored. Other reporters, and the next day, are not affected.
+// scenario: node and workerd
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../../public/src/i18n/en';
 import { zh } from '../../public/src/i18n/zh';

@@ -1,6 +1,7 @@
 // Attack 5, free writes: a sign-in challenge used to be a database row written for anyone who
 // asked. Now it is stateless (its nonce carries a MAC) and paid for with work: asking without work
 // is refused, and asking with work writes nothing. Only a verified sign-in writes its challenge.
+// scenario: node and workerd
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signInChallenge } from '../../src/client/supervisor';
 import { demoKey, type Harness, makeHarness } from '../helpers/harness';

@@ -1,6 +1,7 @@
 // Attack 2, lock-out: fingerprints are public, so a stranger could name a supervisor's key in
 // junk sign-ins. Nothing is counted per key: each attempt spends its own paid challenge, and no
 // one but the key holder holds theirs, so the holder always gets in.
+// scenario: node and workerd
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signInChallenge } from '../../src/client/supervisor';
 import { signChallenge } from '../../src/crypto';

@@ -1,6 +1,7 @@
 // Attack 3, look-up cap before the work: the global look-up cap is taken only after the proof of
 // work is checked and spent, so a flood of look-ups without work (or with forged or reused work)
 // uses none of it, and real look-ups keep their turn.
+// scenario: node and workerd
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { powHeaders, proofOfWork } from '../../src/client/pow';
 import { openCase, submitReport } from '../../src/client/reporter';

@@ -1,6 +1,7 @@
 // Attack 8, sign-in origin from the Host header: challenges name configured origins only. A
 // request to any other host (a phishing site relaying requests under its own name) gets no
 // challenge; a portal with two addresses names the one asked; production needs PUBLIC_ORIGIN.
+// scenario: node and workerd
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { powHeaders, proofOfWork } from '../../src/client/pow';
 import { signInChallenge } from '../../src/client/supervisor';

@@ -1,6 +1,7 @@
 // Attack 7, reused proofs of work: a solution is spent in the database before any work it pays
 // for, so a replay is refused (403) before its body is read, whatever became of the first use:
 // never a 500, never a second row, never a second round of key and message parsing.
+// scenario: node and workerd
 import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { powHeaders, proofOfWork } from '../../src/client/pow';
