@@ -52,12 +52,12 @@ export async function solveChallenges(
 }
 
 /**
- * Makes the JSON body of one report submission with its own challenge and lookup token. The
- * body is spliced from a template when the request is sent, so a run needs no pile of bodies.
+ * Makes the JSON body of one report submission with its own lookup token (its challenge travels
+ * in headers, see `powHeaders`). The body is spliced from a template when the request is sent,
+ * so a run needs no pile of bodies.
  */
-export function reportBodies(fx: Fixture): (pow: Solved) => string {
+export function reportBodies(fx: Fixture): () => string {
   const template = JSON.stringify({
-    pow: { challenge: '@@', nonce: '@@' },
     unitId: fx.unitId,
     copyToParent: false,
     lookupToken: '@@',
@@ -65,9 +65,14 @@ export function reportBodies(fx: Fixture): (pow: Solved) => string {
     reporterLockedKey: fx.reporter.lockedKey,
     report: fx.report,
   });
-  const [a, b, c, d] = template.split('@@') as [string, string, string, string];
-  return (pow) => a + pow.challenge + b + pow.nonce + c + randomBytes(32).toString('base64url') + d;
+  const [a, b] = template.split('@@') as [string, string];
+  return () => a + randomBytes(32).toString('base64url') + b;
 }
+
+const powHeaders = (pow: Solved) => ({
+  'x-pow-challenge': pow.challenge,
+  'x-pow-nonce': pow.nonce,
+});
 
 /** A stand-in solution of the same size as a real one, for the baseline (which checks none). */
 const FAKE_POW: Solved = {
@@ -104,7 +109,7 @@ export async function portalScenarios(url: string, fx: Fixture): Promise<Scenari
       headers: { 'content-type': 'application/json' },
       prepare: async (n) => {
         const solved = await solveChallenges(url, 'submit', n);
-        return (i) => ({ body: body(cycle(solved, i)) });
+        return (i) => ({ body: body(), headers: powHeaders(cycle(solved, i)) });
       },
     },
     {
@@ -117,11 +122,7 @@ export async function portalScenarios(url: string, fx: Fixture): Promise<Scenari
         return (i) => {
           const pow = cycle(solved, i);
           return {
-            headers: {
-              'x-lookup-token': cycle(fx.knownTokens, i),
-              'x-pow-challenge': pow.challenge,
-              'x-pow-nonce': pow.nonce,
-            },
+            headers: { 'x-lookup-token': cycle(fx.knownTokens, i), ...powHeaders(pow) },
           };
         };
       },
@@ -153,7 +154,7 @@ export function baselineScenarios(fx: Fixture): Scenario[] {
       method: 'POST',
       path: '/items',
       headers: { 'content-type': 'application/json' },
-      prepare: async () => () => ({ body: body(FAKE_POW) }),
+      prepare: async () => () => ({ body: body(), headers: powHeaders(FAKE_POW) }),
     },
     {
       name: 'baseline-select',

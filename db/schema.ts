@@ -197,7 +197,10 @@ export const settings = sqliteTable('settings', {
   createdAt: integer('created_at').notNull().default(sql`(unixepoch())`),
 });
 
-/** Single-use sign-in challenges, stored by the hash of their nonce until they expire. */
+/**
+ * Spent sign-in challenges, by the hash of their nonce, until they expire. Challenges are
+ * stateless (MAC'd); a row is written only with the session a verified signature opens.
+ */
 export const authChallenges = sqliteTable('auth_challenges', {
   nonceHash: text('nonce_hash').primaryKey(),
   expiresAt: integer('expires_at').notNull(),

@@ -60,6 +60,8 @@ const dev = spawn(
     port,
     '--var',
     'PORTAL_ENV:development',
+    '--var',
+    `PUBLIC_ORIGIN:http://127.0.0.1:${port}`,
     '--show-interactive-dev-session=false',
     ...rest,
   ],

@@ -22,12 +22,23 @@ export const configSchema = z.object({
     .string()
     .regex(/^[a-z2-7]{56}\.onion$/, 'must be a v3 onion host name, like <56 characters>.onion')
     .optional(),
-  PUBLIC_ORIGIN: z.url().optional(),
+  /** One or more origins, separated by commas or spaces (e.g. the clearnet and the onion name). */
+  PUBLIC_ORIGIN: z
+    .string()
+    .transform((v) => v.split(/[\s,]+/).filter(Boolean))
+    .pipe(z.array(z.url({ protocol: /^https?$/ })).min(1))
+    .optional(),
   POW_LOAD_SUBMIT_PER_MINUTE: intFrom(30, 1, 1_000_000),
   POW_LOAD_LOOKUP_PER_MINUTE: intFrom(120, 1, 1_000_000),
   LOOKUPS_PER_SECOND: intFrom(20, 1, 100_000),
   BODY_MEMORY_MB: intFrom(64, 1, 4096),
-  SIGN_IN_FAILURES: intFrom(5, 1, 1000),
+  HEADERS_TIMEOUT_SECONDS: intFrom(10, 1, 300),
+  BODY_MIN_BYTES_PER_SECOND: intFrom(2048, 1, 10_000_000),
+  BODY_RATE_WINDOW_SECONDS: intFrom(10, 1, 300),
+  REQUEST_TIMEOUT_MINUTES: intFrom(30, 1, 24 * 60),
+  FOLLOWUP_MESSAGES_PER_DAY: intFrom(20, 1, 100_000),
+  FOLLOWUP_FLAGS_PER_DAY: intFrom(3, 1, 100_000),
+  FOLLOWUP_MB_PER_DAY: intFrom(250, 1, 100_000),
   SESSION_IDLE_MINUTES: intFrom(30, 1, 24 * 60),
   SESSION_MAX_HOURS: intFrom(12, 1, 7 * 24),
 });
@@ -45,8 +56,11 @@ export interface Config {
   limits: { attachmentBytes: number; attachmentsPerMessage: number };
   deadlines: { acknowledgeDays: number; feedbackMonths: number; retaliationDays: number };
   onionAddress: string | undefined;
-  /** The site's origin, when it differs from what requests show (behind a proxy). */
-  publicOrigin: string | undefined;
+  /**
+   * The origins the site is reached at. Sign-in challenges name one of these, chosen by the
+   * request's Host, and a request to any other host gets no challenge.
+   */
+  publicOrigins: string[];
   sessions: { idleSeconds: number; maxSeconds: number };
   abuse: {
     /** Challenges a minute above which each doubling adds one bit of difficulty. */
@@ -54,13 +68,42 @@ export interface Config {
     lookupsPerSecond: number;
     /** Request bodies in memory at once, in bytes (beyond it, 429 with Retry-After). */
     bodyMemoryBytes: number;
-    signInFailures: number;
+    /** Node only: how long headers may take, and the slowest body accepted (see SECURITY.md). */
+    headersTimeoutMs: number;
+    bodyMinBytesPerSecond: number;
+    bodyRateWindowMs: number;
+    requestTimeoutMs: number;
+    /** Per receipt and UTC day (beyond it, 429 with Retry-After until the next day). */
+    followUp: { messages: number; flags: number; bytes: number };
   };
 }
 
 export class ConfigError extends Error {}
 
-export function loadConfig(env: Record<string, string | undefined>): Config {
+const ORIGIN_REQUIRED = `Invalid configuration:
+  PUBLIC_ORIGIN: is required in production. Sign-in challenges name the site's origin; taken from
+  the request's Host header, a phishing site relaying requests could have its own name signed.
+  Set every address the portal is reached at, separated by commas, e.g.
+  PUBLIC_ORIGIN=https://portal.example.org,http://<56 characters>.onion`;
+
+/**
+ * Configured origins; in development and tests, the address the server listens on. A tool that
+ * serves no requests (the CLI) may run in production without them, and then has none.
+ */
+function publicOrigins(e: z.output<typeof configSchema>, serving: boolean): string[] {
+  if (e.PUBLIC_ORIGIN) return [...new Set(e.PUBLIC_ORIGIN.map((u) => new URL(u).origin))];
+  if (e.PORTAL_ENV === 'production') {
+    if (serving) throw new ConfigError(ORIGIN_REQUIRED);
+    return [];
+  }
+  const host = e.HOST.includes(':') ? `[${e.HOST}]` : e.HOST;
+  return [new URL(`http://${host}:${e.PORT}`).origin];
+}
+
+export function loadConfig(
+  env: Record<string, string | undefined>,
+  options: { serving?: boolean } = {},
+): Config {
   const parsed = configSchema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
@@ -85,12 +128,20 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       retaliationDays: e.RETALIATION_DAYS,
     },
     onionAddress: e.ONION_ADDRESS,
-    publicOrigin: e.PUBLIC_ORIGIN ? new URL(e.PUBLIC_ORIGIN).origin : undefined,
+    publicOrigins: publicOrigins(e, options.serving ?? true),
     abuse: {
       powLoad: { submit: e.POW_LOAD_SUBMIT_PER_MINUTE, lookup: e.POW_LOAD_LOOKUP_PER_MINUTE },
       lookupsPerSecond: e.LOOKUPS_PER_SECOND,
       bodyMemoryBytes: e.BODY_MEMORY_MB * 1024 * 1024,
-      signInFailures: e.SIGN_IN_FAILURES,
+      headersTimeoutMs: e.HEADERS_TIMEOUT_SECONDS * 1000,
+      bodyMinBytesPerSecond: e.BODY_MIN_BYTES_PER_SECOND,
+      bodyRateWindowMs: e.BODY_RATE_WINDOW_SECONDS * 1000,
+      requestTimeoutMs: e.REQUEST_TIMEOUT_MINUTES * 60_000,
+      followUp: {
+        messages: e.FOLLOWUP_MESSAGES_PER_DAY,
+        flags: e.FOLLOWUP_FLAGS_PER_DAY,
+        bytes: e.FOLLOWUP_MB_PER_DAY * 1024 * 1024,
+      },
     },
     sessions: { idleSeconds: e.SESSION_IDLE_MINUTES * 60, maxSeconds: e.SESSION_MAX_HOURS * 3600 },
   };

@@ -1,12 +1,14 @@
 // Sign-in challenges: a single-use text bound to the site's origin, the purpose and a short
 // expiry, which the supervisor signs with their OpenPGP key (in the browser or with GnuPG).
-import { eq } from 'drizzle-orm';
+// Stateless: the nonce carries a MAC under the server's secret, so issuing one writes nothing;
+// each challenge is paid for with a proof of work and allows one attempt.
 import * as openpgp from 'openpgp';
 import { authChallenges } from '../../db/schema';
 import type { Ctx } from '../context';
-import { randomBytes, sha256Hex, toBase64Url } from '../crypto/encoding';
+import { constantTimeEqual, randomBytes, sha256Hex, toBase64Url } from '../crypto/encoding';
 import { AppError } from '../lib/errors';
-import { tidy } from '../lib/housekeeping';
+import { limits } from '../lib/guards';
+import { serverMac } from '../pow/service';
 
 export const SIGN_IN_PURPOSE = 'supervisor-sign-in';
 const TITLE = 'Whistleblower portal sign-in';
@@ -17,13 +19,10 @@ export async function issueSignInChallenge(
   ctx: Ctx,
   origin: string,
 ): Promise<{ challenge: string; expiresAt: string }> {
-  await tidy(ctx);
-  const nonce = toBase64Url(randomBytes(24));
   const expires = Math.floor(ctx.now().getTime() / 1000) + TTL_SECONDS;
-  await ctx.db
-    .insert(authChallenges)
-    .values({ nonceHash: await sha256Hex(nonce), expiresAt: expires });
   const expiresAt = new Date(expires * 1000).toISOString();
+  const random = toBase64Url(randomBytes(18));
+  const nonce = `${random}.${await nonceMac(ctx, origin, expiresAt, random)}`;
   return {
     challenge: [
       TITLE,
@@ -41,6 +40,8 @@ export interface ParsedChallenge {
   purpose: string;
   nonce: string;
   expires: Date;
+  /** The expiry as written, which the nonce's MAC covers. */
+  expiresText: string;
 }
 
 export function parseChallenge(text: string): ParsedChallenge | null {
@@ -52,32 +53,51 @@ export function parseChallenge(text: string): ParsedChallenge | null {
   const origin = fields.get('origin');
   const purpose = fields.get('purpose');
   const nonce = fields.get('nonce');
-  const expires = new Date(fields.get('expires') ?? '');
+  const expiresText = fields.get('expires') ?? '';
+  const expires = new Date(expiresText);
   if (!origin || !purpose || !nonce || Number.isNaN(expires.getTime())) return null;
-  return { origin, purpose, nonce, expires };
+  return { origin, purpose, nonce, expires, expiresText };
+}
+
+const nonceMac = (ctx: Ctx, origin: string, expiresAt: string, random: string) =>
+  serverMac(ctx, [SIGN_IN_PURPOSE, origin, expiresAt, random].join('\n'));
+
+/** True when the challenge was issued by this server, for exactly this origin and expiry. */
+async function issuedHere(ctx: Ctx, parsed: ParsedChallenge): Promise<boolean> {
+  const [random, mac, extra] = parsed.nonce.split('.');
+  if (!random || !mac || extra !== undefined) return false;
+  return constantTimeEqual(mac, await nonceMac(ctx, parsed.origin, parsed.expiresText, random));
 }
 
 const refused = (why: string) => new AppError('unauthorized', `Sign-in refused: ${why}.`);
 
 /**
- * Checks binding and expiry, spends the challenge (so it can never be replayed, even after a
- * failed attempt), then verifies the detached signature against the given public key.
+ * Checks that the challenge is this server's, for this origin and purpose and not expired, then
+ * claims it in the shared limits (one attempt a challenge, so a failure spends it and a stranger,
+ * who never sees another's challenge, can lock no one out), and returns the insert that spends it
+ * durably, for the caller to write with the session once the signature has verified.
  */
-export async function verifySignedChallenge(
-  ctx: Ctx,
-  input: { challenge: string; signature: string; origin: string; publicKey: string },
-): Promise<void> {
+export async function claimChallenge(ctx: Ctx, input: { challenge: string; origin: string }) {
   const parsed = parseChallenge(input.challenge);
   if (!parsed) throw refused('the challenge is malformed');
   if (parsed.origin !== input.origin) throw refused('the challenge was made for another site');
   if (parsed.purpose !== SIGN_IN_PURPOSE) throw refused('the challenge is for another purpose');
   if (parsed.expires.getTime() < ctx.now().getTime())
     throw refused('the challenge has expired; ask for a new one');
-  const spent = await ctx.db
-    .delete(authChallenges)
-    .where(eq(authChallenges.nonceHash, await sha256Hex(parsed.nonce)))
-    .returning();
-  if (spent.length === 0) throw refused('the challenge is unknown or was already used');
+  if (!(await issuedHere(ctx, parsed))) throw refused('the challenge was not issued by this site');
+  const nonceHash = await sha256Hex(parsed.nonce);
+  const expiresAt = Math.floor(parsed.expires.getTime() / 1000);
+  if (!(await limits(ctx).claim(`sign-in:${nonceHash}`, expiresAt, ctx.now().getTime())))
+    throw refused('the challenge was already used; ask for a new one');
+  // Wrapped: an awaited query builder would run.
+  return { spend: ctx.db.insert(authChallenges).values({ nonceHash, expiresAt }) };
+}
+
+/** Verifies the detached signature of the challenge against the given public key. */
+export async function verifySignature(
+  ctx: Ctx,
+  input: { challenge: string; signature: string; publicKey: string },
+): Promise<void> {
   let valid = false;
   try {
     const result = await openpgp.verify({

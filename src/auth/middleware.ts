@@ -11,8 +11,25 @@ import { actorFromSession, csrfFor, SESSION_COOKIE, unauthenticated } from './se
 export const CSRF_HEADER = 'x-csrf-token';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-export function siteOrigin(c: Context<AppEnv>): string {
-  return c.get('ctx').config.publicOrigin ?? new URL(c.req.url).origin;
+/**
+ * The configured origin this request was addressed to, matched by its Host (a proxy in front may
+ * change the scheme, never the host), or null when the Host is not one of the portal's.
+ */
+export function siteOrigin(c: Context<AppEnv>): string | null {
+  const host = new URL(c.req.url).host;
+  return c.get('ctx').config.publicOrigins.find((o) => new URL(o).host === host) ?? null;
+}
+
+/** Like `siteOrigin`, but refuses a request to a host that is not configured. */
+export function requireSiteOrigin(c: Context<AppEnv>): string {
+  const origin = siteOrigin(c);
+  if (!origin) {
+    throw new AppError(
+      'forbidden',
+      "This address is not one of the portal's configured origins (PUBLIC_ORIGIN); use the portal's own address.",
+    );
+  }
+  return origin;
 }
 
 export const sessionToken = (c: Context<AppEnv>) => getCookie(c, SESSION_COOKIE, 'host');
@@ -20,7 +37,7 @@ export const sessionToken = (c: Context<AppEnv>) => getCookie(c, SESSION_COOKIE,
 /** Refuses a cross-site state-changing request: browsers always send Origin on those. */
 export function requireSameOrigin(c: Context<AppEnv>): void {
   const origin = c.req.header('origin');
-  if (origin !== undefined && origin !== siteOrigin(c)) {
+  if (origin !== undefined && origin !== requireSiteOrigin(c)) {
     throw new AppError('forbidden', 'Cross-site requests are not accepted.');
   }
 }

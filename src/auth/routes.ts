@@ -4,8 +4,9 @@ import { deleteCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
 import type { AppEnv } from '../http/types';
 import { jsonBody, limitBody } from '../http/validate';
+import { requirePow } from '../pow/middleware';
 import { issueSignInChallenge } from './challenge';
-import { requireActor, requireSameOrigin, sessionToken, siteOrigin } from './middleware';
+import { requireActor, requireSameOrigin, requireSiteOrigin, sessionToken } from './middleware';
 import { signIn, signOut } from './service';
 import { csrfFor, SESSION_COOKIE } from './sessions';
 
@@ -38,17 +39,26 @@ export const actorView = (a: {
 });
 
 export const authRoutes = new Hono<AppEnv>()
-  .post('/api/auth/challenge', async (c) => {
-    requireSameOrigin(c);
-    return c.json(await issueSignInChallenge(c.get('ctx'), siteOrigin(c)), 201);
-  })
+  // A request to a host that is not configured gets no challenge: a relaying phishing site would
+  // otherwise have its own name signed. The host is checked before the work, the cheaper test.
+  .post(
+    '/api/auth/challenge',
+    async (c, next) => {
+      requireSameOrigin(c);
+      requireSiteOrigin(c);
+      await next();
+    },
+    requirePow('sign-in'),
+    async (c) => c.json(await issueSignInChallenge(c.get('ctx'), requireSiteOrigin(c)), 201),
+  )
   .post('/api/auth/sign-in', limitBody(32 * 1024), async (c) => {
     requireSameOrigin(c);
+    const origin = requireSiteOrigin(c);
     const body = await jsonBody(c, signInBody);
     const ctx = c.get('ctx');
     const result = await signIn(ctx, {
       ...body,
-      origin: siteOrigin(c),
+      origin,
       previousToken: sessionToken(c),
     });
     setCookie(c, SESSION_COOKIE, result.token, {

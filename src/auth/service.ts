@@ -5,10 +5,11 @@ import { supervisors } from '../../db/schema';
 import { withAudit } from '../audit/service';
 import type { Ctx } from '../context';
 import { sha256Hex } from '../crypto/encoding';
-import { AppError, BusyError } from '../lib/errors';
-import { guards } from '../lib/guards';
+import { AppError } from '../lib/errors';
+import { tidy } from '../lib/housekeeping';
+import { isUniqueViolation } from '../storage/db';
 import type { Actor } from './actor';
-import { verifySignedChallenge } from './challenge';
+import { claimChallenge, verifySignature } from './challenge';
 import { csrfFor, endSessionQuery, newSession } from './sessions';
 
 export interface SignInInput {
@@ -19,25 +20,13 @@ export interface SignInInput {
   previousToken?: string | undefined;
 }
 
-/** Repeated failures on one key are throttled, so a stolen key file cannot be hammered online. */
+/**
+ * Each attempt spends its challenge, which cost a proof of work, so guessing is paid for per
+ * try; nothing is counted per key, so a stranger naming a key holder's fingerprint cannot lock
+ * them out. The challenge is written as spent with the session, after the signature verifies.
+ */
 export async function signIn(ctx: Ctx, input: SignInInput) {
-  const limiter = guards(ctx).signIn;
-  const key = input.fingerprint.toUpperCase();
-  const wait = limiter.blocked(key, ctx.now().getTime());
-  if (wait !== null)
-    throw new BusyError('Too many failed sign-in attempts for this key; wait and try again.', wait);
-  try {
-    const result = await verifiedSignIn(ctx, input);
-    limiter.clear(key);
-    return result;
-  } catch (err) {
-    if (err instanceof AppError && err.code === 'unauthorized')
-      limiter.fail(key, ctx.now().getTime());
-    throw err;
-  }
-}
-
-async function verifiedSignIn(ctx: Ctx, input: SignInInput) {
+  const claimed = await claimChallenge(ctx, input);
   const [supervisor] = await ctx.db
     .select()
     .from(supervisors)
@@ -54,7 +43,7 @@ async function verifiedSignIn(ctx: Ctx, input: SignInInput) {
       'Sign-in refused: the signature does not verify with the enrolled key.',
     );
   }
-  await verifySignedChallenge(ctx, { ...input, publicKey: supervisor.publicKey });
+  await verifySignature(ctx, { ...input, publicKey: supervisor.publicKey });
   const session = await newSession(ctx, supervisor.id);
   const previous = input.previousToken ? await sha256Hex(input.previousToken) : null;
   await withAudit(
@@ -65,8 +54,15 @@ async function verifiedSignIn(ctx: Ctx, input: SignInInput) {
       unitId: supervisor.unitId,
       detail: { role: supervisor.role },
     },
-    () => [session.insert, ...(previous ? [endSessionQuery(ctx, previous)] : [])],
-  );
+    () => [claimed.spend, session.insert, ...(previous ? [endSessionQuery(ctx, previous)] : [])],
+  ).catch((err) => {
+    // Claimed in memory by another process (or before a restart) and spent there.
+    if (isUniqueViolation(err, 'auth_challenges'))
+      throw new AppError('unauthorized', 'Sign-in refused: the challenge was already used.');
+    throw err;
+  });
+  // Housekeeping rides on verified work only: no anonymous request causes a write.
+  await tidy(ctx);
   return { token: session.token, csrfToken: await csrfFor(session.token), supervisor };
 }
 

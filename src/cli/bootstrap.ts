@@ -36,7 +36,7 @@ export async function bootstrapSql(input: {
     const ctx: Ctx = {
       db,
       blobs: new DbBlobStore(db),
-      config: loadConfig({ PORTAL_ENV: 'production' }),
+      config: loadConfig({ PORTAL_ENV: 'production' }, { serving: false }),
       now: () => new Date(),
     };
     const unit = await createUnit(ctx, { id: OPERATOR_ACTOR_ID }, input.unit);

@@ -63,7 +63,8 @@ export function oneOf<T extends string>(value: string, allowed: readonly T[], wh
 
 /** The database URL and data folder: `--db FILE` overrides the configured database. */
 export function resolveStorage(io: CliIo, dbFile: string | undefined) {
-  const config = loadConfig(io.env);
+  // The CLI serves no requests, so it needs no PUBLIC_ORIGIN, even in production.
+  const config = loadConfig(io.env, { serving: false });
   if (!dbFile) return { config, url: config.databaseUrl, authToken: config.databaseAuthToken };
   const path = resolve(io.cwd, dbFile);
   // A database file's blobs live beside it (data/portal.db, data/blobs) unless DATA_DIR says else.

@@ -10,6 +10,10 @@ export class ApiError extends Error {
     message: string,
     /** The server's reference for this request, for a person to quote when asking for help. */
     readonly requestId?: string,
+    /** What the server added, e.g. `{ quota: 'message' }` for a follow-up over today's quota. */
+    readonly details?: unknown,
+    /** Seconds to wait, from Retry-After, when the server gave one. */
+    readonly retryAfter?: number,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -28,13 +32,18 @@ export async function callApi<T>(
     // A body that is not read is cancelled, so that the request does not stay open.
     if (!json) await res.body?.cancel();
     const body = json
-      ? ((await res.json()) as { error?: { code?: string; message?: string; requestId?: string } })
+      ? ((await res.json()) as {
+          error?: { code?: string; message?: string; requestId?: string; details?: unknown };
+        })
       : {};
+    const retryAfter = Number(res.headers.get('retry-after'));
     throw new ApiError(
       res.status,
       body.error?.code ?? 'http_error',
       body.error?.message ?? `HTTP ${res.status}`,
       body.error?.requestId,
+      body.error?.details,
+      Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
     );
   }
   if (type.includes('application/octet-stream'))

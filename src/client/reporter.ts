@@ -10,10 +10,10 @@ import {
   parseReceipt,
   sealFile,
   sealJson,
-  solvePow,
   unlockPrivateKey,
 } from '../crypto';
 import { ApiError, callApi, type Fetcher, jsonInit } from './api';
+import { type PowPurpose, type PowSolution, powHeaders, proofOfWork } from './pow';
 import type {
   CaseView,
   CaseViewBody,
@@ -31,18 +31,9 @@ export type Progress = (step: {
   total?: number;
 }) => void;
 
-async function proofOfWork(fetcher: Fetcher, purpose: 'submit' | 'lookup', progress?: Progress) {
-  const c = await callApi<{ challenge: string; difficulty: number }>(
-    fetcher,
-    `/api/pow?purpose=${purpose}`,
-  );
-  progress?.({ stage: 'pow', current: 0 });
-  // `current` counts the tries so far, so a page can show that the puzzle is moving.
-  const nonce = await solvePow(c.challenge, c.difficulty, (tries) =>
-    progress?.({ stage: 'pow', current: tries }),
-  );
-  return { challenge: c.challenge, nonce };
-}
+/** Solves a challenge, reporting tries on `progress` so a page can show the puzzle moving. */
+const paidWith = (fetcher: Fetcher, purpose: PowPurpose, progress?: Progress) =>
+  proofOfWork(fetcher, purpose, (tries) => progress?.({ stage: 'pow', current: tries }));
 
 /** Keys a report must be encrypted to: the unit's, the unit above's when copied, the reporter's. */
 export function reportRecipients(
@@ -124,19 +115,21 @@ export async function submitReport(fetcher: Fetcher, input: SubmitInput, progres
   const content: ReportContent = { v: 1, type: 'report', ...input.report };
   progress?.({ stage: 'encrypt' });
   const report = await sealJson(content, { recipients, signingKey: key });
-  const pow = await proofOfWork(fetcher, 'submit', progress);
+  const pow = await paidWith(fetcher, 'submit', progress);
   const created = await callApi<{ messageId: string; receivedDay: string }>(
     fetcher,
     '/api/reports',
-    jsonInit({
-      pow,
-      unitId: input.unitId,
-      copyToParent: input.copyToParent,
-      lookupToken,
-      reporterPublicKey: publicKey,
-      reporterLockedKey: lockedKey,
-      report,
-    }),
+    jsonInit(
+      {
+        unitId: input.unitId,
+        copyToParent: input.copyToParent,
+        lookupToken,
+        reporterPublicKey: publicKey,
+        reporterLockedKey: lockedKey,
+        report,
+      },
+      powHeaders(pow),
+    ),
   );
   // The report is acknowledged: from here on the receipt must reach the reporter whatever happens.
   const failedFiles = await uploadFiles(
@@ -154,13 +147,12 @@ export async function submitReport(fetcher: Fetcher, input: SubmitInput, progres
 async function fetchView(
   fetcher: Fetcher,
   lookupToken: string,
-  pow: { challenge: string; nonce: string },
+  pow: PowSolution,
 ): Promise<CaseView> {
   const { unitKeys, ...view } = await callApi<CaseViewBody>(fetcher, '/api/receipt', {
     headers: {
       ...tokenHeaders(lookupToken),
-      'x-pow-challenge': pow.challenge,
-      'x-pow-nonce': pow.nonce,
+      ...powHeaders(pow),
     },
   });
   const keysFor = (use: 'messages' | 'retaliation') => [
@@ -184,14 +176,14 @@ export async function openCase(
   if (!parsed.ok)
     throw new ApiError(0, `receipt_${parsed.reason}`, 'The receipt code is mistyped.');
   const { lookupToken, keyPassphrase } = await deriveReceiptSecrets(parsed.code);
-  const pow = await proofOfWork(fetcher, 'lookup', progress);
+  const pow = await paidWith(fetcher, 'lookup', progress);
   const view = await fetchView(fetcher, lookupToken, pow);
   const key = await unlockPrivateKey(view.reporterLockedKey, keyPassphrase);
   return { fetcher, lookupToken, key, view };
 }
 
 export async function refresh(s: Session): Promise<Session> {
-  const pow = await proofOfWork(s.fetcher, 'lookup');
+  const pow = await paidWith(s.fetcher, 'lookup');
   const view = await fetchView(s.fetcher, s.lookupToken, pow);
   return { ...s, view };
 }

@@ -3,6 +3,7 @@
 import type { PrivateKey } from 'openpgp';
 import { openFile, openJson, sealJson, signChallenge } from '../crypto';
 import { callApi, type Fetcher, jsonInit } from './api';
+import { powHeaders, proofOfWork } from './pow';
 import type { Content } from './types';
 
 export interface SupervisorSession {
@@ -25,9 +26,7 @@ export async function signIn(
   key: PrivateKey,
   expectedOrigin?: string,
 ): Promise<SupervisorSession> {
-  const { challenge } = await callApi<{ challenge: string }>(fetcher, '/api/auth/challenge', {
-    method: 'POST',
-  });
+  const { challenge } = await signInChallenge(fetcher);
   if (expectedOrigin && !challenge.includes(`\norigin: ${expectedOrigin}\n`)) {
     throw new Error('The sign-in challenge names another site; refusing to sign it.');
   }
@@ -40,11 +39,17 @@ export async function signIn(
   return { fetcher, key, ...result };
 }
 
-/** A fresh single-use challenge, as plain text, for signing in the browser or with GnuPG. */
-export const signInChallenge = (fetcher: Fetcher) =>
-  callApi<{ challenge: string; expiresAt: string }>(fetcher, '/api/auth/challenge', {
+/**
+ * A fresh single-use challenge, as plain text, for signing in the browser or with GnuPG. It is
+ * paid for with a small proof of work and is good for one attempt.
+ */
+export async function signInChallenge(fetcher: Fetcher, onTries?: (tries: number) => void) {
+  const pow = await proofOfWork(fetcher, 'sign-in', onTries);
+  return callApi<{ challenge: string; expiresAt: string }>(fetcher, '/api/auth/challenge', {
     method: 'POST',
+    headers: powHeaders(pow),
   });
+}
 
 /**
  * Signs in with a detached armored signature made elsewhere, e.g. `gpg --armor --detach-sign`:

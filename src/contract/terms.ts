@@ -39,3 +39,13 @@ export const RETALIATION_KINDS = [
 
 export type ReportCategory = (typeof REPORT_CATEGORIES)[number];
 export type RetaliationKind = (typeof RETALIATION_KINDS)[number];
+
+/** What a proof of work pays for; `sign-in` buys one sign-in challenge. */
+export const POW_PURPOSES = ['submit', 'lookup', 'sign-in'] as const;
+export type PowPurpose = (typeof POW_PURPOSES)[number];
+/** The request headers a proof of work travels in, checked before any body is read. */
+export const POW_CHALLENGE_HEADER = 'x-pow-challenge';
+export const POW_NONCE_HEADER = 'x-pow-nonce';
+/** Which daily follow-up quota a 429 names in its details (`{ quota }`). */
+export const FOLLOWUP_QUOTAS = ['message', 'flag', 'bytes'] as const;
+export type FollowUpQuota = (typeof FOLLOWUP_QUOTAS)[number];

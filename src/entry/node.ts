@@ -1,5 +1,6 @@
 // Node entry (self-hosted): embedded libSQL file database (attachments inside it), pages from public/.
 import { mkdir } from 'node:fs/promises';
+import type { Server } from 'node:http';
 import { resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
@@ -7,10 +8,12 @@ import { createApp } from '../app';
 import { ConfigError, loadConfig } from '../config';
 import type { Ctx } from '../context';
 import { logTallyDaily, RequestTally } from '../http/request-log';
+import { prepareServerSecret } from '../pow/service';
 import { keepAtRest } from '../storage/at-rest';
 import { DbBlobStore } from '../storage/db-blobs';
 import { openLibsql } from '../storage/libsql';
 import { firstStart, StartupRefused } from './node-setup';
+import { cutSlowSenders, timeoutOptions } from './slow-senders';
 
 const PUBLIC_DIR = resolve(new URL('../../public/dist', import.meta.url).pathname);
 const PAGES: Record<string, string> = {
@@ -37,6 +40,7 @@ export async function startNodeServer(env: Record<string, string | undefined>, l
   const quiet = env.PORTAL_QUIET === '1';
   const tally = new RequestTally();
   const stopTally = quiet ? () => undefined : logTallyDaily(tally, log);
+  await prepareServerSecret(ctx);
   const app = createApp(() => ctx, {
     staticFiles: serveStatic({
       root: PUBLIC_DIR,
@@ -45,7 +49,13 @@ export async function startNodeServer(env: Record<string, string | undefined>, l
     log: quiet ? undefined : log,
     tally,
   });
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
+  const server = serve({
+    fetch: app.fetch,
+    port: config.port,
+    hostname: config.host,
+    serverOptions: timeoutOptions(config.abuse),
+  }) as Server;
+  cutSlowSenders(server, config.abuse);
   log(
     `Portal listening on http://${config.host}:${config.port}${config.production ? '' : ' (development)'}`,
   );

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { type Config, ConfigError, loadConfig } from '../config';
 import type { D1Binding } from '../storage/d1';
 import type { R2BucketLike } from '../storage/r2-blobs';
+import type { LimitsNamespace } from './limits-object';
 
 const hasMethods = (value: unknown, names: string[]) =>
   typeof value === 'object' &&
@@ -22,6 +23,11 @@ const assets = z.custom<{ fetch: (request: Request) => Promise<Response> }>(
   { message: 'is not a static-assets binding (wrangler.toml [assets] binding = "ASSETS")' },
 );
 
+const durableObject = z.custom<LimitsNamespace>((v) => hasMethods(v, ['idFromName', 'get']), {
+  message:
+    'is not a Durable Object namespace binding (wrangler.toml [[durable_objects.bindings]] name = "LIMITS", class_name = "PortalLimits")',
+});
+
 const bindingsSchema = z
   .object({
     /** `d1` (default) uses the DB binding; `libsql` a remote libSQL/Turso database over HTTP. */
@@ -34,6 +40,9 @@ const bindingsSchema = z
     DATABASE_AUTH_TOKEN: z.string().min(1).optional(),
     BLOBS: r2,
     ASSETS: assets.optional(),
+    /** The shared limits; without it each isolate limits only itself (refused in production). */
+    LIMITS: durableObject.optional(),
+    PORTAL_ENV: z.string().optional(),
   })
   .superRefine((env, issues) => {
     if (env.DATABASE_DRIVER === 'd1' && !env.DB) {
@@ -41,6 +50,14 @@ const bindingsSchema = z
         code: 'custom',
         path: ['DB'],
         message: 'is missing: bind a D1 database as DB, or set DATABASE_DRIVER = "libsql"',
+      });
+    }
+    if (env.PORTAL_ENV === 'production' && !env.LIMITS) {
+      issues.addIssue({
+        code: 'custom',
+        path: ['LIMITS'],
+        message:
+          'is required in production: without the Durable Object, the look-up cap and the load meters would hold per isolate only',
       });
     }
     if (env.DATABASE_DRIVER === 'libsql' && !env.DATABASE_URL) {
@@ -60,6 +77,7 @@ export interface WorkerEnv {
   database: WorkerDatabase;
   blobs: R2BucketLike;
   assets: { fetch: (request: Request) => Promise<Response> } | undefined;
+  limits: LimitsNamespace | undefined;
   config: Config;
 }
 
@@ -85,5 +103,5 @@ export function parseWorkerEnv(env: Record<string, unknown>): WorkerEnv {
     b.DATABASE_DRIVER === 'd1'
       ? { driver: 'd1', binding: b.DB! }
       : { driver: 'libsql', url: b.DATABASE_URL!, authToken: b.DATABASE_AUTH_TOKEN };
-  return { database, blobs: b.BLOBS, assets: b.ASSETS, config };
+  return { database, blobs: b.BLOBS, assets: b.ASSETS, limits: b.LIMITS, config };
 }

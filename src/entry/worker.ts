@@ -5,9 +5,11 @@ import { createApp } from '../app';
 import type { Ctx } from '../context';
 import { hasDemoUnits } from '../demo/seed';
 import type { AppEnv } from '../http/types';
+import { prepareServerSecret } from '../pow/service';
 import { openD1 } from '../storage/d1';
 import { R2BlobStore } from '../storage/r2-blobs';
 import { openTurso } from '../storage/turso';
+import { DurableLimits } from './limits-object';
 import { parseWorkerEnv } from './worker-env';
 import { setupErrorResponse, WorkerSetupError } from './worker-error-page';
 
@@ -19,7 +21,13 @@ async function prepare(env: Bindings, now: () => Date): Promise<Ctx> {
     w.database.driver === 'd1'
       ? openD1(w.database.binding)
       : openTurso(w.database.url, w.database.authToken);
-  const ctx: Ctx = { db, blobs: new R2BlobStore(w.blobs), config: w.config, now };
+  const ctx: Ctx = {
+    db,
+    blobs: new R2BlobStore(w.blobs),
+    config: w.config,
+    now,
+    ...(w.limits ? { limits: new DurableLimits(w.limits, w.config.abuse.lookupsPerSecond) } : {}),
+  };
   let demo: boolean;
   try {
     demo = await hasDemoUnits(ctx);
@@ -36,6 +44,7 @@ async function prepare(env: Bindings, now: () => Date): Promise<Ctx> {
       'This database holds DEMO units and keys, which are refused in production. Start from an empty database.',
     );
   }
+  await prepareServerSecret(ctx);
   return ctx;
 }
 
@@ -87,3 +96,6 @@ export function createWorker(options: WorkerOptions = {}) {
 }
 
 export default createWorker();
+
+/** The Durable Object that holds the shared limits; wrangler.toml binds it as LIMITS. */
+export { PortalLimits } from './limits-object';

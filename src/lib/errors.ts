@@ -34,7 +34,8 @@ export class BusyError extends AppError {
   constructor(
     message: string,
     readonly retryAfter: number,
+    details?: unknown,
   ) {
-    super('too_many_requests', message);
+    super('too_many_requests', message, details);
   }
 }

@@ -1,20 +1,14 @@
-// The abuse guards of one running portal, made once per database handle: load meters that raise
-// the proof-of-work difficulty, the global receipt look-up limit, the memory request bodies may
-// take, and sign-in failure throttling.
+// The abuse guards of one running portal, made once per database handle: the shared limits (load
+// meters of paid work, the look-up cap, single-use marks) and the memory request bodies may take.
 import type { Ctx } from '../context';
-import { ByteBudget, FailureLimiter, SlidingCounter, TokenBucket } from './rate';
+import { type Limits, MemoryLimits } from './limits';
+import { ByteBudget } from './rate';
 
 export interface Guards {
-  issued: { submit: SlidingCounter; lookup: SlidingCounter };
-  lookups: TokenBucket;
-  /** Request bodies being read or worked on; see `limitBody`. */
+  /** Request bodies being read or worked on, in this process (or isolate); see `limitBody`. */
   bodies: ByteBudget;
-  signIn: FailureLimiter;
-  /**
-   * Challenges known to be spent (hash → expiry, seconds): look-ups, spent only in memory, and
-   * submissions once committed. See pow/service.ts.
-   */
-  spent: Map<string, number>;
+  /** This process's own limits, used when the context brings no shared ones. */
+  local: MemoryLimits;
 }
 
 const all = new WeakMap<object, Guards>();
@@ -23,14 +17,11 @@ export function guards(ctx: Ctx): Guards {
   let g = all.get(ctx.db);
   if (!g) {
     const a = ctx.config.abuse;
-    g = {
-      issued: { submit: new SlidingCounter(60), lookup: new SlidingCounter(60) },
-      lookups: new TokenBucket(a.lookupsPerSecond, a.lookupsPerSecond * 2),
-      bodies: new ByteBudget(a.bodyMemoryBytes),
-      signIn: new FailureLimiter(a.signInFailures, 15 * 60_000),
-      spent: new Map(),
-    };
+    g = { bodies: new ByteBudget(a.bodyMemoryBytes), local: new MemoryLimits(a.lookupsPerSecond) };
     all.set(ctx.db, g);
   }
   return g;
 }
+
+/** The limits every request of this portal shares: a Durable Object on Workers, else memory. */
+export const limits = (ctx: Ctx): Limits => ctx.limits ?? guards(ctx).local;

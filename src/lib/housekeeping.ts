@@ -1,6 +1,6 @@
-// Forgetting what has expired: spent proof-of-work challenges, unused sign-in challenges and
-// ended sessions. Run now and then from the routes that add such rows, so the tables stay small
-// without a scheduler (the Workers entry has none).
+// Forgetting what has expired: spent proof-of-work and sign-in challenges and ended sessions.
+// Run now and then after paid submissions and verified sign-ins (never for a free request), so
+// the tables stay small without a scheduler (the Workers entry has none).
 import { lt, or } from 'drizzle-orm';
 import { authChallenges, powSpent, sessions } from '../../db/schema';
 import type { Ctx } from '../context';

@@ -1,5 +1,5 @@
 // In-memory counters for abuse control without tracking anyone: they count events, never who
-// caused them. Per process (or per Workers isolate), which is enough to blunt a flood.
+// caused them. Shared across Workers isolates only through src/lib/limits.ts.
 
 /** Events in the last `windowSeconds`, kept in one-second buckets. */
 export class SlidingCounter {
@@ -47,10 +47,9 @@ export class TokenBucket {
   /** Takes a token if one is there; otherwise says how many seconds until one will be. */
   take(nowMs: number): { ok: true } | { ok: false; retryAfter: number } {
     if (this.last === 0) this.last = nowMs;
-    this.tokens = Math.min(
-      this.burst,
-      this.tokens + ((nowMs - this.last) / 1000) * this.ratePerSecond,
-    );
+    // A clock set back (a test's, or another instance's) refills nothing rather than draining.
+    const elapsed = Math.max(0, nowMs - this.last);
+    this.tokens = Math.min(this.burst, this.tokens + (elapsed / 1000) * this.ratePerSecond);
     this.last = nowMs;
     if (this.tokens >= 1) {
       this.tokens -= 1;
@@ -63,54 +62,20 @@ export class TokenBucket {
   }
 }
 
-/** Per-key failure counts that expire, for throttling repeated failed sign-ins on one key. */
-export class FailureLimiter {
-  private readonly failures = new Map<string, number[]>();
-
-  constructor(
-    private readonly max: number,
-    private readonly windowMs: number,
-  ) {}
-
-  private recent(key: string, nowMs: number): number[] {
-    const list = (this.failures.get(key) ?? []).filter((t) => t > nowMs - this.windowMs);
-    if (list.length === 0) this.failures.delete(key);
-    else this.failures.set(key, list);
-    return list;
-  }
-
-  blocked(key: string, nowMs: number): number | null {
-    const list = this.recent(key, nowMs);
-    if (list.length < this.max) return null;
-    return Math.ceil(((list[0] ?? nowMs) + this.windowMs - nowMs) / 1000);
-  }
-
-  fail(key: string, nowMs: number): void {
-    const list = this.recent(key, nowMs);
-    list.push(nowMs);
-    this.failures.set(key, list);
-    if (this.failures.size > 10_000)
-      this.failures.delete(this.failures.keys().next().value as string);
-  }
-
-  clear(key: string): void {
-    this.failures.delete(key);
-  }
-}
-
 /**
- * Bytes of request bodies being received or worked on at once, across all requests. A body is
- * read whole before the check it carries (a submission's proof of work is inside it), so without
- * a cap a flood of large bodies would take the server's memory with it. A request bigger than the
- * whole budget may still run when it is the only one.
+ * Bytes of request bodies received and held at once, across all requests. Bodies are read whole,
+ * so without a cap a flood of large bodies would take the server's memory with it. Bytes are
+ * taken as they arrive, never as announced, so a sender that announces much and sends little
+ * holds nothing. A body bigger than the whole budget may still arrive when it is the only one.
  */
 export class ByteBudget {
   private used = 0;
 
   constructor(private readonly limit: number) {}
 
-  take(bytes: number): boolean {
-    if (this.used > 0 && this.used + bytes > this.limit) return false;
+  /** `own` is what the taker already holds: a taker that is alone is never refused. */
+  take(bytes: number, own = 0): boolean {
+    if (this.used > own && this.used + bytes > this.limit) return false;
     this.used += bytes;
     return true;
   }

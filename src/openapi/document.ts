@@ -2,6 +2,8 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../http/types';
+import { powHeaderParams } from '../pow/middleware';
+import { POW_PURPOSES } from '../pow/service';
 import { addMessageBody, flagRetaliationBody } from '../receipts/schemas';
 import { createReportBody, createReportResponse } from '../reports/schemas';
 import { securitySchemes, supervisorPaths } from './supervisor-paths';
@@ -72,13 +74,16 @@ export function openApiDocument() {
       '/api/pow': {
         get: {
           summary: 'A proof-of-work challenge',
-          parameters: [{ name: 'purpose', in: 'query', schema: { enum: ['submit', 'lookup'] } }],
+          description:
+            'Free and stateless: asking moves nothing. Only solved and spent work raises the difficulty.',
+          parameters: [{ name: 'purpose', in: 'query', schema: { enum: [...POW_PURPOSES] } }],
           responses: { '200': { description: 'Challenge' }, ...errors },
         },
       },
       '/api/reports': {
         post: {
-          summary: 'Submit a report (ciphertext only)',
+          summary: 'Submit a report (ciphertext only); paid with a proof of work in headers',
+          parameters: powHeaderParams,
           requestBody: json(createReportBody),
           responses: {
             '201': { description: 'Created', ...json(createReportResponse) },
@@ -89,11 +94,7 @@ export function openApiDocument() {
       '/api/receipt': {
         get: {
           summary: "The reporter's view of their case",
-          parameters: [
-            tokenHeader,
-            { name: 'X-Pow-Challenge', in: 'header', required: true, schema: { type: 'string' } },
-            { name: 'X-Pow-Nonce', in: 'header', required: true, schema: { type: 'string' } },
-          ],
+          parameters: [tokenHeader, ...powHeaderParams],
           responses: {
             '200': {
               description:

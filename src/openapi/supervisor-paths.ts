@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { signInBody } from '../auth/routes';
 import { classifyBody, replyBody, stateBody } from '../cases/routes';
+import { powHeaderParams } from '../pow/middleware';
 import { flagStateBody } from '../retaliation/routes';
 import { enrolBody, unitBody } from '../supervisors/routes';
 
@@ -52,8 +53,10 @@ export const securitySchemes = {
 export const supervisorPaths = {
   '/api/auth/challenge': {
     post: {
-      summary: 'A single-use sign-in challenge bound to origin and purpose',
-      responses: { '201': { description: 'Challenge text to sign' } },
+      summary:
+        'A single-use sign-in challenge bound to origin and purpose; paid with a proof of work (purpose "sign-in") in headers, and only at a configured origin',
+      parameters: powHeaderParams,
+      responses: { '201': { description: 'Challenge text to sign' }, ...errors },
     },
   },
   '/api/auth/sign-in': {
@@ -67,7 +70,8 @@ export const supervisorPaths = {
   '/api/auth/me': get('The signed-in person and the CSRF token'),
   '/api/supervisors/enrol': {
     post: {
-      summary: 'Enrol a public key (pending until approved); paid with a proof of work',
+      summary: 'Enrol a public key (pending until approved); paid with a proof of work in headers',
+      parameters: powHeaderParams,
       requestBody: json(enrolBody),
       responses: { '201': { description: 'Pending' }, ...errors },
     },

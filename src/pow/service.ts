@@ -1,8 +1,10 @@
 // Stateless proof-of-work challenges: MAC-signed by a server secret, short-lived, single-use.
-// They slow down bulk submission and receipt guessing without identifying anyone.
+// They slow down bulk submission, receipt guessing and sign-in attempts without identifying
+// anyone. Issuing one costs the server no write and counts toward nothing: only paid work does.
 import { eq } from 'drizzle-orm';
 import { powSpent, settings } from '../../db/schema';
 import type { Ctx } from '../context';
+import { POW_PURPOSES, type PowPurpose } from '../contract/terms';
 import {
   constantTimeEqual,
   fromBase64Url,
@@ -13,10 +15,15 @@ import {
 } from '../crypto/encoding';
 import { powHashBits } from '../crypto/pow';
 import { AppError } from '../lib/errors';
-import { guards } from '../lib/guards';
+import { limits } from '../lib/guards';
 import { tidy } from '../lib/housekeeping';
+import type { Meter } from '../lib/limits';
+import { isUniqueViolation } from '../storage/db';
 
-export type PowPurpose = 'submit' | 'lookup';
+export { POW_PURPOSES, type PowPurpose };
+
+/** A sign-in challenge is priced and metered like a look-up. */
+const meterOf = (purpose: PowPurpose): Meter => (purpose === 'submit' ? 'submit' : 'lookup');
 const TTL_SECONDS = 600;
 const keyCache = new WeakMap<object, Promise<Uint8Array>>();
 
@@ -47,6 +54,14 @@ async function loadMacKey(ctx: Ctx): Promise<Uint8Array> {
   return fromBase64Url(raw);
 }
 
+/**
+ * Loads the server's MAC key, making it on first start: each entry calls this at start, so no
+ * anonymous request is ever the one that writes it.
+ */
+export const prepareServerSecret = async (ctx: Ctx): Promise<void> => {
+  await macKey(ctx);
+};
+
 function macKey(ctx: Ctx): Promise<Uint8Array> {
   let key = keyCache.get(ctx.db);
   if (!key) {
@@ -57,16 +72,23 @@ function macKey(ctx: Ctx): Promise<Uint8Array> {
   return key;
 }
 
+/** A MAC under the server's secret, for stateless tokens it must later recognise as its own. */
+export async function serverMac(ctx: Ctx, text: string): Promise<string> {
+  return toBase64Url(hmacSha256(await macKey(ctx), text));
+}
+
 const MAX_EXTRA_BITS = 8;
 
 /**
- * The configured difficulty, plus one bit for each doubling of demand above the normal load, so
- * a flood pays more per request while an ordinary reporter barely notices.
+ * The configured difficulty, plus one bit for each doubling of paid work above the normal load,
+ * so a flood pays more per request while an ordinary reporter barely notices. Only solved and
+ * spent challenges count: asking for challenges is free and so must move nothing.
  */
-export function powDifficulty(ctx: Ctx, purpose: PowPurpose): number {
-  const base = purpose === 'submit' ? ctx.config.pow.submit : ctx.config.pow.lookup;
-  const perMinute = guards(ctx).issued[purpose].total(ctx.now().getTime());
-  const normal = ctx.config.abuse.powLoad[purpose];
+export async function powDifficulty(ctx: Ctx, purpose: PowPurpose): Promise<number> {
+  const meter = meterOf(purpose);
+  const base = ctx.config.pow[meter];
+  const perMinute = await limits(ctx).load(meter, ctx.now().getTime());
+  const normal = ctx.config.abuse.powLoad[meter];
   const extra = perMinute > normal ? Math.ceil(Math.log2(perMinute / normal)) : 0;
   return Math.min(28, base + Math.min(MAX_EXTRA_BITS, extra));
 }
@@ -79,9 +101,7 @@ export interface PowChallenge {
 }
 
 export async function issueChallenge(ctx: Ctx, purpose: PowPurpose): Promise<PowChallenge> {
-  guards(ctx).issued[purpose].add(ctx.now().getTime());
-  await tidy(ctx);
-  const difficulty = powDifficulty(ctx, purpose);
+  const difficulty = await powDifficulty(ctx, purpose);
   const expires = Math.floor(ctx.now().getTime() / 1000) + TTL_SECONDS;
   const body = `${purpose}.${expires}.${difficulty}.${toBase64Url(randomBytes(12))}`;
   const mac = hmacSha256(await macKey(ctx), body);
@@ -95,10 +115,7 @@ export async function issueChallenge(ctx: Ctx, purpose: PowPurpose): Promise<Pow
 
 const powError = (message: string) => new AppError('pow_invalid', message);
 
-/**
- * Checks a solved challenge without spending it. Returns the row that spends it, for the caller
- * to insert (with `spendQuery`) in the same batch as the change the work pays for.
- */
+/** Checks a solved challenge without spending it: MAC, purpose, expiry and the work itself. */
 export async function checkSolution(
   ctx: Ctx,
   purpose: PowPurpose,
@@ -129,14 +146,7 @@ export async function checkSolution(
   const difficulty = Number(difficultyText);
   if (powHashBits(challenge, nonce) < difficulty)
     throw powError('The proof of work does not solve the challenge.');
-  const challengeHash = await sha256Hex(challenge);
-  // Spent look-ups, and submissions this process has seen committed: a replay is refused here,
-  // before any costlier check. For submissions the database stays the authority: the spend is
-  // inserted with the report under a unique key (see `spendQuery`), so a replay this process has
-  // not seen (after a restart, or at another Workers isolate) fails when it is written.
-  if (guards(ctx).spent.has(challengeHash))
-    throw powError('This proof-of-work challenge has already been used.');
-  return { challengeHash, expiresAt: expires };
+  return { challengeHash: await sha256Hex(challenge), expiresAt: expires };
 }
 
 export type PowSpend = { challengeHash: string; expiresAt: number };
@@ -145,9 +155,8 @@ export type PowSpend = { challengeHash: string; expiresAt: number };
 export const SPENT_EXPIRY_STEP = 3600;
 
 /**
- * The insert that spends a challenge; run it in the same batch as the paid-for change, and call
- * `rememberSpent` once that batch has committed. The table is WITHOUT ROWID, keyed by the hash,
- * so its rows say nothing of the order in which reports came.
+ * The insert that spends a challenge durably. The table is WITHOUT ROWID, keyed by the hash, so
+ * its rows say nothing of the order in which reports came.
  */
 export const spendQuery = (ctx: Ctx, spend: PowSpend) =>
   ctx.db.insert(powSpent).values({
@@ -155,33 +164,27 @@ export const spendQuery = (ctx: Ctx, spend: PowSpend) =>
     expiresAt: Math.ceil(spend.expiresAt / SPENT_EXPIRY_STEP) * SPENT_EXPIRY_STEP,
   });
 
-export const MAX_SPENT_IN_MEMORY = 200_000;
+const replayed = () => powError('This proof-of-work challenge has already been used.');
 
 /**
- * Notes a spent challenge in memory, so that replays stop before any costlier check. When the map
- * is full, room is made from its oldest end: expired entries go, then, if it is still full, the
- * oldest live one (its work was paid, and it expires soon). The sweep stops at the first live
- * entry once there is room, so a full map costs a few steps a spend, not a pass over all of it.
+ * Spends a checked solution before any work it pays for is done, and counts it as paid load.
+ * A submission's is written to the database, the one authority every process and isolate
+ * shares, so it can never pay twice, even for a request that then fails. A look-up's or sign-in
+ * challenge's is marked in the shared limits instead, so that reading stays a read: the worst a
+ * replay after a restart buys is one more look-up for work already done once.
  */
-export function rememberSpent(ctx: Ctx, spend: PowSpend): void {
-  const spent = guards(ctx).spent;
-  if (spent.size >= MAX_SPENT_IN_MEMORY) {
-    const now = Math.floor(ctx.now().getTime() / 1000);
-    for (const [hash, expires] of spent) {
-      if (expires >= now && spent.size < MAX_SPENT_IN_MEMORY) break;
-      spent.delete(hash);
+export async function spendSolution(ctx: Ctx, purpose: PowPurpose, spend: PowSpend) {
+  const nowMs = ctx.now().getTime();
+  if (purpose === 'submit') {
+    try {
+      await spendQuery(ctx, spend);
+    } catch (err) {
+      if (isUniqueViolation(err, 'pow_spent')) throw replayed();
+      throw err;
     }
+    await tidy(ctx);
+  } else if (!(await limits(ctx).claim(spend.challengeHash, spend.expiresAt, nowMs))) {
+    throw replayed();
   }
-  spent.set(spend.challengeHash, spend.expiresAt);
-}
-
-/**
- * Spends a look-up challenge in memory rather than with a durable write, so that reading a case
- * stays a read. A look-up changes nothing, so the worst a replay across a restart (or across
- * Workers isolates) buys is one more look-up for work already done once.
- */
-export function spendInMemory(ctx: Ctx, spend: PowSpend): void {
-  if (guards(ctx).spent.has(spend.challengeHash))
-    throw powError('This proof-of-work challenge has already been used.');
-  rememberSpent(ctx, spend);
+  await limits(ctx).paid(meterOf(purpose), nowMs);
 }

@@ -1,21 +1,22 @@
-// The reporter's follow-up API, authorised by the lookup token derived from the receipt.
-import { type Context, Hono } from 'hono';
+// The reporter's follow-up API, authorised by the lookup token derived from the receipt. The
+// cheapest checks come first: the proof of work or the token, then the day's quota, and only then
+// is a body read.
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { bucketSize } from '../crypto/padding';
 import type { AppEnv } from '../http/types';
 import { jsonBody, limitBody, parseWith, query } from '../http/validate';
 import { AppError, BusyError } from '../lib/errors';
-import { guards } from '../lib/guards';
-import { checkSolution, spendInMemory } from '../pow/service';
+import { limits } from '../lib/guards';
+import { requirePow } from '../pow/middleware';
 import { lookupToken, MAX_FOLLOWUP_MESSAGE } from '../reports/schemas';
 import { reportByToken, unknownReceipt } from './access';
+import { type FollowUp, requireQuota } from './quotas';
 import {
   addMessageBody,
   attachmentParams,
   attachmentQuery,
   flagRetaliationBody,
   LOOKUP_TOKEN_HEADER,
-  POW_CHALLENGE_HEADER,
-  POW_NONCE_HEADER,
 } from './schemas';
 import { addAttachment, addMessage, flagRetaliation, readAttachment } from './service';
 import { reporterViewJson } from './view';
@@ -27,47 +28,68 @@ function tokenFrom(c: Context<AppEnv>): string {
   return parsed.data;
 }
 
-const reporter = (c: Context<AppEnv>) => reportByToken(c.get('ctx'), tokenFrom(c));
+/** The declared body size, or 0 when none is declared (the body cap still holds). */
+const declared = (c: Context<AppEnv>) => {
+  const n = Number(c.req.header('content-length'));
+  return Number.isSafeInteger(n) && n > 0 ? n : 0;
+};
+
+/** Finds the report and checks today's quota before any body is read. */
+const followUp =
+  (kind: FollowUp | null): MiddlewareHandler<AppEnv> =>
+  async (c, next) => {
+    const ctx = c.get('ctx');
+    const report = await reportByToken(ctx, tokenFrom(c));
+    if (kind) await requireQuota(ctx, report.id, kind, declared(c));
+    c.set('report', report);
+    await next();
+  };
 
 /** Largest accepted upload: the padded bucket of the biggest file plus OpenPGP overhead. */
 const uploadLimit = (c: Context<AppEnv>) =>
   bucketSize(c.get('ctx').config.limits.attachmentBytes + 4096) + 64 * 1024;
 
 export const receiptRoutes = new Hono<AppEnv>()
-  .get('/api/receipt', async (c) => {
+  .get('/api/receipt', requirePow('lookup'), async (c) => {
     const ctx = c.get('ctx');
-    // A global cap: under a flood, look-ups wait their turn while everything else keeps working.
-    const slot = guards(ctx).lookups.take(ctx.now().getTime());
+    // A global cap on paid look-ups: under a flood they wait their turn while everything else
+    // keeps working. Taken after the work is checked, so free requests cannot use it up.
+    const slot = await limits(ctx).takeLookup(ctx.now().getTime());
     if (!slot.ok) {
       throw new BusyError(
         'The portal is busy. Nothing was looked up; try again in a few seconds.',
         slot.retryAfter,
       );
     }
-    const challenge = c.req.header(POW_CHALLENGE_HEADER);
-    const nonce = c.req.header(POW_NONCE_HEADER);
-    if (!challenge || !nonce || challenge.length > 512 || nonce.length > 64) {
-      throw new AppError(
-        'pow_invalid',
-        'Solve a proof-of-work challenge (purpose "lookup") first.',
-      );
-    }
-    const spend = await checkSolution(ctx, 'lookup', challenge, nonce);
-    spendInMemory(ctx, spend);
     const view = await reporterViewJson(ctx, tokenFrom(c));
     if (view === null) throw unknownReceipt();
     return c.body(view, 200, { 'content-type': 'application/json' });
   })
-  .post('/api/receipt/messages', limitBody(MAX_FOLLOWUP_MESSAGE + 1024), async (c) => {
-    const body = await jsonBody(c, addMessageBody);
-    return c.json(await addMessage(c.get('ctx'), await reporter(c), body.message), 201);
-  })
-  .post('/api/receipt/retaliation', limitBody(MAX_FOLLOWUP_MESSAGE + 1024), async (c) => {
-    const body = await jsonBody(c, flagRetaliationBody);
-    return c.json(await flagRetaliation(c.get('ctx'), await reporter(c), body.details), 201);
-  })
+  .post(
+    '/api/receipt/messages',
+    followUp('message'),
+    limitBody(MAX_FOLLOWUP_MESSAGE + 1024),
+    async (c) => {
+      const body = await jsonBody(c, addMessageBody);
+      const ctx = c.get('ctx');
+      await requireQuota(ctx, c.get('report').id, 'message', body.message.length);
+      return c.json(await addMessage(ctx, c.get('report'), body.message), 201);
+    },
+  )
+  .post(
+    '/api/receipt/retaliation',
+    followUp('flag'),
+    limitBody(MAX_FOLLOWUP_MESSAGE + 1024),
+    async (c) => {
+      const body = await jsonBody(c, flagRetaliationBody);
+      const ctx = c.get('ctx');
+      await requireQuota(ctx, c.get('report').id, 'flag', body.details.length);
+      return c.json(await flagRetaliation(ctx, c.get('report'), body.details), 201);
+    },
+  )
   .post(
     '/api/receipt/attachments',
+    followUp('upload'),
     (c, next) => limitBody(uploadLimit(c))(c, next),
     async (c) => {
       const { message } = query(c, attachmentQuery);
@@ -77,16 +99,16 @@ export const receiptRoutes = new Hono<AppEnv>()
           'Upload the encrypted file as application/octet-stream.',
         );
       }
-      const report = await reporter(c);
       const bytes = new Uint8Array(await c.req.arrayBuffer());
       if (bytes.length === 0) throw new AppError('invalid_request', 'The upload is empty.');
-      return c.json(await addAttachment(c.get('ctx'), report, message, bytes), 201);
+      const ctx = c.get('ctx');
+      await requireQuota(ctx, c.get('report').id, 'upload', bytes.length);
+      return c.json(await addAttachment(ctx, c.get('report'), message, bytes), 201);
     },
   )
-  .get('/api/receipt/attachments/:id', async (c) => {
+  .get('/api/receipt/attachments/:id', followUp(null), async (c) => {
     const { id } = parseWith(attachmentParams, c.req.param(), 'path');
-    const report = await reporter(c);
-    const bytes = await readAttachment(c.get('ctx'), report.id, id);
+    const bytes = await readAttachment(c.get('ctx'), c.get('report').id, id);
     return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
       'content-type': 'application/octet-stream',
     });

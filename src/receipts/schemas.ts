@@ -10,5 +10,3 @@ export const attachmentQuery = z.strictObject({ message: entityId });
 export const attachmentParams = z.strictObject({ id: entityId });
 
 export const LOOKUP_TOKEN_HEADER = 'x-lookup-token';
-export const POW_CHALLENGE_HEADER = 'x-pow-challenge';
-export const POW_NONCE_HEADER = 'x-pow-nonce';

@@ -1,7 +1,9 @@
-// POST /api/reports: a new report, from ciphertext only.
+// POST /api/reports: a new report, from ciphertext only, paid for with a proof of work in the
+// headers that is checked and spent before the body is read.
 import { Hono } from 'hono';
 import type { AppEnv } from '../http/types';
 import { jsonBody, limitBody } from '../http/validate';
+import { requirePow } from '../pow/middleware';
 import {
   createReportBody,
   createReportResponse,
@@ -12,6 +14,7 @@ import { createReport } from './service';
 
 export const reportRoutes = new Hono<AppEnv>().post(
   '/api/reports',
+  requirePow('submit'),
   limitBody(MAX_REPORT_MESSAGE + 2 * MAX_ARMORED_KEY + 4096),
   async (c) => {
     const body = await jsonBody(c, createReportBody);

@@ -5,11 +5,6 @@ export const MAX_ARMORED_KEY = 64 * 1024;
 export const MAX_REPORT_MESSAGE = 4 * 1024 * 1024;
 export const MAX_FOLLOWUP_MESSAGE = 2 * 1024 * 1024;
 
-export const powSolution = z.strictObject({
-  challenge: z.string().min(1).max(512),
-  nonce: z.string().min(1).max(64),
-});
-
 export const lookupToken = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be 32 bytes in base64url');
 export const armoredMessage = (max: number) =>
   z
@@ -28,7 +23,6 @@ export const armoredPrivateKey = z
 export const entityId = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'must be an ID');
 
 export const createReportBody = z.strictObject({
-  pow: powSolution,
   unitId: entityId,
   copyToParent: z.boolean().default(false),
   lookupToken,

@@ -1,5 +1,6 @@
-// Creating a report: checks the proof of work, the reporter's keys and that the report is
-// ciphertext for the right keys, then writes everything in one atomic batch.
+// Creating a report: checks the reporter's keys and that the report is ciphertext for the right
+// keys, then writes everything in one atomic batch. The proof of work was spent before (see
+// src/pow/middleware.ts).
 import { caseEvents, messages, reports } from '../../db/schema';
 import { sortKey } from '../cases/sort-key';
 import type { Ctx } from '../context';
@@ -7,7 +8,6 @@ import { inspectReporterKey, isLockedPrivateKey, KeyRejectedError, sha256Hex } f
 import { addDays, addMonths, toDay } from '../lib/days';
 import { AppError, notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
-import { checkSolution, rememberSpent, spendQuery } from '../pow/service';
 import { commitWrites, isUniqueViolation } from '../storage/db';
 import { unitWithKeys } from '../units/service';
 import { type ReporterKey, readableRecipients, requireEncryptedTo } from './recipients';
@@ -42,7 +42,6 @@ async function checkReporterKeys(body: CreateReportBody): Promise<ReporterKey> {
 }
 
 export async function createReport(ctx: Ctx, body: CreateReportBody) {
-  const spend = await checkSolution(ctx, 'submit', body.pow.challenge, body.pow.nonce);
   const found = await unitWithKeys(ctx, body.unitId);
   if (!found) throw notFound('No such unit.');
   const { unit, keys } = found;
@@ -72,7 +71,6 @@ export async function createReport(ctx: Ctx, body: CreateReportBody) {
   };
   try {
     await commitWrites(ctx.db, [
-      spendQuery(ctx, spend),
       ctx.db.insert(reports).values({
         id: reportId,
         unitId: unit.id,
@@ -99,12 +97,9 @@ export async function createReport(ctx: Ctx, body: CreateReportBody) {
       }),
     ]);
   } catch (err) {
-    if (isUniqueViolation(err, 'pow_spent'))
-      throw new AppError('pow_invalid', 'This proof-of-work challenge has already been used.');
     if (isUniqueViolation(err, 'reports'))
       throw new AppError('conflict', 'Generate a new receipt and submit again.');
     throw err;
   }
-  rememberSpent(ctx, spend);
   return { messageId, receivedDay: day };
 }

@@ -5,13 +5,12 @@ import { SUPERVISOR_STATUSES, UNIT_LEVELS } from '../../db/schema';
 import { requireActor } from '../auth/middleware';
 import type { AppEnv } from '../http/types';
 import { jsonBody, limitBody, parseWith, query } from '../http/validate';
-import { checkSolution, spendQuery } from '../pow/service';
-import { armoredPublicKey, entityId, powSolution } from '../reports/schemas';
+import { requirePow } from '../pow/middleware';
+import { armoredPublicKey, entityId } from '../reports/schemas';
 import { createUnit, decide, enrol, listSupervisors } from './service';
 
 const name = z.string().trim().min(1).max(120);
 export const enrolBody = z.strictObject({
-  pow: powSolution,
   unitId: entityId,
   displayName: name,
   publicKey: armoredPublicKey,
@@ -35,13 +34,11 @@ export const unitBody = z.strictObject({
 const admin = requireActor('admin');
 
 export const supervisorRoutes = new Hono<AppEnv>()
-  .post('/api/supervisors/enrol', limitBody(80 * 1024), async (c) => {
-    const ctx = c.get('ctx');
+  // The work is spent before the body is read, so one solution pays for one attempt, whatever
+  // becomes of it.
+  .post('/api/supervisors/enrol', requirePow('submit'), limitBody(80 * 1024), async (c) => {
     const body = await jsonBody(c, enrolBody);
-    const spend = await checkSolution(ctx, 'submit', body.pow.challenge, body.pow.nonce);
-    const created = await enrol(ctx, body);
-    await spendQuery(ctx, spend);
-    return c.json(created, 201);
+    return c.json(await enrol(c.get('ctx'), body), 201);
   })
   .get('/api/admin/supervisors', admin, async (c) => {
     return c.json({ supervisors: await listSupervisors(c.get('ctx'), query(c, listQuery)) });

@@ -1,5 +1,6 @@
 // Sign-in from the command line with GnuPG: the challenge is signed by `gpg --detach-sign`, so a
 // supervisor's key can stay in GnuPG (or on a smartcard) and never touch the browser.
+
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -7,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATOR_ACTOR_ID } from '../../src/auth/actor';
+import { signInChallenge } from '../../src/client/supervisor';
 import { createAdministrator } from '../../src/supervisors/service';
 import { demoUnit, type Harness, makeHarness } from '../helpers/harness';
 
@@ -51,9 +53,7 @@ afterAll(async () => {
 describe.skipIf(!existsSync(GPG))('sign-in with GnuPG', () => {
   it('accepts a detached signature made by gpg over the challenge', async () => {
     for (const mode of [['--textmode'], []]) {
-      const { challenge } = (await (
-        await h.app.request('/api/auth/challenge', { method: 'POST' })
-      ).json()) as { challenge: string };
+      const { challenge } = await signInChallenge(h.fetcher);
       const file = join(home, 'challenge.txt');
       await writeFile(file, challenge);
       execFileSync(GPG, [

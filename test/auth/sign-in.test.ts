@@ -3,23 +3,19 @@
 import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/client/api';
-import { signIn, signOut } from '../../src/client/supervisor';
+import { signIn, signInChallenge, signOut } from '../../src/client/supervisor';
 import { signChallenge } from '../../src/crypto';
 import { demoKey, type Harness, makeHarness, withCookies } from '../helpers/harness';
 
 let h: Harness;
 let key: openpgp.PrivateKey;
 beforeAll(async () => {
-  // Failed attempts here are deliberate; throttling has its own test under test/security.
-  h = await makeHarness({ SIGN_IN_FAILURES: '100' });
+  h = await makeHarness();
   key = await demoKey(h, 'basic-supervisor');
 });
 afterAll(() => h.close());
 
-async function challenge(): Promise<string> {
-  const res = await h.app.request('/api/auth/challenge', { method: 'POST' });
-  return ((await res.json()) as { challenge: string }).challenge;
-}
+const challenge = async () => (await signInChallenge(h.fetcher)).challenge;
 
 async function attempt(text: string, signature: string, fingerprint = key.getFingerprint()) {
   return h.app.request('/api/auth/sign-in', {

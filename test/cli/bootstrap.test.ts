@@ -51,7 +51,7 @@ describe('bootstrap sql', () => {
     const ctx: Ctx = {
       db,
       blobs: new DbBlobStore(db),
-      config: loadConfig({ PORTAL_ENV: 'production' }),
+      config: loadConfig({ PORTAL_ENV: 'production', PUBLIC_ORIGIN: 'http://localhost' }),
       now: () => new Date(),
     };
     try {

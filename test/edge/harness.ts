@@ -9,6 +9,7 @@ import type { Ctx } from '../../src/context';
 import { DEMO_PASSPHRASE, type DemoKey, seedDemo } from '../../src/demo/seed';
 import { createWorker } from '../../src/entry/worker';
 import { parseWorkerEnv } from '../../src/entry/worker-env';
+import { prepareServerSecret } from '../../src/pow/service';
 import { type D1Binding, openD1 } from '../../src/storage/d1';
 import { R2BlobStore, type R2BucketLike } from '../../src/storage/r2-blobs';
 
@@ -47,6 +48,8 @@ export async function makeHarness(overrides: Record<string, string> = {}): Promi
     PORTAL_ENV: 'test',
     POW_SUBMIT_DIFFICULTY: '4',
     POW_LOOKUP_DIFFICULTY: '4',
+    // Requests in tests are made to http://localhost.
+    PUBLIC_ORIGIN: 'http://localhost',
     ...overrides,
   };
   let offset = 0;
@@ -61,6 +64,8 @@ export async function makeHarness(overrides: Record<string, string> = {}): Promi
   };
   await emptyDatabase(ctx);
   const demoKeys = await seedDemo(ctx);
+  // As after a deployed portal's first request: its MAC key exists.
+  await prepareServerSecret(ctx);
   const request = (path: string, init?: RequestInit) =>
     worker.fetch(new Request(new URL(path, 'http://localhost'), init), bindings, {});
   return {

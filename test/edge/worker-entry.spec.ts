@@ -71,7 +71,19 @@ describe('worker entry', () => {
 
   it('refuses demo units in production', async () => {
     await makeHarness();
-    await expectSetupError({ ...base, PORTAL_ENV: 'production' }, /DEMO units and keys/);
+    const production = { ...base, PORTAL_ENV: 'production', PUBLIC_ORIGIN: 'https://portal.test' };
+    await expectSetupError(production, /DEMO units and keys/);
+  });
+
+  it('needs PUBLIC_ORIGIN and the shared limits in production, and says why', async () => {
+    await makeHarness();
+    const production: Record<string, unknown> = { ...base, PORTAL_ENV: 'production' };
+    await expectSetupError(production, /PUBLIC_ORIGIN: is required in production/);
+    const { LIMITS: _, ...noLimits } = production;
+    await expectSetupError(
+      { ...noLimits, PUBLIC_ORIGIN: 'https://portal.test' },
+      /LIMITS: is required in production/,
+    );
   });
 
   it('serves the pages through the app, with its security headers, and not the sources', async () => {

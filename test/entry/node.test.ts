@@ -93,7 +93,10 @@ describe('node entry', () => {
   });
 
   it('in production refuses demo setup and explains how to create the first administrator', async () => {
-    const { dir, env: e } = await env({ PORTAL_ENV: 'production' });
+    const { dir, env: e } = await env({
+      PORTAL_ENV: 'production',
+      PUBLIC_ORIGIN: 'https://portal.example',
+    });
     const lines: string[] = [];
     const started = await startNodeServer(e, (l) => lines.push(l));
     try {
@@ -113,8 +116,18 @@ describe('node entry', () => {
     const first = await startNodeServer(e, () => undefined);
     await first.close();
     await expect(
-      startNodeServer({ ...e, PORTAL_ENV: 'production' }, () => undefined),
+      startNodeServer(
+        { ...e, PORTAL_ENV: 'production', PUBLIC_ORIGIN: 'https://portal.example' },
+        () => undefined,
+      ),
     ).rejects.toBeInstanceOf(StartupRefused);
+  });
+
+  it('in production refuses to start without PUBLIC_ORIGIN, and says why', async () => {
+    const { env: e } = await env({ PORTAL_ENV: 'production' });
+    await expect(startNodeServer(e, () => undefined)).rejects.toThrow(
+      /PUBLIC_ORIGIN: is required in production\. Sign-in challenges name the site's origin/,
+    );
   });
 
   it('refuses bad configuration with a clear message', async () => {

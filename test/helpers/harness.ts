@@ -10,6 +10,7 @@ import { loadConfig } from '../../src/config';
 import type { Ctx } from '../../src/context';
 import { DEMO_PASSPHRASE, type DemoKey, seedDemo } from '../../src/demo/seed';
 import { RequestTally } from '../../src/http/request-log';
+import { prepareServerSecret } from '../../src/pow/service';
 import { DbBlobStore } from '../../src/storage/db-blobs';
 import { openLibsql } from '../../src/storage/libsql';
 
@@ -42,6 +43,8 @@ export async function makeHarness(env: Record<string, string> = {}): Promise<Har
     DATABASE_URL: `file:${dbFile}`,
     POW_SUBMIT_DIFFICULTY: '4',
     POW_LOOKUP_DIFFICULTY: '4',
+    // Requests in tests are made to http://localhost.
+    PUBLIC_ORIGIN: 'http://localhost',
     ...env,
   });
   const { db, close } = await openLibsql(config.databaseUrl);
@@ -53,6 +56,7 @@ export async function makeHarness(env: Record<string, string> = {}): Promise<Har
     now: () => new Date(Date.now() + offset),
   };
   const demoKeys = await seedDemo(ctx);
+  await prepareServerSecret(ctx);
   const logs: string[] = [];
   const tally = new RequestTally();
   const app = createApp(() => ctx, { log: (line) => logs.push(line), tally });

@@ -1,26 +1,14 @@
 // The in-memory record of spent challenges stays bounded, and a full one makes room cheaply from
 // its oldest end instead of sweeping every entry on every spend.
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config';
-import type { Ctx } from '../../src/context';
-import { guards } from '../../src/lib/guards';
-import { MAX_SPENT_IN_MEMORY, rememberSpent, spendInMemory } from '../../src/pow/service';
+import { MAX_CLAIMS_IN_MEMORY, MemoryLimits } from '../../src/lib/limits';
 
 const NOW = 1_800_000_000;
-
-function freshCtx(): Ctx {
-  // The guards are kept per database handle; a fresh object gives a fresh, empty set of them.
-  return {
-    db: {} as Ctx['db'],
-    config: loadConfig({}),
-    blobs: undefined as unknown as Ctx['blobs'],
-    now: () => new Date(NOW * 1000),
-  };
-}
+const MAX_SPENT_IN_MEMORY = MAX_CLAIMS_IN_MEMORY;
 
 /** Fills the map to its limit; `expired` of the oldest entries have expired. */
-function fill(ctx: Ctx, expired: number) {
-  const spent = guards(ctx).spent;
+function fill(limits: MemoryLimits, expired: number) {
+  const spent = limits.claims;
   for (let i = 0; i < MAX_SPENT_IN_MEMORY; i++) {
     spent.set(`h${i}`, i < expired ? NOW - 1 : NOW + 600);
   }
@@ -28,9 +16,9 @@ function fill(ctx: Ctx, expired: number) {
 }
 
 describe('spent challenges in memory', () => {
-  it('when full of live entries, drops only the oldest for a new one', () => {
-    const ctx = freshCtx();
-    const spent = fill(ctx, 0);
+  it('when full of live entries, drops only the oldest for a new one', async () => {
+    const limits = new MemoryLimits(1);
+    const spent = fill(limits, 0);
     // Count the steps of the sweep: each costs one read of an entry's expiry.
     let reads = 0;
     const entries = spent.entries.bind(spent);
@@ -41,8 +29,7 @@ describe('spent challenges in memory', () => {
       }
       return undefined;
     };
-    for (let i = 0; i < 100; i++)
-      rememberSpent(ctx, { challengeHash: `new${i}`, expiresAt: NOW + 600 });
+    for (let i = 0; i < 100; i++) await limits.claim(`new${i}`, NOW + 600, NOW * 1000);
     expect(spent.size).toBe(MAX_SPENT_IN_MEMORY);
     expect(spent.has('h0')).toBe(false);
     expect(spent.has('h99')).toBe(false);
@@ -52,20 +39,18 @@ describe('spent challenges in memory', () => {
     expect(reads).toBeLessThanOrEqual(200);
   });
 
-  it('when full, drops the expired entries at the old end first', () => {
-    const ctx = freshCtx();
-    const spent = fill(ctx, 1000);
-    rememberSpent(ctx, { challengeHash: 'fresh', expiresAt: NOW + 600 });
+  it('when full, drops the expired entries at the old end first', async () => {
+    const limits = new MemoryLimits(1);
+    const spent = fill(limits, 1000);
+    await limits.claim('fresh', NOW + 600, NOW * 1000);
     expect(spent.size).toBe(MAX_SPENT_IN_MEMORY - 1000 + 1);
     expect(spent.has('h999')).toBe(false);
     expect(spent.has('h1000')).toBe(true);
   });
 
-  it('refuses a look-up challenge spent twice', () => {
-    const ctx = freshCtx();
-    spendInMemory(ctx, { challengeHash: 'once', expiresAt: NOW + 600 });
-    expect(() => spendInMemory(ctx, { challengeHash: 'once', expiresAt: NOW + 600 })).toThrow(
-      /already been used/,
-    );
+  it('refuses a look-up challenge spent twice', async () => {
+    const limits = new MemoryLimits(1);
+    expect(await limits.claim('once', NOW + 600, NOW * 1000)).toBe(true);
+    expect(await limits.claim('once', NOW + 600, NOW * 1000)).toBe(false);
   });
 });

@@ -3,8 +3,8 @@
 // scenario: node and workerd
 import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { powHeaders, proofOfWork } from '../../src/client/pow';
 import { signIn } from '../../src/client/supervisor';
-import { solvePow } from '../../src/crypto';
 import { demoKey, demoUnit, type Harness, makeHarness, withCookies } from '../helpers/harness';
 
 let h: Harness;
@@ -16,15 +16,11 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 async function enrol(publicKey: string, displayName = 'New supervisor') {
-  const c = (await (await h.app.request('/api/pow?purpose=submit')).json()) as {
-    challenge: string;
-    difficulty: number;
-  };
-  const pow = { challenge: c.challenge, nonce: await solvePow(c.challenge, c.difficulty) };
+  const pow = await proofOfWork(h.fetcher, 'submit');
   const res = await h.app.request('/api/supervisors/enrol', {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ pow, unitId, displayName, publicKey }),
+    headers: { 'content-type': 'application/json', ...powHeaders(pow) },
+    body: JSON.stringify({ unitId, displayName, publicKey }),
   });
   return {
     status: res.status,

@@ -117,6 +117,12 @@ export const en = {
     'Could not reach the portal. Check your connection and try again. What you typed is still here.',
   'error.rateLimited':
     'Too many attempts. Wait a few minutes, then try again. What you typed is still here.',
+  'error.quota.message':
+    "You have sent today's limit of messages for this report. Nothing was sent. You can send more in about {hours} hours (after midnight UTC). What you typed is still here.",
+  'error.quota.flag':
+    "You have raised today's limit of retaliation flags for this report. Nothing was sent. You can flag again in about {hours} hours (after midnight UTC); your earlier flags are already with the supervisors. What you typed is still here.",
+  'error.quota.bytes':
+    "This report has reached today's limit for the size of messages and files. Nothing more was sent. You can send more in about {hours} hours (after midnight UTC). What you typed is still here.",
   'error.server':
     'The portal had a problem. Try again in a few minutes. What you typed is still here.',
   'error.rejected': 'The portal refused the request: {message} Check the form and try again.',

@@ -1,17 +1,13 @@
-// Fetching and solving a proof-of-work challenge, reporting the number of tries as it goes.
-import { callApi } from '../../../src/client/api';
-import { solvePow } from '../../../src/crypto';
+// Solving a proof-of-work challenge for a page, reporting the number of tries as it goes. The
+// solution travels in headers: send `powHeaders(solution)` with the request it pays for.
+import { type PowPurpose, proofOfWork } from '../../../src/client/pow';
 import type { MessageKey, Vars } from '../i18n';
 import { browserFetch } from './api';
 
+export { powHeaders } from '../../../src/client/pow';
+
 export type Step = (key: MessageKey, vars?: Vars) => void;
 
-export async function solveChallenge(purpose: 'submit' | 'lookup', step: Step, key: MessageKey) {
-  const c = await callApi<{ challenge: string; difficulty: number }>(
-    browserFetch,
-    `/api/pow?purpose=${purpose}`,
-  );
-  step(key, { tries: 0 });
-  const nonce = await solvePow(c.challenge, c.difficulty, (tries) => step(key, { tries }));
-  return { challenge: c.challenge, nonce };
+export function solveChallenge(purpose: PowPurpose, step: Step, key: MessageKey) {
+  return proofOfWork(browserFetch, purpose, (tries) => step(key, { tries }));
 }

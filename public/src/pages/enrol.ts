@@ -6,7 +6,7 @@ import { lang, onLanguageChange, t } from '../i18n';
 import { browserFetch, describeError } from '../lib/api';
 import { byId, clearStatus, h, setBusy, setI18n, showStatus } from '../lib/dom';
 import { formatFingerprint } from '../lib/format';
-import { solveChallenge } from '../lib/pow';
+import { powHeaders, solveChallenge } from '../lib/pow';
 import { initShell } from '../lib/shell';
 
 initShell({ quickExit: false });
@@ -113,12 +113,14 @@ form.addEventListener('submit', async (event) => {
     const created = await callApi<{ pseudonym: string; fingerprint: string }>(
       browserFetch,
       '/api/supervisors/enrol',
-      jsonInit({
-        pow,
-        unitId: unitSelect.value,
-        displayName: name.value.trim(),
-        publicKey: keyText.value.trim(),
-      }),
+      jsonInit(
+        {
+          unitId: unitSelect.value,
+          displayName: name.value.trim(),
+          publicKey: keyText.value.trim(),
+        },
+        powHeaders(pow),
+      ),
     );
     byId('enrol-view', HTMLElement).hidden = true;
     byId('enrol-done', HTMLElement).hidden = false;
