@@ -4,6 +4,7 @@
 // scenario: node and workerd
 import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { powHeaders, proofOfWork } from '../../src/client/pow';
 import { openCase, submitReport } from '../../src/client/reporter';
 import type { UnitView } from '../../src/client/types';
 import {
@@ -13,7 +14,6 @@ import {
   pad,
   sealFile,
   sealJson,
-  solvePow,
   unlockPrivateKey,
   utf8,
 } from '../../src/crypto';
@@ -38,7 +38,10 @@ async function expectRefused(res: Response, status: number, code: string) {
   const body = (await res.json()) as { error: { code: string; message: string } };
   expect(body.error.code).toBe(code);
   expect(body.error.message.length).toBeGreaterThan(10);
-  expect(await rowCounts(h.ctx)).toEqual(before);
+  // Nothing is stored but the spent proof of work, which is paid before any work is done.
+  const after = await rowCounts(h.ctx);
+  expect(after.pow_spent! - before.pow_spent!).toBeLessThanOrEqual(1);
+  expect({ ...after, pow_spent: 0 }).toEqual({ ...before, pow_spent: 0 });
 }
 
 /** A submission the server would accept, with the reporter's key made by `makeKey`. */
@@ -54,13 +57,8 @@ async function submission(
     { v: 1, type: 'report', whatHappened: 'x' },
     { recipients, signingKey },
   );
-  const c = (await (await h.fetcher('/api/pow?purpose=submit')).json()) as {
-    challenge: string;
-    difficulty: number;
-  };
-  const pow = { challenge: c.challenge, nonce: await solvePow(c.challenge, c.difficulty) };
+  const headers = powHeaders(await proofOfWork(h.fetcher, 'submit'));
   const body = {
-    pow,
     unitId: unit.id,
     copyToParent: false,
     lookupToken,
@@ -68,13 +66,13 @@ async function submission(
     reporterLockedKey: keys.lockedKey,
     report,
   };
-  return { body, recipients, signingKey };
+  return { body, headers, recipients, signingKey };
 }
 
-const post = (body: unknown) =>
+const post = (body: unknown, headers: Record<string, string>) =>
   h.fetcher('/api/reports', {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
   });
 
@@ -102,20 +100,24 @@ describe('keys and ciphertext the server refuses', () => {
           format: 'armored',
         })
         .then((k) => ({ publicKey: k.publicKey, lockedKey: k.privateKey }));
-    const { body } = await submission(secondly);
-    await expectRefused(await post(body), 422, 'key_rejected');
+    const { body, headers } = await submission(secondly);
+    await expectRefused(await post(body, headers), 422, 'key_rejected');
     // The same submission with a key dated at 00:00 UTC is accepted.
     const good = await submission((p) => generateReporterKey(p));
-    expect((await post(good.body)).status).toBe(201);
+    expect((await post(good.body, good.headers)).status).toBe(201);
   });
 
   it('refuses plaintext placed behind real recipient packets', async () => {
-    const { body } = await submission((p) => generateReporterKey(p));
+    const { body, headers } = await submission((p) => generateReporterKey(p));
     const plain = pad(utf8(JSON.stringify({ whatHappened: 'in the clear, by mistake' })));
     const forged = await withBody(body.report, plain);
     // The recipient packets still name every key: only the body gives it away.
     expect(forged.getEncryptionKeyIDs().length).toBe(2);
-    await expectRefused(await post({ ...body, report: forged.armor() }), 422, 'not_encrypted');
+    await expectRefused(
+      await post({ ...body, report: forged.armor() }, headers),
+      422,
+      'not_encrypted',
+    );
   });
 
   it('refuses a plaintext file behind real recipient packets', async () => {
