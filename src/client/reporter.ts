@@ -1,6 +1,7 @@
 // The reporter's whole journey as plain functions over the API: submit, come back with the
 // receipt, read, write, flag retaliation. The browser pages and the tests run this same code.
 import type { PrivateKey } from 'openpgp';
+import { reportRecipientKeys } from '../cases/reach-rules';
 import {
   deriveReceiptSecrets,
   generateReceipt,
@@ -44,16 +45,13 @@ async function proofOfWork(fetcher: Fetcher, purpose: 'submit' | 'lookup', progr
   return { challenge: c.challenge, nonce };
 }
 
-/** Keys a report must be encrypted to: the unit's, the unit above's when copied, the reporter's. */
+/** Keys a report must be encrypted to (the reporter's own is added): the rule is the server's. */
 export function reportRecipients(
   units: UnitView[],
   unitId: string,
   copyToParent: boolean,
 ): string[] {
-  const unit = units.find((u) => u.id === unitId);
-  if (!unit) throw new Error('unknown unit');
-  const parent = copyToParent ? units.find((u) => u.id === unit.parentId) : undefined;
-  return [...unit.keys, ...(parent?.keys ?? [])].map((k) => k.publicKey);
+  return reportRecipientKeys(units, unitId, copyToParent);
 }
 
 export interface Session {
@@ -170,7 +168,10 @@ async function fetchView(
   return {
     ...view,
     recipients: { messages: keysFor('messages'), retaliation: keysFor('retaliation') },
-    unitSigningKeys: unitKeys.map((k) => k.publicKey),
+    unitSigningKeys: unitKeys.filter((k) => k.signer).map((k) => k.publicKey),
+    readers: unitKeys
+      .filter((k) => k.messages)
+      .map((k) => ({ pseudonym: k.pseudonym, fingerprint: k.fingerprint, recovery: k.recovery })),
   };
 }
 

@@ -1,6 +1,7 @@
 // Creating a report: checks the proof of work, the reporter's keys and that the report is
 // ciphertext for the right keys, then writes everything in one atomic batch.
 import { caseEvents, messages, reports } from '../../db/schema';
+import { recipientUnits } from '../cases/reach-rules';
 import { sortKey } from '../cases/sort-key';
 import type { Ctx } from '../context';
 import { inspectReporterKey, isLockedPrivateKey, KeyRejectedError, sha256Hex } from '../crypto';
@@ -44,11 +45,13 @@ export async function createReport(ctx: Ctx, body: CreateReportBody) {
     throw new AppError('invalid_request', 'This unit has no unit above it to copy.');
   const copiedUnitId = body.copyToParent ? unit.parentId : null;
   const reporter = await checkReporterKeys(body);
-  const recipients = readableRecipients(
-    copiedUnitId ? [unit.id, copiedUnitId] : [unit.id],
-    keys,
-    reporter,
-  );
+  const facts = {
+    unitId: unit.id,
+    copiedUnitId,
+    retaliationFlagged: false,
+    parentId: unit.parentId,
+  };
+  const recipients = readableRecipients(recipientUnits(facts, 'message'), keys, reporter);
   await requireEncryptedTo(body.report, recipients);
 
   const day = toDay(ctx.now());
