@@ -125,9 +125,11 @@ export async function visibleToUnit(ctx: Ctx, unitId: string): Promise<SQL | und
  */
 export const RECIPIENT_UNITS_CTE = sql`case_units(unit_id, ord) AS (
     SELECT unit_id, 0 FROM r
-    UNION ALL SELECT copied_unit_id, 1 FROM r WHERE copied_unit_id IS NOT NULL
+    UNION ALL SELECT copied_unit_id, 1 FROM r
+      WHERE copied_unit_id IS NOT NULL AND copied_unit_id IS NOT r.unit_id
     UNION ALL SELECT u.parent_id, 2 FROM r JOIN units u ON u.id = r.unit_id
       WHERE u.parent_id IS NOT NULL AND u.parent_id IS NOT r.copied_unit_id
+        AND u.parent_id IS NOT r.unit_id
   )`;
 
 /** SQL form of `isReadingKey` over a row `s` of supervisors, for hand-written statements. */
