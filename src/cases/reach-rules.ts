@@ -34,7 +34,7 @@ export interface KeyFacts {
   role: string;
   status: string;
   /** Key expiry in Unix seconds, or null for a key that does not expire. */
-  expiresAt: number | null;
+  keyExpiresAt: number | null;
 }
 
 function withRelations(facts: CaseFacts, parentToo: boolean): ReachUnit[] {
@@ -68,7 +68,7 @@ export function isReadingKey(key: KeyFacts, nowSeconds: number): boolean {
   return (
     key.status === 'approved' &&
     (READING_ROLES as readonly string[]).includes(key.role) &&
-    (key.expiresAt === null || key.expiresAt > nowSeconds)
+    (key.keyExpiresAt === null || key.keyExpiresAt > nowSeconds)
   );
 }
 

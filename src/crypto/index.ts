@@ -6,3 +6,4 @@ export * from './messages';
 export * from './padding';
 export * from './pow';
 export * from './receipt';
+export * from './rewrap';

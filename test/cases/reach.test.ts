@@ -35,7 +35,7 @@ const key: fc.Arbitrary<KeyFacts> = fc.record({
   unitId,
   role: fc.constantFrom('supervisor', 'admin', 'auditor', 'recovery'),
   status: fc.constantFrom('pending', 'approved', 'rejected', 'revoked'),
-  expiresAt: fc.option(fc.constantFrom(NOW - 10, NOW + 10)),
+  keyExpiresAt: fc.option(fc.constantFrom(NOW - 10, NOW + 10)),
 });
 
 describe('the rules', () => {
@@ -89,7 +89,7 @@ describe('the rules', () => {
         const reading =
           k.status === 'approved' &&
           (k.role === 'supervisor' || k.role === 'recovery') &&
-          (k.expiresAt === null || k.expiresAt > NOW);
+          (k.keyExpiresAt === null || k.keyExpiresAt > NOW);
         expect(isReadingKey(k, NOW)).toBe(reading);
         expect(mayRead(k, f, NOW)).toBe(reading && relationOf(f, k.unitId) !== null);
       }),
@@ -146,7 +146,7 @@ async function writeWorld(w: World) {
     publicKey: `key ${i}`,
     fingerprint: `F${String(i).padStart(3, '0')}`,
     encryptionKeyIds: '[]',
-    keyExpiresAt: k.expiresAt,
+    keyExpiresAt: k.keyExpiresAt,
     pseudonym: `Supervisor ${i}`,
     createdAt: 0,
   }));
@@ -202,7 +202,7 @@ describe('every query agrees with the rules', () => {
     const now = Math.floor(h.ctx.now().getTime() / 1000);
     const keyAt = (k: KeyFacts) => ({
       ...k,
-      expiresAt: k.expiresAt === null ? null : k.expiresAt - NOW + now,
+      keyExpiresAt: k.keyExpiresAt === null ? null : k.keyExpiresAt - NOW + now,
     });
     await fc.assert(
       fc.asyncProperty(world, async (w0) => {

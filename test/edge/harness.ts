@@ -81,4 +81,11 @@ export async function makeHarness(overrides: Record<string, string> = {}): Promi
   };
 }
 
-export { demoKey, demoUnit, sampleReport, withCookies } from '../helpers/scenario';
+export {
+  decideAsAdmin,
+  demoKey,
+  demoUnit,
+  enrolKey,
+  sampleReport,
+  withCookies,
+} from '../helpers/scenario';

@@ -74,4 +74,11 @@ export async function makeHarness(env: Record<string, string> = {}): Promise<Har
   };
 }
 
-export { demoKey, demoUnit, sampleReport, withCookies } from './scenario';
+export {
+  decideAsAdmin,
+  demoKey,
+  demoUnit,
+  enrolKey,
+  sampleReport,
+  withCookies,
+} from './scenario';
