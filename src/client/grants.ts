@@ -21,7 +21,12 @@ export const grantableKeys = (s: Pick<SupervisorSession, 'fetcher'>) =>
 
 interface PendingItems {
   grantee: { id: string; publicKey: string; fingerprint: string };
-  items: { kind: 'message' | 'attachment'; id: string; keyPackets: string; data: WrappedKeys['data'] }[];
+  items: {
+    kind: 'message' | 'attachment';
+    id: string;
+    keyPackets: string;
+    data: WrappedKeys['data'];
+  }[];
 }
 
 /** Grants one case; resolves to the number of messages and files re-wrapped (0: nothing to do). */
