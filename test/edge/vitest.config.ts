@@ -26,6 +26,8 @@ export const SHARED_SCENARIOS = [
   'test/supervisors/enrol.test.ts',
   'test/retaliation/retaliation.test.ts',
   'test/security/headers.test.ts',
+  'test/grants/turnover.test.ts',
+  'test/grants/refused.test.ts',
 ];
 
 /**
