@@ -26,7 +26,14 @@ export interface ExportManifest {
   outcome: string | null;
   receivedDay: string;
   history: { state: string; outcome: string | null; day: string }[];
-  messages: { file: string; position: number; kind: string; day: string; size: number }[];
+  messages: {
+    id: string;
+    file: string;
+    position: number;
+    kind: string;
+    day: string;
+    size: number;
+  }[];
   attachments: { file: string; message: string; day: string; size: number; missing: boolean }[];
   keys: { file: string; role: 'reporter' | 'supervisor'; fingerprint: string | null }[];
 }
@@ -87,7 +94,7 @@ async function cipherFiles(ctx: Ctx, { msgs, files }: Loaded, out: ExportFile[])
     const bytes = utf8(m.ciphertext);
     messageFile.set(m.id, file);
     out.push({ path: file, kind: 'message', bytes });
-    return { file, position: m.position, kind: m.kind, day: m.day, size: bytes.length };
+    return { id: m.id, file, position: m.position, kind: m.kind, day: m.day, size: bytes.length };
   });
   const missing: string[] = [];
   const manifestAttachments: ExportManifest['attachments'] = [];

@@ -77,9 +77,19 @@ export function mayRead(key: KeyFacts, facts: CaseFacts, nowSeconds: number): bo
   return isReadingKey(key, nowSeconds) && relationOf(facts, key.unitId) !== null;
 }
 
-/** A unit is at risk of losing its cases with fewer than two readers and no recovery key. */
-export function atRisk(unit: { readers: number; hasRecoveryKey: boolean }): boolean {
-  return unit.readers < 2 && !unit.hasRecoveryKey;
+export interface UnitHealth {
+  /** Active reading keys of people (the recovery key not counted). */
+  readers: number;
+  hasRecoveryKey: boolean;
+  /** Fewer than two readers and no recovery key: one lost key and its cases are lost. */
+  atRisk: boolean;
+}
+
+/** How safe a unit's cases are from losing keys, from its reading keys' roles. */
+export function unitHealth(keys: { role: string }[]): UnitHealth {
+  const readers = keys.filter((k) => k.role === 'supervisor').length;
+  const hasRecoveryKey = keys.some((k) => k.role === 'recovery');
+  return { readers, hasRecoveryKey, atRisk: readers < 2 && !hasRecoveryKey };
 }
 
 /**

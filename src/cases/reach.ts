@@ -155,3 +155,13 @@ export async function signerKeys(ctx: Ctx, reportId: string) {
     .where(and(eq(messages.reportId, reportId), eq(messages.kind, 'reply')))
     .orderBy(supervisors.fingerprint);
 }
+
+/** Every case a unit sees, any relation: what a recovery or a bulk grant from the CLI covers. */
+export async function unitCaseIds(ctx: Ctx, unitId: string): Promise<string[]> {
+  const rows = await ctx.db
+    .select({ id: reports.id })
+    .from(reports)
+    .where(await visibleToUnit(ctx, unitId))
+    .orderBy(reports.sortKey);
+  return rows.map((r) => r.id);
+}

@@ -2,6 +2,7 @@
 
 export interface UnitKeyView {
   fingerprint: string;
+  role: 'supervisor' | 'recovery';
   publicKey: string;
   encryptionKeyIds: string[];
   expiresAt: string | null;

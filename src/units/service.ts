@@ -8,6 +8,8 @@ import { type Db, preparedOnce } from '../storage/db';
 
 export interface UnitKey {
   fingerprint: string;
+  /** `recovery` for the unit's offline recovery key, else `supervisor`. */
+  role: string;
   publicKey: string;
   encryptionKeyIds: string[];
   expiresAt: string | null;
@@ -28,6 +30,7 @@ const activeKeyFilter = readingKeyFilter;
 
 const toUnitKey = (row: typeof supervisors.$inferSelect): UnitKey => ({
   fingerprint: row.fingerprint,
+  role: row.role,
   publicKey: row.publicKey,
   encryptionKeyIds: JSON.parse(row.encryptionKeyIds) as string[],
   expiresAt: row.keyExpiresAt ? new Date(row.keyExpiresAt * 1000).toISOString() : null,
