@@ -37,17 +37,15 @@ afterAll(async () => {
 });
 
 const report = (text: string) =>
-  h
-    .units()
-    .then((units) =>
-      submitReport(h.fetcher, {
-        units,
-        unitId,
-        copyToParent: false,
-        report: sampleReport(text),
-        files: [],
-      }),
-    );
+  h.units().then((units) =>
+    submitReport(h.fetcher, {
+      units,
+      unitId,
+      copyToParent: false,
+      report: sampleReport(text),
+      files: [],
+    }),
+  );
 
 describe('recovery with 2 of 3 shares', () => {
   it('makes the key offline, split in 3 shares; registers it; the unit is no longer at risk', async () => {

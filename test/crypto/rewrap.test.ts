@@ -102,7 +102,11 @@ describe('re-wrapping', () => {
     const chunks: Uint8Array[] = [];
     for await (const chunk of streamed as unknown as AsyncIterable<Uint8Array>) chunks.push(chunk);
     const bytes = new Uint8Array(chunks.reduce((n, x) => n + x.length, 0));
-    chunks.reduce((at, x) => (bytes.set(x, at), at + x.length), 0);
+    let at = 0;
+    for (const x of chunks) {
+      bytes.set(x, at);
+      at += x.length;
+    }
     const packets = splitPackets(bytes);
     expect(packets.map((p) => p.tag)).toEqual([1, 18]);
     expect(packets.at(-1)?.end).toBe(bytes.length);
