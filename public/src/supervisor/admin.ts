@@ -1,4 +1,6 @@
 // Administration: approve or reject enrolled keys, revoke approved ones, create units.
+
+import type { UnitHealth } from '../../../src/cases/reach-rules';
 import {
   createUnit,
   decideSupervisor,
@@ -14,7 +16,9 @@ import { byId, clearStatus, h, setBusy, showStatus } from '../lib/dom';
 import { formatFingerprint } from '../lib/format';
 import { label, session, showError } from './session';
 
-let units: UnitView[] = [];
+/** Units as administrators see them: with readers, recovery key and the at-risk flag. */
+type AdminUnit = Omit<UnitView, 'keys'> & UnitHealth;
+let units: AdminUnit[] = [];
 let people: { pending: SupervisorRecord[]; approved: SupervisorRecord[] } = {
   pending: [],
   approved: [],
@@ -94,7 +98,27 @@ function table(list: SupervisorRecord[], decisions: Decision[]): HTMLElement {
   );
 }
 
+function healthRows(): HTMLTableRowElement[] {
+  return units.map((u) =>
+    h(
+      'tr',
+      { class: u.atRisk ? 'row-priority' : undefined },
+      h('td', {}, unitName(u.id)),
+      h('td', {}, String(u.readers)),
+      h('td', { i18n: u.hasRecoveryKey ? 'case.yes' : 'admin.health.none' }),
+      h(
+        'td',
+        {},
+        u.atRisk
+          ? h('span', { class: 'badge badge-late', i18n: 'admin.health.risk' })
+          : h('span', { i18n: 'admin.health.ok' }),
+      ),
+    ),
+  );
+}
+
 function render(): void {
+  byId('health-rows', HTMLTableSectionElement).replaceChildren(...healthRows());
   byId('pending-list', HTMLElement).replaceChildren(table(people.pending, ['approve', 'reject']));
   byId('approved-list', HTMLElement).replaceChildren(table(people.approved, ['revoke']));
   const parent = byId('unit-parent', HTMLSelectElement);
@@ -114,7 +138,7 @@ export async function loadAdmin(): Promise<void> {
     const [pending, approved, unitList] = await Promise.all([
       listSupervisors(s, 'pending'),
       listSupervisors(s, 'approved'),
-      callApi<{ units: UnitView[] }>(browserFetch, '/api/units'),
+      callApi<{ units: AdminUnit[] }>(browserFetch, '/api/admin/units'),
     ]);
     people = { pending: pending.supervisors, approved: approved.supervisors };
     units = unitList.units;
