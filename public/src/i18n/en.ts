@@ -577,6 +577,13 @@ export const en = {
   'case.readersHelp':
     'New messages and files are encrypted to these keys only. A key that is revoked stops receiving anything new, but nothing can take back what it already received.',
   'case.recoveryKey': 'the unit’s recovery key (kept offline)',
+  'admin.recovery.title': 'Set a unit’s recovery key',
+  'admin.recovery.help':
+    'Paste the public key made offline with `portal recovery create` (docs/recovery.md). New messages of the unit are then encrypted to it too; a previous recovery key is revoked. Then a supervisor grants the existing cases to it from the Access page.',
+  'admin.recovery.key': 'Public key of the recovery key',
+  'admin.recovery.submit': 'Set recovery key',
+  'admin.recovery.missing': 'Choose a unit and paste an armored public key.',
+  'admin.recovery.done': 'Recovery key {fingerprint} set.',
 } satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

@@ -529,4 +529,11 @@ export const zh: Record<MessageKey, string> = {
   'case.readersHelp':
     '新的消息和文件只加密给这些密钥。被撤销的密钥不再收到任何新内容，但它已经收到的内容无法收回。',
   'case.recoveryKey': '本单位的恢复密钥（离线保管）',
+  'admin.recovery.title': '设置单位的恢复密钥',
+  'admin.recovery.help':
+    '粘贴在离线计算机上用 `portal recovery create` 生成的公钥（见 docs/recovery.md）。此后本单位的新消息也会加密给它；原有的恢复密钥将被撤销。然后由一名监督人员在“访问权限”页面把已有案件授权给它。',
+  'admin.recovery.key': '恢复密钥的公钥',
+  'admin.recovery.submit': '设置恢复密钥',
+  'admin.recovery.missing': '请选择单位并粘贴 ASCII 格式的公钥。',
+  'admin.recovery.done': '已设置恢复密钥 {fingerprint}。',
 };

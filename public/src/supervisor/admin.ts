@@ -14,6 +14,7 @@ import { lang, type MessageKey, onLanguageChange, t } from '../i18n';
 import { browserFetch } from '../lib/api';
 import { byId, clearStatus, h, setBusy, showStatus } from '../lib/dom';
 import { formatFingerprint } from '../lib/format';
+import { renderRecoveryUnits, wireRecoveryKey } from './recovery-key';
 import { label, session, showError } from './session';
 
 /** Units as administrators see them: with readers, recovery key and the at-risk flag. */
@@ -119,6 +120,7 @@ function healthRows(): HTMLTableRowElement[] {
 
 function render(): void {
   byId('health-rows', HTMLTableSectionElement).replaceChildren(...healthRows());
+  renderRecoveryUnits(units.map((u) => ({ id: u.id, label: unitName(u.id) })));
   byId('pending-list', HTMLElement).replaceChildren(table(people.pending, ['approve', 'reject']));
   byId('approved-list', HTMLElement).replaceChildren(table(people.approved, ['revoke']));
   const parent = byId('unit-parent', HTMLSelectElement);
@@ -152,6 +154,7 @@ const LEVELS = ['national', 'provincial', 'intermediate', 'basic'] as const;
 const isLevel = (v: string): v is NewUnit['level'] => (LEVELS as readonly string[]).includes(v);
 
 export function wireAdmin(): void {
+  wireRecoveryKey(loadAdmin);
   const form = byId('unit-form', HTMLFormElement);
   const status = byId('unit-status', HTMLElement);
   form.addEventListener('submit', async (event) => {
