@@ -3,7 +3,6 @@
 // case view or in an export for `case decrypt`; a key revoked after it replied stays.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportCase } from '../../src/cases/export';
-import { submitReport } from '../../src/client/reporter';
 import { fetchCase, inbox, sendReply, signIn } from '../../src/client/supervisor';
 import {
   decideAsAdmin,
@@ -12,7 +11,7 @@ import {
   enrolKey,
   type Harness,
   makeHarness,
-  sampleReport,
+  reportTo,
   withCookies,
 } from '../helpers/harness';
 
@@ -34,13 +33,7 @@ describe('signature keys of a case', () => {
     await decideAsAdmin(h, revoked.id, 'revoke');
     const idle = await enrolKey(h, unitId, 'Approved, never replied');
     await decideAsAdmin(h, idle.id, 'approve');
-    await submitReport(h.fetcher, {
-      units: await h.units(),
-      unitId,
-      copyToParent: false,
-      report: sampleReport('Signers'),
-      files: [],
-    });
+    await reportTo(h, 'basic', 'Signers');
     const s1 = await signIn(withCookies(h.fetcher), await demoKey(h, 'basic-supervisor'));
     const id = (await inbox(s1)).items[0]!.id;
     expect((await fetchCase(s1, id)).supervisorKeys).toEqual([]);

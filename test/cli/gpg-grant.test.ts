@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, reports } from '../../db/schema';
-import { submitReport } from '../../src/client/reporter';
 import { decryptCase, downloadAttachment, fetchCase, signIn } from '../../src/client/supervisor';
 import {
   decideAsAdmin,
@@ -17,7 +16,7 @@ import {
   enrolKey,
   type Harness,
   makeHarness,
-  sampleReport,
+  reportTo,
   withCookies,
 } from '../helpers/harness';
 import { cli, cliOn } from './run';
@@ -71,15 +70,10 @@ describe.skipIf(!hasGpg)('a grant through GnuPG', () => {
   });
 
   it('wraps each session key GnuPG reveals for the new key; the new key reads everything', async () => {
-    const units = await h.units();
-    const unitId = demoUnit(units, 'basic').id;
-    await submitReport(h.fetcher, {
-      units,
-      unitId,
-      copyToParent: false,
-      report: sampleReport('Read by GnuPG, given on.'),
-      files: [{ name: 'memo.txt', type: 'text/plain', bytes: new TextEncoder().encode('memo') }],
-    });
+    const unitId = demoUnit(await h.units(), 'basic').id;
+    await reportTo(h, 'basic', 'Read by GnuPG, given on.', [
+      { name: 'memo.txt', type: 'text/plain', bytes: new TextEncoder().encode('memo') },
+    ]);
     const [row] = await h.ctx.db.select({ id: reports.id }).from(reports);
     const caseId = row!.id;
     const colleague = await enrolKey(h, unitId, 'Colleague');

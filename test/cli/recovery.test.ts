@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonInit } from '../../src/client/api';
 import { grantableKeys, grantCase } from '../../src/client/grants';
-import { openCase, submitReport } from '../../src/client/reporter';
+import { openCase } from '../../src/client/reporter';
 import { decryptCase, fetchCase, inbox, signIn } from '../../src/client/supervisor';
 import { sealJson } from '../../src/crypto';
 import {
@@ -17,7 +17,7 @@ import {
   enrolKey,
   type Harness,
   makeHarness,
-  sampleReport,
+  reportTo,
   withCookies,
 } from '../helpers/harness';
 import { cli, cliOn } from './run';
@@ -36,16 +36,7 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-const report = (text: string) =>
-  h.units().then((units) =>
-    submitReport(h.fetcher, {
-      units,
-      unitId,
-      copyToParent: false,
-      report: sampleReport(text),
-      files: [],
-    }),
-  );
+const report = (text: string) => reportTo(h, 'basic', text);
 
 describe('recovery with 2 of 3 shares', () => {
   it('makes the key offline, split in 3 shares; registers it; the unit is no longer at risk', async () => {

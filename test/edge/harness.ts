@@ -86,6 +86,7 @@ export {
   demoKey,
   demoUnit,
   enrolKey,
+  reportTo,
   sampleReport,
   withCookies,
 } from '../helpers/scenario';

@@ -6,7 +6,6 @@ import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachments, auditLog, caseGrants, messages } from '../../db/schema';
 import { jsonInit } from '../../src/client/api';
-import { submitReport } from '../../src/client/reporter';
 import { inbox, type SupervisorSession, signIn } from '../../src/client/supervisor';
 import {
   fromBase64Url,
@@ -22,7 +21,7 @@ import {
   enrolKey,
   type Harness,
   makeHarness,
-  sampleReport,
+  reportTo,
   withCookies,
 } from '../helpers/harness';
 
@@ -42,15 +41,10 @@ interface Pending {
 
 beforeAll(async () => {
   h = await makeHarness();
-  const units = await h.units();
-  const unitId = demoUnit(units, 'basic').id;
-  await submitReport(h.fetcher, {
-    units,
-    unitId,
-    copyToParent: false,
-    report: sampleReport('Refused grants'),
-    files: [{ name: 'a.txt', type: 'text/plain', bytes: new TextEncoder().encode('a') }],
-  });
+  const unitId = demoUnit(await h.units(), 'basic').id;
+  await reportTo(h, 'basic', 'Refused grants', [
+    { name: 'a.txt', type: 'text/plain', bytes: new TextEncoder().encode('a') },
+  ]);
   s1 = await signIn(withCookies(h.fetcher), await demoKey(h, 'basic-supervisor'));
   caseId = (await inbox(s1)).items[0]!.id;
   grantee = await enrolKey(h, unitId, 'Grantee');

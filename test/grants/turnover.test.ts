@@ -22,6 +22,7 @@ import {
   enrolKey,
   type Harness,
   makeHarness,
+  reportTo,
   sampleReport,
   withCookies,
 } from '../helpers/harness';
@@ -116,13 +117,7 @@ describe('staff turnover', () => {
 
 describe('key rotation', () => {
   it('S2 enrols a new key, grants it everything in bulk, and the old key is revoked', async () => {
-    await submitReport(h.fetcher, {
-      units: await h.units(),
-      unitId,
-      copyToParent: false,
-      report: sampleReport('A second report, before the rotation.'),
-      files: [file],
-    });
+    await reportTo(h, 'basic', 'A second report, before the rotation.', [file]);
     const replacement = await enrolKey(h, unitId, 'Second supervisor (new key)');
     await decideAsAdmin(h, replacement.id, 'approve');
     const steps: string[] = [];

@@ -79,6 +79,7 @@ export {
   demoKey,
   demoUnit,
   enrolKey,
+  reportTo,
   sampleReport,
   withCookies,
 } from './scenario';

@@ -3,6 +3,7 @@
 import * as openpgp from 'openpgp';
 import { decideSupervisor } from '../../src/client/admin';
 import type { Fetcher } from '../../src/client/api';
+import { submitReport } from '../../src/client/reporter';
 import { signIn } from '../../src/client/supervisor';
 import type { UnitView } from '../../src/client/types';
 import { solvePow, unlockPrivateKey } from '../../src/crypto';
@@ -88,4 +89,21 @@ export async function decideAsAdmin(
 ) {
   const admin = await signIn(withCookies(h.fetcher), await demoKey(h, 'admin'));
   await decideSupervisor(admin, id, decision);
+}
+
+/** A reporter submits a report to the demo unit of a level (no copy to the unit above). */
+export async function reportTo(
+  h: { fetcher: Fetcher; units: () => Promise<UnitView[]> },
+  level: 'basic' | 'intermediate' | 'provincial',
+  text: string,
+  files: { name: string; type: string; bytes: Uint8Array }[] = [],
+) {
+  const units = await h.units();
+  return submitReport(h.fetcher, {
+    units,
+    unitId: demoUnit(units, level).id,
+    copyToParent: false,
+    report: sampleReport(text),
+    files,
+  });
 }
