@@ -1,12 +1,10 @@
 // Who may read a case, as the database sees it: every route, query and CLI command that decides
-// access takes it from here, and each answer is the SQL or async form of a rule in reach-rules.ts.
+// access takes it from here, and each answer is the SQL or async form of a rule in contract/reach.ts.
 // Anything outside a supervisor's reach is "not found", exactly like a case that does not exist.
 import { and, eq, gt, inArray, isNull, or, type Placeholder, type SQL, sql } from 'drizzle-orm';
 import { messages, reports, supervisors, units } from '../../db/schema';
 import type { Actor } from '../auth/actor';
 import type { Ctx } from '../context';
-import { notFound } from '../lib/errors';
-import type { Db } from '../storage/db';
 import {
   type CaseFacts,
   caseUnits,
@@ -15,9 +13,11 @@ import {
   type Relation,
   recipientUnits,
   relationOf,
-} from './reach-rules';
+} from '../contract/reach';
+import { notFound } from '../lib/errors';
+import type { Db } from '../storage/db';
 
-export type { Relation } from './reach-rules';
+export type { Relation } from '../contract/reach';
 export type ReportRow = typeof reports.$inferSelect;
 
 export const caseNotFound = () => notFound('No such case.');

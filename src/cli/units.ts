@@ -1,7 +1,7 @@
 // `portal unit …`: create a supervision unit, and show the unit tree with IDs and key counts.
 import { UNIT_LEVELS } from '../../db/schema';
 import { OPERATOR_ACTOR_ID } from '../auth/actor';
-import { unitHealth } from '../cases/reach-rules';
+import { unitHealth } from '../contract/reach';
 import { createUnit } from '../supervisors/service';
 import { listUnits, type UnitView } from '../units/service';
 import {

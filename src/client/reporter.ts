@@ -1,7 +1,7 @@
 // The reporter's whole journey as plain functions over the API: submit, come back with the
 // receipt, read, write, flag retaliation. The browser pages and the tests run this same code.
 import type { PrivateKey } from 'openpgp';
-import { reportRecipientKeys } from '../cases/reach-rules';
+import { reportRecipientKeys } from '../contract/reach';
 import {
   deriveReceiptSecrets,
   generateReceipt,

@@ -2,8 +2,8 @@
 // encrypted to all of them. The server cannot read it; it can refuse one that others can't.
 import type { reports } from '../../db/schema';
 import { type ReportRow, recipientUnitIds } from '../cases/reach';
-import type { Purpose } from '../cases/reach-rules';
 import type { Ctx } from '../context';
+import type { Purpose } from '../contract/reach';
 import { inspectEncryptedMessage } from '../crypto';
 import { AppError } from '../lib/errors';
 import { activeKeys, type UnitKey } from '../units/service';

@@ -1,9 +1,9 @@
 // Creating a report: checks the proof of work, the reporter's keys and that the report is
 // ciphertext for the right keys, then writes everything in one atomic batch.
 import { caseEvents, messages, reports } from '../../db/schema';
-import { recipientUnits } from '../cases/reach-rules';
 import { sortKey } from '../cases/sort-key';
 import type { Ctx } from '../context';
+import { recipientUnits } from '../contract/reach';
 import { inspectReporterKey, isLockedPrivateKey, KeyRejectedError, sha256Hex } from '../crypto';
 import { addDays, addMonths, toDay } from '../lib/days';
 import { AppError, notFound } from '../lib/errors';

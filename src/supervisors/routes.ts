@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { SUPERVISOR_STATUSES, UNIT_LEVELS } from '../../db/schema';
 import { requireActor } from '../auth/middleware';
-import { unitHealth } from '../cases/reach-rules';
+import { unitHealth } from '../contract/reach';
 import type { AppEnv } from '../http/types';
 import { jsonBody, limitBody, parseWith, query } from '../http/validate';
 import { checkSolution, spendQuery } from '../pow/service';

@@ -1,4 +1,4 @@
-// Who may read a case: properties of the rules (cases/reach-rules.ts), and, over random unit trees,
+// Who may read a case: properties of the rules (contract/reach.ts), and, over random unit trees,
 // keys and cases in a real database, that every query which decides access agrees with them.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { reports, retaliationFlags, supervisors, units } from '../../db/schema';
 import type { Actor } from '../../src/auth/actor';
 import { listInbox } from '../../src/cases/inbox';
 import { caseForActor } from '../../src/cases/reach';
+import type { CaseViewBody } from '../../src/client/types';
 import {
   type CaseFacts,
   caseUnits,
@@ -14,8 +15,7 @@ import {
   mayRead,
   recipientUnits,
   relationOf,
-} from '../../src/cases/reach-rules';
-import type { CaseViewBody } from '../../src/client/types';
+} from '../../src/contract/reach';
 import { sha256Hex } from '../../src/crypto/encoding';
 import { reporterViewJson } from '../../src/receipts/view';
 import { listFlags } from '../../src/retaliation/service';

@@ -1,6 +1,7 @@
 // Refused grants: a grant that alters the encrypted data, wraps for the wrong key, names a
 // revoked, pending or foreign key, or comes from a key that cannot read the case gets a 4xx, and
 // nothing is stored — no message, no file, no grant record, no audit entry.
+// scenario: node and workerd
 import { count, eq } from 'drizzle-orm';
 import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

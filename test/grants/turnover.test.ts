@@ -1,5 +1,6 @@
 // Cases outlive the people and keys that first received them: staff turnover (grant, then revoke
 // the old key) and key rotation (bulk grant to one's own new key), end to end over the API.
+// scenario: node and workerd
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog } from '../../db/schema';

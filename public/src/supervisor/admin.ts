@@ -1,6 +1,5 @@
 // Administration: approve or reject enrolled keys, revoke approved ones, create units.
 
-import type { UnitHealth } from '../../../src/cases/reach-rules';
 import {
   createUnit,
   decideSupervisor,
@@ -10,6 +9,7 @@ import {
 } from '../../../src/client/admin';
 import { callApi } from '../../../src/client/api';
 import type { UnitView } from '../../../src/client/types';
+import type { UnitHealth } from '../../../src/contract/reach';
 import { lang, type MessageKey, onLanguageChange, t } from '../i18n';
 import { browserFetch } from '../lib/api';
 import { byId, clearStatus, h, setBusy, showStatus } from '../lib/dom';

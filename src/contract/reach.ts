@@ -1,5 +1,5 @@
 // Who may read a case, as pure rules over plain facts: the one place the portal decides it. The
-// server's queries (reach.ts), the reporter's browser and the CLI all take their answer from here.
+// server's queries (cases/reach.ts), the reporter's browser and the CLI all take their answer from here.
 // No imports, so the browser bundle and property tests use these functions as they are.
 // New rules belong here too: a reporter's exclusion of named keys is a filter in `mayRead` and in
 // the recipient keys; a case shared with the unit above is one more relation in `caseUnits`; a
