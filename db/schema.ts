@@ -33,6 +33,7 @@ export {
   CASE_STATES,
   FLAG_STATES,
   MESSAGE_KINDS,
+  PERSON_ROLES,
   ROLES,
   SUPERVISOR_STATUSES,
   UNIT_LEVELS,
@@ -179,6 +180,27 @@ export const retaliationFlags = sqliteTable(
     resolvedDay: text('resolved_day'),
   },
   (t) => [index('retaliation_report').on(t.reportId)],
+);
+
+/**
+ * A case given to one more key by someone who could read it (cases/reach.ts says who may receive
+ * it): each message's and file's session key was re-wrapped for the grantee, the data untouched.
+ * `granterId` is the granting key's supervisor row (a recovery key's too); `actorId` who acted
+ * (the granter in the browser, `operator` from the CLI).
+ */
+export const caseGrants = sqliteTable(
+  'case_grants',
+  {
+    id: text('id').primaryKey(),
+    reportId: text('report_id').notNull(),
+    granteeId: text('grantee_id').notNull(),
+    granterId: text('granter_id').notNull(),
+    actorId: text('actor_id').notNull(),
+    /** Messages and files re-wrapped by this grant. */
+    items: integer('items').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('case_grants_report').on(t.reportId), index('case_grants_grantee').on(t.granteeId)],
 );
 
 /**

@@ -4,6 +4,7 @@ import { auditRoutes } from './audit/routes';
 import { authRoutes } from './auth/routes';
 import { caseRoutes } from './cases/routes';
 import type { Ctx } from './context';
+import { grantRoutes } from './grants/routes';
 import { handleError, notFoundRoute } from './http/errors';
 import { securityHeaders } from './http/headers';
 import { isStaffPath, type RequestTally } from './http/request-log';
@@ -53,6 +54,7 @@ export function createApp(resolveCtx: CtxResolver, options: AppOptions = {}) {
   app.route('/', authRoutes);
   app.route('/', supervisorRoutes);
   app.route('/', caseRoutes);
+  app.route('/', grantRoutes);
   app.route('/', retaliationRoutes);
   app.route('/', statsRoutes);
   app.route('/', auditRoutes);

@@ -35,6 +35,8 @@ export async function signIn(ctx: Ctx, input: SignInInput) {
   const now = Math.floor(ctx.now().getTime() / 1000);
   const usable =
     supervisor?.status === 'approved' &&
+    // A recovery key is for offline grants only (docs/recovery.md): it never opens a session.
+    supervisor.role !== 'recovery' &&
     (supervisor.keyExpiresAt === null || supervisor.keyExpiresAt > now);
   if (!supervisor || !usable) {
     // Same words as a bad signature: the answer does not reveal which keys are enrolled.

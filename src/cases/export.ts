@@ -1,13 +1,13 @@
 // A case's ciphertext packaged for offline decryption with GnuPG: messages as armored text,
 // attachments as binary OpenPGP, a manifest of metadata only. Audited before anything is returned;
 // returns data, not files, so the CLI and a future HTTP export share it.
-import { and, asc, eq, inArray } from 'drizzle-orm';
-import { reports, supervisors } from '../../db/schema';
+import { eq } from 'drizzle-orm';
+import { reports } from '../../db/schema';
 import { withAudit } from '../audit/service';
 import { OPERATOR_ACTOR_ID } from '../auth/actor';
 import type { Ctx } from '../context';
 import { utf8 } from '../crypto/encoding';
-import { caseNotFound, caseUnits } from './access';
+import { caseNotFound, signerKeys } from './reach';
 import { caseRecords } from './records';
 
 export interface ExportFile {
@@ -26,7 +26,14 @@ export interface ExportManifest {
   outcome: string | null;
   receivedDay: string;
   history: { state: string; outcome: string | null; day: string }[];
-  messages: { file: string; position: number; kind: string; day: string; size: number }[];
+  messages: {
+    id: string;
+    file: string;
+    position: number;
+    kind: string;
+    day: string;
+    size: number;
+  }[];
   attachments: { file: string; message: string; day: string; size: number; missing: boolean }[];
   keys: { file: string; role: 'reporter' | 'supervisor'; fingerprint: string | null }[];
 }
@@ -46,7 +53,8 @@ of a supervisor of the unit the case was addressed (or copied) to.
 
   NN-KIND.asc              one message each (report, message, retaliation, reply), in order
   attachments/ID.gpg       one attached file each (binary OpenPGP)
-  keys/*.asc               public keys to verify signatures: the reporter's and the units'
+  keys/*.asc               public keys to verify signatures: the reporter's and the keys
+                           that signed the case's replies
   manifest.json            metadata only: states, days, sizes; no content
 
 Decrypt with GnuPG (2.2 or later) on an offline machine holding your private key:
@@ -69,14 +77,9 @@ Easier: the portal's command line does all of this locally and checks signatures
 async function loadCase(ctx: Ctx, reportId: string) {
   const [report] = await ctx.db.select().from(reports).where(eq(reports.id, reportId)).limit(1);
   if (!report) throw caseNotFound();
-  const unitIds = await caseUnits(ctx, report);
   const [{ history, messages: msgs, attachments: files }, signers] = await Promise.all([
     caseRecords(ctx, reportId),
-    ctx.db
-      .select({ fingerprint: supervisors.fingerprint, publicKey: supervisors.publicKey })
-      .from(supervisors)
-      .where(and(inArray(supervisors.unitId, unitIds), eq(supervisors.role, 'supervisor')))
-      .orderBy(asc(supervisors.fingerprint)),
+    signerKeys(ctx, reportId),
   ]);
   return { report, history, msgs, files, signers };
 }
@@ -91,7 +94,7 @@ async function cipherFiles(ctx: Ctx, { msgs, files }: Loaded, out: ExportFile[])
     const bytes = utf8(m.ciphertext);
     messageFile.set(m.id, file);
     out.push({ path: file, kind: 'message', bytes });
-    return { file, position: m.position, kind: m.kind, day: m.day, size: bytes.length };
+    return { id: m.id, file, position: m.position, kind: m.kind, day: m.day, size: bytes.length };
   });
   const missing: string[] = [];
   const manifestAttachments: ExportManifest['attachments'] = [];
@@ -111,7 +114,7 @@ async function cipherFiles(ctx: Ctx, { msgs, files }: Loaded, out: ExportFile[])
   return { manifestMessages, manifestAttachments, missing };
 }
 
-/** The public keys that verify signatures: the reporter's, and the case units' supervisors'. */
+/** The public keys that verify signatures: the reporter's, and those that signed its replies. */
 function keyFiles({ report, signers }: Loaded, out: ExportFile[]): ExportManifest['keys'] {
   const keys: ExportManifest['keys'] = [
     { file: 'keys/reporter.asc', role: 'reporter', fingerprint: null },

@@ -1,12 +1,12 @@
 // A unit's inbox, paged by keyset on the indexed sort key, so the first page and a deep page of
 // 100,000 cases cost the same. Cases addressed to, copied to, or flagged up to the unit are merged.
-import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
-import { type CaseState, reports, units } from '../../db/schema';
+import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { type CaseState, reports } from '../../db/schema';
 import type { Actor } from '../auth/actor';
 import type { Ctx } from '../context';
 import { toDay } from '../lib/days';
 import { type Db, directStatement, preparedOnce } from '../storage/db';
-import type { Relation } from './access';
+import { type Relation, relationCondition } from './reach';
 
 export interface InboxQuery {
   state?: CaseState | undefined;
@@ -45,20 +45,7 @@ const RELATIONS: Relation[] = ['addressed', 'copied', 'retaliation'];
 
 /** One relation's page: its cases after the cursor, in the filter's state, in inbox order. */
 function pageSelect(db: Db, kind: Relation, byState: boolean, afterCursor: boolean) {
-  const unit = sql.placeholder('unit');
-  const whose =
-    kind === 'addressed'
-      ? eq(reports.unitId, unit)
-      : kind === 'copied'
-        ? eq(reports.copiedUnitId, unit)
-        : // Cases flagged up from the units below, found through them in the same query.
-          and(
-            inArray(
-              reports.unitId,
-              db.select({ id: units.id }).from(units).where(eq(units.parentId, unit)),
-            ),
-            sql`${reports.retaliationFlagged} = 1`,
-          );
+  const whose = relationCondition(db, kind, sql.placeholder('unit'));
   // Only the listed columns: the reporter's keys are kilobytes a row and the inbox never needs them.
   return db
     .select(INBOX_COLUMNS)

@@ -4,7 +4,7 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import { auditLog, supervisors } from '../../db/schema';
 import type { Actor } from '../auth/actor';
 import type { Ctx } from '../context';
-import { caseForActor } from './access';
+import { caseForActor } from './reach';
 
 const ACCESS_ACTIONS = ['case.open', 'case.attachment_open', 'case.export'] as const;
 

@@ -1,8 +1,17 @@
 // The rows that make up one case's content, in order: read alike by the supervisor's view, the
 // reporter's view and the export.
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq, min, ne } from 'drizzle-orm';
 import { attachments, caseEvents, messages, retaliationFlags } from '../../db/schema';
 import type { Ctx } from '../context';
+
+/** Due day of the earliest retaliation flag not yet resolved. */
+export async function openFlagDue(ctx: Ctx, reportId: string): Promise<string | null> {
+  const [row] = await ctx.db
+    .select({ due: min(retaliationFlags.dueBy) })
+    .from(retaliationFlags)
+    .where(and(eq(retaliationFlags.reportId, reportId), ne(retaliationFlags.state, 'resolved')));
+  return row?.due ?? null;
+}
 
 export async function caseRecords(ctx: Ctx, reportId: string) {
   const [history, msgs, files, flags] = await Promise.all([

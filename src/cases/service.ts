@@ -1,6 +1,6 @@
 // A supervisor's work on one case: open it (audited), read files (audited), reply, move it
 // through its states and classify it. Every change and its audit entry land in one batch.
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import {
   attachments,
   type CaseOutcome,
@@ -8,7 +8,6 @@ import {
   caseEvents,
   messages,
   reports,
-  supervisors,
 } from '../../db/schema';
 import { withAudit } from '../audit/service';
 import type { Actor } from '../auth/actor';
@@ -16,32 +15,19 @@ import type { Ctx } from '../context';
 import { toDay } from '../lib/days';
 import { AppError, notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
-import { recipientSet, reporterKeyOf, requireEncryptedTo } from '../reports/recipients';
-import { caseForActor, caseUnits, openFlagDue, type ReportRow } from './access';
-import { caseRecords } from './records';
+import { recipientsFor, requireEncryptedTo } from '../reports/recipients';
+import { caseForActor, type ReportRow, signerKeys } from './reach';
+import { caseRecords, openFlagDue } from './records';
 import { sortKey } from './sort-key';
-
-async function signerKeys(ctx: Ctx, unitIds: string[]) {
-  return ctx.db
-    .select({
-      id: supervisors.id,
-      pseudonym: supervisors.pseudonym,
-      publicKey: supervisors.publicKey,
-      fingerprint: supervisors.fingerprint,
-    })
-    .from(supervisors)
-    .where(and(inArray(supervisors.unitId, unitIds), eq(supervisors.role, 'supervisor')));
-}
 
 /** Opens a case's content for a supervisor, leaving an audit entry before anything is returned. */
 export async function openCaseContent(ctx: Ctx, actor: Actor, reportId: string) {
   const { report, relation } = await caseForActor(ctx, actor, reportId);
   await withAudit(ctx, { actorId: actor.id, action: 'case.open', unitId: actor.unitId, reportId });
-  const units = await caseUnits(ctx, report);
   const [{ history, messages: msgs, filesOf, flags }, signers, recipients] = await Promise.all([
     caseRecords(ctx, reportId),
-    signerKeys(ctx, units),
-    recipientSet(ctx, units, reporterKeyOf(report)),
+    signerKeys(ctx, reportId),
+    recipientsFor(ctx, report, 'reply'),
   ]);
   const byId = new Map(signers.map((s) => [s.id, s]));
   return {
@@ -108,10 +94,7 @@ const nextEventPosition = (reportId: string) =>
 
 export async function reply(ctx: Ctx, actor: Actor, reportId: string, ciphertext: string) {
   const { report } = await caseForActor(ctx, actor, reportId);
-  await requireEncryptedTo(
-    ciphertext,
-    await recipientSet(ctx, await caseUnits(ctx, report), reporterKeyOf(report)),
-  );
+  await requireEncryptedTo(ciphertext, await recipientsFor(ctx, report, 'reply'));
   const id = newId();
   await withAudit(
     ctx,

@@ -3,6 +3,7 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { exportCase } from '../cases/export';
+import { unitCaseIds } from '../cases/reach';
 import { decryptExport } from './decrypt';
 import {
   CliFailure,
@@ -20,6 +21,43 @@ async function prepareEmptyDir(dir: string): Promise<void> {
   // Never mix two cases, or a fresh export with stale files, in one folder.
   if ((await readdir(dir)).length > 0) throw new CliFailure(`output folder is not empty: ${dir}`);
 }
+
+/** Writes one export's files under `out`, refusing an export with missing file bytes. */
+async function writeExport(out: string, result: Awaited<ReturnType<typeof exportCase>>) {
+  for (const file of result.files) {
+    const target = join(out, ...file.path.split('/'));
+    await mkdir(dirname(target), { recursive: true, mode: 0o700 });
+    await writeFile(target, file.bytes, { mode: 0o600 });
+  }
+  if (result.missing.length > 0) {
+    throw new CliFailure(
+      `export incomplete: attachment bytes missing from the blob store: ${result.missing.join(', ')}`,
+    );
+  }
+}
+
+const exportUnit: Command = {
+  usage: 'case export-unit UNIT --out DIR',
+  summary: 'export every case a unit sees, one folder each (audited per case), e.g. for recovery',
+  details: [
+    'UNIT       the unit ID (see `unit list`)',
+    '--out DIR  a new or empty folder; gets one `case export` folder per case, named by its ID',
+    DB_HELP,
+  ],
+  options: { out: { type: 'string' }, ...DB_OPTION },
+  positionals: ['UNIT'],
+  async run({ values, positionals }, io) {
+    const out = resolve(io.cwd, requireString(values, 'out'));
+    await prepareEmptyDir(out);
+    const n = await withCtx(io, optionalString(values, 'db'), async (ctx) => {
+      const ids = await unitCaseIds(ctx, positionals[0] ?? '');
+      for (const id of ids) await writeExport(join(out, id), await exportCase(ctx, id));
+      return ids.length;
+    });
+    print(io.stdout, `exported ${n} case(s) to ${out}`);
+    return 0;
+  },
+};
 
 const exportCmd: Command = {
   usage: 'case export ID --out DIR',
@@ -40,21 +78,12 @@ const exportCmd: Command = {
     const result = await withCtx(io, optionalString(values, 'db'), (ctx) =>
       exportCase(ctx, reportId),
     );
-    for (const file of result.files) {
-      const target = join(out, ...file.path.split('/'));
-      await mkdir(dirname(target), { recursive: true, mode: 0o700 });
-      await writeFile(target, file.bytes, { mode: 0o600 });
-    }
     const m = result.manifest;
     print(
       io.stdout,
       `exported case ${m.caseId}: ${m.messages.length} messages, ${m.attachments.length} attachments to ${out}`,
     );
-    if (result.missing.length > 0) {
-      throw new CliFailure(
-        `export incomplete: attachment bytes missing from the blob store: ${result.missing.join(', ')}`,
-      );
-    }
+    await writeExport(out, result);
     return 0;
   },
 };
@@ -101,4 +130,8 @@ const decryptCmd: Command = {
   },
 };
 
-export const caseCommands: Record<string, Command> = { export: exportCmd, decrypt: decryptCmd };
+export const caseCommands: Record<string, Command> = {
+  export: exportCmd,
+  'export-unit': exportUnit,
+  decrypt: decryptCmd,
+};

@@ -8,7 +8,9 @@ import { AppError } from '../lib/errors';
 import { auditCommands } from './audit';
 import { bootstrapCommands } from './bootstrap';
 import { caseCommands } from './cases';
+import { grantCommands } from './grants';
 import { CliFailure, type CliIo, type Command, print, UsageError, type Writer } from './io';
+import { recoveryCommands } from './recovery';
 import { adminCommands, supervisorCommands } from './supervisors';
 import { unitCommands } from './units';
 
@@ -18,6 +20,8 @@ const GROUPS: Record<string, Record<string, Command>> = {
   supervisor: supervisorCommands,
   audit: auditCommands,
   case: caseCommands,
+  grant: grantCommands,
+  recovery: recoveryCommands,
   bootstrap: bootstrapCommands,
 };
 

@@ -2,7 +2,7 @@
 // under the operator's actor ID.
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { ROLES, SUPERVISOR_STATUSES } from '../../db/schema';
+import { PERSON_ROLES, SUPERVISOR_STATUSES } from '../../db/schema';
 import { OPERATOR_ACTOR_ID } from '../auth/actor';
 import {
   createAdministrator,
@@ -51,7 +51,7 @@ const adminCreate: Command = {
     const unitId = requireString(values, 'unit');
     const displayName = requireString(values, 'name');
     const keyFile = requireString(values, 'key');
-    const role = oneOf(optionalString(values, 'role') ?? 'admin', ROLES, '--role');
+    const role = oneOf(optionalString(values, 'role') ?? 'admin', PERSON_ROLES, '--role');
     const publicKey = await readKeyFile(io.cwd, keyFile);
     const person = await withCtx(io, optionalString(values, 'db'), (ctx) =>
       createAdministrator(ctx, OPERATOR_ACTOR_ID, { unitId, displayName, publicKey, role }),

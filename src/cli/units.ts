@@ -1,6 +1,7 @@
 // `portal unit …`: create a supervision unit, and show the unit tree with IDs and key counts.
 import { UNIT_LEVELS } from '../../db/schema';
 import { OPERATOR_ACTOR_ID } from '../auth/actor';
+import { unitHealth } from '../contract/reach';
 import { createUnit } from '../supervisors/service';
 import { listUnits, type UnitView } from '../units/service';
 import {
@@ -61,8 +62,10 @@ export function unitTree(units: UnitView[]): string[] {
   const walk = (parent: string | null, depth: number) => {
     for (const u of children.get(parent) ?? []) {
       const demo = u.isDemo ? ' [DEMO]' : '';
+      const health = unitHealth(u.keys);
+      const risk = health.atRisk ? '  AT RISK: fewer than two readers and no recovery key' : '';
       lines.push(
-        `${'  '.repeat(depth)}${u.id}  ${u.level}  keys=${u.keys.length}  ${u.name} / ${u.nameZh}${demo}`,
+        `${'  '.repeat(depth)}${u.id}  ${u.level}  readers=${health.readers}  recovery=${health.hasRecoveryKey ? 'yes' : 'no'}  ${u.name} / ${u.nameZh}${demo}${risk}`,
       );
       walk(u.id, depth + 1);
     }
@@ -73,7 +76,8 @@ export function unitTree(units: UnitView[]): string[] {
 
 const list: Command = {
   usage: 'unit list',
-  summary: 'show the unit tree: ID, level, active supervisor keys, names',
+  summary:
+    'show the unit tree: ID, level, active readers, recovery key, names; flags units at risk',
   details: [DB_HELP],
   options: { ...DB_OPTION },
   async run({ values }, io) {

@@ -1,6 +1,7 @@
 // The reporter's whole journey as plain functions over the API: submit, come back with the
 // receipt, read, write, flag retaliation. The browser pages and the tests run this same code.
 import type { PrivateKey } from 'openpgp';
+import { reportRecipientKeys } from '../contract/reach';
 import {
   deriveReceiptSecrets,
   generateReceipt,
@@ -35,16 +36,13 @@ export type Progress = (step: {
 const paidWith = (fetcher: Fetcher, purpose: PowPurpose, progress?: Progress) =>
   proofOfWork(fetcher, purpose, (tries) => progress?.({ stage: 'pow', current: tries }));
 
-/** Keys a report must be encrypted to: the unit's, the unit above's when copied, the reporter's. */
+/** Keys a report must be encrypted to (the reporter's own is added): the rule is the server's. */
 export function reportRecipients(
   units: UnitView[],
   unitId: string,
   copyToParent: boolean,
 ): string[] {
-  const unit = units.find((u) => u.id === unitId);
-  if (!unit) throw new Error('unknown unit');
-  const parent = copyToParent ? units.find((u) => u.id === unit.parentId) : undefined;
-  return [...unit.keys, ...(parent?.keys ?? [])].map((k) => k.publicKey);
+  return reportRecipientKeys(units, unitId, copyToParent);
 }
 
 export interface Session {
@@ -162,7 +160,10 @@ async function fetchView(
   return {
     ...view,
     recipients: { messages: keysFor('messages'), retaliation: keysFor('retaliation') },
-    unitSigningKeys: unitKeys.map((k) => k.publicKey),
+    unitSigningKeys: unitKeys.filter((k) => k.signer).map((k) => k.publicKey),
+    readers: unitKeys
+      .filter((k) => k.messages)
+      .map((k) => ({ pseudonym: k.pseudonym, fingerprint: k.fingerprint, recovery: k.recovery })),
   };
 }
 

@@ -2,6 +2,7 @@
 
 export interface UnitKeyView {
   fingerprint: string;
+  role: 'supervisor' | 'recovery';
   publicKey: string;
   encryptionKeyIds: string[];
   expiresAt: string | null;
@@ -68,8 +69,10 @@ export interface CaseView {
   reporterLockedKey: string;
   /** Keys to encrypt to, the reporter's own last: derived from `unitKeys` by the browser. */
   recipients: { messages: string[]; retaliation: string[] };
-  /** Every unit key a reply may be signed with, revoked ones included. */
+  /** The keys that signed this case's replies, each approved when it signed (revoked ones stay). */
   unitSigningKeys: string[];
+  /** Who can read what the reporter writes next: pseudonyms of the keys new messages go to. */
+  readers: { pseudonym: string; fingerprint: string; recovery: boolean }[];
   messages: {
     id: string;
     kind: 'report' | 'message' | 'retaliation' | 'reply';
@@ -86,6 +89,12 @@ export interface CaseView {
 /** A supervisor key of the case's units as `GET /api/receipt` lists it, each key once. */
 export interface CaseUnitKey {
   publicKey: string;
+  fingerprint: string;
+  pseudonym: string;
+  /** The unit's offline recovery key rather than a person's. */
+  recovery: boolean;
+  /** It signed a reply of this case: replies are verified against these keys only. */
+  signer: boolean;
   /** New messages (and their files) must be encrypted to it. */
   messages: boolean;
   /** Retaliation flags (and their files) must be encrypted to it. */
@@ -93,6 +102,6 @@ export interface CaseUnitKey {
 }
 
 /** The body of `GET /api/receipt`: the view with each unit key listed once. */
-export type CaseViewBody = Omit<CaseView, 'recipients' | 'unitSigningKeys'> & {
+export type CaseViewBody = Omit<CaseView, 'recipients' | 'unitSigningKeys' | 'readers'> & {
   unitKeys: CaseUnitKey[];
 };

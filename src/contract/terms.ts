@@ -11,7 +11,9 @@ export const CASE_STATES = [
 ] as const;
 export const CASE_OUTCOMES = ['substantiated', 'unsubstantiated', 'referred', 'withdrawn'] as const;
 export const SUPERVISOR_STATUSES = ['pending', 'approved', 'rejected', 'revoked'] as const;
-export const ROLES = ['supervisor', 'admin', 'auditor'] as const;
+export const ROLES = ['supervisor', 'admin', 'auditor', 'recovery'] as const;
+/** Roles a person signs in with; a unit's `recovery` key is kept offline and never signs in. */
+export const PERSON_ROLES = ['supervisor', 'admin', 'auditor'] as const;
 export const FLAG_STATES = ['received', 'acknowledged', 'measures_taken', 'resolved'] as const;
 export const MESSAGE_KINDS = ['report', 'message', 'retaliation', 'reply'] as const;
 

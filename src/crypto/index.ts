@@ -8,3 +8,4 @@ export * from './padding';
 export * from './pow';
 export * from './randomness';
 export * from './receipt';
+export * from './rewrap';

@@ -2,9 +2,10 @@
 import { z } from 'zod';
 import { signInBody } from '../auth/routes';
 import { classifyBody, replyBody, stateBody } from '../cases/routes';
+import { grantBody } from '../grants/routes';
 import { powHeaderParams } from '../pow/middleware';
 import { flagStateBody } from '../retaliation/routes';
-import { enrolBody, unitBody } from '../supervisors/routes';
+import { enrolBody, recoveryKeyBody, unitBody } from '../supervisors/routes';
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });
 const json = (s: z.ZodType) => ({ content: { 'application/json': { schema: schema(s) } } });
@@ -90,7 +91,25 @@ export const supervisorPaths = {
       },
     ],
   ),
-  '/api/admin/units': post('Create a unit (administrators)', unitBody),
+  '/api/admin/units': {
+    ...post('Create a unit (administrators)', unitBody),
+    ...get('Units with active readers, recovery key and at-risk flag (administrators)'),
+  },
+  '/api/admin/units/{id}/recovery-key': post(
+    "Set the unit's recovery key, revoking the previous one (administrators)",
+    recoveryKeyBody,
+    [id()],
+  ),
+  '/api/cases/{id}/keys': get(
+    "Session-key packets of the case's items a key cannot read yet, to re-wrap for it",
+    [id(), { name: 'for', in: 'query', required: true, schema: { type: 'string' } }],
+  ),
+  '/api/cases/{id}/grants': post(
+    'Grant the case to another key: one new session-key packet per item (audited)',
+    grantBody,
+    [id()],
+  ),
+  '/api/grants/keys': get("The reading keys of the signed-in supervisor's unit"),
   '/api/cases': get('The unit inbox, overdue and retaliation first, keyset-paged', [
     { name: 'state', in: 'query', schema: { type: 'string' } },
     { name: 'cursor', in: 'query', schema: { type: 'string' } },

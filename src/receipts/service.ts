@@ -1,14 +1,14 @@
 // What a reporter can do with their receipt: add a message, flag retaliation, attach files.
 import { and, count, eq, sql } from 'drizzle-orm';
 import { attachments, caseEvents, messages, reports, retaliationFlags } from '../../db/schema';
-import { openFlagDue } from '../cases/access';
+import { openFlagDue } from '../cases/records';
 import { sortKey } from '../cases/sort-key';
 import type { Ctx } from '../context';
 import { addDays, toDay } from '../lib/days';
 import { AppError, notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
-import { recipientSet, reporterKeyOf, requireEncryptedTo } from '../reports/recipients';
-import { messageUnits, type ReportRow, retaliationUnits } from './access';
+import { recipientsFor, requireEncryptedTo } from '../reports/recipients';
+import type { ReportRow } from './access';
 
 // Positions come from the same statement that inserts, so concurrent writers cannot collide.
 const nextMessagePosition = (reportId: string) =>
@@ -17,10 +17,7 @@ const nextEventPosition = (reportId: string) =>
   sql`(select coalesce(max(position), -1) + 1 from case_events where report_id = ${reportId})`;
 
 export async function addMessage(ctx: Ctx, report: ReportRow, ciphertext: string) {
-  await requireEncryptedTo(
-    ciphertext,
-    await recipientSet(ctx, messageUnits(report), reporterKeyOf(report)),
-  );
+  await requireEncryptedTo(ciphertext, await recipientsFor(ctx, report, 'message'));
   const id = newId();
   await ctx.db.insert(messages).values({
     id,
@@ -35,8 +32,7 @@ export async function addMessage(ctx: Ctx, report: ReportRow, ciphertext: string
 
 /** A flag raises the case, starts its own deadline and re-opens a closed case. */
 export async function flagRetaliation(ctx: Ctx, report: ReportRow, ciphertext: string) {
-  const units = await retaliationUnits(ctx, report);
-  await requireEncryptedTo(ciphertext, await recipientSet(ctx, units, reporterKeyOf(report)));
+  await requireEncryptedTo(ciphertext, await recipientsFor(ctx, report, 'retaliation'));
   const day = toDay(ctx.now());
   const messageId = newId();
   const flagId = newId();
@@ -112,9 +108,8 @@ export async function addAttachment(
       `A message can carry at most ${ctx.config.limits.attachmentsPerMessage} files.`,
     );
   }
-  const units =
-    message.kind === 'retaliation' ? await retaliationUnits(ctx, report) : messageUnits(report);
-  await requireEncryptedTo(bytes, await recipientSet(ctx, units, reporterKeyOf(report)));
+  const purpose = message.kind === 'retaliation' ? 'retaliation' : 'message';
+  await requireEncryptedTo(bytes, await recipientsFor(ctx, report, purpose));
   const id = newId();
   await ctx.blobs.put(id, bytes);
   try {

@@ -3,34 +3,33 @@
 // builds the whole JSON answer in one statement: one round trip on D1 or Turso, no rows to map
 // and no JSON to re-encode on the server, and the lookup hash is matched in the same read.
 import { type Placeholder, sql } from 'drizzle-orm';
+import { RECIPIENT_UNITS_CTE, readingKeySql } from '../cases/reach';
 import type { Ctx } from '../context';
 import { sha256Hex } from '../crypto/encoding';
 import { directStatement, returnsBuffers } from '../storage/db';
 
 /**
- * `unitKeys` lists each supervisor key of the case's units once (current and revoked, since old
- * replies carry revoked keys' signatures), saying which of them new messages and retaliation
- * flags must be encrypted to; the browser adds the reporter's own key. The units come in the
- * order `recipientSet` checks: the addressed unit (0), any copied unit (1), then for retaliation
- * the unit above (2), each unit's keys by fingerprint.
+ * `unitKeys` lists the reading keys of the case's units (cases/reach.ts decides which) and the
+ * keys that signed a reply of this case (a key revoked since stays, so its old replies verify),
+ * saying which of them new messages and retaliation flags must be encrypted to and which verify
+ * replies; the browser adds the reporter's own key. The units come in the order the server checks
+ * recipients: the addressed unit (0), any copied unit (1), then for retaliation the unit above
+ * (2), each unit's keys by fingerprint.
  */
 type Param<T> = T | Placeholder<string>;
 
 const VIEW_SQL = (lookupHash: Param<string>, now: Param<number>, asBytes: boolean) => sql`
 WITH
   r AS (SELECT * FROM reports WHERE lookup_hash = ${lookupHash} LIMIT 1),
-  case_units(unit_id, ord) AS (
-    SELECT unit_id, 0 FROM r
-    UNION ALL SELECT copied_unit_id, 1 FROM r WHERE copied_unit_id IS NOT NULL
-    UNION ALL SELECT u.parent_id, 2 FROM r JOIN units u ON u.id = r.unit_id
-      WHERE u.parent_id IS NOT NULL AND u.parent_id IS NOT r.copied_unit_id
-  ),
+  ${RECIPIENT_UNITS_CTE},
   unit_keys AS (
-    SELECT s.public_key, s.fingerprint, cu.ord,
-      s.status = 'approved' AND (s.key_expires_at IS NULL OR s.key_expires_at > ${now}) AS active
+    SELECT s.public_key, s.fingerprint, s.pseudonym, s.role, cu.ord,
+      ${readingKeySql(now)} AS active,
+      s.id IN (SELECT supervisor_id FROM messages
+               WHERE report_id = (SELECT id FROM r) AND kind = 'reply') AS signer
     FROM supervisors s JOIN case_units cu ON cu.unit_id = s.unit_id
-    WHERE s.role = 'supervisor' AND s.status IN ('approved', 'revoked')
-  )
+  ),
+  shown_keys AS (SELECT * FROM unit_keys WHERE active OR signer)
 SELECT ${asBytes ? sql`CAST(` : sql``}(SELECT json_object(
   'unit', (SELECT json_object('id', id, 'name', name, 'nameZh', name_zh)
            FROM units WHERE id = r.unit_id),
@@ -47,10 +46,14 @@ SELECT ${asBytes ? sql`CAST(` : sql``}(SELECT json_object(
   'reporterLockedKey', r.reporter_locked_key,
   'unitKeys', (SELECT json_group_array(json_object(
                   'publicKey', public_key,
+                  'fingerprint', fingerprint,
+                  'pseudonym', pseudonym,
+                  'recovery', json(CASE WHEN role = 'recovery' THEN 'true' ELSE 'false' END),
                   'messages', json(CASE WHEN active AND ord < 2 THEN 'true' ELSE 'false' END),
-                  'retaliation', json(CASE WHEN active THEN 'true' ELSE 'false' END))
+                  'retaliation', json(CASE WHEN active THEN 'true' ELSE 'false' END),
+                  'signer', json(CASE WHEN signer THEN 'true' ELSE 'false' END))
                 ORDER BY ord, fingerprint)
-              FROM unit_keys),
+              FROM shown_keys),
   'messages', (SELECT json_group_array(json_object(
                   'id', m.id,
                   'kind', m.kind,

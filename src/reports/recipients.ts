@@ -1,7 +1,9 @@
 // Who must be able to read what a reporter writes, and the check that a ciphertext really is
 // encrypted to all of them. The server cannot read it; it can refuse one that others can't.
 import type { reports } from '../../db/schema';
+import { type ReportRow, recipientUnitIds } from '../cases/reach';
 import type { Ctx } from '../context';
+import type { Purpose } from '../contract/reach';
 import { inspectEncryptedMessage } from '../crypto';
 import { AppError } from '../lib/errors';
 import { activeKeys, type UnitKey } from '../units/service';
@@ -62,6 +64,15 @@ export async function recipientSet(
   reporter: ReporterKey,
 ): Promise<RecipientSet> {
   return readableRecipients(unitIds, await activeKeys(ctx, unitIds), reporter);
+}
+
+/** The set what is written about a case for `purpose` must be encrypted to (cases/reach.ts). */
+export async function recipientsFor(
+  ctx: Ctx,
+  report: ReportRow,
+  purpose: Purpose,
+): Promise<RecipientSet> {
+  return recipientSet(ctx, await recipientUnitIds(ctx, report, purpose), reporterKeyOf(report));
 }
 
 /** Refuses anything that is not an OpenPGP message encrypted to every key of the set. */

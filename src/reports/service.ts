@@ -4,6 +4,7 @@
 import { caseEvents, messages, reports } from '../../db/schema';
 import { sortKey } from '../cases/sort-key';
 import type { Ctx } from '../context';
+import { recipientUnits } from '../contract/reach';
 import { inspectReporterKey, isLockedPrivateKey, KeyRejectedError, sha256Hex } from '../crypto';
 import { addDays, addMonths, toDay } from '../lib/days';
 import { AppError, notFound } from '../lib/errors';
@@ -49,11 +50,13 @@ export async function createReport(ctx: Ctx, body: CreateReportBody) {
     throw new AppError('invalid_request', 'This unit has no unit above it to copy.');
   const copiedUnitId = body.copyToParent ? unit.parentId : null;
   const reporter = await checkReporterKeys(body);
-  const recipients = readableRecipients(
-    copiedUnitId ? [unit.id, copiedUnitId] : [unit.id],
-    keys,
-    reporter,
-  );
+  const facts = {
+    unitId: unit.id,
+    copiedUnitId,
+    retaliationFlagged: false,
+    parentId: unit.parentId,
+  };
+  const recipients = readableRecipients(recipientUnits(facts, 'message'), keys, reporter);
   await requireEncryptedTo(body.report, recipients);
 
   const day = toDay(ctx.now());

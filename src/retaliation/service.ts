@@ -1,10 +1,10 @@
 // Handling retaliation flags: the per-unit view with ages against deadlines, and the forward-only
 // state changes (received → acknowledged → protective measures taken → resolved), each audited.
-import { and, asc, eq, inArray, ne, or } from 'drizzle-orm';
+import { and, asc, eq, ne } from 'drizzle-orm';
 import { type FLAG_STATES, reports, retaliationFlags } from '../../db/schema';
 import { withAudit } from '../audit/service';
 import type { Actor } from '../auth/actor';
-import { caseForActor, childUnitsQuery } from '../cases/access';
+import { caseForActor, visibleToUnit } from '../cases/reach';
 import { sortKey } from '../cases/sort-key';
 import type { Ctx } from '../context';
 import { toDay } from '../lib/days';
@@ -21,12 +21,7 @@ export async function listFlags(
   actor: Actor,
   filter: { state?: FlagState | undefined; includeResolved?: boolean },
 ) {
-  const children = (await childUnitsQuery(ctx, actor.unitId)).map((r) => r.id);
-  const reach = or(
-    eq(reports.unitId, actor.unitId),
-    eq(reports.copiedUnitId, actor.unitId),
-    children.length > 0 ? inArray(reports.unitId, children) : undefined,
-  );
+  const reach = await visibleToUnit(ctx, actor.unitId);
   const rows = await ctx.db
     .select({
       flag: retaliationFlags,

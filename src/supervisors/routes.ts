@@ -3,10 +3,13 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { SUPERVISOR_STATUSES, UNIT_LEVELS } from '../../db/schema';
 import { requireActor } from '../auth/middleware';
+import { unitHealth } from '../contract/reach';
 import type { AppEnv } from '../http/types';
 import { jsonBody, limitBody, parseWith, query } from '../http/validate';
 import { requirePow } from '../pow/middleware';
 import { armoredPublicKey, entityId } from '../reports/schemas';
+import { setRecoveryKey } from '../units/recovery';
+import { listUnits } from '../units/service';
 import { createUnit, decide, enrol, listSupervisors } from './service';
 
 const name = z.string().trim().min(1).max(120);
@@ -31,6 +34,9 @@ export const unitBody = z.strictObject({
   publishStats: z.boolean().optional(),
 });
 
+export const recoveryKeyBody = z.strictObject({ publicKey: armoredPublicKey });
+const unitParams = z.strictObject({ id: entityId });
+
 const admin = requireActor('admin');
 
 export const supervisorRoutes = new Hono<AppEnv>()
@@ -46,6 +52,17 @@ export const supervisorRoutes = new Hono<AppEnv>()
   .post('/api/admin/supervisors/:id/:decision', admin, async (c) => {
     const p = parseWith(decisionParams, c.req.param(), 'path');
     return c.json(await decide(c.get('ctx'), c.get('actor').id, p.id, p.decision));
+  })
+  .get('/api/admin/units', admin, async (c) => {
+    const units = await listUnits(c.get('ctx'));
+    return c.json({
+      units: units.map(({ keys, ...u }) => ({ ...u, ...unitHealth(keys) })),
+    });
+  })
+  .post('/api/admin/units/:id/recovery-key', admin, limitBody(80 * 1024), async (c) => {
+    const { id } = parseWith(unitParams, c.req.param(), 'path');
+    const body = await jsonBody(c, recoveryKeyBody);
+    return c.json(await setRecoveryKey(c.get('ctx'), c.get('actor').id, id, body.publicKey), 201);
   })
   .post('/api/admin/units', admin, limitBody(4096), async (c) => {
     const body = await jsonBody(c, unitBody);

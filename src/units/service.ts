@@ -1,12 +1,15 @@
-// Units and the public keys reporters encrypt to: a unit's key set is exactly its approved,
-// unexpired supervisor keys.
-import { and, eq, gt, inArray, isNull, or, type Placeholder, type SQL, sql } from 'drizzle-orm';
+// Units and the public keys reporters encrypt to: a unit's key set is exactly its reading keys
+// (approved, unexpired keys of its supervisors and of its recovery key, if it has one).
+import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import { supervisors, units } from '../../db/schema';
+import { nowSeconds, readingKeyFilter } from '../cases/reach';
 import type { Ctx } from '../context';
 import { type Db, preparedOnce } from '../storage/db';
 
 export interface UnitKey {
   fingerprint: string;
+  /** `recovery` for the unit's offline recovery key, else `supervisor`. */
+  role: string;
   publicKey: string;
   encryptionKeyIds: string[];
   expiresAt: string | null;
@@ -22,20 +25,12 @@ export interface UnitView {
   keys: UnitKey[];
 }
 
-const nowSeconds = (ctx: Ctx) => Math.floor(ctx.now().getTime() / 1000);
-
-/** Approved supervisor keys not expired at `now` (seconds, or a placeholder for it). */
-function activeKeyFilter(now: number | Placeholder<string>): SQL | undefined {
-  return and(
-    eq(supervisors.status, 'approved'),
-    // Administrators and auditors never hold a unit's reading key.
-    eq(supervisors.role, 'supervisor'),
-    or(isNull(supervisors.keyExpiresAt), gt(supervisors.keyExpiresAt, now)),
-  );
-}
+// Which keys read a unit's content is decided in one place (cases/reach.ts).
+const activeKeyFilter = readingKeyFilter;
 
 const toUnitKey = (row: typeof supervisors.$inferSelect): UnitKey => ({
   fingerprint: row.fingerprint,
+  role: row.role,
   publicKey: row.publicKey,
   encryptionKeyIds: JSON.parse(row.encryptionKeyIds) as string[],
   expiresAt: row.keyExpiresAt ? new Date(row.keyExpiresAt * 1000).toISOString() : null,

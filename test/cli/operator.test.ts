@@ -44,9 +44,13 @@ describe('unit commands', () => {
     const lines = listed.stdout.trimEnd().split('\n');
     const parentLine = lines.findIndex((l) => l.startsWith(provincial.id));
     const line = lines.find((l) => l.includes(id));
-    expect(line).toBe(`  ${id}  basic  keys=0  County Court — Supervision Office / 县法院督察室`);
+    expect(line).toBe(
+      `  ${id}  basic  readers=0  recovery=no  County Court — Supervision Office / 县法院督察室  AT RISK: fewer than two readers and no recovery key`,
+    );
     expect(lines.indexOf(line!)).toBeGreaterThan(parentLine);
-    expect(lines[parentLine]).toMatch(/provincial {2}keys=1 .*\[DEMO\]$/);
+    expect(lines[parentLine]).toMatch(
+      /provincial {2}readers=1 {2}recovery=no .*\[DEMO\] {2}AT RISK/,
+    );
   });
 
   it('refuses an unknown parent and a wrong level', async () => {

@@ -86,4 +86,12 @@ export async function makeHarness(overrides: Record<string, string> = {}): Promi
   };
 }
 
-export { demoKey, demoUnit, sampleReport, withCookies } from '../helpers/scenario';
+export {
+  decideAsAdmin,
+  demoKey,
+  demoUnit,
+  enrolKey,
+  reportTo,
+  sampleReport,
+  withCookies,
+} from '../helpers/scenario';

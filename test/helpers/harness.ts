@@ -83,4 +83,12 @@ export async function makeHarness(env: Record<string, string> = {}): Promise<Har
   };
 }
 
-export { demoKey, demoUnit, sampleReport, withCookies } from './scenario';
+export {
+  decideAsAdmin,
+  demoKey,
+  demoUnit,
+  enrolKey,
+  reportTo,
+  sampleReport,
+  withCookies,
+} from './scenario';

@@ -1,8 +1,12 @@
 // Runtime-neutral helpers shared by the Node harness and the workerd harness, so the same
 // scenario files run in both (no node: imports here).
+import * as openpgp from 'openpgp';
+import { decideSupervisor } from '../../src/client/admin';
 import type { Fetcher } from '../../src/client/api';
+import { submitReport } from '../../src/client/reporter';
+import { signIn } from '../../src/client/supervisor';
 import type { UnitView } from '../../src/client/types';
-import { unlockPrivateKey } from '../../src/crypto';
+import { solvePow, unlockPrivateKey } from '../../src/crypto';
 import type { DemoKey } from '../../src/demo/seed';
 
 /** Units by demo slug: basic (lowest), intermediate, provincial (highest). */
@@ -48,4 +52,58 @@ export async function demoKey(h: { demoKeys: DemoKey[]; passphrase: string }, na
   const key = h.demoKeys.find((k) => k.name === name);
   if (!key) throw new Error(`no demo key ${name}`);
   return unlockPrivateKey(key.privateKey, h.passphrase);
+}
+
+/** Enrols a fresh GnuPG-compatible key in a unit, as a new supervisor would; it stays pending. */
+export async function enrolKey(
+  h: { fetcher: Fetcher },
+  unitId: string,
+  displayName: string,
+): Promise<{ id: string; key: openpgp.PrivateKey; publicKey: string }> {
+  const { privateKey, publicKey } = await openpgp.generateKey({
+    type: 'ecc',
+    curve: 'curve25519Legacy',
+    userIDs: [{ name: displayName }],
+    format: 'object',
+  });
+  const c = (await (await h.fetcher('/api/pow?purpose=submit')).json()) as {
+    challenge: string;
+    difficulty: number;
+  };
+  const pow = { challenge: c.challenge, nonce: await solvePow(c.challenge, c.difficulty) };
+  const res = await h.fetcher('/api/supervisors/enrol', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ pow, unitId, displayName, publicKey: publicKey.armor() }),
+  });
+  if (res.status !== 201) throw new Error(`enrolment failed: ${await res.text()}`);
+  const { id } = (await res.json()) as { id: string };
+  return { id, key: privateKey, publicKey: publicKey.armor() };
+}
+
+/** The demo administrator approves, rejects or revokes a key. */
+export async function decideAsAdmin(
+  h: { fetcher: Fetcher; demoKeys: DemoKey[]; passphrase: string },
+  id: string,
+  decision: 'approve' | 'reject' | 'revoke',
+) {
+  const admin = await signIn(withCookies(h.fetcher), await demoKey(h, 'admin'));
+  await decideSupervisor(admin, id, decision);
+}
+
+/** A reporter submits a report to the demo unit of a level (no copy to the unit above). */
+export async function reportTo(
+  h: { fetcher: Fetcher; units: () => Promise<UnitView[]> },
+  level: 'basic' | 'intermediate' | 'provincial',
+  text: string,
+  files: { name: string; type: string; bytes: Uint8Array }[] = [],
+) {
+  const units = await h.units();
+  return submitReport(h.fetcher, {
+    units,
+    unitId: demoUnit(units, level).id,
+    copyToParent: false,
+    report: sampleReport(text),
+    files,
+  });
 }

@@ -1,5 +1,5 @@
 // The reporter's view, built by SQLite in one statement: which unit keys each kind of writing must
-// be encrypted to, revoked keys kept for old signatures, openings, files and flags in order.
+// be encrypted to, keys that signed replies kept for old signatures, openings, files and flags in order.
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { supervisors } from '../../db/schema';
@@ -94,29 +94,30 @@ describe('the reporter view', () => {
     const body = await rawView(session.lookupToken);
     expect(body).not.toHaveProperty('recipients');
 
-    const own = await keysOfUnit(unit.id);
+    // A revoked key that never signed a reply of this case is not listed at all.
+    const own = (await keysOfUnit(unit.id)).filter((k) => k !== revoked);
     const higher = await keysOfUnit(above.id);
     expect(body.unitKeys.map((k) => k.publicKey)).toEqual([...own, ...higher]);
     for (const k of body.unitKeys) {
       const isOwn = own.includes(k.publicKey);
-      const active = k.publicKey !== revoked;
-      expect(k).toEqual({
+      expect(k).toMatchObject({
         publicKey: k.publicKey,
-        messages: isOwn && active,
-        retaliation: active,
+        messages: isOwn,
+        retaliation: true,
+        recovery: false,
+        signer: false,
       });
+      expect(k.pseudonym).toMatch(/^Supervisor /);
     }
-    // What the browser derives from it: the reporter's key last, revoked keys only for checking.
-    expect(session.view.recipients.messages).toEqual([
-      ...own.filter((k) => k !== revoked),
-      session.view.reporterPublicKey,
-    ]);
+    // What the browser derives from it: the reporter's key last; no reply yet, so no signer.
+    expect(session.view.recipients.messages).toEqual([...own, session.view.reporterPublicKey]);
     expect(session.view.recipients.retaliation).toEqual([
-      ...own.filter((k) => k !== revoked),
+      ...own,
       ...higher,
       session.view.reporterPublicKey,
     ]);
-    expect(session.view.unitSigningKeys).toContain(revoked);
+    expect(session.view.unitSigningKeys).toEqual([]);
+    expect(session.view.readers.map((r) => r.fingerprint)).toHaveLength(own.length);
     // The server accepts what is encrypted to those lists.
     await sendMessage(session, 'more');
   });

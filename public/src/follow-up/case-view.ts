@@ -18,6 +18,19 @@ function row(dtKey: Parameters<typeof t>[0], value: string): HTMLElement[] {
   return [h('dt', { i18n: dtKey }), h('dd', {}, value)];
 }
 
+/** The keys what the reporter writes next goes to: revoked keys are not among them. */
+function readers(s: CaseSession): HTMLElement[] {
+  return [
+    h('h2', { class: 'h3', i18n: 'case.readers' }),
+    h('p', { class: 'help', i18n: 'case.readersHelp' }),
+    h(
+      'ul',
+      { class: 'points', attrs: { id: 'case-readers' } },
+      ...s.view.readers.map((r) => h('li', {}, r.recovery ? t('case.recoveryKey') : r.pseudonym)),
+    ),
+  ];
+}
+
 export function renderCase(s: CaseSession, download: Download): void {
   const v = s.view;
   const flags = v.retaliation.map((f) =>
@@ -70,6 +83,7 @@ export function renderCase(s: CaseSession, download: Download): void {
     h('h2', { class: 'h3', i18n: 'case.openings' }),
     h('p', { class: 'help', i18n: 'case.openingsHelp' }),
     opened,
+    ...readers(s),
   );
   byId('case-history', HTMLOListElement).replaceChildren(
     ...v.history.map((e) =>

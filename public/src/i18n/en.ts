@@ -548,6 +548,51 @@ export const en = {
   'case.openedBy': 'opened by {by}',
   'case.notOpened': 'Not opened yet.',
   'case.operator': 'the operator',
+  'audit.action.case.grant': 'Case granted to another key',
+  'audit.action.unit.recovery_key': 'Recovery key set',
+  'role.recovery': 'recovery key',
+  'sup.nav.access': 'Access',
+  'access.title': 'Access to cases',
+  'access.intro':
+    'Each message is encrypted to the keys that were active when it was written. A colleague approved later, or your own new key, cannot read older cases until someone who can read them grants them. A grant happens here in your browser: only each message’s session key is re-encrypted for the new key; the messages themselves do not change, and the server checks that.',
+  'access.rotate.title': 'Replacing your key',
+  'access.rotate.1': 'Enrol your new key on the enrolment page, in the same unit.',
+  'access.rotate.2':
+    'Once an administrator has approved it, sign in here with your old key, choose the new key below and grant all cases.',
+  'access.rotate.3': 'When every case is granted, ask an administrator to revoke your old key.',
+  'access.to': 'Grant all cases I can read to',
+  'access.noKeys': 'Your unit has no other approved key to grant cases to.',
+  'access.keyLine': '{name} — {pseudonym} ({role})',
+  'access.you': '{name} — you',
+  'access.start': 'Grant all cases',
+  'access.choose': 'Choose the key to grant the cases to.',
+  'access.progress': 'Cases done',
+  'access.step': '{done} of {total} cases granted.',
+  'access.done': 'Done: {done} of {total} cases granted.',
+  'access.failed':
+    '{count} cases could not be granted (for example ones your key cannot read). Run it again to retry them.',
+  'access.resume': 'A grant to {name} stopped after {done} cases. It continues where it stopped.',
+  'access.resumeButton': 'Continue the grant',
+  'admin.health.title': 'Units and their readers',
+  'admin.health.help':
+    'A unit with fewer than two active reading keys and no recovery key loses its cases when one key is lost.',
+  'admin.health.unit': 'Unit',
+  'admin.health.readers': 'Active readers',
+  'admin.health.recovery': 'Recovery key',
+  'admin.health.risk': 'At risk of losing its cases',
+  'admin.health.ok': 'OK',
+  'admin.health.none': 'None',
+  'case.readers': 'Who can read what you write next',
+  'case.readersHelp':
+    'New messages and files are encrypted to these keys only. A key that is revoked stops receiving anything new, but nothing can take back what it already received.',
+  'case.recoveryKey': 'the unit’s recovery key (kept offline)',
+  'admin.recovery.title': 'Set a unit’s recovery key',
+  'admin.recovery.help':
+    'Paste the public key made offline with `portal recovery create` (docs/recovery.md). New messages of the unit are then encrypted to it too; a previous recovery key is revoked. Then a supervisor grants the existing cases to it from the Access page.',
+  'admin.recovery.key': 'Public key of the recovery key',
+  'admin.recovery.submit': 'Set recovery key',
+  'admin.recovery.missing': 'Choose a unit and paste an armored public key.',
+  'admin.recovery.done': 'Recovery key {fingerprint} set.',
 } satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

@@ -7,6 +7,7 @@ import { browserFetch } from '../lib/api';
 import { byId, clearStatus, showStatus } from '../lib/dom';
 import { formatFingerprint } from '../lib/format';
 import { initShell } from '../lib/shell';
+import { loadAccess, renderAccess, wireAccess } from '../supervisor/access';
 import { loadAdmin, wireAdmin } from '../supervisor/admin';
 import { loadAudit, renderAudit, wireAudit } from '../supervisor/audit';
 import { closeCase, openCase, wireCase } from '../supervisor/case-page';
@@ -25,6 +26,7 @@ const VIEWS = [
   'inbox-view',
   'case-view',
   'retaliation-view',
+  'access-view',
   'stats-view',
   'admin-view',
   'audit-view',
@@ -57,6 +59,7 @@ function renderChrome(): void {
   }
   byId('nav-inbox-item', HTMLElement).hidden = !can(s, 'cases');
   byId('nav-retaliation-item', HTMLElement).hidden = !can(s, 'cases');
+  byId('nav-access-item', HTMLElement).hidden = !can(s, 'cases');
   byId('nav-admin-item', HTMLElement).hidden = !can(s, 'admin');
   byId('nav-stats-item', HTMLElement).hidden = !can(s, 'admin');
   byId('nav-audit-item', HTMLElement).hidden = !can(s, 'audit');
@@ -70,6 +73,7 @@ function renderChrome(): void {
   for (const [id, hash] of [
     ['nav-inbox', '#inbox'],
     ['nav-retaliation', '#retaliation'],
+    ['nav-access', '#access'],
     ['nav-admin', '#admin'],
     ['nav-stats', '#stats'],
     ['nav-audit', '#audit'],
@@ -91,7 +95,8 @@ function route(): void {
     return;
   }
   const [place, id] = location.hash.slice(1).split('/');
-  if (can(s, 'cases') && !s.key && (!s.keyless || place === 'case')) {
+  // Granting re-wraps session keys, so it needs the key in memory as much as reading does.
+  if (can(s, 'cases') && !s.key && (!s.keyless || place === 'case' || place === 'access')) {
     // Signed in, but without the key in this page's memory: gone with a reload, or never here
     // after a GnuPG sign-in. Lists work without it; decrypting a case needs it.
     if (s.keyless) showStatus(resume, 'info', 'sup.signIn.needKey');
@@ -108,6 +113,11 @@ function route(): void {
   if (place === 'retaliation' && can(s, 'cases')) {
     show('retaliation-view');
     void loadRetaliation();
+    return;
+  }
+  if (place === 'access' && can(s, 'cases')) {
+    show('access-view');
+    void loadAccess();
     return;
   }
   if (place === 'stats' && can(s, 'admin')) {
@@ -138,6 +148,7 @@ onLanguageChange(() => {
   renderChrome();
   renderInbox();
   renderRetaliation();
+  renderAccess();
   renderStats();
   renderAudit();
 });
@@ -157,6 +168,7 @@ wireGpgSignIn((signed) => {
 });
 wireInbox();
 wireRetaliation();
+wireAccess();
 wireCase();
 wireAdmin();
 wireAudit();

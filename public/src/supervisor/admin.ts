@@ -1,4 +1,5 @@
 // Administration: approve or reject enrolled keys, revoke approved ones, create units.
+
 import {
   createUnit,
   decideSupervisor,
@@ -8,13 +9,17 @@ import {
 } from '../../../src/client/admin';
 import { callApi } from '../../../src/client/api';
 import type { UnitView } from '../../../src/client/types';
+import type { UnitHealth } from '../../../src/contract/reach';
 import { lang, type MessageKey, onLanguageChange, t } from '../i18n';
 import { browserFetch } from '../lib/api';
 import { byId, clearStatus, h, setBusy, showStatus } from '../lib/dom';
 import { formatFingerprint } from '../lib/format';
+import { renderRecoveryUnits, wireRecoveryKey } from './recovery-key';
 import { label, session, showError } from './session';
 
-let units: UnitView[] = [];
+/** Units as administrators see them: with readers, recovery key and the at-risk flag. */
+type AdminUnit = Omit<UnitView, 'keys'> & UnitHealth;
+let units: AdminUnit[] = [];
 let people: { pending: SupervisorRecord[]; approved: SupervisorRecord[] } = {
   pending: [],
   approved: [],
@@ -94,7 +99,28 @@ function table(list: SupervisorRecord[], decisions: Decision[]): HTMLElement {
   );
 }
 
+function healthRows(): HTMLTableRowElement[] {
+  return units.map((u) =>
+    h(
+      'tr',
+      { class: u.atRisk ? 'row-priority' : undefined },
+      h('td', {}, unitName(u.id)),
+      h('td', {}, String(u.readers)),
+      h('td', { i18n: u.hasRecoveryKey ? 'case.yes' : 'admin.health.none' }),
+      h(
+        'td',
+        {},
+        u.atRisk
+          ? h('span', { class: 'badge badge-late', i18n: 'admin.health.risk' })
+          : h('span', { i18n: 'admin.health.ok' }),
+      ),
+    ),
+  );
+}
+
 function render(): void {
+  byId('health-rows', HTMLTableSectionElement).replaceChildren(...healthRows());
+  renderRecoveryUnits(units.map((u) => ({ id: u.id, label: unitName(u.id) })));
   byId('pending-list', HTMLElement).replaceChildren(table(people.pending, ['approve', 'reject']));
   byId('approved-list', HTMLElement).replaceChildren(table(people.approved, ['revoke']));
   const parent = byId('unit-parent', HTMLSelectElement);
@@ -114,7 +140,7 @@ export async function loadAdmin(): Promise<void> {
     const [pending, approved, unitList] = await Promise.all([
       listSupervisors(s, 'pending'),
       listSupervisors(s, 'approved'),
-      callApi<{ units: UnitView[] }>(browserFetch, '/api/units'),
+      callApi<{ units: AdminUnit[] }>(browserFetch, '/api/admin/units'),
     ]);
     people = { pending: pending.supervisors, approved: approved.supervisors };
     units = unitList.units;
@@ -128,6 +154,7 @@ const LEVELS = ['national', 'provincial', 'intermediate', 'basic'] as const;
 const isLevel = (v: string): v is NewUnit['level'] => (LEVELS as readonly string[]).includes(v);
 
 export function wireAdmin(): void {
+  wireRecoveryKey(loadAdmin);
   const form = byId('unit-form', HTMLFormElement);
   const status = byId('unit-status', HTMLElement);
   form.addEventListener('submit', async (event) => {

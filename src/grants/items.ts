@@ -1,0 +1,58 @@
+// The encrypted items of one case that a grant re-wraps: every message (armored in the database)
+// and every file (binary in the blob store), as bytes with the key IDs they are encrypted to.
+import { asc, eq } from 'drizzle-orm';
+import { attachments, messages } from '../../db/schema';
+import type { Ctx } from '../context';
+import { keyIdsOf, messageBytes, wrappedKeys } from '../crypto/rewrap';
+import { AppError } from '../lib/errors';
+
+export type ItemKind = 'message' | 'attachment';
+
+export interface CaseItem {
+  kind: ItemKind;
+  id: string;
+  /** The stored text of a message (to match on update), null for a file. */
+  stored: string | null;
+  bytes: Uint8Array;
+  dataStart: number;
+  keyPackets: Uint8Array;
+  data: { version: number; cipher?: number; aead?: number };
+  /** Key IDs (lower-case hex) its session-key packets name. */
+  keyIds: string[];
+}
+
+async function item(kind: ItemKind, id: string, stored: string | null, bytes: Uint8Array) {
+  const parts = wrappedKeys(bytes);
+  // Only ciphertext the server itself checked is stored, so this means a damaged record.
+  if (!parts) throw new AppError('conflict', `The stored ${kind} ${id} is not a readable message.`);
+  const keyIds = await keyIdsOf(parts.keyPackets);
+  return { kind, id, stored, bytes, ...parts, keyIds } satisfies CaseItem;
+}
+
+/** Every message and file of the case, in order; a file whose bytes are gone is left out. */
+export async function caseItems(ctx: Ctx, reportId: string): Promise<CaseItem[]> {
+  const [msgs, files] = await Promise.all([
+    ctx.db
+      .select({ id: messages.id, ciphertext: messages.ciphertext })
+      .from(messages)
+      .where(eq(messages.reportId, reportId))
+      .orderBy(asc(messages.position)),
+    ctx.db
+      .select({ id: attachments.id })
+      .from(attachments)
+      .where(eq(attachments.reportId, reportId))
+      .orderBy(asc(attachments.id)),
+  ]);
+  const out: CaseItem[] = [];
+  for (const m of msgs)
+    out.push(await item('message', m.id, m.ciphertext, await messageBytes(m.ciphertext)));
+  for (const f of files) {
+    const bytes = await ctx.blobs.get(f.id);
+    if (bytes) out.push(await item('attachment', f.id, null, bytes));
+  }
+  return out;
+}
+
+/** Whether any of a key's encryption subkeys is named by the item. */
+export const readableBy = (i: CaseItem, keyIds: string[]) =>
+  keyIds.some((id) => i.keyIds.includes(id.toLowerCase()));

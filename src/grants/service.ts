@@ -1,0 +1,176 @@
+// Grants: whoever can read a case gives it to another key that may read it (cases/reach.ts), by
+// adding one session-key packet per message and file. The server holds no key: it checks that the
+// data is unchanged, the new packet names the grantee, and the granter's key was a recipient.
+import { and, eq } from 'drizzle-orm';
+import { caseGrants, messages, reports, supervisors } from '../../db/schema';
+import { withAudit } from '../audit/service';
+import { caseFacts, caseNotFound, nowSeconds } from '../cases/reach';
+import type { Ctx } from '../context';
+import { mayRead } from '../contract/reach';
+import { armorMessage, checkRewrap, toBase64Url, withKeyPacket } from '../crypto';
+import { AppError, notFound } from '../lib/errors';
+import { newId } from '../lib/ids';
+import type { SupervisorRow } from '../supervisors/records';
+import { type CaseItem, caseItems, type ItemKind, readableBy } from './items';
+
+export interface Granter {
+  /** Who acts: the signed-in granter, or `operator` for the command line. */
+  actorId: string;
+  /** The granting key's record; a recovery key's too. */
+  key: SupervisorRow;
+}
+
+export interface GrantItem {
+  kind: ItemKind;
+  id: string;
+  /** The new session-key packet, binary OpenPGP. */
+  packet: Uint8Array;
+}
+
+const keyIdsOf = (row: SupervisorRow) => JSON.parse(row.encryptionKeyIds) as string[];
+
+async function supervisorRow(ctx: Ctx, id: string) {
+  const [row] = await ctx.db.select().from(supervisors).where(eq(supervisors.id, id)).limit(1);
+  return row ?? null;
+}
+
+/** The case, its items and the grantee, once both keys are checked against the reach rules. */
+async function grantContext(ctx: Ctx, granter: Granter, reportId: string, granteeId: string) {
+  const [report] = await ctx.db.select().from(reports).where(eq(reports.id, reportId)).limit(1);
+  if (!report) throw caseNotFound();
+  const facts = await caseFacts(ctx, report);
+  const now = nowSeconds(ctx);
+  // A granter outside the case's reach learns nothing about it, as for any other case request.
+  if (!mayRead(granter.key, facts, now)) throw caseNotFound();
+  const grantee = await supervisorRow(ctx, granteeId);
+  if (!grantee || !mayRead(grantee, facts, now) || grantee.id === granter.key.id) {
+    throw new AppError(
+      'forbidden',
+      'This key may not receive the case: it must be another approved, active key of a unit that sees the case.',
+    );
+  }
+  return { report, grantee, items: await caseItems(ctx, reportId) };
+}
+
+/** What the grantee cannot read yet, with what the granter needs to re-wrap it. */
+export async function pendingItems(
+  ctx: Ctx,
+  granter: Granter,
+  reportId: string,
+  granteeId: string,
+) {
+  const { grantee, items } = await grantContext(ctx, granter, reportId, granteeId);
+  const todo = items.filter((i) => !readableBy(i, keyIdsOf(grantee)));
+  return {
+    grantee: {
+      id: grantee.id,
+      pseudonym: grantee.pseudonym,
+      fingerprint: grantee.fingerprint,
+      publicKey: grantee.publicKey,
+    },
+    items: todo.map((i) => ({
+      kind: i.kind,
+      id: i.id,
+      keyPackets: toBase64Url(i.keyPackets),
+      data: i.data,
+    })),
+  };
+}
+
+/** Checks every sent packet against its stored item; returns the new bytes of each. */
+async function rewrapped(
+  granter: Granter,
+  grantee: SupervisorRow,
+  todo: CaseItem[],
+  sent: GrantItem[],
+) {
+  const byKey = new Map(sent.map((s) => [`${s.kind}:${s.id}`, s]));
+  if (byKey.size !== sent.length) throw new AppError('invalid_request', 'An item is listed twice.');
+  const known = new Set(todo.map((i) => `${i.kind}:${i.id}`));
+  const stray = sent.find((s) => !known.has(`${s.kind}:${s.id}`));
+  if (stray)
+    throw new AppError(
+      'invalid_request',
+      `No ${stray.kind} ${stray.id} of this case still needs a grant.`,
+    );
+  const out: { item: CaseItem; bytes: Uint8Array }[] = [];
+  for (const item of todo) {
+    const s = byKey.get(`${item.kind}:${item.id}`);
+    if (!s)
+      throw new AppError(
+        'conflict',
+        `The ${item.kind} ${item.id} is missing; fetch the case's keys again.`,
+      );
+    if (!readableBy(item, keyIdsOf(granter.key)))
+      throw new AppError(
+        'forbidden',
+        `Your key cannot read the ${item.kind} ${item.id}, so it cannot grant it.`,
+      );
+    const bytes = withKeyPacket(item.bytes, item.dataStart, s.packet);
+    const check = await checkRewrap(item.bytes, bytes, keyIdsOf(grantee));
+    if (!check.ok)
+      throw new AppError('invalid_request', `The ${item.kind} ${item.id}: ${check.reason}.`);
+    out.push({ item, bytes });
+  }
+  return out;
+}
+
+/** Stores a grant: files first (an extra packet for a permitted key harms nobody), then in one batch
+ * the messages (each only if unchanged since it was read), the grant record and its audit entry. */
+export async function grantCase(
+  ctx: Ctx,
+  granter: Granter,
+  reportId: string,
+  granteeId: string,
+  sent: GrantItem[],
+) {
+  const { report, grantee, items } = await grantContext(ctx, granter, reportId, granteeId);
+  const todo = items.filter((i) => !readableBy(i, keyIdsOf(grantee)));
+  const changed = await rewrapped(granter, grantee, todo, sent);
+  if (changed.length === 0) return { granted: 0 };
+  for (const c of changed)
+    if (c.item.kind === 'attachment') await ctx.blobs.put(c.item.id, c.bytes);
+  const id = newId();
+  await withAudit(
+    ctx,
+    {
+      actorId: granter.actorId,
+      action: 'case.grant',
+      unitId: report.unitId,
+      reportId,
+      targetId: grantee.id,
+      detail: {
+        granter: granter.key.fingerprint,
+        grantee: grantee.fingerprint,
+        items: changed.length,
+      },
+    },
+    () => [
+      ...changed
+        .filter((c) => c.item.kind === 'message')
+        .map((c) =>
+          ctx.db
+            .update(messages)
+            .set({ ciphertext: armorMessage(c.bytes) })
+            .where(and(eq(messages.id, c.item.id), eq(messages.ciphertext, c.item.stored ?? ''))),
+        ),
+      ctx.db.insert(caseGrants).values({
+        id,
+        reportId,
+        granteeId: grantee.id,
+        granterId: granter.key.id,
+        actorId: granter.actorId,
+        items: changed.length,
+        createdAt: nowSeconds(ctx),
+      }),
+    ],
+  );
+  return { granted: changed.length, grantId: id };
+}
+
+/** The signed-in supervisor as a granter. */
+export async function actorGranter(ctx: Ctx, actorId: string): Promise<Granter> {
+  const key = await supervisorRow(ctx, actorId);
+  if (!key) throw notFound('No such supervisor.');
+  return { actorId, key };
+}

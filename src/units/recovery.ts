@@ -1,0 +1,53 @@
+// A unit's recovery key: an offline key (often split M of N among people) that every new message
+// of the unit is also encrypted to, as a reading key of role `recovery` (cases/reach.ts). Setting
+// a new one revokes the old one in the same audited batch.
+import { and, eq } from 'drizzle-orm';
+import { supervisors } from '../../db/schema';
+import { withAudit } from '../audit/service';
+import type { Ctx } from '../context';
+import { AppError, notFound } from '../lib/errors';
+import { isUniqueViolation } from '../storage/db';
+import { supervisorValues } from '../supervisors/records';
+import { getUnit } from './service';
+
+export async function setRecoveryKey(ctx: Ctx, actorId: string, unitId: string, publicKey: string) {
+  const unit = await getUnit(ctx, unitId);
+  if (!unit) throw notFound('No such unit.');
+  const row = await supervisorValues(ctx, {
+    unitId,
+    displayName: `Recovery key (${unit.name})`,
+    role: 'recovery',
+    status: 'approved',
+    publicKey,
+  });
+  try {
+    await withAudit(
+      ctx,
+      {
+        actorId,
+        action: 'unit.recovery_key',
+        unitId,
+        targetId: row.id,
+        detail: { fingerprint: row.fingerprint },
+      },
+      () => [
+        ctx.db
+          .update(supervisors)
+          .set({ status: 'revoked' })
+          .where(
+            and(
+              eq(supervisors.unitId, unitId),
+              eq(supervisors.role, 'recovery'),
+              eq(supervisors.status, 'approved'),
+            ),
+          ),
+        ctx.db.insert(supervisors).values(row),
+      ],
+    );
+  } catch (err) {
+    if (isUniqueViolation(err, 'supervisors'))
+      throw new AppError('conflict', 'This key is already enrolled.');
+    throw err;
+  }
+  return { id: row.id, unitId, fingerprint: row.fingerprint };
+}
