@@ -80,6 +80,8 @@ export const reports = sqliteTable(
      * open cases by their next deadline, closed cases last. Unique, so it doubles as the cursor.
      */
     sortKey: text('sort_key').notNull(),
+    /** Day of the reporter's last look-up, so replies since then can be marked as new. */
+    lastSeenDay: text('last_seen_day'),
   },
   (t) => [
     uniqueIndex('reports_lookup').on(t.lookupHash),
@@ -89,6 +91,28 @@ export const reports = sqliteTable(
     // The unit above sees flagged cases of the units below: few rows, so a partial index.
     index('reports_flagged').on(t.unitId, t.sortKey).where(sql`${t.retaliationFlagged} = 1`),
   ],
+);
+
+/**
+ * A report whose files are still arriving. It becomes a row of `reports` (same id, same message
+ * id) in the batch that stores its last file, so no supervisor ever sees half a submission.
+ */
+export const reportDrafts = sqliteTable(
+  'report_drafts',
+  {
+    id: text('id').primaryKey(),
+    lookupHash: text('lookup_hash').notNull(),
+    unitId: text('unit_id').notNull(),
+    copiedUnitId: text('copied_unit_id'),
+    reporterPublicKey: text('reporter_public_key').notNull(),
+    reporterLockedKey: text('reporter_locked_key').notNull(),
+    reporterKeyIds: text('reporter_key_ids').notNull(),
+    messageId: text('message_id').notNull(),
+    ciphertext: text('ciphertext').notNull(),
+    filesExpected: integer('files_expected').notNull(),
+    day: text('day').notNull(),
+  },
+  (t) => [uniqueIndex('report_drafts_lookup').on(t.lookupHash)],
 );
 
 /** The dated state history the reporter sees. `position` orders entries within one report. */

@@ -45,11 +45,21 @@ export interface ReportContent {
   where: string;
   who: string;
   howKnown: string;
+  files?: FileNote[];
+}
+/**
+ * Names and sizes of the files sent with a message, in upload order, sealed with it: the server
+ * never sees a name, and the reporter sees their files by name again later.
+ */
+export interface FileNote {
+  name: string;
+  size: number;
 }
 export interface MessageContent {
   v: 1;
   type: 'message';
   text: string;
+  files?: FileNote[];
 }
 export interface RetaliationContent {
   v: 1;
@@ -57,6 +67,7 @@ export interface RetaliationContent {
   kind: (typeof RETALIATION_KINDS)[number];
   startedOn: string;
   details: string;
+  files?: FileNote[];
 }
 export interface ReplyContent {
   v: 1;

@@ -20,7 +20,7 @@ import {
 import { addAttachment, addMessage, flagRetaliation, readAttachment } from './service';
 import { reporterViewJson } from './view';
 
-function tokenFrom(c: Context<AppEnv>): string {
+export function tokenFrom(c: Context<AppEnv>): string {
   const parsed = lookupToken.safeParse(c.req.header(LOOKUP_TOKEN_HEADER) ?? '');
   // A malformed token is answered like an unknown one: nothing to learn from the difference.
   if (!parsed.success) throw unknownReceipt();
@@ -30,8 +30,21 @@ function tokenFrom(c: Context<AppEnv>): string {
 const reporter = (c: Context<AppEnv>) => reportByToken(c.get('ctx'), tokenFrom(c));
 
 /** Largest accepted upload: the padded bucket of the biggest file plus OpenPGP overhead. */
-const uploadLimit = (c: Context<AppEnv>) =>
+export const uploadLimit = (c: Context<AppEnv>) =>
   bucketSize(c.get('ctx').config.limits.attachmentBytes + 4096) + 64 * 1024;
+
+/** The body of an encrypted file upload, refusing other media types and empty bodies. */
+export async function uploadedBytes(c: Context<AppEnv>): Promise<Uint8Array> {
+  if ((c.req.header('content-type') ?? '') !== 'application/octet-stream') {
+    throw new AppError(
+      'unsupported_media_type',
+      'Upload the encrypted file as application/octet-stream.',
+    );
+  }
+  const bytes = new Uint8Array(await c.req.arrayBuffer());
+  if (bytes.length === 0) throw new AppError('invalid_request', 'The upload is empty.');
+  return bytes;
+}
 
 export const receiptRoutes = new Hono<AppEnv>()
   .get('/api/receipt', async (c) => {
@@ -71,15 +84,8 @@ export const receiptRoutes = new Hono<AppEnv>()
     (c, next) => limitBody(uploadLimit(c))(c, next),
     async (c) => {
       const { message } = query(c, attachmentQuery);
-      if ((c.req.header('content-type') ?? '') !== 'application/octet-stream') {
-        throw new AppError(
-          'unsupported_media_type',
-          'Upload the encrypted file as application/octet-stream.',
-        );
-      }
       const report = await reporter(c);
-      const bytes = new Uint8Array(await c.req.arrayBuffer());
-      if (bytes.length === 0) throw new AppError('invalid_request', 'The upload is empty.');
+      const bytes = await uploadedBytes(c);
       return c.json(await addAttachment(c.get('ctx'), report, message, bytes), 201);
     },
   )

@@ -57,8 +57,9 @@ SELECT ${asBytes ? sql`CAST(` : sql``}(SELECT json_object(
                   'author', CASE m.kind WHEN 'reply' THEN 'unit' ELSE 'reporter' END,
                   'day', m.day,
                   'ciphertext', m.ciphertext,
+                  -- Upload order within the message, so that the names sealed in it match.
                   'attachments', (SELECT json_group_array(
-                                    json_object('id', a.id, 'size', a.size) ORDER BY a.id)
+                                    json_object('id', a.id, 'size', a.size) ORDER BY a.rowid)
                                   FROM attachments a
                                   WHERE a.message_id = m.id AND a.report_id = m.report_id))
                 ORDER BY m.position)

@@ -1,16 +1,18 @@
 // Creating a report: checks the proof of work, the reporter's keys and that the report is
-// ciphertext for the right keys, then writes everything in one atomic batch.
-import { caseEvents, messages, reports } from '../../db/schema';
-import { sortKey } from '../cases/sort-key';
+// ciphertext for the right keys, then writes everything in one atomic batch (or a draft, when
+// files are to follow).
+import { reportDrafts } from '../../db/schema';
 import type { Ctx } from '../context';
 import { inspectReporterKey, isLockedPrivateKey, KeyRejectedError, sha256Hex } from '../crypto';
-import { addDays, addMonths, toDay } from '../lib/days';
+import { toDay } from '../lib/days';
 import { AppError, notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { checkSolution, rememberSpent, spendQuery } from '../pow/service';
 import { commitWrites, isUniqueViolation } from '../storage/db';
 import { unitWithKeys } from '../units/service';
+import { receiptTaken, repeatedSubmission, type SubmissionAnswer } from './drafts';
 import { type ReporterKey, readableRecipients, requireEncryptedTo } from './recipients';
+import { finalReportWrites } from './rows';
 import type { CreateReportBody } from './schemas';
 
 async function checkReporterKeys(body: CreateReportBody): Promise<ReporterKey> {
@@ -35,8 +37,28 @@ async function checkReporterKeys(body: CreateReportBody): Promise<ReporterKey> {
   return { publicKey: body.reporterPublicKey, keyIds: info.encryptionKeyIds };
 }
 
-export async function createReport(ctx: Ctx, body: CreateReportBody) {
+/**
+ * Creates a report, or answers a repeat of one already received with the first answer. With
+ * `files` to come it is kept as a draft that supervisors cannot see until the last file is in.
+ */
+export async function createReport(ctx: Ctx, body: CreateReportBody): Promise<SubmissionAnswer> {
   const spend = await checkSolution(ctx, 'submit', body.pow.challenge, body.pow.nonce);
+  const lookupHash = await sha256Hex(body.lookupToken);
+  const repeat = await repeatedSubmission(ctx, lookupHash, body.report);
+  if (repeat) {
+    await commitWrites(ctx.db, [spendQuery(ctx, spend)]).catch((err: unknown) => {
+      refuseSpent(err);
+      throw err;
+    });
+    rememberSpent(ctx, spend);
+    return repeat;
+  }
+  if (body.files > ctx.config.limits.attachmentsPerMessage) {
+    throw new AppError(
+      'invalid_request',
+      `A report can carry at most ${ctx.config.limits.attachmentsPerMessage} files.`,
+    );
+  }
   const found = await unitWithKeys(ctx, body.unitId);
   if (!found) throw notFound('No such unit.');
   const { unit, keys } = found;
@@ -52,53 +74,46 @@ export async function createReport(ctx: Ctx, body: CreateReportBody) {
   await requireEncryptedTo(body.report, recipients);
 
   const day = toDay(ctx.now());
-  const reportId = newId();
-  const messageId = newId();
-  const acknowledgeBy = addDays(day, ctx.config.deadlines.acknowledgeDays);
-  const feedbackBy = addMonths(day, ctx.config.deadlines.feedbackMonths);
-  const order = {
-    id: reportId,
-    state: 'received' as const,
-    receivedDay: day,
-    acknowledgeBy,
-    feedbackBy,
-    openFlagDue: null,
+  const report = {
+    id: newId(),
+    messageId: newId(),
+    unitId: unit.id,
+    copiedUnitId,
+    lookupHash,
+    reporterPublicKey: body.reporterPublicKey,
+    reporterLockedKey: body.reporterLockedKey,
+    reporterKeyIds: JSON.stringify(reporter.keyIds),
+    ciphertext: body.report,
   };
+  const writes =
+    body.files === 0
+      ? finalReportWrites(ctx, report, day)
+      : ([
+          ctx.db.insert(reportDrafts).values({ ...report, filesExpected: body.files, day }),
+        ] as const);
   try {
-    await commitWrites(ctx.db, [
-      spendQuery(ctx, spend),
-      ctx.db.insert(reports).values({
-        id: reportId,
-        unitId: unit.id,
-        copiedUnitId,
-        lookupHash: await sha256Hex(body.lookupToken),
-        reporterPublicKey: body.reporterPublicKey,
-        reporterLockedKey: body.reporterLockedKey,
-        reporterKeyIds: JSON.stringify(reporter.keyIds),
-        receivedDay: day,
-        acknowledgeBy,
-        feedbackBy,
-        sortKey: sortKey(order),
-      }),
-      ctx.db
-        .insert(caseEvents)
-        .values({ id: newId(), reportId, position: 0, state: 'received', day }),
-      ctx.db.insert(messages).values({
-        id: messageId,
-        reportId,
-        position: 0,
-        kind: 'report',
-        ciphertext: body.report,
-        day,
-      }),
-    ]);
+    await commitWrites(ctx.db, [spendQuery(ctx, spend), ...writes]);
   } catch (err) {
-    if (isUniqueViolation(err, 'pow_spent'))
-      throw new AppError('pow_invalid', 'This proof-of-work challenge has already been used.');
-    if (isUniqueViolation(err, 'reports'))
-      throw new AppError('conflict', 'Generate a new receipt and submit again.');
+    refuseSpent(err);
+    // The same submission twice at once: the one that lost the race gets the winner's answer.
+    if (isUniqueViolation(err, 'reports') || isUniqueViolation(err, 'report_drafts')) {
+      const first = await repeatedSubmission(ctx, lookupHash, body.report);
+      if (first) return first;
+      throw receiptTaken();
+    }
     throw err;
   }
   rememberSpent(ctx, spend);
-  return { messageId, receivedDay: day };
+  return {
+    messageId: report.messageId,
+    receivedDay: day,
+    complete: body.files === 0,
+    filesReceived: 0,
+  };
+}
+
+/** A challenge spent twice is the client's mistake, not the server's. */
+function refuseSpent(err: unknown): void {
+  if (isUniqueViolation(err, 'pow_spent'))
+    throw new AppError('pow_invalid', 'This proof-of-work challenge has already been used.');
 }

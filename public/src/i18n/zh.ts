@@ -13,6 +13,8 @@ export const zh: Record<MessageKey, string> = {
   'lang.switchLabel': '切换为英文',
   'exit.label': '快速离开',
   'exit.aria': '快速离开：立即退出本网站',
+  'exit.hint':
+    '点击“快速离开”或连按两次 Esc 键，即可立即离开本网站。您填写的内容会被清除，不会保留。',
   'footer.note': '本平台只保存密文。除语言选择外，您的浏览器中不会保存任何内容。',
   'common.optional': '（选填）',
   'common.required': '（必填）',
@@ -69,9 +71,9 @@ export const zh: Record<MessageKey, string> = {
   'report.how.label': '您是如何得知的？',
   'report.how.help': '例如：亲眼所见或亲耳所闻、他人告知、看到相关材料。',
   'report.files.legend': '3. 证据材料（选填）',
-  'report.submit': '加密并发送举报',
+  'report.submit': '继续，获取回执码',
   'report.submitHelp':
-    '发送可能需要约一分钟：浏览器需要生成密钥、加密，并完成一道防止自动化滥用的计算题。',
+    '下一步您将获得回执码，这是回到您的举报的唯一途径。在您保存好回执码之前，不会发送任何内容。',
   'report.error.unit': '请选择接收举报的单位。',
   'report.error.category': '请选择类别。',
   'report.error.what': '请描述具体情况。',
@@ -99,7 +101,7 @@ export const zh: Record<MessageKey, string> = {
 
   'progress.keys': '正在生成您的私钥…',
   'progress.encrypt': '正在加密…',
-  'progress.pow': '正在完成防滥用计算题…（已尝试 {tries} 次）',
+  'progress.pow': '正在确认操作者是人而不是机器…',
   'progress.send': '正在发送…',
   'progress.encryptFile': '正在加密第 {current} 个文件，共 {total} 个…',
   'progress.uploadFile': '正在上传第 {current} 个文件，共 {total} 个…',
@@ -114,7 +116,7 @@ export const zh: Record<MessageKey, string> = {
   'receipt.title': '您的举报已发送',
   'receipt.received': '接收日期：{day}。',
   'receipt.label': '您的回执码',
-  'receipt.once': '回执码只显示这一次。',
+  'receipt.once': '回执码只显示这一次：离开本页后，任何人都无法再次显示。',
   'receipt.advice.write': '请抄写在纸上，或存放在只有您能接触到的地方。',
   'receipt.advice.work': '不要保存在单位的设备或工作账号中。',
   'receipt.advice.only': '这是回到您的举报的唯一途径。任何人，包括督察人员，都无法为您找回。',
@@ -129,6 +131,38 @@ export const zh: Record<MessageKey, string> = {
   'receipt.followUp': '前往查询跟进页面',
   'receipt.filesFailed':
     '举报已发送，但以下文件未能上传：{names}。请凭回执码在查询跟进页面重新发送。',
+  'receipt.keepWarning': '离开本页之前，请确认您已保存回执码。如果您提前离开，浏览器会提示您确认。',
+  'receipt.kept': '我已保存回执码',
+  'receipt.done': '谢谢。现在可以关闭本页了。',
+
+  'keep.title': '第一步：保存您的回执码',
+  'keep.intro':
+    '您的举报尚未发送。仅凭这个回执码，您就可以回来查看答复、补充材料。请现在保存：在您确认之前，不会发送任何内容。',
+  'keep.confirm.label': '请输入回执码的最后一组',
+  'keep.confirm.help': '即最后一个短横线后面的 5 个字符，用来确认您已保存回执码。',
+  'keep.confirm.error': '请按您记下的内容，输入回执码的最后 5 个字符。',
+  'keep.send': '我已保存：加密并发送',
+  'keep.back': '返回修改举报',
+
+  'send.title': '正在发送您的举报',
+  'send.keepOpen': '请不要关闭本页。在本页显示发送完成之前，举报尚未发送。请放心等待。',
+  'send.barLabel': '发送进度',
+  'send.step.keys': '正在准备您的密钥，这一步只在本浏览器中进行。',
+  'send.step.encrypt': '正在加密您的举报，只有监督人员和您本人能够阅读。',
+  'send.step.check': '正在确认操作者是人而不是机器，需要几秒钟。',
+  'send.step.encryptFile': '正在加密第 {current} 个文件，共 {total} 个。',
+  'send.step.uploadFile':
+    '正在发送第 {current} 个文件（共 {total} 个）：已发送 {sent}，共 {size}。',
+  'send.step.uploadSeconds':
+    '正在发送第 {current} 个文件（共 {total} 个）：已发送 {sent}，共 {size}，大约还需 {left} 秒。',
+  'send.step.uploadMinutes':
+    '正在发送第 {current} 个文件（共 {total} 个）：已发送 {sent}，共 {size}，大约还需 {left} 分钟。',
+  'send.step.done': '已全部发送。',
+  'send.retry': '重试',
+  'send.retryHelp':
+    '没有丢失任何内容。重试会从中断处继续，使用同一个回执码，绝不会重复发送您的举报。',
+
+  'errors.title': '有以下问题需要处理',
 
   'follow.title': '查询跟进举报',
   'follow.intro': '输入回执码，查看处理状态和答复、补充材料或报告打击报复。',
