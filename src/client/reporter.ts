@@ -19,6 +19,7 @@ import type {
   CaseViewBody,
   Content,
   FileInput,
+  FileNote,
   MessageContent,
   ReportContent,
   RetaliationContent,
@@ -168,7 +169,7 @@ export async function prepareReport(
     publicKey,
   ];
   // The file names travel inside the sealed report, so the reporter sees them again later.
-  const files = input.files.map((f) => ({ name: f.name, size: f.size }));
+  const files: FileNote[] = input.files.map((f) => ({ name: f.name, size: f.size }));
   const content: ReportContent = {
     v: 1,
     type: 'report',
@@ -366,13 +367,17 @@ export async function readMessages(s: Session): Promise<OpenedMessage[]> {
   );
 }
 
+/** Names and sizes of the files to follow, sealed with the message they belong to. */
+const fileNotes = (files: FileInput[]): { files?: FileNote[] } =>
+  files.length > 0 ? { files: files.map((f) => ({ name: f.name, size: f.bytes.length })) } : {};
+
 export async function sendMessage(
   s: Session,
   text: string,
   files: FileInput[] = [],
   progress?: Progress,
 ) {
-  const content: MessageContent = { v: 1, type: 'message', text };
+  const content: MessageContent = { v: 1, type: 'message', text, ...fileNotes(files) };
   const recipients = s.view.recipients.messages;
   const message = await sealJson(content, { recipients, signingKey: s.key });
   const { messageId } = await callApi<{ messageId: string }>(
@@ -390,7 +395,7 @@ export async function flagRetaliation(
   files: FileInput[] = [],
   progress?: Progress,
 ) {
-  const content: RetaliationContent = { v: 1, type: 'retaliation', ...flag };
+  const content: RetaliationContent = { v: 1, type: 'retaliation', ...flag, ...fileNotes(files) };
   const recipients = s.view.recipients.retaliation;
   const details = await sealJson(content, { recipients, signingKey: s.key });
   const { messageId } = await callApi<{ messageId: string }>(

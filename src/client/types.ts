@@ -88,6 +88,8 @@ export interface CaseView {
   state: string;
   outcome: string | null;
   receivedDay: string;
+  /** Day of the reporter's previous look-up (before this one), or null on the first. */
+  lastSeenDay: string | null;
   retaliationFlagged: boolean;
   history: { state: string; outcome: string | null; day: string }[];
   reporterPublicKey: string;

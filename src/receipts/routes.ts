@@ -18,7 +18,7 @@ import {
   POW_NONCE_HEADER,
 } from './schemas';
 import { addAttachment, addMessage, flagRetaliation, readAttachment } from './service';
-import { reporterViewJson } from './view';
+import { noteLookup, reporterViewJson } from './view';
 
 export function tokenFrom(c: Context<AppEnv>): string {
   const parsed = lookupToken.safeParse(c.req.header(LOOKUP_TOKEN_HEADER) ?? '');
@@ -67,8 +67,10 @@ export const receiptRoutes = new Hono<AppEnv>()
     }
     const spend = await checkSolution(ctx, 'lookup', challenge, nonce);
     spendInMemory(ctx, spend);
-    const view = await reporterViewJson(ctx, tokenFrom(c));
+    const token = tokenFrom(c);
+    const view = await reporterViewJson(ctx, token);
     if (view === null) throw unknownReceipt();
+    await noteLookup(ctx, token, view);
     return c.body(view, 200, { 'content-type': 'application/json' });
   })
   .post('/api/receipt/messages', limitBody(MAX_FOLLOWUP_MESSAGE + 1024), async (c) => {

@@ -236,6 +236,10 @@ export const en = {
   'msg.text': 'Message',
   'msg.attachments': 'Files',
   'msg.download': 'Download file ({size})',
+  'msg.downloadNamed': 'Download {name} ({size})',
+  'msg.new': 'New',
+  'msg.newSince':
+    'Marked “New”: replies from the day of your last visit ({day}) or later. Only the day is noted, in your case.',
   'msg.downloading': 'Decrypting file…',
   'msg.downloadFailed': 'The file could not be downloaded or decrypted. Try again.',
 
@@ -243,7 +247,8 @@ export const en = {
   'compose.message.text': 'Your message',
   'compose.message.submit': 'Encrypt and send message',
   'compose.message.sent': 'Your message was sent.',
-  'compose.message.error': 'Write a message first.',
+  'compose.message.error': 'Write a message or attach a file.',
+  'compose.message.hint': '(optional when you attach files)',
   'compose.filesFailed':
     'It was sent, but these files could not be uploaded: {names}. Attach them to a new message to try again.',
   'compose.ret.title': 'Flag retaliation',
@@ -255,7 +260,8 @@ export const en = {
   'compose.ret.details': 'What happened',
   'compose.ret.submit': 'Encrypt and send flag',
   'compose.ret.sent': 'Your retaliation flag was sent.',
-  'compose.ret.error': 'Choose a kind and describe what happened.',
+  'compose.ret.error.kind': 'Choose the kind of retaliation.',
+  'compose.ret.error.details': 'Describe what happened.',
 
   'retKind.demotion': 'Demotion',
   'retKind.transfer': 'Transfer',

@@ -213,6 +213,10 @@ export const zh: Record<MessageKey, string> = {
   'msg.undecryptable': '此消息无法解密。',
   'msg.text': '消息',
   'msg.attachments': '文件',
+  'msg.downloadNamed': '下载 {name}（{size}）',
+  'msg.new': '新',
+  'msg.newSince':
+    '标有“新”的是您上次查看当天（{day}）及之后收到的答复。系统只在您的案件中记录日期。',
   'msg.download': '下载文件（{size}）',
   'msg.downloading': '正在解密文件…',
   'msg.downloadFailed': '文件无法下载或解密，请重试。',
@@ -221,7 +225,8 @@ export const zh: Record<MessageKey, string> = {
   'compose.message.text': '您的消息',
   'compose.message.submit': '加密并发送消息',
   'compose.message.sent': '您的消息已发送。',
-  'compose.message.error': '请先填写消息。',
+  'compose.message.error': '请填写消息或添加文件。',
+  'compose.message.hint': '（添加文件时可不填）',
   'compose.filesFailed': '内容已发送，但以下文件未能上传：{names}。请在新消息中重新附加这些文件。',
   'compose.ret.title': '报告打击报复',
   'compose.ret.intro':
@@ -232,7 +237,8 @@ export const zh: Record<MessageKey, string> = {
   'compose.ret.details': '具体情况',
   'compose.ret.submit': '加密并发送报告',
   'compose.ret.sent': '您的打击报复报告已发送。',
-  'compose.ret.error': '请选择类型并描述具体情况。',
+  'compose.ret.error.kind': '请选择打击报复的类型。',
+  'compose.ret.error.details': '请描述具体情况。',
 
   'retKind.demotion': '降职',
   'retKind.transfer': '调岗',
