@@ -140,6 +140,8 @@ export interface PreparedReport {
   draft: ReportDraft;
   /** Seals file `index`, signed by the reporter's key (held wherever the sealing runs). */
   sealFile(index: number): Promise<Uint8Array>;
+  /** Drops the reporter's unlocked key where it is held (ends a worker). */
+  close?(): void;
 }
 
 export interface PrepareInput extends Omit<SubmitInput, 'files'> {

@@ -70,6 +70,10 @@ export class FilePicker {
     );
   }
 
+  chosen(): File[] {
+    return [...this.files];
+  }
+
   /** The chosen files, each read only when the submission reaches it. */
   sources(): FileSource[] {
     return this.files.map((f) => ({

@@ -1,7 +1,7 @@
 // The report page: describe what happened, keep the receipt code first, then send the whole
 // submission (report and files) while the page says to keep it open.
 import { callApi } from '../../../src/client/api';
-import { type PreparedReport, prepareReport, sendReport } from '../../../src/client/reporter';
+import { type PreparedReport, sendReport } from '../../../src/client/reporter';
 import { REPORT_CATEGORIES, type ReportContent, type UnitView } from '../../../src/client/types';
 import { generateReceipt } from '../../../src/crypto';
 import { browserFetch, describeError } from '../lib/api';
@@ -13,6 +13,7 @@ import { initShell } from '../lib/shell';
 import { xhrUpload } from '../lib/upload';
 import { progressBar } from '../report/progress-bar';
 import { isLastGroup, showReceiptBox } from '../report/receipt';
+import { prepareOffPage } from '../report/sealer';
 import { UnitPicker } from '../report/units';
 
 initShell();
@@ -144,11 +145,13 @@ async function send(): Promise<void> {
       line,
       input.files.map((f) => f.size),
     );
-    prepared ??= await prepareReport(input, progress);
+    const { files: sources, ...rest } = input;
+    prepared ??= await prepareOffPage(rest, files.chosen(), sources, progress);
     const result = await sendReport(browserFetch, prepared, progress, xhrUpload);
     // The text now lives only in the ciphertext: clear every field so nothing lingers.
     form.reset();
     files.clear();
+    prepared.close?.();
     prepared = null;
     receipt = null;
     showReceiptBox('receipt', result.receipt);
