@@ -7,7 +7,7 @@ import { inspectReporterKey, isLockedPrivateKey, KeyRejectedError, sha256Hex } f
 import { toDay } from '../lib/days';
 import { AppError, notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
-import { checkSolution, rememberSpent, spendQuery } from '../pow/service';
+import { checkSolution, type PowSpend, rememberSpent, spendQuery } from '../pow/service';
 import { commitWrites, isUniqueViolation } from '../storage/db';
 import { unitWithKeys } from '../units/service';
 import { receiptTaken, repeatedSubmission, type SubmissionAnswer } from './drafts';
@@ -44,15 +44,10 @@ async function checkReporterKeys(body: CreateReportBody): Promise<ReporterKey> {
 export async function createReport(ctx: Ctx, body: CreateReportBody): Promise<SubmissionAnswer> {
   const spend = await checkSolution(ctx, 'submit', body.pow.challenge, body.pow.nonce);
   const lookupHash = await sha256Hex(body.lookupToken);
-  const repeat = await repeatedSubmission(ctx, lookupHash, body.report);
-  if (repeat) {
-    await commitWrites(ctx.db, [spendQuery(ctx, spend)]).catch((err: unknown) => {
-      refuseSpent(err);
-      throw err;
-    });
-    rememberSpent(ctx, spend);
-    return repeat;
-  }
+  // A report without files can only repeat as a report, which its insert finds (unique lookup
+  // hash) at no extra cost; one with files may have become a report since, so look first.
+  const earlier = body.files > 0 ? await repeatedSubmission(ctx, lookupHash, body.report) : null;
+  if (earlier) return answerRepeat(ctx, spend, earlier);
   if (body.files > ctx.config.limits.attachmentsPerMessage) {
     throw new AppError(
       'invalid_request',
@@ -98,7 +93,7 @@ export async function createReport(ctx: Ctx, body: CreateReportBody): Promise<Su
     // The same submission twice at once: the one that lost the race gets the winner's answer.
     if (isUniqueViolation(err, 'reports') || isUniqueViolation(err, 'report_drafts')) {
       const first = await repeatedSubmission(ctx, lookupHash, body.report);
-      if (first) return first;
+      if (first) return answerRepeat(ctx, spend, first);
       throw receiptTaken();
     }
     throw err;
@@ -110,6 +105,20 @@ export async function createReport(ctx: Ctx, body: CreateReportBody): Promise<Su
     complete: body.files === 0,
     filesReceived: 0,
   };
+}
+
+/** A repeat spends its own proof of work too, then gets the first answer. */
+async function answerRepeat(
+  ctx: Ctx,
+  spend: PowSpend,
+  first: SubmissionAnswer,
+): Promise<SubmissionAnswer> {
+  await commitWrites(ctx.db, [spendQuery(ctx, spend)]).catch((err: unknown) => {
+    refuseSpent(err);
+    throw err;
+  });
+  rememberSpent(ctx, spend);
+  return first;
 }
 
 /** A challenge spent twice is the client's mistake, not the server's. */

@@ -1,6 +1,7 @@
 // The case overview: where it went, its state and dated history, the flags, and every message.
 import { isMessageKey, t } from '../i18n';
 import { byId, h, setI18n } from '../lib/dom';
+import { pseudonymText } from '../lib/pseudonym';
 import { unitName } from '../report/units';
 import { type Download, messageCard } from './message-card';
 import type { CaseSession } from './session';
@@ -44,7 +45,9 @@ export function renderCase(s: CaseSession, download: Download): void {
               {},
               h('time', { attrs: { datetime: o.day } }, o.day),
               ' ',
-              t('case.openedBy', { by: o.by === 'operator' ? t('case.operator') : o.by }),
+              t('case.openedBy', {
+                by: o.by === 'operator' ? t('case.operator') : pseudonymText(o.by),
+              }),
             ),
           ),
         )

@@ -288,7 +288,9 @@ export const en = {
   'sup.who': 'Signed in as {name} ({role}), pseudonym {pseudonym}. Key {fingerprint}.',
   'sup.error.withRef': '{text} Reference for support: {ref}.',
   'sup.signIn.title': 'Supervisor sign-in',
-  'sup.signIn.intro': 'Sign in with your OpenPGP private key. There is no password.',
+  'sup.signIn.intro':
+    'Sign in with your OpenPGP private key and its passphrase. There is no account password: the key never leaves this device.',
+  'common.pseudonym': 'Supervisor {code}',
   'sup.signIn.local':
     'Your key never leaves this device: the file is read and unlocked in this browser, and only a signature on a one-time challenge is sent.',
   'sup.signIn.memory':

@@ -6,6 +6,7 @@ import { onLanguageChange } from '../i18n';
 import { browserFetch } from '../lib/api';
 import { byId, clearStatus, showStatus } from '../lib/dom';
 import { formatFingerprint } from '../lib/format';
+import { pseudonymText } from '../lib/pseudonym';
 import { initShell } from '../lib/shell';
 import { loadAdmin, wireAdmin } from '../supervisor/admin';
 import { loadAudit, renderAudit, wireAudit } from '../supervisor/audit';
@@ -63,7 +64,7 @@ function renderChrome(): void {
   showStatus(who, 'info', 'sup.who', {
     name: s.supervisor.displayName,
     role: label('role', s.supervisor.role),
-    pseudonym: s.supervisor.pseudonym,
+    pseudonym: pseudonymText(s.supervisor.pseudonym),
     fingerprint: formatFingerprint(s.supervisor.fingerprint),
   });
   const route = location.hash.split('/')[0];

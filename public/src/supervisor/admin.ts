@@ -12,6 +12,7 @@ import { lang, type MessageKey, onLanguageChange, t } from '../i18n';
 import { browserFetch } from '../lib/api';
 import { byId, clearStatus, h, setBusy, showStatus } from '../lib/dom';
 import { formatFingerprint } from '../lib/format';
+import { pseudonymText } from '../lib/pseudonym';
 import { label, session, showError } from './session';
 
 let units: UnitView[] = [];
@@ -80,7 +81,7 @@ function table(list: SupervisorRecord[], decisions: Decision[]): HTMLElement {
         h(
           'p',
           { class: 'help' },
-          t('admin.pseudonym', { name: p.pseudonym }),
+          t('admin.pseudonym', { name: pseudonymText(p.pseudonym) }),
           ' · ',
           t('admin.enrolled', { day: p.enrolledAt.slice(0, 10) }),
         ),
