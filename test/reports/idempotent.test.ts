@@ -1,8 +1,8 @@
 // A submission that can be repeated: a retry after a lost answer gets the first answer and never
 // a second case, and a report with files stays out of every inbox until its last file is in.
-import { count } from 'drizzle-orm';
+import { count, eq, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reportDrafts, reports } from '../../db/schema';
+import { attachments, reportDrafts, reports } from '../../db/schema';
 import type { Fetcher } from '../../src/client/api';
 import {
   fileSource,
@@ -14,6 +14,7 @@ import {
 } from '../../src/client/reporter';
 import { inbox, signIn } from '../../src/client/supervisor';
 import { generateReceipt } from '../../src/crypto';
+import { DRAFT_DAYS, dropAbandonedDrafts } from '../../src/lib/housekeeping';
 import {
   demoKey,
   demoUnit,
@@ -127,5 +128,24 @@ describe('idempotent submission', () => {
       });
     expect((await post(2, prepared.draft.lookupToken)).status).toBe(409);
     expect((await post(0, 'A'.repeat(43))).status).toBe(404);
+  });
+
+  it('forgets a draft abandoned for more than a week, with the files it had', async () => {
+    const prepared = await prepare('Abandoned.', [file('a.txt', 'a'), file('b.txt', 'b')]);
+    const flaky = losingAnswers((p) => p === '/api/reports/files?index=1');
+    await expect(sendReport(flaky, prepared)).rejects.toThrow(TypeError);
+    const drafts = await countRows(reportDrafts);
+    expect(drafts).toBeGreaterThan(0);
+    await dropAbandonedDrafts(h.ctx);
+    expect(await countRows(reportDrafts)).toBe(drafts);
+    h.advance((DRAFT_DAYS + 1) * 86_400_000);
+    await dropAbandonedDrafts(h.ctx);
+    expect(await countRows(reportDrafts)).toBe(0);
+    const orphans = await h.ctx.db
+      .select({ id: attachments.id })
+      .from(attachments)
+      .leftJoin(reports, eq(reports.id, attachments.reportId))
+      .where(isNull(reports.id));
+    expect(orphans).toEqual([]);
   });
 });
