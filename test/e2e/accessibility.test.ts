@@ -188,7 +188,7 @@ describe('accessibility and languages in Chromium', { timeout: 120_000 }, () => 
   });
 
   // Some twenty views, each in two languages with axe and reflow: minutes on a busy machine.
-  it('supervisor views: every tab of each role, and a case', { timeout: 300_000 }, async () => {
+  it('supervisor views: every tab of each role, and a case', { timeout: 600_000 }, async () => {
     /** Every view the role's navigation offers, each checked in both languages. */
     const everyTab = async (page: Page, role: string) => {
       const tabs = await page
