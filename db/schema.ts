@@ -3,23 +3,26 @@
 
 import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import {
+  CASE_OUTCOMES,
+  CASE_STATES,
+  FLAG_STATES,
+  MESSAGE_KINDS,
+  ROLES,
+  SUPERVISOR_STATUSES,
+  UNIT_LEVELS,
+} from '../src/contract/terms';
 
-export const UNIT_LEVELS = ['national', 'provincial', 'intermediate', 'basic'] as const;
-export const CASE_STATES = [
-  'received',
-  'acknowledged',
-  'in_review',
-  'investigating',
-  'closed',
-] as const;
-export const CASE_OUTCOMES = ['substantiated', 'unsubstantiated', 'referred', 'withdrawn'] as const;
-export const SUPERVISOR_STATUSES = ['pending', 'approved', 'rejected', 'revoked'] as const;
-export const ROLES = ['supervisor', 'admin', 'auditor'] as const;
-export const FLAG_STATES = ['received', 'acknowledged', 'measures_taken', 'resolved'] as const;
-export const MESSAGE_KINDS = ['report', 'message', 'retaliation', 'reply'] as const;
-
-export type CaseState = (typeof CASE_STATES)[number];
-export type CaseOutcome = (typeof CASE_OUTCOMES)[number];
+export type { CaseOutcome, CaseState } from '../src/contract/terms';
+export {
+  CASE_OUTCOMES,
+  CASE_STATES,
+  FLAG_STATES,
+  MESSAGE_KINDS,
+  ROLES,
+  SUPERVISOR_STATUSES,
+  UNIT_LEVELS,
+} from '../src/contract/terms';
 
 export const units = sqliteTable('units', {
   id: text('id').primaryKey(),

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { getPlatformProxy } from 'wrangler';
 import { loadConfig } from '../src/config';
 import type { Ctx } from '../src/context';
-import { DEMO_PASSPHRASE, type DemoKey, isEmpty, seedDemo } from '../src/demo/seed';
+import { DEMO_PASSPHRASE, type DemoKey, demoKeysReadme, isEmpty, seedDemo } from '../src/demo/seed';
 import { type D1Binding, openD1 } from '../src/storage/d1';
 import { R2BlobStore, type R2BucketLike } from '../src/storage/r2-blobs';
 
@@ -18,13 +18,10 @@ async function writeKeys(keys: DemoKey[]) {
     await writeFile(join(keysDir, `${key.name}.private.asc`), key.privateKey, { mode: 0o600 });
     await writeFile(join(keysDir, `${key.name}.public.asc`), key.publicKey);
   }
-  const readme = [
+  const readme = demoKeysReadme(
+    keys,
     'DEMO KEYS of the local workerd portal: for trying it only. Never use them for real reports.',
-    `Passphrase of every demo private key: ${DEMO_PASSPHRASE}`,
-    '',
-    ...keys.map((k) => `${k.unitName}\n  ${k.name}.private.asc  fingerprint ${k.fingerprint}`),
-    '',
-  ].join('\n');
+  );
   await writeFile(join(keysDir, 'README.txt'), readme);
 }
 

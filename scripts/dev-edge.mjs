@@ -1,4 +1,4 @@
-// `npm run dev:edge [-- --port N]`: the portal in workerd on this machine. Builds the pages,
+// `npm run dev:edge [-- --port N] [--ip ADDRESS]`: the portal in workerd on this machine. Builds the pages,
 // applies the D1 migrations locally, creates the DEMO units on an empty local database (private
 // keys to ./data/demo-edge), then runs `wrangler dev` on 127.0.0.1 with no login and no telemetry.
 import { spawn, spawnSync } from 'node:child_process';
@@ -26,20 +26,24 @@ function run(command, args, extraEnv = {}) {
   if (done.status !== 0) process.exit(done.status ?? 1);
 }
 
-function portFrom(args) {
-  const rest = [...args];
-  const i = rest.findIndex((a) => a === '--port' || a.startsWith('--port='));
-  if (i < 0) return { port: '8787', rest };
-  const [flag] = rest.splice(i, 1);
-  const port = flag.includes('=') ? flag.split('=')[1] : rest.splice(i, 1)[0];
-  if (!port || !/^\d+$/.test(port)) {
-    console.error('--port needs a number');
+// Takes `--NAME VALUE` or `--NAME=VALUE` out of the arguments, so that the value this script
+// passes to wrangler can be overridden without wrangler seeing the flag twice.
+function takeFlag(args, name, fallback, valid, hint) {
+  const i = args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  if (i < 0) return fallback;
+  const [flag] = args.splice(i, 1);
+  const value = flag.includes('=') ? flag.slice(flag.indexOf('=') + 1) : args.splice(i, 1)[0];
+  if (!value || !valid.test(value)) {
+    console.error(`--${name} needs ${hint}`);
     process.exit(2);
   }
-  return { port, rest };
+  return value;
 }
 
-const { port, rest } = portFrom(process.argv.slice(2));
+const rest = process.argv.slice(2);
+const port = takeFlag(rest, 'port', '8787', /^\d+$/, 'a number');
+// Loopback by default; `--ip 0.0.0.0` (or another address) exposes the dev portal on purpose.
+const ip = takeFlag(rest, 'ip', '127.0.0.1', /^[0-9A-Za-z.:[\]-]+$/, 'an address');
 run(process.execPath, [join(root, 'scripts', 'build.mjs')]);
 // CI=1: apply without the interactive "continue?" prompt; a local database has no other users.
 run(bin('wrangler'), ['d1', 'migrations', 'apply', 'DB', '--local'], { CI: '1' });
@@ -51,7 +55,7 @@ const dev = spawn(
     'dev',
     '--local',
     '--ip',
-    '127.0.0.1',
+    ip,
     '--port',
     port,
     '--var',

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { CASE_OUTCOMES, CASE_STATES } from '../../db/schema';
 import { requireActor } from '../auth/middleware';
-import { REPORT_CATEGORIES } from '../client/types';
+import { REPORT_CATEGORIES } from '../contract/terms';
 import type { AppEnv } from '../http/types';
 import { jsonBody, limitBody, parseWith, query } from '../http/validate';
 import { armoredMessage, entityId, MAX_FOLLOWUP_MESSAGE } from '../reports/schemas';

@@ -9,7 +9,11 @@ export type SignedIn = Pick<SupervisorSession, 'fetcher' | 'csrfToken' | 'superv
 /** The session behind the cookie, if any; null when not signed in. */
 export async function currentSession(fetcher: Fetcher): Promise<SignedIn | null> {
   const res = await fetcher('/api/auth/me', { method: 'GET' });
-  if (res.status === 401) return null;
+  if (res.status === 401) {
+    // Read nothing from it, but release it: an unread body keeps the request open in browsers.
+    await res.body?.cancel();
+    return null;
+  }
   const me = await callApi<Omit<SignedIn, 'fetcher'>>(() => res, '/api/auth/me');
   return { fetcher, ...me };
 }

@@ -24,7 +24,10 @@ export async function callApi<T>(
   const res = await fetcher(path, init);
   const type = res.headers.get('content-type') ?? '';
   if (!res.ok) {
-    const body = type.includes('json')
+    const json = type.includes('json');
+    // A body that is not read is cancelled, so that the request does not stay open.
+    if (!json) await res.body?.cancel();
+    const body = json
       ? ((await res.json()) as { error?: { code?: string; message?: string; requestId?: string } })
       : {};
     throw new ApiError(

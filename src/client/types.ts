@@ -17,24 +17,9 @@ export interface UnitView {
   keys: UnitKeyView[];
 }
 
-export const REPORT_CATEGORIES = [
-  'interference',
-  'prying',
-  'improper_contact',
-  'bribery',
-  'abuse_of_discretion',
-  'retaliation',
-  'other',
-] as const;
-export const RETALIATION_KINDS = [
-  'demotion',
-  'transfer',
-  'dismissal',
-  'harassment',
-  'threats',
-  'exposure_of_identity',
-  'other',
-] as const;
+export { REPORT_CATEGORIES, RETALIATION_KINDS } from '../contract/terms';
+
+import type { REPORT_CATEGORIES, RETALIATION_KINDS } from '../contract/terms';
 
 export interface ReportContent {
   v: 1;

@@ -51,6 +51,26 @@ export async function hasDemoUnits(ctx: Ctx): Promise<boolean> {
   return rows.some((r) => r.isDemo);
 }
 
+const ROLE_WORDS: Record<DemoKey['role'], string> = {
+  supervisor: 'supervisor',
+  admin: 'administrator',
+  auditor: 'auditor',
+};
+
+/** The README.txt beside the demo keys: each key's file, unit, role and fingerprint. */
+export function demoKeysReadme(keys: DemoKey[], heading: string): string {
+  return [
+    heading,
+    `Passphrase of every demo private key: ${DEMO_PASSPHRASE}`,
+    '',
+    ...keys.map(
+      (k) =>
+        `${k.name}.private.asc  (${ROLE_WORDS[k.role]}, ${k.unitName})\n  fingerprint ${k.fingerprint}`,
+    ),
+    '',
+  ].join('\n');
+}
+
 /** Creates the demo units and supervisors; returns the private keys for the caller to store. */
 export async function seedDemo(ctx: Ctx): Promise<DemoKey[]> {
   const keys: DemoKey[] = [];

@@ -3,7 +3,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Ctx } from '../context';
-import { DEMO_PASSPHRASE, hasDemoUnits, isEmpty, seedDemo } from '../demo/seed';
+import { DEMO_PASSPHRASE, demoKeysReadme, hasDemoUnits, isEmpty, seedDemo } from '../demo/seed';
 
 export class StartupRefused extends Error {}
 
@@ -36,15 +36,10 @@ export async function firstStart(
     });
     await writeFile(join(dir, `${key.name}.public.asc`), key.publicKey);
   }
-  const readme = [
+  const readme = demoKeysReadme(
+    keys,
     'DEMO KEYS: for trying the portal only. Never use them for real reports.',
-    `Passphrase of every demo private key: ${DEMO_PASSPHRASE}`,
-    '',
-    ...keys.map(
-      (k) => `${k.unitName}\n  ${k.unitSlug}-supervisor.private.asc  fingerprint ${k.fingerprint}`,
-    ),
-    '',
-  ].join('\n');
+  );
   await writeFile(join(dir, 'README.txt'), readme);
   log(
     `Created the DEMO unit hierarchy. Demo supervisor private keys are in ${dir} (passphrase: ${DEMO_PASSPHRASE}).`,

@@ -9,6 +9,9 @@
 // the client reads before running it are the old ones for that one run. So a statement that
 // changes the schema (migrations) empties its connection's cache and is never kept itself; the
 // portal changes its schema only through its own migrations, at start.
+//
+// This patches `libsql`'s Database.prototype, so package.json pins `libsql` to the exact version
+// whose internals it was checked against; test/storage/statement-cache.test.ts checks it again.
 import Database from 'libsql';
 
 /** Statements kept per connection; the portal has a few dozen distinct SQL texts. */

@@ -1,4 +1,5 @@
 // Key-based sign-in: a signed, single-use, origin- and purpose-bound challenge opens a session.
+// scenario: node and workerd
 import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/client/api';

@@ -1,5 +1,6 @@
 // A supervisor's case work end to end: inbox, opening (audited), reply the reporter can verify,
 // state changes the reporter sees, classification, and cross-unit refusal as "not found".
+// scenario: node and workerd
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditLog } from '../../src/audit/service';
 import type { Actor } from '../../src/auth/actor';

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
 import { defineConfig, type Plugin } from 'vitest/config';
+import { sharedScenarios } from './scenarios';
 
 // Wrangler, which the pool uses to read wrangler.toml, must not phone home or look for a login.
 process.env.WRANGLER_SEND_METRICS = 'false';
@@ -15,18 +16,9 @@ process.env.XDG_CONFIG_HOME ??= mkdtempSync(join(tmpdir(), 'portal-wrangler-'));
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const edgeHarness = fileURLToPath(new URL('./harness.ts', import.meta.url));
 
-// The scenario files shared with the Node project. Edge-only files end in .spec.ts, which the
-// Node project (it takes *.test.ts) does not pick up.
-export const SHARED_SCENARIOS = [
-  'test/reports/journey.test.ts',
-  'test/receipts/unknown.test.ts',
-  'test/http/bad-input.test.ts',
-  'test/auth/sign-in.test.ts',
-  'test/cases/case-work.test.ts',
-  'test/supervisors/enrol.test.ts',
-  'test/retaliation/retaliation.test.ts',
-  'test/security/headers.test.ts',
-];
+// The scenario files shared with the Node project: those marked `// scenario: node and workerd`.
+// Edge-only files end in .spec.ts, which the Node project (it takes *.test.ts) does not pick up.
+export const SHARED_SCENARIOS = sharedScenarios(root);
 
 /**
  * The shared scenarios import `../helpers/harness` (libSQL file, disk blobs). Here that import

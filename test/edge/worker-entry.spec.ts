@@ -2,6 +2,7 @@
 // of a crash, demo data refused in production, pages served through the app with its headers.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { hashesFrom, sha256, toHex } from '../../src/crypto/encoding';
 import worker from '../../src/entry/worker';
 import { R2BlobStore, type R2BucketLike } from '../../src/storage/r2-blobs';
 import { makeHarness } from './harness';
@@ -25,6 +26,13 @@ async function expectSetupError(bindings: Record<string, unknown>, mentions: Reg
 describe('worker entry', () => {
   it('runs inside workerd, not Node', () => {
     expect(navigator.userAgent).toBe('Cloudflare-Workers');
+  });
+
+  it('hashes with @noble/hashes: the `#hashes` import condition leaves node:crypto to Node', () => {
+    expect(hashesFrom).toBe('@noble/hashes');
+    expect(toHex(sha256('abc'))).toBe(
+      'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+    );
   });
 
   it('answers missing or bad bindings and vars with a clear 503', async () => {

@@ -61,6 +61,13 @@ describe('node entry', () => {
       expect(await readFile(join(dir, 'demo', 'basic-supervisor.private.asc'), 'utf8')).toContain(
         'BEGIN PGP PRIVATE KEY BLOCK',
       );
+      // The demo README names every private key file it sits beside, each with its own role.
+      const readme = await readFile(join(dir, 'demo', 'README.txt'), 'utf8');
+      const privateFiles = demoFiles.filter((f) => f.endsWith('.private.asc'));
+      expect(privateFiles.length).toBeGreaterThanOrEqual(5);
+      for (const file of privateFiles) expect(readme).toContain(file);
+      expect(readme).toMatch(/^admin\.private\.asc {2}\(administrator, /m);
+      expect(readme).toMatch(/^auditor\.private\.asc {2}\(auditor, /m);
       expect(lines.join('\n')).toContain(join(dir, 'demo'));
       expect(lines.some((l) => l.startsWith('GET /api/units 200'))).toBe(true);
     } finally {

@@ -1,4 +1,5 @@
 // Every route answers bad input with a clear 4xx JSON error and stores nothing.
+// scenario: node and workerd
 import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { units as unitsTable } from '../../db/schema';

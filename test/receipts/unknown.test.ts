@@ -1,4 +1,5 @@
 // Unknown receipts are indistinguishable: any unknown or malformed token gets the same answer.
+// scenario: node and workerd
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/client/api';
 import { openCase } from '../../src/client/reporter';

@@ -1,4 +1,5 @@
 // The reporter's whole journey through the same client and crypto code the browser runs.
+// scenario: node and workerd
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   downloadAttachment,

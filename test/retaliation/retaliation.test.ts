@@ -1,5 +1,6 @@
 // Retaliation protection and direct reporting: flags reach the unit above, re-open closed cases,
 // go first in both inboxes, and every handling step is audited; copies reach the higher unit.
+// scenario: node and workerd
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flagRetaliation, openCase, submitReport } from '../../src/client/reporter';

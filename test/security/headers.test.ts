@@ -1,5 +1,6 @@
 // Threat: a page framed, sniffed, cached or loaded with foreign script. Every response carries
 // the strict headers; HSTS is left off .onion hosts; Onion-Location points Tor users to the service.
+// scenario: node and workerd
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, makeHarness } from '../helpers/harness';
 

@@ -1,5 +1,6 @@
 // Enrolment and approval: the keys supervisors really have are accepted, weak or unusable ones
 // are refused with a reason, and a unit's published key set is exactly its approved keys.
+// scenario: node and workerd
 import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn } from '../../src/client/supervisor';
