@@ -7,9 +7,9 @@ import type { Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../../public/src/i18n/en';
 import { zh } from '../../public/src/i18n/zh';
-import type { Fetcher } from '../../src/client/api';
 import { fetchCase, inbox, sendReply, signIn } from '../../src/client/supervisor';
 import { unlockPrivateKey } from '../../src/crypto';
+import { withCookies } from '../helpers/scenario';
 import { type Browser, launchBrowser, shot, watchPage } from './helpers/browser';
 import { DESKTOP, expectLanguage, expectNoAxeViolations, NARROW } from './helpers/checks';
 import { DEMO_PASSPHRASE, type Portal, startPortal } from './helpers/portal';
@@ -29,18 +29,7 @@ afterAll(async () => {
 });
 
 async function supervisor() {
-  const jar = new Map<string, string>();
-  const fetcher: Fetcher = async (path, init = {}) => {
-    const headers = new Headers(init.headers);
-    if (jar.size > 0) headers.set('cookie', [...jar].map(([k, v]) => `${k}=${v}`).join('; '));
-    const res = await fetch(new URL(path, portal.base), { ...init, headers });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(';');
-      const [k, v] = (pair ?? '').split('=');
-      if (k) jar.set(k, v ?? '');
-    }
-    return res;
-  };
+  const fetcher = withCookies((path, init) => fetch(new URL(path, portal.base), init));
   const armored = await readFile(portal.keyFile('basic-supervisor'), 'utf8');
   return signIn(fetcher, await unlockPrivateKey(armored, DEMO_PASSPHRASE), portal.base);
 }

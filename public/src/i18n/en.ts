@@ -146,8 +146,6 @@ export const en = {
   'receipt.fileText':
     'Receipt code: {code}\nFollow up at: {url}\nKeep this secret. Nobody can recover it.',
   'receipt.followUp': 'Go to the follow-up page',
-  'receipt.filesFailed':
-    'The report was sent, but these files could not be uploaded: {names}. Open the follow-up page with your receipt code to send them again.',
   'receipt.keepWarning':
     'Before you leave this page, make sure you have your receipt code. The browser will ask if you try to leave earlier.',
   'receipt.kept': 'I have kept my receipt code',
@@ -195,7 +193,7 @@ export const en = {
   'follow.error.checksum':
     'This receipt code contains a typo. Compare each group with what you wrote down.',
   'follow.notFound': 'No report matches this receipt. Check the code and try again.',
-  'follow.lookup': 'Checking your receipt… ({tries} tries)',
+  'follow.lookup': 'Checking your receipt…',
   'follow.close': 'Close the report',
   'follow.refreshing': 'Updating…',
 

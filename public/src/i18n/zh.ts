@@ -129,8 +129,6 @@ export const zh: Record<MessageKey, string> = {
   'receipt.fileName': '回执码.txt',
   'receipt.fileText': '回执码：{code}\n查询地址：{url}\n请妥善保密，任何人都无法找回。',
   'receipt.followUp': '前往查询跟进页面',
-  'receipt.filesFailed':
-    '举报已发送，但以下文件未能上传：{names}。请凭回执码在查询跟进页面重新发送。',
   'receipt.keepWarning': '离开本页之前，请确认您已保存回执码。如果您提前离开，浏览器会提示您确认。',
   'receipt.kept': '我已保存回执码',
   'receipt.done': '谢谢。现在可以关闭本页了。',
@@ -173,7 +171,7 @@ export const zh: Record<MessageKey, string> = {
   'follow.error.character': '回执码中有不可能出现的字符，请逐一核对。',
   'follow.error.checksum': '回执码有输入错误，请与您抄写的内容逐组核对。',
   'follow.notFound': '没有与此回执码对应的举报。请检查后重试。',
-  'follow.lookup': '正在核验您的回执码…（已尝试 {tries} 次）',
+  'follow.lookup': '正在核验您的回执码…',
   'follow.close': '关闭举报',
   'follow.refreshing': '正在更新…',
 

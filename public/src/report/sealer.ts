@@ -38,9 +38,17 @@ export async function prepareOffPage(
   fallback: PrepareInput['files'],
   progress?: Progress,
 ): Promise<PreparedReport> {
+  const onPage = () => prepareReport({ ...input, files: fallback }, progress);
   const worker = startWorker();
-  if (!worker) return prepareReport({ ...input, files: fallback }, progress);
-  const reply = await ask(worker, { type: 'prepare', input, files }, progress);
+  if (!worker) return onPage();
+  let reply: SealReply;
+  try {
+    reply = await ask(worker, { type: 'prepare', input, files }, progress);
+  } catch {
+    // A worker that could not load or run (a stricter browser setting): do it on the page.
+    worker.terminate();
+    return onPage();
+  }
   if (reply.type !== 'prepared') throw new Error('unexpected answer from the worker');
   return {
     draft: reply.draft,
