@@ -139,7 +139,7 @@ export interface ReportDraft {
 export interface PreparedReport {
   draft: ReportDraft;
   /** Seals file `index`, signed by the reporter's key (held wherever the sealing runs). */
-  sealFile(index: number): Promise<Uint8Array>;
+  sealFile(index: number): Promise<Uint8Array | Blob>;
   /** Drops the reporter's unlocked key where it is held (ends a worker). */
   close?(): void;
 }
@@ -201,11 +201,13 @@ export async function prepareReport(
   };
 }
 
+const sizeOf = (body: Uint8Array | Blob) => (body instanceof Uint8Array ? body.length : body.size);
+
 /** Sends bytes with progress where the runtime can report it (XMLHttpRequest in a browser). */
 export type Uploader = (
   path: string,
   headers: Record<string, string>,
-  body: Uint8Array,
+  body: Uint8Array | Blob,
   onSent: (bytes: number) => void,
 ) => Promise<unknown>;
 
@@ -252,14 +254,14 @@ export async function sendReport(
       'content-type': 'application/octet-stream',
     };
     const onSent = (sent: number) =>
-      progress?.({ stage: 'upload', current: i + 1, total, sent, size: sealed.length });
+      progress?.({ stage: 'upload', current: i + 1, total, sent, size: sizeOf(sealed) });
     onSent(0);
     answer = upload
       ? ((await upload(path, headers, sealed, onSent)) as SubmissionAnswer)
       : await callApi<SubmissionAnswer>(fetcher, path, {
           method: 'POST',
           headers,
-          body: sealed as Uint8Array<ArrayBuffer>,
+          body: sealed as Uint8Array<ArrayBuffer> | Blob,
         });
   }
   progress?.({ stage: 'done' });

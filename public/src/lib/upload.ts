@@ -27,5 +27,5 @@ export const xhrUpload: Uploader = (path, headers, body, onSent) =>
     };
     // Same as fetch: an unreachable portal is a TypeError, which the pages word as "no network".
     xhr.onerror = () => reject(new TypeError('The portal could not be reached.'));
-    xhr.send(body as Uint8Array<ArrayBuffer>);
+    xhr.send(body as Uint8Array<ArrayBuffer> | Blob);
   });

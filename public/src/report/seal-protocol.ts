@@ -8,5 +8,5 @@ export type SealRequest =
 export type SealReply =
   | { type: 'progress'; step: Parameters<Progress>[0] }
   | { type: 'prepared'; draft: ReportDraft }
-  | { type: 'sealed'; bytes: Uint8Array }
+  | { type: 'sealed'; bytes: Blob }
   | { type: 'error'; message: string };
