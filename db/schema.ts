@@ -2,8 +2,8 @@
 // IDs are random text; reporter-originated times are days (YYYY-MM-DD), never instants.
 //
 // The tables that hold rows a reporter's actions make (reports, case_events, messages,
-// attachments, attachment_chunks, retaliation_flags, pow_spent) are WITHOUT ROWID in the SQL
-// (migration 0004): rows sit in the order of their random keys, with no rowid counting them in.
+// attachments, attachment_chunks, retaliation_flags, pow_spent, report_drafts) are WITHOUT ROWID
+// in the SQL (migrations 0004 and 0006): rows sit in the order of their random keys, with no rowid counting them in.
 // drizzle-kit cannot express that: if it ever generates a rebuild of one of these tables, add
 // `WITHOUT ROWID` back by hand and copy the rows `ORDER BY` the key.
 
@@ -98,6 +98,8 @@ export const reports = sqliteTable(
      * open cases by their next deadline, closed cases last. Unique, so it doubles as the cursor.
      */
     sortKey: text('sort_key').notNull(),
+    /** Day of the reporter's last look-up, so replies since then can be marked as new. */
+    lastSeenDay: text('last_seen_day'),
   },
   (t) => [
     uniqueIndex('reports_lookup').on(t.lookupHash),
@@ -107,6 +109,28 @@ export const reports = sqliteTable(
     // The unit above sees flagged cases of the units below: few rows, so a partial index.
     index('reports_flagged').on(t.unitId, t.sortKey).where(sql`${t.retaliationFlagged} = 1`),
   ],
+);
+
+/**
+ * A report whose files are still arriving. It becomes a row of `reports` (same id, same message
+ * id) in the batch that stores its last file, so no supervisor ever sees half a submission.
+ */
+export const reportDrafts = sqliteTable(
+  'report_drafts',
+  {
+    id: text('id').primaryKey(),
+    lookupHash: text('lookup_hash').notNull(),
+    unitId: text('unit_id').notNull(),
+    copiedUnitId: text('copied_unit_id'),
+    reporterPublicKey: text('reporter_public_key').notNull(),
+    reporterLockedKey: text('reporter_locked_key').notNull(),
+    reporterKeyIds: text('reporter_key_ids').notNull(),
+    messageId: text('message_id').notNull(),
+    ciphertext: text('ciphertext').notNull(),
+    filesExpected: integer('files_expected').notNull(),
+    day: text('day').notNull(),
+  },
+  (t) => [uniqueIndex('report_drafts_lookup').on(t.lookupHash)],
 );
 
 /** The dated state history the reporter sees. `position` orders entries within one report. */

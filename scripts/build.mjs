@@ -30,9 +30,26 @@ await rm(dist, { recursive: true, force: true });
 await rm(join(publicDir, 'assets'), { recursive: true, force: true });
 await mkdir(assets, { recursive: true });
 
+// The report page's sealing worker first: pages are built knowing its hashed name. A classic
+// (not module) worker, so that every browser the portal supports can start it; the CSP allows it
+// through script-src 'self'.
+await build({
+  entryPoints: [{ in: join(publicDir, 'src/workers/seal.ts'), out: 'seal-worker' }],
+  outdir: assets,
+  bundle: true,
+  format: 'iife',
+  target: 'es2022',
+  platform: 'browser',
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+const worker = await hashed(join(assets, 'seal-worker.js'));
+
 // Every file in pages/ is an entry, so adding a page needs no change here.
 const entries = (await readdir(pagesDir)).filter((f) => f.endsWith('.ts'));
 await build({
+  define: { SEAL_WORKER_URL: JSON.stringify(worker.path) },
   entryPoints: entries.map((f) => ({ in: join(pagesDir, f), out: basename(f, '.ts') })),
   outdir: assets,
   bundle: true,

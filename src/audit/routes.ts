@@ -3,7 +3,7 @@
 import { and, asc, eq, gt } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { auditLog } from '../../db/schema';
+import { auditLog, supervisors, units } from '../../db/schema';
 import { requireActor } from '../auth/middleware';
 import type { AppEnv } from '../http/types';
 import { query } from '../http/validate';
@@ -23,10 +23,18 @@ const readers = requireActor('admin', 'auditor');
 export const auditRoutes = new Hono<AppEnv>()
   .get('/api/audit', readers, async (c) => {
     const q = query(c, listQuery);
+    // Names beside the ids, so a reader sees who acted where without looking ids up.
     const rows = await c
       .get('ctx')
-      .db.select()
+      .db.select({
+        entry: auditLog,
+        actorName: supervisors.displayName,
+        unitName: units.name,
+        unitNameZh: units.nameZh,
+      })
       .from(auditLog)
+      .leftJoin(supervisors, eq(supervisors.id, auditLog.actorId))
+      .leftJoin(units, eq(units.id, auditLog.unitId))
       .where(
         and(
           gt(auditLog.seq, q.after),
@@ -36,14 +44,15 @@ export const auditRoutes = new Hono<AppEnv>()
       )
       .orderBy(asc(auditLog.seq))
       .limit(q.limit);
-    const entries = rows.map((r) => ({
-      ...r,
-      at: new Date(r.at * 1000).toISOString(),
-      detail: JSON.parse(r.detail) as unknown,
+    const entries = rows.map(({ entry, ...names }) => ({
+      ...entry,
+      ...names,
+      at: new Date(entry.at * 1000).toISOString(),
+      detail: JSON.parse(entry.detail) as unknown,
     }));
     return c.json({
       entries,
-      next: rows.length === q.limit ? (rows[rows.length - 1]?.seq ?? null) : null,
+      next: rows.length === q.limit ? (rows[rows.length - 1]?.entry.seq ?? null) : null,
     });
   })
   .get('/api/audit/verify', readers, async (c) => {

@@ -65,6 +65,10 @@ export interface AuditEntry {
   targetId: string | null;
   detail: unknown;
   hash: string;
+  /** Names of the actor and unit, where they still exist. */
+  actorName: string | null;
+  unitName: string | null;
+  unitNameZh: string | null;
 }
 
 export function auditEntries(

@@ -20,6 +20,7 @@ import type {
   CaseViewBody,
   Content,
   FileInput,
+  FileNote,
   MessageContent,
   ReportContent,
   RetaliationContent,
@@ -30,6 +31,9 @@ export type Progress = (step: {
   stage: 'pow' | 'keys' | 'encrypt' | 'upload' | 'done';
   current?: number;
   total?: number;
+  /** Bytes of the current upload sent so far, and its size. */
+  sent?: number;
+  size?: number;
 }) => void;
 
 /** Solves a challenge, reporting tries on `progress` so a page can show the puzzle moving. */
@@ -99,10 +103,55 @@ export interface SubmitInput {
   files: FileInput[];
 }
 
-/** Submits a report; resolves to the receipt, which the caller shows once and never stores. */
-export async function submitReport(fetcher: Fetcher, input: SubmitInput, progress?: Progress) {
-  const receipt = generateReceipt();
-  const { lookupToken, keyPassphrase } = await deriveReceiptSecrets(receipt);
+/** A file to seal later, read only when its turn comes so that large files are not all held. */
+export interface FileSource {
+  name: string;
+  type: string;
+  size: number;
+  read(): Promise<Uint8Array>;
+}
+
+/** Everything a submission sends, as plain data, so it can come back from a Web Worker. */
+export interface ReportDraft {
+  receipt: string;
+  lookupToken: string;
+  publicKey: string;
+  lockedKey: string;
+  unitId: string;
+  copyToParent: boolean;
+  /** The sealed report, kept so that a retry sends the very same bytes. */
+  report: string;
+  /** Plaintext sizes of the files, for the progress bar. */
+  fileSizes: number[];
+}
+
+export interface PreparedReport {
+  draft: ReportDraft;
+  /** Seals file `index`, signed by the reporter's key (held wherever the sealing runs). */
+  sealFile(index: number): Promise<Uint8Array | Blob>;
+  /** Drops the reporter's unlocked key where it is held (ends a worker). */
+  close?(): void;
+}
+
+export interface PrepareInput extends Omit<SubmitInput, 'files'> {
+  /** Made by the page before anything is sent, so that the reporter can keep it first. */
+  receipt: string;
+  files: FileSource[];
+}
+
+export const fileSource = (f: FileInput): FileSource => ({
+  name: f.name,
+  type: f.type,
+  size: f.bytes.length,
+  read: async () => f.bytes,
+});
+
+/** Makes the reporter's key and seals the report; nothing is sent yet. */
+export async function prepareReport(
+  input: PrepareInput,
+  progress?: Progress,
+): Promise<PreparedReport> {
+  const { lookupToken, keyPassphrase } = await deriveReceiptSecrets(input.receipt);
   progress?.({ stage: 'keys' });
   const { publicKey, lockedKey } = await generateReporterKey(keyPassphrase);
   const key = await unlockPrivateKey(lockedKey, keyPassphrase);
@@ -110,35 +159,118 @@ export async function submitReport(fetcher: Fetcher, input: SubmitInput, progres
     ...reportRecipients(input.units, input.unitId, input.copyToParent),
     publicKey,
   ];
-  const content: ReportContent = { v: 1, type: 'report', ...input.report };
+  // The file names travel inside the sealed report, so the reporter sees them again later.
+  const files: FileNote[] = input.files.map((f) => ({ name: f.name, size: f.size }));
+  const content: ReportContent = {
+    v: 1,
+    type: 'report',
+    ...input.report,
+    ...(files.length > 0 ? { files } : {}),
+  };
   progress?.({ stage: 'encrypt' });
   const report = await sealJson(content, { recipients, signingKey: key });
+  const sealFileAt = async (index: number) => {
+    const file = input.files[index];
+    if (!file) throw new Error(`no file ${index}`);
+    const meta = { name: file.name, type: file.type };
+    return sealFile(await file.read(), meta, { recipients, signingKey: key });
+  };
+  return {
+    draft: {
+      receipt: input.receipt,
+      lookupToken,
+      publicKey,
+      lockedKey,
+      unitId: input.unitId,
+      copyToParent: input.copyToParent,
+      report,
+      fileSizes: files.map((f) => f.size),
+    },
+    sealFile: sealFileAt,
+  };
+}
+
+const sizeOf = (body: Uint8Array | Blob) => (body instanceof Uint8Array ? body.length : body.size);
+
+/** Sends bytes with progress where the runtime can report it (XMLHttpRequest in a browser). */
+export type Uploader = (
+  path: string,
+  headers: Record<string, string>,
+  body: Uint8Array | Blob,
+  onSent: (bytes: number) => void,
+) => Promise<unknown>;
+
+interface SubmissionAnswer {
+  messageId: string;
+  receivedDay: string;
+  complete: boolean;
+  filesReceived: number;
+}
+
+/**
+ * Sends a prepared report, then its files in order; safe to call again after any failure: the
+ * server answers a repeat with its first answer and says how many files it already holds.
+ */
+export async function sendReport(
+  fetcher: Fetcher,
+  prepared: PreparedReport,
+  progress?: Progress,
+  upload?: Uploader,
+) {
+  const d = prepared.draft;
+  const total = d.fileSizes.length;
   const pow = await paidWith(fetcher, 'submit', progress);
-  const created = await callApi<{ messageId: string; receivedDay: string }>(
+  let answer = await callApi<SubmissionAnswer>(
     fetcher,
     '/api/reports',
     jsonInit(
       {
-        unitId: input.unitId,
-        copyToParent: input.copyToParent,
-        lookupToken,
-        reporterPublicKey: publicKey,
-        reporterLockedKey: lockedKey,
-        report,
+        unitId: d.unitId,
+        copyToParent: d.copyToParent,
+        lookupToken: d.lookupToken,
+        reporterPublicKey: d.publicKey,
+        reporterLockedKey: d.lockedKey,
+        report: d.report,
+        files: total,
       },
       powHeaders(pow),
     ),
   );
-  // The report is acknowledged: from here on the receipt must reach the reporter whatever happens.
-  const failedFiles = await uploadFiles(
-    { fetcher, lookupToken, key },
-    created.messageId,
-    input.files,
-    recipients,
+  for (let i = answer.filesReceived; i < total; i++) {
+    progress?.({ stage: 'encrypt', current: i + 1, total });
+    const sealed = await prepared.sealFile(i);
+    const path = `/api/reports/files?index=${i}`;
+    const headers = {
+      ...tokenHeaders(d.lookupToken),
+      'content-type': 'application/octet-stream',
+    };
+    const onSent = (sent: number) =>
+      progress?.({ stage: 'upload', current: i + 1, total, sent, size: sizeOf(sealed) });
+    onSent(0);
+    answer = upload
+      ? ((await upload(path, headers, sealed, onSent)) as SubmissionAnswer)
+      : await callApi<SubmissionAnswer>(fetcher, path, {
+          method: 'POST',
+          headers,
+          body: sealed as Uint8Array<ArrayBuffer> | Blob,
+        });
+  }
+  progress?.({ stage: 'done' });
+  return {
+    receipt: d.receipt,
+    messageId: answer.messageId,
+    receivedDay: answer.receivedDay,
+    failedFiles: [] as string[],
+  };
+}
+
+/** Submits a report in one go: the tests' and the command line's way; pages prepare first. */
+export async function submitReport(fetcher: Fetcher, input: SubmitInput, progress?: Progress) {
+  const prepared = await prepareReport(
+    { ...input, receipt: generateReceipt(), files: input.files.map(fileSource) },
     progress,
   );
-  progress?.({ stage: 'done' });
-  return { receipt, messageId: created.messageId, receivedDay: created.receivedDay, failedFiles };
+  return sendReport(fetcher, prepared, progress);
 }
 
 /** Reads the case and turns its list of unit keys into the lists each action encrypts to. */
@@ -232,13 +364,17 @@ export async function readMessages(s: Session): Promise<OpenedMessage[]> {
   );
 }
 
+/** Names and sizes of the files to follow, sealed with the message they belong to. */
+const fileNotes = (files: FileInput[]): { files?: FileNote[] } =>
+  files.length > 0 ? { files: files.map((f) => ({ name: f.name, size: f.bytes.length })) } : {};
+
 export async function sendMessage(
   s: Session,
   text: string,
   files: FileInput[] = [],
   progress?: Progress,
 ) {
-  const content: MessageContent = { v: 1, type: 'message', text };
+  const content: MessageContent = { v: 1, type: 'message', text, ...fileNotes(files) };
   const recipients = s.view.recipients.messages;
   const message = await sealJson(content, { recipients, signingKey: s.key });
   const { messageId } = await callApi<{ messageId: string }>(
@@ -256,7 +392,7 @@ export async function flagRetaliation(
   files: FileInput[] = [],
   progress?: Progress,
 ) {
-  const content: RetaliationContent = { v: 1, type: 'retaliation', ...flag };
+  const content: RetaliationContent = { v: 1, type: 'retaliation', ...flag, ...fileNotes(files) };
   const recipients = s.view.recipients.retaliation;
   const details = await sealJson(content, { recipients, signingKey: s.key });
   const { messageId } = await callApi<{ messageId: string }>(

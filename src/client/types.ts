@@ -31,11 +31,21 @@ export interface ReportContent {
   where: string;
   who: string;
   howKnown: string;
+  files?: FileNote[];
+}
+/**
+ * Names and sizes of the files sent with a message, in upload order, sealed with it: the server
+ * never sees a name, and the reporter sees their files by name again later.
+ */
+export interface FileNote {
+  name: string;
+  size: number;
 }
 export interface MessageContent {
   v: 1;
   type: 'message';
   text: string;
+  files?: FileNote[];
 }
 export interface RetaliationContent {
   v: 1;
@@ -43,6 +53,7 @@ export interface RetaliationContent {
   kind: (typeof RETALIATION_KINDS)[number];
   startedOn: string;
   details: string;
+  files?: FileNote[];
 }
 export interface ReplyContent {
   v: 1;
@@ -63,6 +74,8 @@ export interface CaseView {
   state: string;
   outcome: string | null;
   receivedDay: string;
+  /** Day of the reporter's previous look-up (before this one), or null on the first. */
+  lastSeenDay: string | null;
   retaliationFlagged: boolean;
   history: { state: string; outcome: string | null; day: string }[];
   reporterPublicKey: string;

@@ -7,6 +7,8 @@ import type { AppEnv } from './types';
 export const CSP = [
   "default-src 'self'",
   "script-src 'self'",
+  // The report page seals in a Web Worker served from /assets/, never from a blob: or data: URL.
+  "worker-src 'self'",
   "style-src 'self'",
   "img-src 'self' data: blob:",
   "connect-src 'self'",

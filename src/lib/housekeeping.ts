@@ -1,9 +1,13 @@
-// Forgetting what has expired: spent proof-of-work and sign-in challenges and ended sessions.
-// Run now and then after paid submissions and verified sign-ins (never for a free request), so
-// the tables stay small without a scheduler (the Workers entry has none).
-import { lt, or } from 'drizzle-orm';
-import { authChallenges, powSpent, sessions } from '../../db/schema';
+// Forgetting what has expired: spent proof-of-work and sign-in challenges, ended sessions and
+// report drafts whose files never all arrived. Run now and then after paid submissions and
+// verified sign-ins (never for a free request), so the tables stay small without a scheduler.
+import { inArray, lt, or } from 'drizzle-orm';
+import { attachments, authChallenges, powSpent, reportDrafts, sessions } from '../../db/schema';
 import type { Ctx } from '../context';
+import { addDays, toDay } from './days';
+
+/** A draft left this many days was abandoned: its page was closed before its files were in. */
+export const DRAFT_DAYS = 7;
 
 const EVERY_MS = 10 * 60_000;
 const lastRun = new WeakMap<object, number>();
@@ -25,4 +29,25 @@ export async function tidy(ctx: Ctx): Promise<void> {
         ),
       ),
   ]);
+  await dropAbandonedDrafts(ctx);
+}
+
+/** Deletes drafts older than DRAFT_DAYS with the files they had received, bytes included. */
+export async function dropAbandonedDrafts(ctx: Ctx): Promise<void> {
+  const before = addDays(toDay(ctx.now()), -DRAFT_DAYS);
+  const old = await ctx.db
+    .select({ id: reportDrafts.id })
+    .from(reportDrafts)
+    .where(lt(reportDrafts.day, before));
+  if (old.length === 0) return;
+  const ids = old.map((d) => d.id);
+  const files = await ctx.db
+    .select({ id: attachments.id })
+    .from(attachments)
+    .where(inArray(attachments.reportId, ids));
+  await ctx.db.batch([
+    ctx.db.delete(attachments).where(inArray(attachments.reportId, ids)),
+    ctx.db.delete(reportDrafts).where(inArray(reportDrafts.id, ids)),
+  ]);
+  for (const f of files) await ctx.blobs.delete(f.id).catch(() => undefined);
 }

@@ -82,11 +82,34 @@ export function openApiDocument() {
       },
       '/api/reports': {
         post: {
-          summary: 'Submit a report (ciphertext only); paid with a proof of work in headers',
+          summary:
+            'Submit a report (ciphertext only); with `files` to follow it stays a draft until the last is in. A repeat under the same lookup token with the same ciphertext gets the first answer. Paid with a proof of work in headers.',
           parameters: powHeaderParams,
           requestBody: json(createReportBody),
           responses: {
-            '201': { description: 'Created', ...json(createReportResponse) },
+            '201': {
+              description: 'Created, or the first answer again',
+              ...json(createReportResponse),
+            },
+            ...errors,
+          },
+        },
+      },
+      '/api/reports/files': {
+        post: {
+          summary:
+            'Upload file `index` (from 0, in order) of a draft report; the last one makes the report final. A file sent again is acknowledged without a second copy.',
+          parameters: [
+            tokenHeader,
+            { name: 'index', in: 'query', required: true, schema: { type: 'integer' } },
+          ],
+          requestBody: {
+            content: {
+              'application/octet-stream': { schema: { type: 'string', format: 'binary' } },
+            },
+          },
+          responses: {
+            '201': { description: 'Stored, or already stored', ...json(createReportResponse) },
             ...errors,
           },
         },

@@ -19,9 +19,9 @@ import {
   LOOKUP_TOKEN_HEADER,
 } from './schemas';
 import { addAttachment, addMessage, flagRetaliation, readAttachment } from './service';
-import { reporterViewJson } from './view';
+import { noteLookup, reporterViewJson } from './view';
 
-function tokenFrom(c: Context<AppEnv>): string {
+export function tokenFrom(c: Context<AppEnv>): string {
   const parsed = lookupToken.safeParse(c.req.header(LOOKUP_TOKEN_HEADER) ?? '');
   // A malformed token is answered like an unknown one: nothing to learn from the difference.
   if (!parsed.success) throw unknownReceipt();
@@ -46,8 +46,21 @@ const followUp =
   };
 
 /** Largest accepted upload: the padded bucket of the biggest file plus OpenPGP overhead. */
-const uploadLimit = (c: Context<AppEnv>) =>
+export const uploadLimit = (c: Context<AppEnv>) =>
   bucketSize(c.get('ctx').config.limits.attachmentBytes + 4096) + 64 * 1024;
+
+/** The body of an encrypted file upload, refusing other media types and empty bodies. */
+export async function uploadedBytes(c: Context<AppEnv>): Promise<Uint8Array> {
+  if ((c.req.header('content-type') ?? '') !== 'application/octet-stream') {
+    throw new AppError(
+      'unsupported_media_type',
+      'Upload the encrypted file as application/octet-stream.',
+    );
+  }
+  const bytes = new Uint8Array(await c.req.arrayBuffer());
+  if (bytes.length === 0) throw new AppError('invalid_request', 'The upload is empty.');
+  return bytes;
+}
 
 export const receiptRoutes = new Hono<AppEnv>()
   .get('/api/receipt', requirePow('lookup'), async (c) => {
@@ -61,8 +74,10 @@ export const receiptRoutes = new Hono<AppEnv>()
         slot.retryAfter,
       );
     }
-    const view = await reporterViewJson(ctx, tokenFrom(c));
+    const token = tokenFrom(c);
+    const view = await reporterViewJson(ctx, token);
     if (view === null) throw unknownReceipt();
+    await noteLookup(ctx, token, view);
     return c.body(view, 200, { 'content-type': 'application/json' });
   })
   .post(
@@ -93,14 +108,7 @@ export const receiptRoutes = new Hono<AppEnv>()
     (c, next) => limitBody(uploadLimit(c))(c, next),
     async (c) => {
       const { message } = query(c, attachmentQuery);
-      if ((c.req.header('content-type') ?? '') !== 'application/octet-stream') {
-        throw new AppError(
-          'unsupported_media_type',
-          'Upload the encrypted file as application/octet-stream.',
-        );
-      }
-      const bytes = new Uint8Array(await c.req.arrayBuffer());
-      if (bytes.length === 0) throw new AppError('invalid_request', 'The upload is empty.');
+      const bytes = await uploadedBytes(c);
       const ctx = c.get('ctx');
       await requireQuota(ctx, c.get('report').id, 'upload', bytes.length);
       return c.json(await addAttachment(ctx, c.get('report'), message, bytes), 201);

@@ -2,10 +2,12 @@
 // to write to, and who has opened it. It is the request a flood of look-ups hits, so SQLite
 // builds the whole JSON answer in one statement: one round trip on D1 or Turso, no rows to map
 // and no JSON to re-encode on the server, and the lookup hash is matched in the same read.
-import { type Placeholder, sql } from 'drizzle-orm';
+import { eq, type Placeholder, sql } from 'drizzle-orm';
+import { reports } from '../../db/schema';
 import { RECIPIENT_UNITS_CTE, readingKeySql } from '../cases/reach';
 import type { Ctx } from '../context';
 import { sha256Hex } from '../crypto/encoding';
+import { toDay } from '../lib/days';
 import { directStatement, returnsBuffers } from '../storage/db';
 
 /**
@@ -31,6 +33,7 @@ WITH
   ),
   shown_keys AS (SELECT * FROM unit_keys WHERE active OR signer)
 SELECT ${asBytes ? sql`CAST(` : sql``}(SELECT json_object(
+  'lastSeenDay', r.last_seen_day,
   'unit', (SELECT json_object('id', id, 'name', name, 'nameZh', name_zh)
            FROM units WHERE id = r.unit_id),
   'copiedUnit', (SELECT json_object('id', id, 'name', name, 'nameZh', name_zh)
@@ -60,8 +63,9 @@ SELECT ${asBytes ? sql`CAST(` : sql``}(SELECT json_object(
                   'author', CASE m.kind WHEN 'reply' THEN 'unit' ELSE 'reporter' END,
                   'day', m.day,
                   'ciphertext', m.ciphertext,
+                  -- Upload order within the message, so that the names sealed in it match.
                   'attachments', (SELECT json_group_array(
-                                    json_object('id', a.id, 'size', a.size) ORDER BY a.id)
+                                    json_object('id', a.id, 'size', a.size) ORDER BY a.rowid)
                                   FROM attachments a
                                   WHERE a.message_id = m.id AND a.report_id = m.report_id))
                 ORDER BY m.position)
@@ -101,4 +105,32 @@ export async function reporterViewJson(
   );
   const view = row?.view ?? null;
   return view instanceof ArrayBuffer ? new Uint8Array(view) : view;
+}
+
+/**
+ * The day of the reporter's previous look-up, read from the head of the view (the statement puts
+ * it first) so that the answer need not be parsed.
+ */
+export function lastSeenDayOf(view: string | Uint8Array): string | null {
+  const head =
+    typeof view === 'string' ? view.slice(0, 40) : new TextDecoder().decode(view.subarray(0, 40));
+  return /^\{"lastSeenDay":"(\d{4}-\d{2}-\d{2})"/.exec(head)?.[1] ?? null;
+}
+
+/**
+ * Notes today as the reporter's last look-up, in the case itself and as a day only, so that the
+ * next visit can mark replies as new. One write a case a day at most: later look-ups that day
+ * already find it.
+ */
+export async function noteLookup(
+  ctx: Ctx,
+  token: string,
+  view: string | Uint8Array,
+): Promise<void> {
+  const today = toDay(ctx.now());
+  if (lastSeenDayOf(view) === today) return;
+  await ctx.db
+    .update(reports)
+    .set({ lastSeenDay: today })
+    .where(eq(reports.lookupHash, await sha256Hex(token)));
 }

@@ -1,24 +1,40 @@
 // POST /api/reports: a new report, from ciphertext only, paid for with a proof of work in the
-// headers that is checked and spent before the body is read.
+// headers that is checked and spent before the body is read; POST /api/reports/files: its files,
+// one by one, before it reaches anyone. Both answer a repeat with the first answer.
 import { Hono } from 'hono';
 import type { AppEnv } from '../http/types';
-import { jsonBody, limitBody } from '../http/validate';
+import { jsonBody, limitBody, query } from '../http/validate';
 import { requirePow } from '../pow/middleware';
+import { tokenFrom, uploadedBytes, uploadLimit } from '../receipts/routes';
+import { addDraftFile } from './drafts';
 import {
   createReportBody,
   createReportResponse,
+  draftFileQuery,
   MAX_ARMORED_KEY,
   MAX_REPORT_MESSAGE,
 } from './schemas';
 import { createReport } from './service';
 
-export const reportRoutes = new Hono<AppEnv>().post(
-  '/api/reports',
-  requirePow('submit'),
-  limitBody(MAX_REPORT_MESSAGE + 2 * MAX_ARMORED_KEY + 4096),
-  async (c) => {
-    const body = await jsonBody(c, createReportBody);
-    const created = await createReport(c.get('ctx'), body);
-    return c.json(createReportResponse.parse(created), 201);
-  },
-);
+export const reportRoutes = new Hono<AppEnv>()
+  .post(
+    '/api/reports',
+    requirePow('submit'),
+    limitBody(MAX_REPORT_MESSAGE + 2 * MAX_ARMORED_KEY + 4096),
+    async (c) => {
+      const body = await jsonBody(c, createReportBody);
+      const created = await createReport(c.get('ctx'), body);
+      return c.json(createReportResponse.parse(created), 201);
+    },
+  )
+  .post(
+    '/api/reports/files',
+    (c, next) => limitBody(uploadLimit(c))(c, next),
+    async (c) => {
+      const { index } = query(c, draftFileQuery);
+      const token = tokenFrom(c);
+      const bytes = await uploadedBytes(c);
+      const stored = await addDraftFile(c.get('ctx'), token, index, bytes);
+      return c.json(createReportResponse.parse(stored), 201);
+    },
+  );

@@ -29,10 +29,19 @@ export const createReportBody = z.strictObject({
   reporterPublicKey: armoredPublicKey,
   reporterLockedKey: armoredPrivateKey,
   report: armoredMessage(MAX_REPORT_MESSAGE),
+  /** Files that will follow; until the last is in, the report is a draft nobody else sees. */
+  files: z.number().int().min(0).max(1000).default(0),
 });
 export type CreateReportBody = z.infer<typeof createReportBody>;
 
 export const createReportResponse = z.strictObject({
   messageId: z.string(),
   receivedDay: z.string(),
+  complete: z.boolean(),
+  filesReceived: z.number().int(),
+});
+
+/** `POST /api/reports/files?index=N`: file N (from 0) of the draft behind the lookup token. */
+export const draftFileQuery = z.strictObject({
+  index: z.coerce.number().int().min(0).max(1000),
 });

@@ -1,17 +1,19 @@
 // Creating a report: checks the reporter's keys and that the report is ciphertext for the right
-// keys, then writes everything in one atomic batch. The proof of work was spent before (see
-// src/pow/middleware.ts).
-import { caseEvents, messages, reports } from '../../db/schema';
-import { sortKey } from '../cases/sort-key';
+// keys, then writes everything in one atomic batch (or a draft, when files are to follow). The
+// proof of work was spent before the body was read (src/pow/middleware.ts); a retry after a lost
+// answer pays with a fresh one and gets the first answer.
+import { reportDrafts } from '../../db/schema';
 import type { Ctx } from '../context';
 import { recipientUnits } from '../contract/reach';
 import { inspectReporterKey, isLockedPrivateKey, KeyRejectedError, sha256Hex } from '../crypto';
-import { addDays, addMonths, toDay } from '../lib/days';
+import { toDay } from '../lib/days';
 import { AppError, notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { commitWrites, isUniqueViolation } from '../storage/db';
 import { unitWithKeys } from '../units/service';
+import { receiptTaken, repeatedSubmission, type SubmissionAnswer } from './drafts';
 import { type ReporterKey, readableRecipients, requireEncryptedTo } from './recipients';
+import { finalReportWrites } from './rows';
 import type { CreateReportBody } from './schemas';
 
 async function checkReporterKeys(body: CreateReportBody): Promise<ReporterKey> {
@@ -33,16 +35,25 @@ async function checkReporterKeys(body: CreateReportBody): Promise<ReporterKey> {
   if (locked.fingerprint !== info.fingerprint) {
     throw new AppError('key_rejected', 'The locked private key does not match the public key.');
   }
-  if (!locked.datedByDay) {
-    throw new AppError(
-      'key_rejected',
-      "The reporter's private key carries a time of day; keys are dated at 00:00 UTC.",
-    );
-  }
   return { publicKey: body.reporterPublicKey, keyIds: info.encryptionKeyIds };
 }
 
-export async function createReport(ctx: Ctx, body: CreateReportBody) {
+/**
+ * Creates a report, or answers a repeat of one already received with the first answer. With
+ * `files` to come it is kept as a draft that supervisors cannot see until the last file is in.
+ */
+export async function createReport(ctx: Ctx, body: CreateReportBody): Promise<SubmissionAnswer> {
+  const lookupHash = await sha256Hex(body.lookupToken);
+  // A report without files can only repeat as a report, which its insert finds (unique lookup
+  // hash) at no extra cost; one with files may have become a report since, so look first.
+  const earlier = body.files > 0 ? await repeatedSubmission(ctx, lookupHash, body.report) : null;
+  if (earlier) return earlier;
+  if (body.files > ctx.config.limits.attachmentsPerMessage) {
+    throw new AppError(
+      'invalid_request',
+      `A report can carry at most ${ctx.config.limits.attachmentsPerMessage} files.`,
+    );
+  }
   const found = await unitWithKeys(ctx, body.unitId);
   if (!found) throw notFound('No such unit.');
   const { unit, keys } = found;
@@ -60,49 +71,38 @@ export async function createReport(ctx: Ctx, body: CreateReportBody) {
   await requireEncryptedTo(body.report, recipients);
 
   const day = toDay(ctx.now());
-  const reportId = newId();
-  const messageId = newId();
-  const acknowledgeBy = addDays(day, ctx.config.deadlines.acknowledgeDays);
-  const feedbackBy = addMonths(day, ctx.config.deadlines.feedbackMonths);
-  const order = {
-    id: reportId,
-    state: 'received' as const,
-    receivedDay: day,
-    acknowledgeBy,
-    feedbackBy,
-    openFlagDue: null,
+  const report = {
+    id: newId(),
+    messageId: newId(),
+    unitId: unit.id,
+    copiedUnitId,
+    lookupHash,
+    reporterPublicKey: body.reporterPublicKey,
+    reporterLockedKey: body.reporterLockedKey,
+    reporterKeyIds: JSON.stringify(reporter.keyIds),
+    ciphertext: body.report,
   };
+  const writes =
+    body.files === 0
+      ? finalReportWrites(ctx, report, day)
+      : ([
+          ctx.db.insert(reportDrafts).values({ ...report, filesExpected: body.files, day }),
+        ] as const);
   try {
-    await commitWrites(ctx.db, [
-      ctx.db.insert(reports).values({
-        id: reportId,
-        unitId: unit.id,
-        copiedUnitId,
-        lookupHash: await sha256Hex(body.lookupToken),
-        reporterPublicKey: body.reporterPublicKey,
-        reporterLockedKey: body.reporterLockedKey,
-        reporterKeyIds: JSON.stringify(reporter.keyIds),
-        receivedDay: day,
-        acknowledgeBy,
-        feedbackBy,
-        sortKey: sortKey(order),
-      }),
-      ctx.db
-        .insert(caseEvents)
-        .values({ id: newId(), reportId, position: 0, state: 'received', day }),
-      ctx.db.insert(messages).values({
-        id: messageId,
-        reportId,
-        position: 0,
-        kind: 'report',
-        ciphertext: body.report,
-        day,
-      }),
-    ]);
+    await commitWrites(ctx.db, [...writes]);
   } catch (err) {
-    if (isUniqueViolation(err, 'reports'))
-      throw new AppError('conflict', 'Generate a new receipt and submit again.');
+    // The same submission twice at once: the one that lost the race gets the winner's answer.
+    if (isUniqueViolation(err, 'reports') || isUniqueViolation(err, 'report_drafts')) {
+      const first = await repeatedSubmission(ctx, lookupHash, body.report);
+      if (first) return first;
+      throw receiptTaken();
+    }
     throw err;
   }
-  return { messageId, receivedDay: day };
+  return {
+    messageId: report.messageId,
+    receivedDay: day,
+    complete: body.files === 0,
+    filesReceived: 0,
+  };
 }

@@ -17,6 +17,7 @@ import {
   NARROW,
 } from './helpers/checks';
 import { DEMO_PASSPHRASE, type DemoKey, type Portal, startPortal } from './helpers/portal';
+import { CONTINUE, confirmKept, SEND } from './helpers/report';
 import { hasAttribute } from './helpers/wait';
 
 let portal: Portal;
@@ -100,7 +101,8 @@ async function signIn(page: Page, key: DemoKey, view: string): Promise<void> {
 const QUICK_EXIT = '[data-quick-exit]';
 const SUBMIT = 'main form button[type="submit"]';
 
-describe('accessibility and languages in Chromium', { timeout: 120_000 }, () => {
+// Each view in two languages with axe and reflow: minutes per test on a busy machine.
+describe('accessibility and languages in Chromium', { timeout: 600_000 }, () => {
   it('public pages: no axe violations, both languages, chosen from the browser, no reflow', async () => {
     const pages: Array<[string, string[]]> = [
       ['/', [QUICK_EXIT, 'main a.btn-primary']],
@@ -147,9 +149,25 @@ describe('accessibility and languages in Chromium', { timeout: 120_000 }, () => 
     await page.locator('input[name="unit"]:not(:disabled)').first().check();
     await page.locator('#category').selectOption('other');
     await page.locator('#what').fill('Accessibility check report.');
-    await page.locator(SUBMIT).click();
+    await page.locator(CONTINUE).click();
+    await page.locator('#report-summary').waitFor({ state: 'hidden' });
+    await page.locator('#keep-view').waitFor({ state: 'visible' });
+    await checkView(page, 'keep', [QUICK_EXIT, '#keep-copy', '#keep-confirm', SEND]);
+    await page.locator(SEND).click();
+    await page.locator('#keep-summary').waitFor({ state: 'visible' });
+    await checkView(page, 'keep-error', [QUICK_EXIT, '#keep-summary a']);
+    await page
+      .locator('#keep-confirm')
+      .fill(((await page.locator('#keep-code').textContent()) ?? '').slice(-5));
+    await page.locator(SEND).click();
     await page.locator('#receipt-view').waitFor({ state: 'visible' });
-    await checkView(page, 'receipt', [QUICK_EXIT, '#receipt-copy', '#receipt-save']);
+    await checkView(page, 'receipt', [
+      QUICK_EXIT,
+      '#receipt-copy',
+      '#receipt-save',
+      '#receipt-kept',
+    ]);
+    await confirmKept(page);
 
     await page.goto(`${portal.base}/follow-up`);
     await settle(page);
@@ -305,9 +323,18 @@ describe('accessibility and languages in Chromium', { timeout: 120_000 }, () => 
     await page.keyboard.type('Typed with the keyboard only.');
     await tabTo('#report-form button[type="submit"]');
     await page.keyboard.press('Enter');
+    await page.locator('#keep-view').waitFor({ state: 'visible' });
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('keep-title');
+    const code = ((await page.locator('#keep-code').textContent()) ?? '').trim();
+    await tabTo('#keep-confirm');
+    await page.keyboard.type(code.slice(-5).toLowerCase());
+    await page.keyboard.press('Enter');
     await page.locator('#receipt-view').waitFor({ state: 'visible' });
     // Focus lands on the result, so the receipt is announced.
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('receipt-title');
+    await tabTo('#receipt-kept');
+    await page.keyboard.press('Enter');
+    await page.locator('#receipt-done').waitFor({ state: 'visible' });
     await shot(page, 'a11y-keyboard-receipt');
     expect(problems).toEqual([]);
   });

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatReceipt, generateReceipt, RECEIPT_ALPHABET } from '../../src/crypto';
 import { type Browser, launchBrowser, shot, watchPage } from './helpers/browser';
 import { DEMO_PASSPHRASE, type Portal, startPortal } from './helpers/portal';
+import { confirmKept, sendFromForm } from './helpers/report';
 import { hasAttribute, hasCount, hasText } from './helpers/wait';
 
 const CANARY = 'CANARY-e2e-5d81c0-never-stored';
@@ -99,21 +100,20 @@ describe('reporter and supervisor journey in Chromium', { timeout: 120_000 }, ()
     await shot(page, '01-report-filled');
 
     const traffic = capture(page);
-    await page.getByRole('button', { name: 'Encrypt and send report' }).click();
-    await page.locator('#receipt-view').waitFor({ state: 'visible' });
+    receipt = await sendFromForm(page);
     traffic.stop();
-    receipt = (await page.locator('#receipt-code').textContent())?.trim() ?? '';
+    expect((await page.locator('#receipt-code').textContent())?.trim()).toBe(receipt);
     expect(receipt).toMatch(/^[0-9A-Z]{5}(-[0-9A-Z]{5}){4}$/);
-    expect(await page.locator('#receipt-files-failed').isHidden()).toBe(true);
     // The receipt page says how to keep the code safe and to use Tor Browser.
     await hasText(page.locator('#receipt-view'), 'Tor Browser');
     await hasText(page.locator('#receipt-view'), 'only time the receipt code is shown');
     await shot(page, '02-receipt');
+    await confirmKept(page);
 
     // Step 2: every request of the submission, body by body.
     const posts = traffic.requests.filter((r) => r.method !== 'GET');
     const report = posts.find((r) => new URL(r.url).pathname === '/api/reports');
-    const upload = posts.find((r) => new URL(r.url).pathname === '/api/receipt/attachments');
+    const upload = posts.find((r) => new URL(r.url).pathname === '/api/reports/files');
     expect(report, 'the report was posted').toBeDefined();
     expect(upload, 'the attachment was uploaded').toBeDefined();
     for (const r of traffic.requests) {

@@ -12,6 +12,7 @@ export const REPORTER_TABLES = [
   'attachments',
   'retaliation_flags',
   'pow_spent',
+  'report_drafts',
 ] as const;
 
 export const DAY = /^\d{4}-\d{2}-\d{2}$/;

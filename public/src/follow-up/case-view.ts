@@ -1,6 +1,7 @@
 // The case overview: where it went, its state and dated history, the flags, and every message.
 import { isMessageKey, t } from '../i18n';
-import { byId, h } from '../lib/dom';
+import { byId, h, setI18n } from '../lib/dom';
+import { pseudonymText } from '../lib/pseudonym';
 import { unitName } from '../report/units';
 import { type Download, messageCard } from './message-card';
 import type { CaseSession } from './session';
@@ -57,7 +58,9 @@ export function renderCase(s: CaseSession, download: Download): void {
               {},
               h('time', { attrs: { datetime: o.day } }, o.day),
               ' ',
-              t('case.openedBy', { by: o.by === 'operator' ? t('case.operator') : o.by }),
+              t('case.openedBy', {
+                by: o.by === 'operator' ? t('case.operator') : pseudonymText(o.by),
+              }),
             ),
           ),
         )
@@ -96,7 +99,13 @@ export function renderCase(s: CaseSession, download: Download): void {
       ),
     ),
   );
+  // Replies since the last visit are marked; the server keeps that visit as a day, in the case.
+  const isNew = (m: CaseSession['messages'][number]) =>
+    m.kind === 'reply' && (s.since === null || m.day >= s.since);
   byId('case-messages', HTMLOListElement).replaceChildren(
-    ...s.messages.map((m) => messageCard(m, download)),
+    ...s.messages.map((m) => messageCard(m, download, isNew(m))),
   );
+  const since = byId('case-new-note', HTMLElement);
+  since.hidden = !(s.since && s.messages.some(isNew));
+  if (s.since) setI18n(since, 'msg.newSince', { day: s.since });
 }

@@ -10,6 +10,7 @@ import type { MessageKey, Vars } from '../i18n';
 import { describeError } from '../lib/api';
 import { byId, clearStatus, setBusy, showStatus } from '../lib/dom';
 import { FilePicker } from '../lib/files';
+import { type FieldCheck, FormErrors } from '../lib/form-errors';
 import { progressLine } from '../lib/progress';
 import type { CaseSession } from './session';
 
@@ -26,11 +27,21 @@ type Post = (
 const isKind = (v: string): v is RetaliationContent['kind'] =>
   (RETALIATION_KINDS as readonly string[]).includes(v);
 
-/** Wires one form: validate, then seal, post and send files, then hand over to reload the case. */
+const textOf = (id: string) =>
+  byId(id, HTMLElement) as HTMLTextAreaElement | HTMLInputElement | HTMLSelectElement;
+
+/** A check that the field `id` is filled in (its error line is `<id>-error`). */
+const filled = (id: string, key: MessageKey, unless = () => false): FieldCheck => ({
+  target: () => textOf(id),
+  error: byId(`${id}-error`, HTMLElement),
+  check: () => (textOf(id).value.trim() === '' && !unless() ? key : null),
+});
+
+/** Wires one form: check every field, then seal, post and send files, then reload the case. */
 function wire(
   prefix: 'message' | 'ret',
   sentKey: MessageKey,
-  validate: () => HTMLElement | null,
+  checks: (picker: FilePicker) => FieldCheck[],
   post: Post,
   session: () => CaseSession | null,
   afterSend: (sent: Sent) => Promise<void>,
@@ -43,22 +54,18 @@ function wire(
     byId(`${prefix}-file-list`, HTMLUListElement),
     byId(`${prefix}-files-status`, HTMLElement),
   );
+  const errors = new FormErrors(prefix, checks(picker));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     clearStatus(error);
     const s = session();
-    const bad = validate();
-    if (bad || !s) {
-      bad?.setAttribute('aria-invalid', 'true');
-      showStatus(error, 'error', prefix === 'ret' ? 'compose.ret.error' : 'compose.message.error');
-      bad?.focus();
-      return;
-    }
+    if (!errors.validate() || !s) return;
     setBusy(form, true);
     try {
       const files = await picker.read();
       showStatus(progress, 'info', 'progress.encrypt');
       const { failedFiles } = await post(s, files, progressLine(progress));
+      // Sent: the words live only in the ciphertext now, so nothing is left in the form.
       form.reset();
       picker.clear();
       await afterSend(
@@ -76,9 +83,6 @@ function wire(
   });
 }
 
-const textOf = (id: string) =>
-  byId(id, HTMLElement) as HTMLTextAreaElement | HTMLInputElement | HTMLSelectElement;
-
 export function wireCompose(
   session: () => CaseSession | null,
   afterSend: (sent: Sent) => Promise<void>,
@@ -87,7 +91,8 @@ export function wireCompose(
   wire(
     'message',
     'compose.message.sent',
-    () => (text.value.trim() === '' ? text : null),
+    // Files alone are a message too: a few words are welcome but not required.
+    (picker) => [filled('message-text', 'compose.message.error', () => picker.count > 0)],
     (s, files, progress) => sendMessage(s, text.value.trim(), files, progress),
     session,
     afterSend,
@@ -98,7 +103,14 @@ export function wireCompose(
   wire(
     'ret',
     'compose.ret.sent',
-    () => (!isKind(kind.value) ? kind : details.value.trim() === '' ? details : null),
+    () => [
+      {
+        target: () => kind,
+        error: byId('ret-kind-error', HTMLElement),
+        check: () => (isKind(kind.value) ? null : 'compose.ret.error.kind'),
+      },
+      filled('ret-details', 'compose.ret.error.details'),
+    ],
     // Retaliation goes to a wider circle (the unit above too); the shared client picks the keys.
     (s, files, progress) =>
       flagRetaliation(

@@ -1,5 +1,6 @@
 // One decrypted message as a card: its fields as text only, its signature status, its files.
 import type { OpenedMessage } from '../../../src/client/reporter';
+import type { FileNote } from '../../../src/client/types';
 import { t } from '../i18n';
 import { contentBody } from '../lib/content';
 import { h } from '../lib/dom';
@@ -7,8 +8,15 @@ import { formatSize } from '../lib/format';
 
 export type Download = (attachmentId: string, fromUnit: boolean, button: HTMLButtonElement) => void;
 
+/** The names and real sizes sealed in the message, when they match the files stored with it. */
+function notesOf(m: OpenedMessage): FileNote[] | null {
+  const notes = (m.content as { files?: FileNote[] } | null)?.files;
+  return Array.isArray(notes) && notes.length === m.attachments.length ? notes : null;
+}
+
 function files(m: OpenedMessage, fromUnit: boolean, download: Download): HTMLElement | null {
   if (m.attachments.length === 0) return null;
+  const notes = notesOf(m);
   return h(
     'div',
     { class: 'attachments' },
@@ -17,16 +25,25 @@ function files(m: OpenedMessage, fromUnit: boolean, download: Download): HTMLEle
       'ul',
       {},
       ...m.attachments.map((a, i) => {
-        const button = h('button', {
-          class: 'btn btn-small',
-          i18n: 'msg.download',
-          attrs: { type: 'button' },
-          vars: { size: formatSize(a.size) },
-        });
-        button.setAttribute(
-          'aria-label',
-          `${t('msg.download', { size: formatSize(a.size) })} ${i + 1}`,
-        );
+        const note = notes?.[i];
+        const button = note
+          ? h('button', {
+              class: 'btn btn-small',
+              i18n: 'msg.downloadNamed',
+              attrs: { type: 'button' },
+              vars: { name: note.name, size: formatSize(note.size) },
+            })
+          : h('button', {
+              class: 'btn btn-small',
+              i18n: 'msg.download',
+              attrs: { type: 'button' },
+              vars: { size: formatSize(a.size) },
+            });
+        if (!note)
+          button.setAttribute(
+            'aria-label',
+            `${t('msg.download', { size: formatSize(a.size) })} ${i + 1}`,
+          );
         button.addEventListener('click', () => download(a.id, fromUnit, button));
         return h('li', {}, button);
       }),
@@ -34,7 +51,8 @@ function files(m: OpenedMessage, fromUnit: boolean, download: Download): HTMLEle
   );
 }
 
-export function messageCard(m: OpenedMessage, download: Download): HTMLLIElement {
+/** `isNew` marks a reply written since the reporter's last look-up. */
+export function messageCard(m: OpenedMessage, download: Download, isNew = false): HTMLLIElement {
   const fromUnit = m.kind === 'reply';
   let note: HTMLElement | null = null;
   if (fromUnit && m.verified) note = h('p', { class: 'badge-line badge-ok', i18n: 'msg.verified' });
@@ -48,11 +66,16 @@ export function messageCard(m: OpenedMessage, download: Download): HTMLLIElement
     note = h('p', { class: 'badge-line badge-error', i18n: 'msg.undecryptable' });
   return h(
     'li',
-    { class: `message message-${m.kind}` },
+    { class: `message message-${m.kind}${isNew ? ' message-new' : ''}` },
     h(
       'header',
       { class: 'message-head' },
-      h('h3', { i18n: `kind.${m.kind}` as const }),
+      h(
+        'h3',
+        {},
+        h('span', { i18n: `kind.${m.kind}` as const }),
+        isNew ? h('span', { class: 'badge-new', i18n: 'msg.new' }) : null,
+      ),
       h('time', { attrs: { datetime: m.day } }, m.day),
     ),
     note,

@@ -12,6 +12,8 @@ export const en = {
   'lang.switchLabel': 'Switch language to Chinese',
   'exit.label': 'Quick exit',
   'exit.aria': 'Quick exit: leave this site now',
+  'exit.hint':
+    'Quick exit, or the Esc key pressed twice, leaves this site at once. What you typed is cleared and not kept.',
   'footer.note':
     'This portal keeps only encrypted text. Nothing is stored in your browser except your language choice.',
   'common.optional': '(optional)',
@@ -76,9 +78,9 @@ export const en = {
   'report.how.label': 'How do you know this?',
   'report.how.help': 'For example: you saw or heard it, someone told you, or you saw documents.',
   'report.files.legend': '3. Evidence (optional)',
-  'report.submit': 'Encrypt and send report',
+  'report.submit': 'Continue to your receipt code',
   'report.submitHelp':
-    'Sending can take a minute: your browser creates keys, encrypts, and solves a small puzzle that keeps automated abuse away.',
+    'Next you get your receipt code, the only way back to your report. Nothing is sent until you have kept it.',
   'report.error.unit': 'Choose the unit that should receive your report.',
   'report.error.category': 'Choose a category.',
   'report.error.what': 'Describe what happened.',
@@ -107,7 +109,7 @@ export const en = {
 
   'progress.keys': 'Creating your private key…',
   'progress.encrypt': 'Encrypting…',
-  'progress.pow': 'Solving the anti-abuse puzzle… ({tries} tries)',
+  'progress.pow': 'Checking that this is a person, not a machine…',
   'progress.send': 'Sending…',
   'progress.encryptFile': 'Encrypting file {current} of {total}…',
   'progress.uploadFile': 'Uploading file {current} of {total}…',
@@ -132,7 +134,8 @@ export const en = {
   'receipt.title': 'Your report was sent',
   'receipt.received': 'Received on {day}.',
   'receipt.label': 'Your receipt code',
-  'receipt.once': 'This is the only time the receipt code is shown.',
+  'receipt.once':
+    'This is the only time the receipt code is shown: once you leave this page, nobody can show it again.',
   'receipt.advice.write': 'Write it down on paper, or keep it somewhere only you can reach.',
   'receipt.advice.work': 'Do not store it on a work device or in a work account.',
   'receipt.advice.only':
@@ -149,8 +152,39 @@ export const en = {
   'receipt.fileText':
     'Receipt code: {code}\nFollow up at: {url}\nKeep this secret. Nobody can recover it.',
   'receipt.followUp': 'Go to the follow-up page',
-  'receipt.filesFailed':
-    'The report was sent, but these files could not be uploaded: {names}. Open the follow-up page with your receipt code to send them again.',
+  'receipt.keepWarning':
+    'Before you leave this page, make sure you have your receipt code. The browser will ask if you try to leave earlier.',
+  'receipt.kept': 'I have kept my receipt code',
+  'receipt.done': 'Thank you. You can close this page now.',
+
+  'keep.title': 'First, keep your receipt code',
+  'keep.intro':
+    'Your report is not sent yet. With this code alone you can come back, read replies and add information. Keep it now: nothing is sent until you confirm.',
+  'keep.confirm.label': 'Type the last group of your receipt code',
+  'keep.confirm.help': 'The 5 characters after the last dash. This shows you have kept the code.',
+  'keep.confirm.error': 'Type the last 5 characters of your receipt code, as you wrote them down.',
+  'keep.send': 'I have kept it: encrypt and send',
+  'keep.back': 'Back to my report',
+
+  'send.title': 'Sending your report',
+  'send.keepOpen':
+    'Keep this page open. Your report is not sent until this page says so. It is safe to wait.',
+  'send.barLabel': 'How far it has got',
+  'send.step.keys': 'Preparing your keys. This happens only in this browser.',
+  'send.step.encrypt': 'Encrypting your report so that only the supervisors and you can read it.',
+  'send.step.check': 'Checking that this is a person, not a machine. This takes a few seconds.',
+  'send.step.encryptFile': 'Encrypting file {current} of {total}.',
+  'send.step.uploadFile': 'Sending file {current} of {total}: {sent} of {size}.',
+  'send.step.uploadSeconds':
+    'Sending file {current} of {total}: {sent} of {size}, about {left} seconds left.',
+  'send.step.uploadMinutes':
+    'Sending file {current} of {total}: {sent} of {size}, about {left} minutes left.',
+  'send.step.done': 'Everything is sent.',
+  'send.retry': 'Try again',
+  'send.retryHelp':
+    'Nothing was lost. Trying again continues where it stopped, with the same receipt code, and never sends your report twice.',
+
+  'errors.title': 'There is a problem',
 
   'follow.title': 'Follow up on a report',
   'follow.intro':
@@ -165,7 +199,7 @@ export const en = {
   'follow.error.checksum':
     'This receipt code contains a typo. Compare each group with what you wrote down.',
   'follow.notFound': 'No report matches this receipt. Check the code and try again.',
-  'follow.lookup': 'Checking your receipt… ({tries} tries)',
+  'follow.lookup': 'Checking your receipt…',
   'follow.close': 'Close the report',
   'follow.refreshing': 'Updating…',
 
@@ -206,6 +240,10 @@ export const en = {
   'msg.text': 'Message',
   'msg.attachments': 'Files',
   'msg.download': 'Download file ({size})',
+  'msg.downloadNamed': 'Download {name} ({size})',
+  'msg.new': 'New',
+  'msg.newSince':
+    'Marked “New”: replies from the day of your last visit ({day}) or later. Only the day is noted, in your case.',
   'msg.downloading': 'Decrypting file…',
   'msg.downloadFailed': 'The file could not be downloaded or decrypted. Try again.',
 
@@ -213,7 +251,8 @@ export const en = {
   'compose.message.text': 'Your message',
   'compose.message.submit': 'Encrypt and send message',
   'compose.message.sent': 'Your message was sent.',
-  'compose.message.error': 'Write a message first.',
+  'compose.message.error': 'Write a message or attach a file.',
+  'compose.message.hint': '(optional when you attach files)',
   'compose.filesFailed':
     'It was sent, but these files could not be uploaded: {names}. Attach them to a new message to try again.',
   'compose.ret.title': 'Flag retaliation',
@@ -225,7 +264,8 @@ export const en = {
   'compose.ret.details': 'What happened',
   'compose.ret.submit': 'Encrypt and send flag',
   'compose.ret.sent': 'Your retaliation flag was sent.',
-  'compose.ret.error': 'Choose a kind and describe what happened.',
+  'compose.ret.error.kind': 'Choose the kind of retaliation.',
+  'compose.ret.error.details': 'Describe what happened.',
 
   'retKind.demotion': 'Demotion',
   'retKind.transfer': 'Transfer',
@@ -252,7 +292,9 @@ export const en = {
   'sup.who': 'Signed in as {name} ({role}), pseudonym {pseudonym}. Key {fingerprint}.',
   'sup.error.withRef': '{text} Reference for support: {ref}.',
   'sup.signIn.title': 'Supervisor sign-in',
-  'sup.signIn.intro': 'Sign in with your OpenPGP private key. There is no password.',
+  'sup.signIn.intro':
+    'Sign in with your OpenPGP private key and its passphrase. There is no account password: the key never leaves this device.',
+  'common.pseudonym': 'Supervisor {code}',
   'sup.signIn.local':
     'Your key never leaves this device: the file is read and unlocked in this browser, and only a signature on a one-time challenge is sent.',
   'sup.signIn.memory':

@@ -1,4 +1,5 @@
 // Picking evidence files: a list the reporter can edit, with the 25 MB limit checked locally.
+import type { FileSource } from '../../../src/client/reporter';
 import type { FileInput } from '../../../src/client/types';
 import { onLanguageChange, t } from '../i18n';
 import { clearStatus, h, showStatus } from './dom';
@@ -67,6 +68,20 @@ export class FilePicker {
         bytes: new Uint8Array(await f.arrayBuffer()),
       })),
     );
+  }
+
+  chosen(): File[] {
+    return [...this.files];
+  }
+
+  /** The chosen files, each read only when the submission reaches it. */
+  sources(): FileSource[] {
+    return this.files.map((f) => ({
+      name: f.name,
+      type: f.type,
+      size: f.size,
+      read: async () => new Uint8Array(await f.arrayBuffer()),
+    }));
   }
 
   clear(): void {

@@ -1,9 +1,15 @@
 // What every page shares: translations, the language switch and (for reporters) the quick exit.
 import { applyI18n, lang, setLang } from '../i18n';
+import { warnOnLeave } from './leave-warning';
 
-/** Leaves the site without leaving this page in the back history. */
+/**
+ * Leaves the site at once, asking nothing. The page is replaced in the history, so Back leads to
+ * whatever came before it (the portal's home page, if the reporter came from there), never to
+ * this page; and the draft is wiped first, so no restored tab or form state can bring it back.
+ */
 export function quickExit(): void {
-  // Wipe what is on screen first, in case the browser shows the old page while navigating.
+  warnOnLeave(false);
+  for (const form of document.forms) form.reset();
   document.body.replaceChildren();
   location.replace('about:blank');
 }

@@ -1,21 +1,24 @@
-// The report page: choose a unit, describe what happened, attach evidence, get a receipt.
+// The report page: describe what happened, keep the receipt code first, then send the whole
+// submission (report and files) while the page says to keep it open.
 import { callApi } from '../../../src/client/api';
-import { submitReport } from '../../../src/client/reporter';
+import { type PreparedReport, sendReport } from '../../../src/client/reporter';
 import { REPORT_CATEGORIES, type ReportContent, type UnitView } from '../../../src/client/types';
-import type { MessageKey } from '../i18n';
+import { generateReceipt } from '../../../src/crypto';
 import { browserFetch, describeError } from '../lib/api';
-import { byId, clearStatus, setBusy, showStatus } from '../lib/dom';
+import { byId, setI18n, showStatus } from '../lib/dom';
 import { FilePicker } from '../lib/files';
-import { progressLine } from '../lib/progress';
+import { FormErrors } from '../lib/form-errors';
+import { warnOnLeave } from '../lib/leave-warning';
 import { initShell } from '../lib/shell';
-import { showReceipt } from '../report/receipt';
+import { xhrUpload } from '../lib/upload';
+import { progressBar } from '../report/progress-bar';
+import { isLastGroup, showReceiptBox } from '../report/receipt';
+import { prepareOffPage } from '../report/sealer';
 import { UnitPicker } from '../report/units';
 
 initShell();
 
 const form = byId('report-form', HTMLFormElement);
-const progress = byId('report-progress', HTMLElement);
-const errorLine = byId('report-error', HTMLElement);
 const tree = byId('unit-tree', HTMLElement);
 const units = new UnitPicker(
   tree,
@@ -36,66 +39,135 @@ callApi<{ units: UnitView[] }>(browserFetch, '/api/units')
   .then(({ units: list }) => units.load(list))
   .catch(() => showStatus(byId('unit-status', HTMLElement), 'error', 'report.unit.loadError'));
 
-function isCategory(value: string): value is ReportContent['category'] {
-  return (REPORT_CATEGORIES as readonly string[]).includes(value);
+const isCategory = (value: string): value is ReportContent['category'] =>
+  (REPORT_CATEGORIES as readonly string[]).includes(value);
+const radios = () => [...tree.querySelectorAll<HTMLInputElement>('input[type="radio"]')];
+
+const errors = new FormErrors('report', [
+  {
+    target: () => radios().find((r) => !r.disabled) ?? tree,
+    controls: radios,
+    error: byId('unit-error', HTMLElement),
+    check: () => (units.selected() ? null : 'report.error.unit'),
+  },
+  {
+    target: () => field('category'),
+    error: byId('category-error', HTMLElement),
+    check: () => (isCategory(field('category').value) ? null : 'report.error.category'),
+  },
+  {
+    target: () => field('what'),
+    error: byId('what-error', HTMLElement),
+    check: () => (field('what').value.trim() === '' ? 'report.error.what' : null),
+  },
+]);
+
+const keepInput = byId('keep-confirm', HTMLInputElement);
+const keepErrors = new FormErrors('keep', [
+  {
+    target: () => keepInput,
+    error: byId('keep-confirm-error', HTMLElement),
+    check: () => (receipt && isLastGroup(receipt, keepInput.value) ? null : 'keep.confirm.error'),
+  },
+]);
+
+const VIEWS = ['report-view', 'keep-view', 'send-view', 'receipt-view'] as const;
+function showView(view: (typeof VIEWS)[number], focus: string): void {
+  for (const v of VIEWS) byId(v, HTMLElement).hidden = v !== view;
+  byId(focus, HTMLElement).focus();
+  window.scrollTo(0, 0);
 }
 
-/** Returns the first problem with the form, marking the field so it can be found and fixed. */
-function invalid(): { key: MessageKey; focus: HTMLElement } | null {
-  for (const id of ['category', 'what']) field(id).removeAttribute('aria-invalid');
-  if (!units.selected()) {
-    const first = tree.querySelector<HTMLInputElement>('input[type="radio"]:not(:disabled)');
-    return { key: 'report.error.unit', focus: first ?? tree };
-  }
-  if (!isCategory(field('category').value))
-    return { key: 'report.error.category', focus: field('category') };
-  if (field('what').value.trim() === '') return { key: 'report.error.what', focus: field('what') };
-  return null;
-}
+// Made when the reporter first continues, kept if they go back to edit: they may have written
+// it down already. Nothing is sent before they confirm they have it.
+let receipt: string | null = null;
+let prepared: PreparedReport | null = null;
 
-form.addEventListener('submit', async (event) => {
+form.addEventListener('submit', (event) => {
   event.preventDefault();
-  clearStatus(errorLine);
-  const problem = invalid();
+  if (!errors.validate()) return;
+  receipt ??= generateReceipt();
+  showReceiptBox('keep', receipt);
+  // From here on, leaving would lose the receipt, or the report with it.
+  warnOnLeave(true);
+  showView('keep-view', 'keep-title');
+});
+
+byId('keep-back', HTMLButtonElement).addEventListener('click', () => {
+  keepErrors.clear();
+  showView('report-view', 'what');
+});
+
+byId('keep-form', HTMLFormElement).addEventListener('submit', (event) => {
+  event.preventDefault();
+  if (!keepErrors.validate()) return;
+  keepInput.value = '';
+  showView('send-view', 'send-title');
+  void send();
+});
+
+byId('send-retry', HTMLButtonElement).addEventListener('click', () => {
+  byId('send-failed', HTMLElement).hidden = true;
+  byId('send-title', HTMLElement).focus();
+  void send();
+});
+
+function reportInput() {
   const unit = units.selected();
   const category = field('category').value;
-  if (problem || !unit || !isCategory(category)) {
-    if (problem) {
-      problem.focus.setAttribute('aria-invalid', 'true');
-      showStatus(errorLine, 'error', problem.key);
-      problem.focus.focus();
-    }
-    return;
-  }
-  setBusy(form, true);
+  if (!unit || !isCategory(category) || !receipt) throw new Error('form changed after checking');
+  return {
+    units: units.all(),
+    unitId: unit.id,
+    copyToParent: units.copyToParent(),
+    receipt,
+    report: {
+      category,
+      whatHappened: field('what').value.trim(),
+      when: field('when').value.trim(),
+      where: field('where').value.trim(),
+      who: field('who').value.trim(),
+      howKnown: field('how').value.trim(),
+    },
+    files: files.sources(),
+  };
+}
+
+/** Prepares once, then sends; a retry sends the same sealed report, so it never makes two cases. */
+async function send(): Promise<void> {
+  const bar = byId('send-bar', HTMLProgressElement);
+  const line = byId('send-step', HTMLElement);
+  bar.value = 0;
   try {
-    const result = await submitReport(
-      browserFetch,
-      {
-        units: units.all(),
-        unitId: unit.id,
-        copyToParent: units.copyToParent(),
-        report: {
-          category,
-          whatHappened: field('what').value.trim(),
-          when: field('when').value.trim(),
-          where: field('where').value.trim(),
-          who: field('who').value.trim(),
-          howKnown: field('how').value.trim(),
-        },
-        files: await files.read(),
-      },
-      progressLine(progress),
+    const input = reportInput();
+    const progress = progressBar(
+      bar,
+      line,
+      input.files.map((f) => f.size),
     );
-    // The text now lives only in the ciphertext; clear the page so nothing lingers on screen.
+    const { files: sources, ...rest } = input;
+    prepared ??= await prepareOffPage(rest, files.chosen(), sources, progress);
+    const result = await sendReport(browserFetch, prepared, progress, xhrUpload);
+    // The text now lives only in the ciphertext: clear every field so nothing lingers.
     form.reset();
     files.clear();
-    showReceipt(result);
+    prepared.close?.();
+    prepared = null;
+    receipt = null;
+    showReceiptBox('receipt', result.receipt);
+    setI18n(byId('receipt-received', HTMLElement), 'receipt.received', { day: result.receivedDay });
+    showView('receipt-view', 'receipt-title');
   } catch (err) {
     const advice = describeError(err);
-    showStatus(errorLine, 'error', advice.key, advice.vars);
-  } finally {
-    clearStatus(progress);
-    setBusy(form, false);
+    showStatus(byId('send-error', HTMLElement), 'error', advice.key, advice.vars);
+    byId('send-failed', HTMLElement).hidden = false;
+    byId('send-retry', HTMLButtonElement).focus();
   }
+}
+
+byId('receipt-kept', HTMLButtonElement).addEventListener('click', () => {
+  warnOnLeave(false);
+  byId('receipt-keep', HTMLElement).hidden = true;
+  byId('receipt-done', HTMLElement).hidden = false;
+  byId('receipt-follow', HTMLElement).focus();
 });

@@ -6,6 +6,7 @@ import { onLanguageChange } from '../i18n';
 import { browserFetch } from '../lib/api';
 import { byId, clearStatus, showStatus } from '../lib/dom';
 import { formatFingerprint } from '../lib/format';
+import { pseudonymText } from '../lib/pseudonym';
 import { initShell } from '../lib/shell';
 import { loadAccess, renderAccess, wireAccess } from '../supervisor/access';
 import { loadAdmin, wireAdmin } from '../supervisor/admin';
@@ -66,7 +67,7 @@ function renderChrome(): void {
   showStatus(who, 'info', 'sup.who', {
     name: s.supervisor.displayName,
     role: label('role', s.supervisor.role),
-    pseudonym: s.supervisor.pseudonym,
+    pseudonym: pseudonymText(s.supervisor.pseudonym),
     fingerprint: formatFingerprint(s.supervisor.fingerprint),
   });
   const route = location.hash.split('/')[0];

@@ -14,6 +14,7 @@ import { lang, type MessageKey, onLanguageChange, t } from '../i18n';
 import { browserFetch } from '../lib/api';
 import { byId, clearStatus, h, setBusy, showStatus } from '../lib/dom';
 import { formatFingerprint } from '../lib/format';
+import { pseudonymText } from '../lib/pseudonym';
 import { renderRecoveryUnits, wireRecoveryKey } from './recovery-key';
 import { label, session, showError } from './session';
 
@@ -85,7 +86,7 @@ function table(list: SupervisorRecord[], decisions: Decision[]): HTMLElement {
         h(
           'p',
           { class: 'help' },
-          t('admin.pseudonym', { name: p.pseudonym }),
+          t('admin.pseudonym', { name: pseudonymText(p.pseudonym) }),
           ' · ',
           t('admin.enrolled', { day: p.enrolledAt.slice(0, 10) }),
         ),

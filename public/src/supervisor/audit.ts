@@ -1,6 +1,6 @@
 // The audit trail for administrators and auditors: entries in order, paged, and a chain check.
 import { type AuditEntry, auditEntries, verifyAudit } from '../../../src/client/admin';
-import type { MessageKey } from '../i18n';
+import { lang, type MessageKey } from '../i18n';
 import { en } from '../i18n/en';
 import { byId, clearStatus, h, showStatus } from '../lib/dom';
 import { label, session, showError } from './session';
@@ -16,6 +16,10 @@ let next: number | null = null;
 const short = (id: string | null) =>
   id ? h('code', { attrs: { title: id } }, id.slice(0, 8)) : '—';
 
+/** A name with its id beside it (kept for matching with exports and the CLI), or just the id. */
+const named = (name: string | null, id: string | null) =>
+  name && id ? h('span', {}, name, ' ', short(id)) : short(id);
+
 function row(e: AuditEntry): HTMLTableRowElement {
   const detail = e.detail && typeof e.detail === 'object' ? JSON.stringify(e.detail) : '';
   return h(
@@ -24,8 +28,8 @@ function row(e: AuditEntry): HTMLTableRowElement {
     h('td', {}, String(e.seq)),
     h('td', {}, h('time', { attrs: { datetime: e.at } }, e.at.replace('T', ' ').slice(0, 19))),
     h('td', {}, label('audit.action', e.action)),
-    h('td', {}, short(e.actorId)),
-    h('td', {}, short(e.unitId)),
+    h('td', {}, named(e.actorName, e.actorId)),
+    h('td', {}, named(lang() === 'zh' ? e.unitNameZh : e.unitName, e.unitId)),
     h('td', {}, short(e.reportId)),
     h('td', { class: 'detail' }, detail === '{}' ? '' : detail),
   );

@@ -5,6 +5,7 @@ import { type MessageKey, t } from '../i18n';
 import { contentBody } from '../lib/content';
 import { byId, h } from '../lib/dom';
 import { formatSize } from '../lib/format';
+import { pseudonymText } from '../lib/pseudonym';
 import { label } from './session';
 
 export type Opened = Awaited<ReturnType<typeof decryptCase>>[number];
@@ -116,7 +117,7 @@ export function renderAccess(entries: AccessEntry[]): void {
         {},
         h('td', {}, h('time', { attrs: { datetime: e.at } }, e.at.replace('T', ' ').slice(0, 19))),
         h('td', {}, label('audit.action', e.action)),
-        h('td', {}, `${e.supervisor} (${e.pseudonym})`),
+        h('td', {}, `${e.supervisor} (${pseudonymText(e.pseudonym)})`),
         h('td', {}, h('code', {}, (e.unitId ?? '—').slice(0, 8))),
       ),
     ),

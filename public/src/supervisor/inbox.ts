@@ -1,6 +1,6 @@
 // The inbox: cases of the unit, open retaliation flags first (the server orders), paged by cursor.
 import { type InboxPage, inbox } from '../../../src/client/supervisor';
-import { t } from '../i18n';
+import { type MessageKey, t } from '../i18n';
 import { byId, clearStatus, h, showStatus } from '../lib/dom';
 import { label, session, showError } from './session';
 
@@ -21,12 +21,14 @@ function row(item: Item): HTMLTableRowElement {
   const state = item.outcome
     ? `${label('state', item.state)}: ${label('outcome', item.outcome)}`
     : label('state', item.state);
+  // On a phone the rows stack, each cell led by its column's name (CSS reads data-label).
+  const cell = (col: string) => ({ attrs: { 'data-label': t(`inbox.col.${col}` as MessageKey) } });
   return h(
     'tr',
     { class: item.openRetaliation ? 'row-priority' : undefined },
     h(
       'td',
-      {},
+      cell('case'),
       h(
         'a',
         {
@@ -40,11 +42,15 @@ function row(item: Item): HTMLTableRowElement {
       ' ',
       ...badges(item),
     ),
-    h('td', {}, h('time', { attrs: { datetime: item.receivedDay } }, item.receivedDay)),
-    h('td', {}, h('span', { class: `state state-${item.state}` }, state)),
-    h('td', {}, item.due ?? '—'),
-    h('td', {}, label('relation', item.relation)),
-    h('td', {}, label('category', item.classification)),
+    h(
+      'td',
+      cell('received'),
+      h('time', { attrs: { datetime: item.receivedDay } }, item.receivedDay),
+    ),
+    h('td', cell('state'), h('span', { class: `state state-${item.state}` }, state)),
+    h('td', cell('due'), item.due ?? '—'),
+    h('td', cell('relation'), label('relation', item.relation)),
+    h('td', cell('classification'), label('category', item.classification)),
   );
 }
 

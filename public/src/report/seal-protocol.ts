@@ -1,0 +1,12 @@
+// The messages between the report page and its sealing worker.
+import type { PrepareInput, Progress, ReportDraft } from '../../../src/client/reporter';
+
+export type SealRequest =
+  | { type: 'prepare'; input: Omit<PrepareInput, 'files'>; files: File[] }
+  | { type: 'seal'; index: number };
+
+export type SealReply =
+  | { type: 'progress'; step: Parameters<Progress>[0] }
+  | { type: 'prepared'; draft: ReportDraft }
+  | { type: 'sealed'; bytes: Blob }
+  | { type: 'error'; message: string };
