@@ -89,9 +89,12 @@ describe('durability', () => {
           const lookupToken = (await deriveReceiptSecrets(generateReceipt())).lookupToken;
           const res = await fetch(`${base}/api/reports`, {
             method: 'POST',
-            headers: { 'content-type': 'application/json' },
+            headers: {
+              'content-type': 'application/json',
+              'x-pow-challenge': pow.challenge,
+              'x-pow-nonce': '0',
+            },
             body: JSON.stringify({
-              pow: { challenge: pow.challenge, nonce: '0' },
               unitId: unit.id,
               copyToParent: false,
               lookupToken,
