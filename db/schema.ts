@@ -169,6 +169,8 @@ export const attachments = sqliteTable(
     id: text('id').primaryKey(),
     reportId: text('report_id').notNull(),
     messageId: text('message_id').notNull(),
+    /** Upload order within its message (the names sealed in the message are in this order). */
+    position: integer('position').notNull().default(0),
     size: integer('size').notNull(),
     day: text('day').notNull(),
   },

@@ -113,9 +113,14 @@ export async function addAttachment(
   const id = newId();
   await ctx.blobs.put(id, bytes);
   try {
-    await ctx.db
-      .insert(attachments)
-      .values({ id, reportId: report.id, messageId, size: bytes.length, day: toDay(ctx.now()) });
+    await ctx.db.insert(attachments).values({
+      id,
+      reportId: report.id,
+      messageId,
+      position: existing?.n ?? 0,
+      size: bytes.length,
+      day: toDay(ctx.now()),
+    });
   } catch (err) {
     await ctx.blobs.delete(id).catch(() => undefined);
     throw err;

@@ -65,7 +65,7 @@ SELECT ${asBytes ? sql`CAST(` : sql``}(SELECT json_object(
                   'ciphertext', m.ciphertext,
                   -- Upload order within the message, so that the names sealed in it match.
                   'attachments', (SELECT json_group_array(
-                                    json_object('id', a.id, 'size', a.size) ORDER BY a.rowid)
+                                    json_object('id', a.id, 'size', a.size) ORDER BY a.position)
                                   FROM attachments a
                                   WHERE a.message_id = m.id AND a.report_id = m.report_id))
                 ORDER BY m.position)

@@ -107,9 +107,14 @@ export async function addDraftFile(
   const id = newId();
   const day = toDay(ctx.now());
   await ctx.blobs.put(id, bytes);
-  const attach = ctx.db
-    .insert(attachments)
-    .values({ id, reportId: draft.id, messageId: draft.messageId, size: bytes.length, day });
+  const attach = ctx.db.insert(attachments).values({
+    id,
+    reportId: draft.id,
+    messageId: draft.messageId,
+    position: received,
+    size: bytes.length,
+    day,
+  });
   const last = received + 1 >= draft.filesExpected;
   try {
     if (!last) await attach;

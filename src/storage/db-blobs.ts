@@ -22,6 +22,7 @@ export class DbBlobStore implements BlobStore {
 
   async put(key: string, bytes: Uint8Array): Promise<void> {
     const id = this.check(key);
+    // Like a file or an R2 object, a put replaces what the key held (a grant re-wraps a file).
     const rows = [];
     for (let seq = 0, at = 0; at < bytes.length || seq === 0; seq++, at += CHUNK_BYTES) {
       const data = Buffer.from(
@@ -32,7 +33,10 @@ export class DbBlobStore implements BlobStore {
       rows.push(this.db.insert(attachmentChunks).values({ attachmentId: id, seq, data }));
     }
     // One batch is one transaction: the file is stored whole or not at all.
-    await this.db.batch(rows as [(typeof rows)[number], ...typeof rows]);
+    await this.db.batch([
+      this.db.delete(attachmentChunks).where(eq(attachmentChunks.attachmentId, id)),
+      ...rows,
+    ]);
   }
 
   async get(key: string): Promise<Uint8Array | null> {

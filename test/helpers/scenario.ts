@@ -3,10 +3,11 @@
 import * as openpgp from 'openpgp';
 import { decideSupervisor } from '../../src/client/admin';
 import type { Fetcher } from '../../src/client/api';
+import { powHeaders, proofOfWork } from '../../src/client/pow';
 import { submitReport } from '../../src/client/reporter';
 import { signIn } from '../../src/client/supervisor';
 import type { UnitView } from '../../src/client/types';
-import { solvePow, unlockPrivateKey } from '../../src/crypto';
+import { unlockPrivateKey } from '../../src/crypto';
 import type { DemoKey } from '../../src/demo/seed';
 
 /** Units by demo slug: basic (lowest), intermediate, provincial (highest). */
@@ -66,15 +67,11 @@ export async function enrolKey(
     userIDs: [{ name: displayName }],
     format: 'object',
   });
-  const c = (await (await h.fetcher('/api/pow?purpose=submit')).json()) as {
-    challenge: string;
-    difficulty: number;
-  };
-  const pow = { challenge: c.challenge, nonce: await solvePow(c.challenge, c.difficulty) };
+  const pow = await proofOfWork(h.fetcher, 'submit');
   const res = await h.fetcher('/api/supervisors/enrol', {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ pow, unitId, displayName, publicKey: publicKey.armor() }),
+    headers: { 'content-type': 'application/json', ...powHeaders(pow) },
+    body: JSON.stringify({ unitId, displayName, publicKey: publicKey.armor() }),
   });
   if (res.status !== 201) throw new Error(`enrolment failed: ${await res.text()}`);
   const { id } = (await res.json()) as { id: string };

@@ -14,4 +14,5 @@ CREATE TABLE `report_drafts` (
 ) WITHOUT ROWID;
 --> statement-breakpoint
 CREATE UNIQUE INDEX `report_drafts_lookup` ON `report_drafts` (`lookup_hash`);--> statement-breakpoint
+ALTER TABLE `attachments` ADD `position` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE `reports` ADD `last_seen_day` text;
