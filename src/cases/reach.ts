@@ -78,8 +78,26 @@ export async function caseForActor(
   actor: Pick<Actor, 'unitId'>,
   reportId: string,
 ): Promise<{ report: ReportRow; relation: Relation }> {
-  const [report] = await ctx.db.select().from(reports).where(eq(reports.id, reportId)).limit(1);
-  const relation = report ? await relationTo(ctx, actor, report) : null;
+  // One statement, the unit's parent joined in: a case outside the actor's reach then costs the
+  // same work as a missing one, so neither answer nor work tells them apart.
+  const [row] = await ctx.db
+    .select({ report: reports, parentId: units.parentId })
+    .from(reports)
+    .leftJoin(units, eq(units.id, reports.unitId))
+    .where(eq(reports.id, reportId))
+    .limit(1);
+  const report = row?.report;
+  const relation = report
+    ? relationOf(
+        {
+          unitId: report.unitId,
+          copiedUnitId: report.copiedUnitId,
+          retaliationFlagged: report.retaliationFlagged,
+          parentId: row.parentId ?? null,
+        },
+        actor.unitId,
+      )
+    : null;
   if (!report || !relation) throw caseNotFound();
   return { report, relation };
 }

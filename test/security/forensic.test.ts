@@ -115,6 +115,18 @@ const orderBy = (ids: string[], keys: number[]) =>
     .sort((a, b) => a.k - b.k)
     .map((x) => x.id);
 
+/** Kendall's tau between the order of `keys` and their listing order: 1 is the same order. */
+function tau(keys: number[]): number {
+  let agree = 0;
+  let pairs = 0;
+  for (let i = 0; i < keys.length; i++)
+    for (let j = i + 1; j < keys.length; j++) {
+      pairs++;
+      agree += Math.sign(keys[j]! - keys[i]!);
+    }
+  return pairs === 0 ? 0 : agree / pairs;
+}
+
 describe('a seized server', () => {
   it('has no rowid in any reporter table to sort its rows by', async () => {
     const seized = new Database(h.dbFile, { readonly: true });
@@ -213,14 +225,15 @@ describe('what the page layout still shows (measured, SECURITY.md "At rest")', (
     expect(orderBy(acted, offsets)).toEqual(acted);
   });
 
-  it('after a checkpoint alone, overflow pages are allocated in the order of the writes', async () => {
+  it('after a checkpoint alone, overflow pages are allocated largely in the order of the writes', async () => {
     await h.ctx.db.run(sql`PRAGMA wal_checkpoint(TRUNCATE)`);
     const offsets = await offsetsInFile(acted);
     expect(offsets.every((o) => o >= 0)).toBe(true);
-    expect(orderBy(acted, offsets)).toEqual(acted);
+    // Not exactly: pages freed by finished drafts are reused out of order. Largely, though.
+    expect(tau(offsets)).toBeGreaterThan(0.5);
     const files = await attachmentsInFile();
     expect(files.offsets.every((o) => o >= 0)).toBe(true);
-    expect(orderBy(files.ids, files.offsets)).toEqual(files.ids);
+    expect(tau(files.offsets)).toBeGreaterThan(0.5);
   });
 
   it('after the daily compaction, nothing in the file follows the order of the actions', async () => {
