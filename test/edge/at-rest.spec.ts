@@ -50,7 +50,8 @@ describe('a seized edge deployment', () => {
     for (const table of REPORTER_TABLES) {
       await expect(h.ctx.db.all(sql.raw(`select rowid from ${table}`)), table).rejects.toThrow();
       const rows = await h.ctx.db.all<Record<string, unknown>>(sql.raw(`select * from ${table}`));
-      expect(rows.length, table).toBeGreaterThan(0);
+      // Drafts become reports once their files are in, so none is left here to read.
+      if (table !== 'report_drafts') expect(rows.length, table).toBeGreaterThan(0);
       expect(finerThanDay(table, rows, table === 'pow_spent')).toEqual([]);
     }
   });
