@@ -7,13 +7,13 @@ import {
   generateReceipt,
   generateReporterKey,
   openFile,
-  openJson,
   parseReceipt,
   sealFile,
   sealJson,
   unlockPrivateKey,
 } from '../crypto';
 import { ApiError, callApi, type Fetcher, jsonInit } from './api';
+import { type ReadStatus, readSigned, verifiedValue } from './opened';
 import { type PowPurpose, type PowSolution, powHeaders, proofOfWork } from './pow';
 import type {
   CaseView,
@@ -326,8 +326,9 @@ export interface OpenedMessage {
   kind: CaseView['messages'][number]['kind'];
   day: string;
   content: Content | null;
-  /** For replies: whether a unit key's signature verified. Reporter's own: signed by own key. */
+  /** Replies: signed by a unit key; the reporter's own: by their key. Content only if verified. */
   verified: boolean;
+  verification: ReadStatus;
   attachments: { id: string; size: number }[];
 }
 
@@ -337,29 +338,19 @@ export async function readMessages(s: Session): Promise<OpenedMessage[]> {
     s.view.messages.map(async (m) => {
       const verificationKeys =
         m.author === 'unit' ? s.view.unitSigningKeys : [s.view.reporterPublicKey];
-      try {
-        const opened = await openJson<Content>(m.ciphertext, {
-          decryptionKeys: [s.key],
-          verificationKeys,
-        });
-        return {
-          id: m.id,
-          kind: m.kind,
-          day: m.day,
-          content: opened.value,
-          verified: true,
-          attachments: m.attachments,
-        };
-      } catch {
-        return {
-          id: m.id,
-          kind: m.kind,
-          day: m.day,
-          content: null,
-          verified: false,
-          attachments: m.attachments,
-        };
-      }
+      const { content, verification } = await readSigned<Content>(m.ciphertext, {
+        decryptionKeys: [s.key],
+        verificationKeys,
+      });
+      return {
+        id: m.id,
+        kind: m.kind,
+        day: m.day,
+        content,
+        verification,
+        verified: verification === 'verified',
+        attachments: m.attachments,
+      };
     }),
   );
 }
@@ -411,6 +402,5 @@ export async function downloadAttachment(s: Session, attachmentId: string, fromU
     { headers: tokenHeaders(s.lookupToken) },
   );
   const verificationKeys = fromUnit ? s.view.unitSigningKeys : [s.view.reporterPublicKey];
-  const opened = await openFile(bytes, { decryptionKeys: [s.key], verificationKeys });
-  return opened.value;
+  return verifiedValue(await openFile(bytes, { decryptionKeys: [s.key], verificationKeys }));
 }

@@ -1,8 +1,9 @@
 // The supervisor's work as plain functions over the API: sign in by signing a challenge with a
 // key that never leaves the device, read the inbox, decrypt a case, reply, move it along.
 import type { PrivateKey } from 'openpgp';
-import { openFile, openJson, sealJson, signChallenge } from '../crypto';
+import { openFile, sealJson, signChallenge } from '../crypto';
 import { callApi, type Fetcher, jsonInit } from './api';
+import { readSigned, verifiedValue } from './opened';
 import { powHeaders, proofOfWork } from './pow';
 import type { Content } from './types';
 
@@ -141,15 +142,11 @@ export async function decryptCase(s: SupervisorSession, c: CaseContent) {
     c.messages.map(async (m) => {
       const verificationKeys =
         m.kind === 'reply' ? c.supervisorKeys.map((k) => k.publicKey) : [c.reporterPublicKey];
-      try {
-        const opened = await openJson<Content>(m.ciphertext, {
-          decryptionKeys: [s.key],
-          verificationKeys,
-        });
-        return { ...m, content: opened.value, verified: true };
-      } catch {
-        return { ...m, content: null, verified: false };
-      }
+      const { content, verification } = await readSigned<Content>(m.ciphertext, {
+        decryptionKeys: [s.key],
+        verificationKeys,
+      });
+      return { ...m, content, verification, verified: verification === 'verified' };
     }),
   );
 }
@@ -166,7 +163,7 @@ export async function downloadAttachment(
   );
   const verificationKeys =
     messageKind === 'reply' ? c.supervisorKeys.map((k) => k.publicKey) : [c.reporterPublicKey];
-  return (await openFile(bytes, { decryptionKeys: [s.key], verificationKeys })).value;
+  return verifiedValue(await openFile(bytes, { decryptionKeys: [s.key], verificationKeys }));
 }
 
 export async function sendReply(s: SupervisorSession, c: CaseContent, text: string) {
