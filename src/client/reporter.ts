@@ -1,6 +1,8 @@
 // The reporter's whole journey as plain functions over the API: submit, come back with the
 // receipt, read, write, flag retaliation. The browser pages and the tests run this same code.
+
 import type { PrivateKey } from 'openpgp';
+import { LOOKUP_TOKEN_HEADER } from '../contract/headers';
 import { reportRecipientKeys } from '../contract/reach';
 import {
   deriveReceiptSecrets,
@@ -56,7 +58,7 @@ export interface Session {
   view: CaseView;
 }
 
-const tokenHeaders = (token: string) => ({ 'x-lookup-token': token });
+const tokenHeaders = (token: string) => ({ [LOOKUP_TOKEN_HEADER]: token });
 
 /**
  * Encrypts and uploads files one by one. A failed file does not stop the others, and never loses

@@ -1,6 +1,8 @@
 // The supervisor's work as plain functions over the API: sign in by signing a challenge with a
 // key that never leaves the device, read the inbox, decrypt a case, reply, move it along.
+
 import type { PrivateKey } from 'openpgp';
+import { CSRF_HEADER } from '../contract/headers';
 import { openFile, sealJson, signChallenge } from '../crypto';
 import { callApi, type Fetcher, jsonInit } from './api';
 import { readSigned, verifiedValue } from './opened';
@@ -76,7 +78,7 @@ export async function signInWithSignature(
 type Poster = Pick<SupervisorSession, 'fetcher' | 'csrfToken'>;
 
 const post = (s: Poster, path: string, body: unknown) =>
-  callApi(s.fetcher, path, jsonInit(body, { 'x-csrf-token': s.csrfToken }));
+  callApi(s.fetcher, path, jsonInit(body, { [CSRF_HEADER]: s.csrfToken }));
 
 export const signOut = (s: Poster) => post(s, '/api/auth/sign-out', {});
 
