@@ -29,7 +29,7 @@ export function tokenFrom(c: Context<AppEnv>): string {
 }
 
 /** The declared body size, or 0 when none is declared (the body cap still holds). */
-const declared = (c: Context<AppEnv>) => {
+export const declaredBytes = (c: Context<AppEnv>) => {
   const n = Number(c.req.header('content-length'));
   return Number.isSafeInteger(n) && n > 0 ? n : 0;
 };
@@ -40,7 +40,7 @@ const followUp =
   async (c, next) => {
     const ctx = c.get('ctx');
     const report = await reportByToken(ctx, tokenFrom(c));
-    if (kind) await requireQuota(ctx, report.id, kind, declared(c));
+    if (kind) await requireQuota(ctx, report.id, kind, declaredBytes(c));
     c.set('report', report);
     await next();
   };

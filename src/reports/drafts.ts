@@ -9,6 +9,7 @@ import { toDay } from '../lib/days';
 import { AppError } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { unknownReceipt } from '../receipts/access';
+import { requireQuota } from '../receipts/quotas';
 import { commitWrites, isUniqueViolation } from '../storage/db';
 import { recipientSet, requireEncryptedTo } from './recipients';
 import { finalReportWrites } from './rows';
@@ -71,33 +72,61 @@ export async function repeatedSubmission(
 export const receiptTaken = () =>
   new AppError('conflict', 'Generate a new receipt and submit again.');
 
+type DraftRow = typeof reportDrafts.$inferSelect;
+
+/** A file upload once everything that needs no body is known: answered already, or to store. */
+export type DraftUpload =
+  | { answered: SubmissionAnswer }
+  | { answered: null; draft: DraftRow; received: number; index: number };
+
+const draftAnswer = (
+  draft: DraftRow,
+  filesReceived: number,
+  complete: boolean,
+  day = draft.day,
+) => ({
+  messageId: draft.messageId,
+  receivedDay: day,
+  complete,
+  filesReceived,
+});
+
 /**
- * Stores file `index` of the draft behind `token`. A file already stored is acknowledged again
- * without a second copy; the last one turns the draft into the report in the same batch.
+ * What can be settled before the body of file `index` is read: the token (an unknown one is
+ * refused), a repeat of a stored file (answered again), the order of files, and the receipt's
+ * daily quota (receipts/quotas.ts) for the `declared` size.
  */
-export async function addDraftFile(
+export async function beginDraftFile(
   ctx: Ctx,
   token: string,
   index: number,
-  bytes: Uint8Array,
-): Promise<SubmissionAnswer> {
+  declared: number,
+): Promise<DraftUpload> {
   const lookupHash = await sha256Hex(token);
   const [draft] = await ctx.db
     .select()
     .from(reportDrafts)
     .where(eq(reportDrafts.lookupHash, lookupHash))
     .limit(1);
-  if (!draft) return alreadyFinal(ctx, lookupHash, index);
+  if (!draft) return { answered: await alreadyFinal(ctx, lookupHash, index) };
   const received = await filesOf(ctx, draft.messageId);
-  const answer = (filesReceived: number, complete: boolean, day = draft.day) => ({
-    messageId: draft.messageId,
-    receivedDay: day,
-    complete,
-    filesReceived,
-  });
-  if (index < received) return answer(received, false);
+  if (index < received) return { answered: draftAnswer(draft, received, false) };
   if (index > received)
     throw new AppError('conflict', `Send file ${received + 1} first: files go in order.`);
+  await requireQuota(ctx, draft.id, 'upload', declared);
+  return { answered: null, draft, received, index };
+}
+
+/** Stores the file of an upload begun above; the last one turns the draft into the report in the
+ * same batch. A file already stored is acknowledged again without a second copy. */
+export async function storeDraftFile(
+  ctx: Ctx,
+  upload: Extract<DraftUpload, { answered: null }>,
+  bytes: Uint8Array,
+): Promise<SubmissionAnswer> {
+  const { draft, received, index } = upload;
+  // A body sent without its size is held to the quota once its size is known.
+  await requireQuota(ctx, draft.id, 'upload', bytes.length);
   const units = draft.copiedUnitId ? [draft.unitId, draft.copiedUnitId] : [draft.unitId];
   const reporter = {
     publicKey: draft.reporterPublicKey,
@@ -126,11 +155,22 @@ export async function addDraftFile(
       ]);
   } catch (err) {
     await ctx.blobs.delete(id).catch(() => undefined);
-    // Two copies of the last file raced: the other one finished the report.
-    if (last && isUniqueViolation(err, 'reports')) return alreadyFinal(ctx, lookupHash, index);
+    // Two copies of the same file raced: the other one stored it (or finished the report).
+    if (isUniqueViolation(err, 'reports')) return alreadyFinal(ctx, draft.lookupHash, index);
     throw err;
   }
-  return answer(received + 1, last, last ? day : draft.day);
+  return draftAnswer(draft, received + 1, last, last ? day : draft.day);
+}
+
+/** Stores file `index` of the draft behind `token` (both steps above, for callers with the bytes). */
+export async function addDraftFile(
+  ctx: Ctx,
+  token: string,
+  index: number,
+  bytes: Uint8Array,
+): Promise<SubmissionAnswer> {
+  const upload = await beginDraftFile(ctx, token, index, bytes.length);
+  return upload.answered ?? storeDraftFile(ctx, upload, bytes);
 }
 
 /** A file sent again after its report was finished: acknowledged, nothing stored. */
