@@ -8,6 +8,7 @@ import { jsonBody, limitBody, parseWith, query } from '../http/validate';
 import { AppError, BusyError } from '../lib/errors';
 import { limits } from '../lib/guards';
 import { requirePow } from '../pow/middleware';
+import { unfinishedReport } from '../reports/drafts';
 import { lookupToken, MAX_FOLLOWUP_MESSAGE } from '../reports/schemas';
 import { reportByToken, unknownReceipt } from './access';
 import { type FollowUp, requireQuota } from './quotas';
@@ -76,7 +77,7 @@ export const receiptRoutes = new Hono<AppEnv>()
     }
     const token = tokenFrom(c);
     const view = await reporterViewJson(ctx, token);
-    if (view === null) throw unknownReceipt();
+    if (view === null) throw (await unfinishedReport(ctx, token)) ?? unknownReceipt();
     await noteLookup(ctx, token, view);
     return c.body(view, 200, { 'content-type': 'application/json' });
   })

@@ -7,6 +7,7 @@ import type { Ctx } from '../context';
 import { sha256Hex } from '../crypto/encoding';
 import { toDay } from '../lib/days';
 import { AppError } from '../lib/errors';
+import { DRAFT_DAYS } from '../lib/housekeeping';
 import { newId } from '../lib/ids';
 import { unknownReceipt } from '../receipts/access';
 import { requireQuota } from '../receipts/quotas';
@@ -73,6 +74,25 @@ export const receiptTaken = () =>
   new AppError('conflict', 'Generate a new receipt and submit again.');
 
 type DraftRow = typeof reportDrafts.$inferSelect;
+
+/**
+ * Asked with the receipt of a report whose files did not all arrive: it reaches nobody yet, so the
+ * follow-up page says so, and how to finish it, instead of "no report matches". Null: no draft.
+ */
+export async function unfinishedReport(ctx: Ctx, token: string) {
+  const [draft] = await ctx.db
+    .select({ expected: reportDrafts.filesExpected, messageId: reportDrafts.messageId })
+    .from(reportDrafts)
+    .where(eq(reportDrafts.lookupHash, await sha256Hex(token)))
+    .limit(1);
+  if (!draft) return null;
+  const received = await filesOf(ctx, draft.messageId);
+  return new AppError(
+    'conflict',
+    `This report is not finished: ${received} of its ${draft.expected} files arrived, and it reaches the unit only when all are in. Send it again from the report page where you wrote it: it continues where it stopped. An unfinished report is deleted after ${DRAFT_DAYS} days.`,
+    { unfinished: { filesReceived: received, filesExpected: draft.expected, days: DRAFT_DAYS } },
+  );
+}
 
 /** A file upload once everything that needs no body is known: answered already, or to store. */
 export type DraftUpload =

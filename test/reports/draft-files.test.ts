@@ -6,11 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Fetcher } from '../../src/client/api';
 import {
   fileSource,
+  openCase,
   type PreparedReport,
   prepareReport,
   sendReport,
 } from '../../src/client/reporter';
 import { generateReceipt } from '../../src/crypto';
+import { DRAFT_DAYS } from '../../src/lib/housekeeping';
 import { demoUnit, type Harness, makeHarness, sampleReport } from '../helpers/harness';
 
 let h: Harness;
@@ -99,8 +101,17 @@ describe('draft files before their body', () => {
     expect(r.seen.read).toBe(false);
   });
 
+  it('its receipt on the follow-up page: an unfinished report, how far it got, how to finish', async () => {
+    await expect(openCase(h.fetcher, prepared.draft.receipt)).rejects.toMatchObject({
+      status: 409,
+      message: expect.stringMatching(/not finished: 1 of its 2 files arrived.*Send it again/),
+      details: { unfinished: { filesReceived: 1, filesExpected: 2, days: DRAFT_DAYS } },
+    });
+  });
+
   it('within the quota, the draft finishes as before', async () => {
     const done = await sendReport(h.fetcher, prepared);
-    expect(done.messageId).toBeTruthy();
+    const session = await openCase(h.fetcher, prepared.draft.receipt);
+    expect(session.view.messages.map((m) => m.id)).toEqual([done.messageId]);
   });
 });
