@@ -617,6 +617,9 @@ export const en = {
     '{count} cases could not be granted (for example ones your key cannot read). Run it again to retry them.',
   'access.resume': 'A grant to {name} stopped after {done} cases. It continues where it stopped.',
   'access.resumeButton': 'Continue the grant',
+  'access.recovery.backlog':
+    'The unit’s recovery key cannot read {count} of its cases yet: they arrived before it was set. Grant them to it, so that they can be recovered if every reader’s key is lost.',
+  'access.recovery.grant': 'Grant them to the recovery key',
   'admin.health.title': 'Units and their readers',
   'admin.health.help':
     'A unit with fewer than two active reading keys and no recovery key loses its cases when one key is lost.',
@@ -636,7 +639,8 @@ export const en = {
   'admin.recovery.key': 'Public key of the recovery key',
   'admin.recovery.submit': 'Set recovery key',
   'admin.recovery.missing': 'Choose a unit and paste an armored public key.',
-  'admin.recovery.done': 'Recovery key {fingerprint} set.',
+  'admin.recovery.done':
+    'Recovery key {fingerprint} set. It reads what is written from now on; a supervisor of the unit grants it the existing cases from their Access tab, which offers it on their next visit.',
 } satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

@@ -567,6 +567,9 @@ export const zh: Record<MessageKey, string> = {
   'access.failed': '有 {count} 件案件未能授权（例如您的密钥无法阅读的案件）。再次运行即可重试。',
   'access.resume': '授权给 {name} 的操作在完成 {done} 件案件后中断，将从中断处继续。',
   'access.resumeButton': '继续授权',
+  'access.recovery.backlog':
+    '本单位的恢复密钥还无法阅读其中 {count} 件案件：这些案件在设置恢复密钥之前就已收到。请将它们授权给恢复密钥，以便在所有阅读人员的密钥都丢失时仍能恢复。',
+  'access.recovery.grant': '授权给恢复密钥',
   'admin.health.title': '各单位及其阅读密钥',
   'admin.health.help': '有效阅读密钥少于两个且没有恢复密钥的单位，一旦丢失一个密钥就会失去其案件。',
   'admin.health.unit': '单位',
@@ -585,5 +588,6 @@ export const zh: Record<MessageKey, string> = {
   'admin.recovery.key': '恢复密钥的公钥',
   'admin.recovery.submit': '设置恢复密钥',
   'admin.recovery.missing': '请选择单位并粘贴 ASCII 格式的公钥。',
-  'admin.recovery.done': '已设置恢复密钥 {fingerprint}。',
+  'admin.recovery.done':
+    '已设置恢复密钥 {fingerprint}。它可以阅读此后写入的内容；已有案件由本单位的一名监督人员在其“访问权限”页面授权给它，该页面会在其下次访问时提示。',
 };
