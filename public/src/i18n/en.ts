@@ -617,6 +617,13 @@ export const en = {
     '{count} cases could not be granted (for example ones your key cannot read). Run it again to retry them.',
   'access.resume': 'A grant to {name} stopped after {done} cases. It continues where it stopped.',
   'access.resumeButton': 'Continue the grant',
+  'sup.grant.title': 'Give this case to another key',
+  'sup.grant.label': 'Key that will read it',
+  'sup.grant.help':
+    'Your browser re-wraps only the session keys of this case’s messages and files for that key; the encrypted data does not change. The Access tab grants all cases at once.',
+  'sup.grant.submit': 'Grant this case',
+  'sup.grant.done': 'Granted: that key now reads {count} more messages and files of this case.',
+  'sup.grant.nothing': 'That key could already read everything in this case.',
   'access.recovery.backlog':
     'The unit’s recovery key cannot read {count} of its cases yet: they arrived before it was set. Grant them to it, so that they can be recovered if every reader’s key is lost.',
   'access.recovery.grant': 'Grant them to the recovery key',

@@ -567,6 +567,13 @@ export const zh: Record<MessageKey, string> = {
   'access.failed': '有 {count} 件案件未能授权（例如您的密钥无法阅读的案件）。再次运行即可重试。',
   'access.resume': '授权给 {name} 的操作在完成 {done} 件案件后中断，将从中断处继续。',
   'access.resumeButton': '继续授权',
+  'sup.grant.title': '将此案件授权给其他密钥',
+  'sup.grant.label': '将可阅读此案件的密钥',
+  'sup.grant.help':
+    '您的浏览器只为该密钥重新封装此案件各条消息和文件的会话密钥，加密数据本身不会改变。如需一次授权全部案件，请使用“访问权限”页面。',
+  'sup.grant.submit': '授权此案件',
+  'sup.grant.done': '已授权：该密钥现在还可以阅读此案件的 {count} 条消息和文件。',
+  'sup.grant.nothing': '该密钥已能阅读此案件的全部内容。',
   'access.recovery.backlog':
     '本单位的恢复密钥还无法阅读其中 {count} 件案件：这些案件在设置恢复密钥之前就已收到。请将它们授权给恢复密钥，以便在所有阅读人员的密钥都丢失时仍能恢复。',
   'access.recovery.grant': '授权给恢复密钥',
