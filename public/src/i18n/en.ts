@@ -617,6 +617,8 @@ export const en = {
     '{count} cases could not be granted (for example ones your key cannot read). Run it again to retry them.',
   'access.resume': 'A grant to {name} stopped after {done} cases. It continues where it stopped.',
   'access.resumeButton': 'Continue the grant',
+  'sup.msg.filesMissing':
+    'Incomplete: {arrived} of the {announced} files announced with this message have arrived. The rest may still be on their way, or were never sent.',
   'sup.grant.title': 'Give this case to another key',
   'sup.grant.label': 'Key that will read it',
   'sup.grant.help':

@@ -567,6 +567,8 @@ export const zh: Record<MessageKey, string> = {
   'access.failed': '有 {count} 件案件未能授权（例如您的密钥无法阅读的案件）。再次运行即可重试。',
   'access.resume': '授权给 {name} 的操作在完成 {done} 件案件后中断，将从中断处继续。',
   'access.resumeButton': '继续授权',
+  'sup.msg.filesMissing':
+    '不完整：此消息声明的 {announced} 个文件中已收到 {arrived} 个。其余文件可能仍在上传中，也可能未能发送。',
   'sup.grant.title': '将此案件授权给其他密钥',
   'sup.grant.label': '将可阅读此案件的密钥',
   'sup.grant.help':
