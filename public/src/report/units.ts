@@ -85,9 +85,7 @@ export class UnitPicker {
         i18n: `level.${unit.level}` as const,
       }),
       unit.isDemo ? h('span', { class: 'badge badge-demo', i18n: 'report.unit.demo' }) : null,
-      !hasReader(unit)
-        ? h('span', { class: 'unit-nokeys', i18n: 'report.unit.noKeys' })
-        : null,
+      !hasReader(unit) ? h('span', { class: 'unit-nokeys', i18n: 'report.unit.noKeys' }) : null,
     );
     const children = this.units.filter((u) => u.parentId === unit.id);
     return h(
