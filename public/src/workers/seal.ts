@@ -1,5 +1,5 @@
 // The report's heavy work off the page's thread: making the reporter's key and sealing the report
-// and each file, so the page never freezes while it runs. Built on its own by scripts/build.mjs.
+// and each file, so the page never freezes while it runs. Built by scripts/build.mjs as a module worker.
 import {
   type FileSource,
   type PreparedReport,
