@@ -86,11 +86,20 @@ export async function makeHarness(overrides: Record<string, string> = {}): Promi
   };
 }
 
+import { harnessHooks } from '../helpers/scenario';
+
+/** A fresh portal for this test file, made in beforeAll and closed in afterAll. */
+export const useHarness = <S = undefined>(
+  env: Record<string, string> = {},
+  setup?: (h: Harness) => Promise<S>,
+) => harnessHooks(() => makeHarness(env), setup);
+
 export {
   decideAsAdmin,
   demoKey,
   demoUnit,
   enrolKey,
+  expectLikeMissing,
   reportTo,
   sampleReport,
   withCookies,

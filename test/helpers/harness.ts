@@ -83,11 +83,20 @@ export async function makeHarness(env: Record<string, string> = {}): Promise<Har
   };
 }
 
+import { harnessHooks } from './scenario';
+
+/** A fresh portal for this test file, made in beforeAll and closed in afterAll. */
+export const useHarness = <S = undefined>(
+  env: Record<string, string> = {},
+  setup?: (h: Harness) => Promise<S>,
+) => harnessHooks(() => makeHarness(env), setup);
+
 export {
   decideAsAdmin,
   demoKey,
   demoUnit,
   enrolKey,
+  expectLikeMissing,
   reportTo,
   sampleReport,
   withCookies,
