@@ -1,10 +1,13 @@
-// Builds the browser side into public/dist: each page's TypeScript entry bundled by esbuild under
-// a content-hashed name, the stylesheet likewise, the HTML pages rewritten to point at them with
-// subresource integrity, and a release manifest of the SHA-256 of every file served.
+// Builds the browser side into public/dist: every page's TypeScript entry and the sealing worker
+// bundled by esbuild as ES modules with the shared code (openpgp.js above all) split into chunks
+// every page caches, each file under a content-hashed name; the HTML pages rewritten to point at
+// them with subresource integrity; brotli and gzip copies of every text file beside it; and a
+// release manifest of the SHA-256 of every file served.
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 import { build } from 'esbuild';
+import { compressAll } from './compress.mjs';
 
 const root = resolve(new URL('..', import.meta.url).pathname);
 const publicDir = join(root, 'public');
@@ -13,63 +16,103 @@ const dist = join(publicDir, 'dist');
 const assets = join(dist, 'assets');
 
 const digest = (algorithm, bytes, encoding) => createHash(algorithm).update(bytes).digest(encoding);
-
-/** Moves a built file to `name.<hash>.ext`; returns its public path and SRI value. */
-async function hashed(file) {
-  const bytes = await readFile(file);
-  const name = basename(file).replace(
-    /\.(\w+)$/,
-    `.${digest('sha256', bytes, 'hex').slice(0, 16)}.$1`,
-  );
-  await rename(file, join(assets, name));
-  return { path: `/assets/${name}`, integrity: `sha384-${digest('sha384', bytes, 'base64')}` };
-}
+const sri = (bytes) => `sha384-${digest('sha384', bytes, 'base64')}`;
 
 // Start clean so a removed page never leaves a stale bundle behind to be served.
 await rm(dist, { recursive: true, force: true });
 await rm(join(publicDir, 'assets'), { recursive: true, force: true });
 await mkdir(assets, { recursive: true });
 
-// The report page's sealing worker first: pages are built knowing its hashed name. A classic
-// (not module) worker, so that every browser the portal supports can start it; the CSP allows it
-// through script-src 'self'.
-await build({
-  entryPoints: [{ in: join(publicDir, 'src/workers/seal.ts'), out: 'seal-worker' }],
-  outdir: assets,
-  bundle: true,
-  format: 'iife',
-  target: 'es2022',
-  platform: 'browser',
-  minify: true,
-  legalComments: 'none',
-  logLevel: 'warning',
-});
-const worker = await hashed(join(assets, 'seal-worker.js'));
+// The pages know the worker by this path until it gets its hashed name below. It is a module
+// worker, so that it shares the openpgp.js chunk with the pages instead of carrying its own copy.
+const WORKER_PLACEHOLDER = '/assets/seal-worker.js';
 
 // Every file in pages/ is an entry, so adding a page needs no change here.
 const entries = (await readdir(pagesDir)).filter((f) => f.endsWith('.ts'));
-await build({
-  define: { SEAL_WORKER_URL: JSON.stringify(worker.path) },
-  entryPoints: entries.map((f) => ({ in: join(pagesDir, f), out: basename(f, '.ts') })),
+const result = await build({
+  define: { SEAL_WORKER_URL: JSON.stringify(WORKER_PLACEHOLDER) },
+  entryPoints: [
+    ...entries.map((f) => ({ in: join(pagesDir, f), out: basename(f, '.ts') })),
+    { in: join(publicDir, 'src/workers/seal.ts'), out: 'seal-worker' },
+  ],
   outdir: assets,
   bundle: true,
+  // Code used by several entries (or loaded later with import()) goes to shared chunks, fetched
+  // once and cached for good under their hashed names.
+  splitting: true,
   format: 'esm',
+  chunkNames: 'shared-[hash]',
   target: 'es2022',
   platform: 'browser',
   minify: true,
   sourcemap: false,
   legalComments: 'none',
+  metafile: true,
   logLevel: 'warning',
 });
 
+/**
+ * Names every output after the SHA-256 of its final bytes. A file's bytes hold the names of the
+ * chunks it imports (and the report page's the worker's), so those are renamed first.
+ */
+async function hashOutputs(metafile) {
+  const outputs = new Map();
+  for (const [path, out] of Object.entries(metafile.outputs)) {
+    const file = resolve(root, path);
+    const text = await readFile(file, 'utf8');
+    const deps = out.imports
+      .filter((i) => !i.external)
+      .map((i) => basename(i.path))
+      .filter((n) => n !== basename(file));
+    if (text.includes(WORKER_PLACEHOLDER)) deps.push('seal-worker.js');
+    outputs.set(basename(file), { file, text, deps, imports: out.imports, entry: out.entryPoint });
+  }
+  const renamed = new Map();
+  const visiting = new Set();
+  const visit = async (name) => {
+    if (renamed.has(name)) return;
+    if (visiting.has(name)) throw new Error(`build: ${name} imports itself through others`);
+    visiting.add(name);
+    const o = outputs.get(name);
+    for (const dep of o.deps) await visit(dep);
+    let text = o.text;
+    for (const dep of o.deps) {
+      const to = renamed.get(dep).name;
+      text = text.replaceAll(`./${dep}`, `./${to}`);
+      if (dep === 'seal-worker.js') text = text.replaceAll(WORKER_PLACEHOLDER, `/assets/${to}`);
+    }
+    const bytes = Buffer.from(text);
+    const stem = name.replace(/-[A-Z0-9]+\.js$|\.js$/, '');
+    const hashedName = `${stem}.${digest('sha256', bytes, 'hex').slice(0, 16)}.js`;
+    await writeFile(join(assets, hashedName), bytes);
+    await rm(o.file);
+    renamed.set(name, { name: hashedName, integrity: sri(bytes) });
+  };
+  for (const name of outputs.keys()) await visit(name);
+  return { outputs, renamed };
+}
+
+const { outputs, renamed } = await hashOutputs(result.metafile);
+
+/** Every chunk an entry needs, now or later (its import() calls), by hashed name: preloaded. */
+function chunksOf(name, seen = new Set()) {
+  for (const dep of outputs.get(name).deps) {
+    if (dep === 'seal-worker.js' || seen.has(dep)) continue;
+    seen.add(dep);
+    chunksOf(dep, seen);
+  }
+  return [...seen].map((dep) => renamed.get(dep));
+}
+
 const refs = new Map();
-for (const f of entries)
-  refs.set(
-    `/assets/${basename(f, '.ts')}.js`,
-    await hashed(join(assets, `${basename(f, '.ts')}.js`)),
-  );
-await copyFile(join(publicDir, 'styles.css'), join(assets, 'styles.css'));
-refs.set('/styles.css', await hashed(join(assets, 'styles.css')));
+for (const f of entries) {
+  const name = `${basename(f, '.ts')}.js`;
+  refs.set(`/assets/${name}`, { ...renamed.get(name), chunks: chunksOf(name) });
+}
+const css = await readFile(join(publicDir, 'styles.css'));
+const cssName = `styles.${digest('sha256', css, 'hex').slice(0, 16)}.css`;
+await writeFile(join(assets, cssName), css);
+refs.set('/styles.css', { name: cssName, integrity: sri(css), chunks: [] });
 
 // Parts pages share (head, brand, the reporter's header, a file picker) live once in
 // public/partials, written without indentation. `<!-- include name key=value … -->` on a line of
@@ -110,20 +153,31 @@ function expand(html, page) {
   );
 }
 
-// Point each page at the hashed files, with integrity, so a swapped file is refused by the browser.
+// Point each page at the hashed files, with integrity, so a swapped file is refused by the
+// browser. A module's imports carry no integrity of their own, so each chunk the page's script
+// imports (at once or later) is preloaded here with its integrity: the browser keeps that copy
+// for the import. Preloading does not hold the page back: its script runs as soon as its own
+// static imports are in, while the crypto chunk is still on its way.
 const pages = (await readdir(publicDir)).filter((f) => f.endsWith('.html'));
 for (const page of pages) {
   let html = expand(await readFile(join(publicDir, page), 'utf8'), page);
   html = html.replace(
-    /<(script|link)\b([^>]*?)\b(src|href)="([^"]+)"([^>]*)>/g,
-    (tag, el, before, attr, url, after) => {
+    /^([ \t]*)<(script|link)\b([^>]*?)\b(src|href)="([^"]+)"([^>]*)>(<\/script>)?$/gm,
+    (tag, indent, el, before, attr, url, after, close = '') => {
       const ref = refs.get(url);
       if (!ref) return tag;
-      return `<${el}${before}${attr}="${ref.path}" integrity="${ref.integrity}"${after}>`;
+      const preloads = ref.chunks.map(
+        (c) =>
+          `\n${indent}<link rel="modulepreload" href="/assets/${c.name}" integrity="${c.integrity}">`,
+      );
+      return `${indent}<${el}${before}${attr}="/assets/${ref.name}" integrity="${ref.integrity}"${after}>${close}${preloads.join('')}`;
     },
   );
   await writeFile(join(dist, page), html);
 }
+
+// Brotli and gzip copies, made once here rather than on every request.
+const compressed = await compressAll(dist);
 
 // The release manifest: publish its hash out of band so anyone can check what a portal serves.
 const files = [];
@@ -147,5 +201,5 @@ const manifest = {
 };
 await writeFile(join(dist, 'release-manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 console.log(
-  `Built ${entries.length} pages into public/dist (${files.length} files; release-manifest.json lists their SHA-256).`,
+  `Built ${entries.length} pages into public/dist (${files.length} files, ${compressed} compressed twice; release-manifest.json lists their SHA-256).`,
 );

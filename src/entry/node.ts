@@ -4,10 +4,13 @@ import type { Server } from 'node:http';
 import { resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
+import type { MiddlewareHandler } from 'hono';
 import { createApp } from '../app';
 import { ConfigError, loadConfig } from '../config';
 import { contextOf } from '../context';
 import { logTallyDaily, RequestTally } from '../http/request-log';
+import { PAGES } from '../http/static-files';
+import type { AppEnv } from '../http/types';
 import { prepareServerSecret } from '../pow/service';
 import { keepAtRest } from '../storage/at-rest';
 import { DbBlobStore } from '../storage/db-blobs';
@@ -16,14 +19,25 @@ import { firstStart, StartupRefused } from './node-setup';
 import { cutSlowSenders, timeoutOptions } from './slow-senders';
 
 const PUBLIC_DIR = resolve(new URL('../../public/dist', import.meta.url).pathname);
-const PAGES: Record<string, string> = {
-  '/': '/index.html',
-  '/report': '/report.html',
-  '/follow-up': '/follow-up.html',
-  '/supervisor': '/supervisor.html',
-  '/enrol': '/enrol.html',
-  '/stats': '/stats.html',
-};
+
+/**
+ * The built pages, with the build's brotli or gzip copy when the browser takes one (see
+ * src/http/static-files.ts). Every file served says it varies by Accept-Encoding, the plain copy
+ * too, so that no cache in between hands a compressed copy to a browser that cannot read it.
+ */
+export function nodeStaticFiles(root = PUBLIC_DIR): MiddlewareHandler<AppEnv> {
+  const files = serveStatic({
+    root,
+    rewriteRequestPath: (path) => PAGES[path] ?? path,
+    precompressed: true,
+  });
+  return async (c, next) => {
+    const res = await files(c, next);
+    if (res && !res.headers.get('vary')?.includes('Accept-Encoding'))
+      res.headers.append('Vary', 'Accept-Encoding');
+    return res;
+  };
+}
 
 export async function startNodeServer(env: Record<string, string | undefined>, log = console.log) {
   const config = loadConfig(env);
@@ -42,10 +56,7 @@ export async function startNodeServer(env: Record<string, string | undefined>, l
   const stopTally = quiet ? () => undefined : logTallyDaily(tally, log);
   await prepareServerSecret(ctx);
   const app = createApp(() => ctx, {
-    staticFiles: serveStatic({
-      root: PUBLIC_DIR,
-      rewriteRequestPath: (path) => PAGES[path] ?? path,
-    }),
+    staticFiles: nodeStaticFiles(),
     log: quiet ? undefined : log,
     tally,
   });

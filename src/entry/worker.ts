@@ -4,6 +4,13 @@ import type { MiddlewareHandler } from 'hono';
 import { createApp } from '../app';
 import { type Ctx, contextOf } from '../context';
 import { hasDemoUnits } from '../demo/seed';
+import {
+  acceptedEncodings,
+  COMPRESSIBLE_TYPE,
+  PAGES,
+  PRECOMPRESSED,
+  SUFFIX,
+} from '../http/static-files';
 import type { AppEnv } from '../http/types';
 import { prepareServerSecret } from '../pow/service';
 import { openD1 } from '../storage/d1';
@@ -47,19 +54,48 @@ async function prepare(env: Bindings, now: () => Date): Promise<Ctx> {
   return ctx;
 }
 
+type Assets = { fetch: (request: Request) => Promise<Response> };
+
+/**
+ * The build's brotli or gzip copy of a file the assets binding just served, if the browser takes
+ * one. `encodeBody: 'manual'` hands the bytes over as they are: without it the runtime would
+ * compress them a second time (see src/http/static-files.ts for what may be compressed).
+ */
+async function compressedCopy(assets: Assets, req: Request, plain: Response) {
+  const path = PAGES[new URL(req.url).pathname] ?? new URL(req.url).pathname;
+  const type = plain.headers.get('content-type') ?? '';
+  if (plain.status !== 200 || !PRECOMPRESSED.test(path) || !COMPRESSIBLE_TYPE.test(type))
+    return null;
+  for (const encoding of acceptedEncodings(req.headers.get('accept-encoding'))) {
+    const copy = await assets.fetch(
+      new Request(new URL(`${path}${SUFFIX[encoding]}`, req.url), { method: req.method }),
+    );
+    if (copy.status !== 200) continue;
+    const headers = new Headers(copy.headers);
+    headers.set('Content-Type', type);
+    headers.set('Content-Encoding', encoding);
+    headers.set('Vary', 'Accept-Encoding');
+    await plain.body?.cancel();
+    return new Response(copy.body, { status: 200, headers, encodeBody: 'manual' } as ResponseInit);
+  }
+  return null;
+}
+
 /** Pages and bundles from the assets binding, run through the app so they get its headers (CSP). */
 const staticAssets: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const assets = (c.env as Bindings | undefined)?.ASSETS as
-    | { fetch: (request: Request) => Promise<Response> }
-    | undefined;
+  const assets = (c.env as Bindings | undefined)?.ASSETS as Assets | undefined;
   const { method, path } = c.req;
   if (!assets || (method !== 'GET' && method !== 'HEAD') || path.startsWith('/api/')) {
     return next();
   }
   const res = await assets.fetch(c.req.raw);
   if (res.status === 404) return next();
+  const compressed = await compressedCopy(assets, c.req.raw, res);
+  if (compressed) return compressed;
   // A fetched response's headers are immutable; copy it so the security headers can be set.
-  return new Response(res.body, res);
+  const plain = new Response(res.body, res);
+  plain.headers.append('Vary', 'Accept-Encoding');
+  return plain;
 };
 
 export interface WorkerOptions {

@@ -1,4 +1,5 @@
-// Security headers on every response, and no caching of anything but content-hashed assets.
+// Security headers on every response, and no caching (nor compression on the way) of anything but
+// content-hashed assets.
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from './types';
 
@@ -41,10 +42,13 @@ export const securityHeaders = (): MiddlewareHandler<AppEnv> => async (c, next) 
   const onion = c.get('ctx')?.config.onionAddress;
   if (onion && !url.hostname.endsWith('.onion'))
     h.set('Onion-Location', `http://${onion}${url.pathname}`);
+  // no-transform: nothing between here and the browser (a proxy, a CDN's automatic compression)
+  // may compress an answer that can carry a secret (BREACH); only the build's copies of static
+  // files are ever compressed (src/http/static-files.ts).
   h.set(
     'Cache-Control',
     c.res.ok && HASHED_ASSET.test(url.pathname)
       ? 'public, max-age=31536000, immutable'
-      : 'no-store',
+      : 'no-store, no-transform',
   );
 };

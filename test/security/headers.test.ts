@@ -18,7 +18,7 @@ function expectStrict(res: Response) {
   expect(res.headers.get('referrer-policy')).toBe('no-referrer');
   expect(res.headers.get('x-content-type-options')).toBe('nosniff');
   expect(res.headers.get('permissions-policy')).toContain('camera=()');
-  expect(res.headers.get('cache-control')).toBe('no-store');
+  expect(res.headers.get('cache-control')).toBe('no-store, no-transform');
 }
 
 describe('security headers', () => {

@@ -59,9 +59,11 @@ describe('served code', () => {
     expect(cached.status).toBe(200);
     expect(cached.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect(cached.headers.get('content-security-policy')).toContain("default-src 'self'");
-    expect((await app.request('/report.html')).headers.get('cache-control')).toBe('no-store');
+    expect((await app.request('/report.html')).headers.get('cache-control')).toBe(
+      'no-store, no-transform',
+    );
     expect((await app.request('/release-manifest.json')).headers.get('cache-control')).toBe(
-      'no-store',
+      'no-store, no-transform',
     );
   });
 });

@@ -1,9 +1,9 @@
 // The report page: describe what happened, keep the receipt code first, then send the whole
 // submission (report and files) while the page says to keep it open.
 import { callApi } from '../../../src/client/api';
-import { type PreparedReport, sendReport } from '../../../src/client/reporter';
+import type { PreparedReport } from '../../../src/client/reporter';
 import { REPORT_CATEGORIES, type ReportContent, type UnitView } from '../../../src/client/types';
-import { generateReceipt } from '../../../src/crypto';
+import { generateReceipt } from '../../../src/crypto/receipt';
 import { browserFetch, describeError } from '../lib/api';
 import { byId, setI18n, showStatus } from '../lib/dom';
 import { FilePicker } from '../lib/files';
@@ -13,10 +13,14 @@ import { initShell } from '../lib/shell';
 import { xhrUpload } from '../lib/upload';
 import { progressBar } from '../report/progress-bar';
 import { isLastGroup, showReceiptBox } from '../report/receipt';
-import { prepareOffPage } from '../report/sealer';
 import { UnitPicker } from '../report/units';
 
 initShell();
+
+// The sealing code (openpgp.js) is needed only once the reporter sends: loaded by import(), so the
+// page's text and form are up while it is still on its way (the page preloads it, see build.mjs).
+const sealing = () =>
+  Promise.all([import('../../../src/client/reporter'), import('../report/sealer')]);
 
 const form = byId('report-form', HTMLFormElement);
 const tree = byId('unit-tree', HTMLElement);
@@ -146,6 +150,7 @@ async function send(): Promise<void> {
       input.files.map((f) => f.size),
     );
     const { files: sources, ...rest } = input;
+    const [{ sendReport }, { prepareOffPage }] = await sealing();
     prepared ??= await prepareOffPage(rest, files.chosen(), sources, progress);
     const result = await sendReport(browserFetch, prepared, progress, xhrUpload);
     // The text now lives only in the ciphertext: clear every field so nothing lingers.

@@ -1,6 +1,6 @@
 // Showing the receipt code with ways to keep it that do not involve this site, and checking
 // that the reporter kept it (the last group typed back) before anything is sent.
-import { formatReceipt, normalizeReceipt, RECEIPT_GROUP } from '../../../src/crypto';
+import { formatReceipt, normalizeReceipt, RECEIPT_GROUP } from '../../../src/crypto/receipt';
 import { t } from '../i18n';
 import { byId, showStatus } from '../lib/dom';
 import { saveText } from '../lib/download';

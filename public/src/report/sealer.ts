@@ -11,7 +11,8 @@ import {
 import { sealFile } from '../../../src/crypto';
 import type { SealReply, SealRequest } from './seal-protocol';
 
-/** Set by the build to the worker's content-hashed path. */
+/** Set by the build to the worker's content-hashed path. A module worker: it imports the chunk
+ * that holds openpgp.js, the one the pages cache, instead of carrying a copy of its own. */
 declare const SEAL_WORKER_URL: string;
 
 function ask(worker: Worker, request: SealRequest, progress?: Progress): Promise<SealReply> {
@@ -29,7 +30,7 @@ function ask(worker: Worker, request: SealRequest, progress?: Progress): Promise
 
 function startWorker(): Worker | null {
   try {
-    return new Worker(SEAL_WORKER_URL);
+    return new Worker(SEAL_WORKER_URL, { type: 'module' });
   } catch {
     return null; // no workers here (or refused): the page does the work itself
   }

@@ -1,14 +1,13 @@
 // The report's heavy work off the page's thread: making the reporter's key and sealing the report
-// and each file, so the page never freezes while it runs. Built on its own by scripts/build.mjs.
-
-import * as openpgp from 'openpgp';
+// and each file, so the page never freezes while it runs. Built by scripts/build.mjs as a module worker.
+import type { PrivateKey } from 'openpgp';
 import {
   type FileSource,
   type PreparedReport,
   type PrepareInput,
   prepareReport,
 } from '../../../src/client/reporter';
-import { sealFile } from '../../../src/crypto';
+import { readPrivateKey, sealFile } from '../../../src/crypto';
 import type { SealReply, SealRequest } from '../report/seal-protocol';
 
 declare const self: {
@@ -18,13 +17,13 @@ declare const self: {
 
 let prepared: PreparedReport | null = null;
 /** The follow-up page's key, read once per armored text. */
-let signer: { armored: string; key: openpgp.PrivateKey } | null = null;
+let signer: { armored: string; key: PrivateKey } | null = null;
 
 async function sealFollowUpFile(request: Extract<SealRequest, { type: 'sealFile' }>) {
   if (signer?.armored !== request.key)
     signer = {
       armored: request.key,
-      key: await openpgp.readPrivateKey({ armoredKey: request.key }),
+      key: await readPrivateKey(request.key),
     };
   const bytes = await sealFile(
     new Uint8Array(request.bytes),
