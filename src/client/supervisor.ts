@@ -1,7 +1,7 @@
 // The supervisor's work as plain functions over the API: sign in by signing a challenge with a
 // key that never leaves the device, read the inbox, decrypt a case, reply, move it along.
 import type { PrivateKey } from 'openpgp';
-import { openFile, openJson, sealJson, signChallenge } from '../crypto';
+import { inspectEncryptedMessage, openFile, openJson, sealJson, signChallenge } from '../crypto';
 import { callApi, type Fetcher, jsonInit } from './api';
 import { powHeaders, proofOfWork } from './pow';
 import type { Content } from './types';
@@ -113,6 +113,8 @@ export interface CaseContent {
   outcome: string | null;
   classification: string | null;
   relation: string;
+  /** Whether this unit reads the case and so may change its state, outcome and classification. */
+  casePowers: boolean;
   receivedDay: string;
   acknowledgeBy: string;
   feedbackBy: string;
@@ -137,8 +139,16 @@ export const fetchCase = (s: SupervisorSession, id: string) =>
 
 /** Decrypts each message; the reporter's must be signed by the reporter's key, replies by a unit key. */
 export async function decryptCase(s: SupervisorSession, c: CaseContent) {
+  const mine = new Set(
+    s.key.getKeyIDs().map((id) => id.toHex().toLowerCase()),
+  );
   return Promise.all(
     c.messages.map(async (m) => {
+      // Not encrypted to this key at all (a unit that sees only flags, before any share): say so
+      // plainly, rather than fail to decrypt it as if it had been tampered with.
+      const ids = (await inspectEncryptedMessage(m.ciphertext)) ?? [];
+      if (!ids.some((id) => mine.has(id.toLowerCase())))
+        return { ...m, content: null, verified: false, notShared: true };
       const verificationKeys =
         m.kind === 'reply' ? c.supervisorKeys.map((k) => k.publicKey) : [c.reporterPublicKey];
       try {
@@ -146,9 +156,9 @@ export async function decryptCase(s: SupervisorSession, c: CaseContent) {
           decryptionKeys: [s.key],
           verificationKeys,
         });
-        return { ...m, content: opened.value, verified: true };
+        return { ...m, content: opened.value, verified: true, notShared: false };
       } catch {
-        return { ...m, content: null, verified: false };
+        return { ...m, content: null, verified: false, notShared: false };
       }
     }),
   );
@@ -200,7 +210,7 @@ export interface RetaliationFlag {
   ageDays: number;
   overdue: boolean;
   caseState: string;
-  relation: 'addressed' | 'copied' | 'retaliation';
+  relation: 'addressed' | 'copied' | 'shared' | 'escalated' | 'retaliation';
 }
 
 /** The unit's retaliation flags, including those of the units below; open ones unless `all`. */

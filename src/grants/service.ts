@@ -77,10 +77,14 @@ export async function pendingItems(
   };
 }
 
-/** Checks every sent packet against its stored item; returns the new bytes of each. */
-async function rewrapped(
-  granter: Granter,
-  grantee: SupervisorRow,
+/**
+ * Checks every sent packet against its stored item; returns the new bytes of each. The granter's
+ * and the grantee's encryption key IDs say who may re-wrap and for whom (a supervisor's grant and
+ * a reporter's share alike).
+ */
+export async function rewrapped(
+  granterKeyIds: string[],
+  granteeKeyIds: string[],
   todo: CaseItem[],
   sent: GrantItem[],
 ) {
@@ -101,13 +105,13 @@ async function rewrapped(
         'conflict',
         `The ${item.kind} ${item.id} is missing; fetch the case's keys again.`,
       );
-    if (!readableBy(item, keyIdsOf(granter.key)))
+    if (!readableBy(item, granterKeyIds))
       throw new AppError(
         'forbidden',
         `Your key cannot read the ${item.kind} ${item.id}, so it cannot grant it.`,
       );
     const bytes = withKeyPacket(item.bytes, item.dataStart, s.packet);
-    const check = await checkRewrap(item.bytes, bytes, keyIdsOf(grantee));
+    const check = await checkRewrap(item.bytes, bytes, granteeKeyIds);
     if (!check.ok)
       throw new AppError('invalid_request', `The ${item.kind} ${item.id}: ${check.reason}.`);
     out.push({ item, bytes });
@@ -126,7 +130,7 @@ export async function grantCase(
 ) {
   const { report, grantee, items } = await grantContext(ctx, granter, reportId, granteeId);
   const todo = items.filter((i) => !readableBy(i, keyIdsOf(grantee)));
-  const changed = await rewrapped(granter, grantee, todo, sent);
+  const changed = await rewrapped(keyIdsOf(granter.key), keyIdsOf(grantee), todo, sent);
   if (changed.length === 0) return { granted: 0 };
   for (const c of changed)
     if (c.item.kind === 'attachment') await ctx.blobs.put(c.item.id, c.bytes);

@@ -335,6 +335,8 @@ export const en = {
   'relation.addressed': 'Addressed to your unit',
   'relation.copied': 'Copied to your unit',
   'relation.retaliation': 'Retaliation flagged from below',
+  'relation.shared': 'Shared with your unit by the reporter',
+  'relation.escalated': 'Escalated to your unit',
   'sup.case.title': 'Case',
   'sup.case.back': 'Back to the inbox',
   'sup.case.audited': 'Opening a case is recorded in the audit trail, with your name and the time.',
@@ -350,6 +352,9 @@ export const en = {
   'sup.msg.by': 'by {who}',
   'sup.msg.verified': 'Signature verified.',
   'sup.msg.unverified': 'Could not decrypt or verify the signature of this message.',
+  'sup.msg.notShared': 'The reporter has not shared the report with your unit.',
+  'sup.case.flagsOnly':
+    'Your unit sees this case only through a retaliation flag or an escalation: the reporter has not shared the report with your unit. You can work on the flags and reply; the state, outcome and classification belong to the units that can read the report.',
   'sup.reply.title': 'Reply to the reporter',
   'sup.reply.text': 'Your reply',
   'sup.reply.help':

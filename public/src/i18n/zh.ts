@@ -308,6 +308,8 @@ export const zh: Record<MessageKey, string> = {
   'relation.addressed': '发给本单位',
   'relation.copied': '抄送本单位',
   'relation.retaliation': '下级单位案件中标记了打击报复',
+  'relation.shared': '举报人已与本单位共享',
+  'relation.escalated': '已上报至本单位',
   'sup.case.title': '案件',
   'sup.case.back': '返回收件箱',
   'sup.case.audited': '打开案件会连同您的姓名和时间记入审计日志。',
@@ -323,6 +325,9 @@ export const zh: Record<MessageKey, string> = {
   'sup.msg.by': '作者：{who}',
   'sup.msg.verified': '签名已验证。',
   'sup.msg.unverified': '无法解密此消息或验证其签名。',
+  'sup.msg.notShared': '举报人尚未与本单位共享该举报。',
+  'sup.case.flagsOnly':
+    '本单位仅通过打击报复标记或逐级上报看到此案件：举报人尚未与本单位共享该举报。本单位可以处理这些标记并回复；案件的状态、结果和分类由能够阅读举报的单位决定。',
   'sup.reply.title': '答复举报人',
   'sup.reply.text': '您的答复',
   'sup.reply.help': '加密给举报人和本单位，并用您的密钥签名。举报人看到的是您的化名，而不是姓名。',

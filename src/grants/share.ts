@@ -1,0 +1,146 @@
+// A reporter shares their whole case with a unit above: their browser, holding the reporter's
+// key (every item of the case is encrypted to it), re-wraps each message's and file's session key
+// for every reading key of that unit, exactly as a supervisor's grant does. The server checks each
+// packet like a grant's, then records the share and audits it in the same batch.
+import { and, eq } from 'drizzle-orm';
+import { caseShares, messages, supervisors, units } from '../../db/schema';
+import { withAudit } from '../audit/service';
+import { caseFacts, nowSeconds, type ReportRow, readingKeyFilter } from '../cases/reach';
+import type { Ctx } from '../context';
+import { shareTargets } from '../contract/reach';
+import { armorMessage, toBase64Url, wrappedKeys } from '../crypto';
+import { toDay } from '../lib/days';
+import { AppError } from '../lib/errors';
+import { type CaseItem, caseItems, readableBy } from './items';
+import { type GrantItem, rewrapped } from './service';
+
+const reporterKeyIds = (report: ReportRow) => JSON.parse(report.reporterKeyIds) as string[];
+
+/** The reading keys of `unitId` that may receive the case (the reporter's exclusions left out). */
+async function shareKeys(ctx: Ctx, unitId: string, excluded: string[]) {
+  const rows = await ctx.db
+    .select({
+      id: supervisors.id,
+      pseudonym: supervisors.pseudonym,
+      fingerprint: supervisors.fingerprint,
+      publicKey: supervisors.publicKey,
+      encryptionKeyIds: supervisors.encryptionKeyIds,
+    })
+    .from(supervisors)
+    .where(and(eq(supervisors.unitId, unitId), readingKeyFilter(nowSeconds(ctx))))
+    .orderBy(supervisors.fingerprint);
+  return rows.filter((k) => !excluded.includes(k.id));
+}
+
+/** The units the case may be shared with, their keys, and every item to re-wrap. */
+export async function shareOffer(ctx: Ctx, report: ReportRow) {
+  const facts = await caseFacts(ctx, report);
+  const targets = [];
+  for (const id of shareTargets(facts)) {
+    const [unit] = await ctx.db.select().from(units).where(eq(units.id, id)).limit(1);
+    const keys = await shareKeys(ctx, id, facts.excludedKeyIds ?? []);
+    if (unit && keys.length > 0)
+      targets.push({
+        id: unit.id,
+        name: unit.name,
+        nameZh: unit.nameZh,
+        keys: keys.map(({ encryptionKeyIds: _, ...k }) => k),
+      });
+  }
+  const items = await caseItems(ctx, report.id);
+  return {
+    targets,
+    items: items.map((i) => ({
+      kind: i.kind,
+      id: i.id,
+      keyPackets: toBase64Url(i.keyPackets),
+      data: i.data,
+    })),
+  };
+}
+
+/** The item with the re-wrapped bytes, ready for the next grantee's packet. */
+function advanced(item: CaseItem, bytes: Uint8Array, keyIds: string[]): CaseItem {
+  const parts = wrappedKeys(bytes);
+  if (!parts) throw new AppError('invalid_request', `The ${item.kind} ${item.id} is damaged.`);
+  return { ...item, bytes, ...parts, keyIds: [...item.keyIds, ...keyIds] };
+}
+
+export interface ShareGrant {
+  granteeId: string;
+  items: GrantItem[];
+}
+
+/**
+ * Shares the case with `unitId`: one grant per reading key of that unit, each checked as a
+ * supervisor's grant is, then the new bytes, the share and its audit entry. Nothing is stored
+ * unless every key of the unit gets every item the reporter can read.
+ */
+export async function shareCase(
+  ctx: Ctx,
+  report: ReportRow,
+  unitId: string,
+  grants: ShareGrant[],
+) {
+  const facts = await caseFacts(ctx, report);
+  if (!shareTargets(facts).includes(unitId)) {
+    throw new AppError(
+      'conflict',
+      'The case cannot be shared with this unit: only the unit above (or a unit a flag was passed to) can be given it, once.',
+    );
+  }
+  const keys = await shareKeys(ctx, unitId, facts.excludedKeyIds ?? []);
+  const wanted = new Set(keys.map((k) => k.id));
+  const sent = new Set(grants.map((g) => g.granteeId));
+  if (keys.length === 0 || sent.size !== grants.length || sent.size !== wanted.size ||
+      ![...sent].every((id) => wanted.has(id))) {
+    throw new AppError(
+      'invalid_request',
+      'A share must re-wrap the case for every reading key of the unit, each once; reload and try again.',
+    );
+  }
+  const mine = reporterKeyIds(report);
+  const original = await caseItems(ctx, report.id);
+  const unreadable = original.find((i) => !readableBy(i, mine));
+  if (unreadable) {
+    throw new AppError(
+      'forbidden',
+      `Your key cannot read the ${unreadable.kind} ${unreadable.id} of this case, so you cannot share it.`,
+    );
+  }
+  let current = original;
+  for (const grant of grants) {
+    const key = keys.find((k) => k.id === grant.granteeId)!;
+    const keyIds = JSON.parse(key.encryptionKeyIds) as string[];
+    const todo = current.filter((i) => !readableBy(i, keyIds));
+    const done = await rewrapped(mine, keyIds, todo, grant.items);
+    const next = new Map(done.map((d) => [d.item.id, advanced(d.item, d.bytes, keyIds)]));
+    current = current.map((i) => next.get(i.id) ?? i);
+  }
+  const changed = current.filter((i, n) => i.bytes !== original[n]!.bytes);
+  for (const c of changed) if (c.kind === 'attachment') await ctx.blobs.put(c.id, c.bytes);
+  const day = toDay(ctx.now());
+  await withAudit(
+    ctx,
+    {
+      actorId: null,
+      action: 'case.share',
+      unitId,
+      reportId: report.id,
+      detail: { keys: keys.length, items: changed.length },
+      dayOnly: true,
+    },
+    () => [
+      ...changed
+        .filter((c) => c.kind === 'message')
+        .map((c) =>
+          ctx.db
+            .update(messages)
+            .set({ ciphertext: armorMessage(c.bytes) })
+            .where(and(eq(messages.id, c.id), eq(messages.ciphertext, c.stored ?? ''))),
+        ),
+      ctx.db.insert(caseShares).values({ reportId: report.id, unitId, day }),
+    ],
+  );
+  return { sharedWith: unitId, keys: keys.length, items: changed.length, day };
+}
