@@ -442,7 +442,14 @@ interface ShareOffer {
     id: string;
     name: string;
     nameZh: string;
-    keys: { id: string; pseudonym: string; fingerprint: string; publicKey: string }[];
+    keys: {
+      id: string;
+      pseudonym: string;
+      fingerprint: string;
+      publicKey: string;
+      /** IDs of the items this key cannot read yet. */
+      needs: string[];
+    }[];
   }[];
   items: {
     kind: 'message' | 'attachment';
@@ -465,16 +472,22 @@ export async function shareCase(s: Session, unitId: string, progress?: Progress)
   if (!target) throw new ApiError(409, 'conflict', 'The case cannot be shared with this unit.');
   const grants = [];
   let done = 0;
-  const total = target.keys.length * offer.items.length;
+  const total = target.keys.reduce((n, k) => n + k.needs.length, 0);
   for (const key of target.keys) {
     const recipient = await openpgp.readKey({ armoredKey: key.publicKey });
     const items = [];
-    for (const item of offer.items) {
+    for (const item of offer.items.filter((i) => key.needs.includes(i.id))) {
       progress?.({ stage: 'encrypt', current: ++done, total });
       const packet = await rewrapSessionKey({
         wrapped: { keyPackets: fromBase64Url(item.keyPackets), data: item.data },
         decryptionKeys: [s.key],
         recipient,
+      }).catch(() => {
+        throw new ApiError(
+          403,
+          'forbidden',
+          `Your key cannot read the ${item.kind} ${item.id} of this case, so you cannot share it.`,
+        );
       });
       items.push({ kind: item.kind, id: item.id, packet: toBase64Url(packet) });
     }

@@ -35,6 +35,7 @@ async function shareKeys(ctx: Ctx, unitId: string, excluded: string[]) {
 /** The units the case may be shared with, their keys, and every item to re-wrap. */
 export async function shareOffer(ctx: Ctx, report: ReportRow) {
   const facts = await caseFacts(ctx, report);
+  const items = await caseItems(ctx, report.id);
   const targets = [];
   for (const id of shareTargets(facts)) {
     const [unit] = await ctx.db.select().from(units).where(eq(units.id, id)).limit(1);
@@ -44,10 +45,13 @@ export async function shareOffer(ctx: Ctx, report: ReportRow) {
         id: unit.id,
         name: unit.name,
         nameZh: unit.nameZh,
-        keys: keys.map(({ encryptionKeyIds: _, ...k }) => k),
+        keys: keys.map(({ encryptionKeyIds, ...k }) => {
+          const ids = JSON.parse(encryptionKeyIds) as string[];
+          // What this key cannot read yet (a flag sent to the unit above it reads already).
+          return { ...k, needs: items.filter((i) => !readableBy(i, ids)).map((i) => i.id) };
+        }),
       });
   }
-  const items = await caseItems(ctx, report.id);
   return {
     targets,
     items: items.map((i) => ({
