@@ -6,7 +6,13 @@ import type { Actor } from '../auth/actor';
 import type { Ctx } from '../context';
 import { toDay } from '../lib/days';
 import { type Db, directStatement, preparedOnce } from '../storage/db';
-import { belowRelation, type InboxPage, notExcluded, type Relation, relationCondition } from './reach';
+import {
+  belowRelation,
+  type InboxPage,
+  notExcluded,
+  type Relation,
+  relationCondition,
+} from './reach';
 
 export interface InboxQuery {
   state?: CaseState | undefined;

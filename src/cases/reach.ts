@@ -24,11 +24,9 @@ import {
   READING_ROLES,
   type Relation,
   recipientUnits,
-  relationOf,
   relationOfKey,
 } from '../contract/reach';
 import { notFound } from '../lib/errors';
-import type { Db } from '../storage/db';
 
 export type { Relation } from '../contract/reach';
 export type ReportRow = typeof reports.$inferSelect;
@@ -215,16 +213,16 @@ export function visibleTo(unitId: string, keyId: string | null, now: number): SQ
  */
 export const recipientUnitsCte = (now: Param<number>) => sql`case_units(unit_id, ord) AS (
     SELECT unit_id, min(ord) FROM (
-      SELECT unit_id, 0 AS ord FROM r
-      UNION ALL SELECT copied_unit_id, 1 FROM r
+      -- Three terms only: D1 allows few in a compound SELECT.
+      SELECT j.value AS unit_id, CASE j.key WHEN 0 THEN 0 WHEN 1 THEN 1 ELSE 2 END AS ord
+        FROM r, json_each(json_array(r.unit_id, r.copied_unit_id, r.escalated_unit_id)) j
       UNION ALL SELECT unit_id, 1 FROM case_shares WHERE report_id = (SELECT id FROM r)
-      UNION ALL SELECT u.parent_id, 1 FROM r JOIN units u ON u.id = r.unit_id
-        WHERE NOT EXISTS (SELECT 1 FROM supervisors rs WHERE rs.unit_id = r.unit_id
-          AND rs.role = 'supervisor' AND rs.status = 'approved'
-          AND (rs.key_expires_at IS NULL OR rs.key_expires_at > ${now})
-          AND rs.id NOT IN (SELECT supervisor_id FROM case_exclusions WHERE report_id = r.id))
-      UNION ALL SELECT u.parent_id, 2 FROM r JOIN units u ON u.id = r.unit_id
-      UNION ALL SELECT escalated_unit_id, 2 FROM r
+      UNION ALL SELECT u.parent_id, CASE WHEN EXISTS (SELECT 1 FROM supervisors rs
+          WHERE rs.unit_id = r.unit_id AND rs.role = 'supervisor' AND rs.status = 'approved'
+            AND (rs.key_expires_at IS NULL OR rs.key_expires_at > ${now})
+            AND rs.id NOT IN (SELECT supervisor_id FROM case_exclusions WHERE report_id = r.id))
+        THEN 2 ELSE 1 END
+        FROM r JOIN units u ON u.id = r.unit_id
     ) WHERE unit_id IS NOT NULL GROUP BY unit_id
   )`;
 

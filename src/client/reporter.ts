@@ -1,8 +1,8 @@
 // The reporter's whole journey as plain functions over the API: submit, come back with the
 // receipt, read, write, flag retaliation. The browser pages and the tests run this same code.
 import type { PrivateKey } from 'openpgp';
-import { reportRecipientKeys } from '../contract/reach';
 import * as openpgp from 'openpgp';
+import { reportRecipientKeys } from '../contract/reach';
 import {
   deriveReceiptSecrets,
   fromBase64Url,
@@ -301,12 +301,14 @@ async function fetchView(
     view.reporterPublicKey,
   ];
   const readersOf = (use: 'messages' | 'retaliation') =>
-    unitKeys.filter((k) => k[use]).map((k) => ({
-      pseudonym: k.pseudonym,
-      fingerprint: k.fingerprint,
-      recovery: k.recovery,
-      unitId: k.unitId,
-    }));
+    unitKeys
+      .filter((k) => k[use])
+      .map((k) => ({
+        pseudonym: k.pseudonym,
+        fingerprint: k.fingerprint,
+        recovery: k.recovery,
+        unitId: k.unitId,
+      }));
   const reads = new Set([view.unit?.id, view.copiedUnit?.id, ...view.sharedUnitIds]);
   const shareTargets = [view.parentUnit, view.escalatedUnit].filter(
     (u): u is NonNullable<typeof u> => u !== null && !reads.has(u.id),

@@ -139,9 +139,7 @@ export const fetchCase = (s: SupervisorSession, id: string) =>
 
 /** Decrypts each message; the reporter's must be signed by the reporter's key, replies by a unit key. */
 export async function decryptCase(s: SupervisorSession, c: CaseContent) {
-  const mine = new Set(
-    s.key.getKeyIDs().map((id) => id.toHex().toLowerCase()),
-  );
+  const mine = new Set(s.key.getKeyIDs().map((id) => id.toHex().toLowerCase()));
   return Promise.all(
     c.messages.map(async (m) => {
       // Not encrypted to this key at all (a unit that sees only flags, before any share): say so

@@ -72,8 +72,7 @@ function withRelations(facts: CaseFacts, purpose: Purpose | 'see'): ReachUnit[] 
   add(facts.copiedUnitId, 'copied');
   for (const id of facts.sharedUnitIds ?? []) add(id, 'shared');
   if (facts.addressedHasReaders === false) add(facts.parentId, 'escalated');
-  const flagsToo =
-    purpose === 'retaliation' || (purpose !== 'message' && facts.retaliationFlagged);
+  const flagsToo = purpose === 'retaliation' || (purpose !== 'message' && facts.retaliationFlagged);
   if (flagsToo) {
     add(facts.parentId, 'retaliation');
     add(facts.escalatedUnitId, 'escalated');

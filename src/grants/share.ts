@@ -80,12 +80,7 @@ export interface ShareGrant {
  * supervisor's grant is, then the new bytes, the share and its audit entry. Nothing is stored
  * unless every key of the unit gets every item the reporter can read.
  */
-export async function shareCase(
-  ctx: Ctx,
-  report: ReportRow,
-  unitId: string,
-  grants: ShareGrant[],
-) {
+export async function shareCase(ctx: Ctx, report: ReportRow, unitId: string, grants: ShareGrant[]) {
   const facts = await caseFacts(ctx, report);
   if (!shareTargets(facts).includes(unitId)) {
     throw new AppError(
@@ -96,8 +91,12 @@ export async function shareCase(
   const keys = await shareKeys(ctx, unitId, facts.excludedKeyIds ?? []);
   const wanted = new Set(keys.map((k) => k.id));
   const sent = new Set(grants.map((g) => g.granteeId));
-  if (keys.length === 0 || sent.size !== grants.length || sent.size !== wanted.size ||
-      ![...sent].every((id) => wanted.has(id))) {
+  if (
+    keys.length === 0 ||
+    sent.size !== grants.length ||
+    sent.size !== wanted.size ||
+    ![...sent].every((id) => wanted.has(id))
+  ) {
     throw new AppError(
       'invalid_request',
       'A share must re-wrap the case for every reading key of the unit, each once; reload and try again.',

@@ -1,7 +1,8 @@
 // Forgetting what has expired: spent proof-of-work and sign-in challenges, ended sessions and
 // report drafts whose files never all arrived; and retaliation flags left unanswered past their
-// deadline are passed one level further up (retaliation/escalation.ts). Run now and then after paid submissions and
-// verified sign-ins (never for a free request), so the tables stay small without a scheduler.
+// deadline are passed one level further up (retaliation/escalation.ts). Run now and then after
+// paid submissions and verified sign-ins (never for a free request), so the tables stay small
+// without a scheduler.
 import { inArray, lt, or } from 'drizzle-orm';
 import {
   attachments,

@@ -4,6 +4,7 @@
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { fromBase64Url } from '../crypto/encoding';
 import { bucketSize } from '../crypto/padding';
+import { shareCase, shareOffer } from '../grants/share';
 import type { AppEnv } from '../http/types';
 import { jsonBody, limitBody, parseWith, query } from '../http/validate';
 import { AppError, BusyError } from '../lib/errors';
@@ -17,10 +18,9 @@ import {
   attachmentParams,
   attachmentQuery,
   flagRetaliationBody,
-  shareBody,
   LOOKUP_TOKEN_HEADER,
+  shareBody,
 } from './schemas';
-import { shareCase, shareOffer } from '../grants/share';
 import { addAttachment, addMessage, flagRetaliation, readAttachment } from './service';
 import { noteLookup, reporterViewJson } from './view';
 

@@ -13,7 +13,10 @@ export const attachmentParams = z.strictObject({ id: entityId });
 /** A share with a unit above: one grant of the whole case per reading key of that unit. */
 export const shareBody = z.strictObject({
   unitId: entityId,
-  grants: z.array(z.strictObject({ granteeId: entityId, items: grantItems })).min(1).max(50),
+  grants: z
+    .array(z.strictObject({ granteeId: entityId, items: grantItems }))
+    .min(1)
+    .max(50),
 });
 
 export const LOOKUP_TOKEN_HEADER = 'x-lookup-token';

@@ -130,7 +130,10 @@ async function requireReader(
     throw new AppError(
       'conflict',
       `This unit has no active reader and cannot receive reports. Address your report to the unit above it, "${parent.name}", instead.`,
-      { reason: 'no_reader', unitAbove: { id: parent.id, name: parent.name, nameZh: parent.nameZh } },
+      {
+        reason: 'no_reader',
+        unitAbove: { id: parent.id, name: parent.name, nameZh: parent.nameZh },
+      },
     );
   }
   throw new AppError(

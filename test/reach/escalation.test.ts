@@ -5,6 +5,7 @@
 // scenario: node and workerd
 
 import { count, eq } from 'drizzle-orm';
+import { readKey } from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, caseEvents, caseShares, messages, reports } from '../../db/schema';
 import {
@@ -25,7 +26,6 @@ import {
   signIn,
 } from '../../src/client/supervisor';
 import type { UnitView } from '../../src/client/types';
-import { readKey } from 'openpgp';
 import {
   fromBase64Url,
   openJson,
@@ -105,9 +105,9 @@ describe('the unit above with only a flag', () => {
     await expect(
       setState(sessions.intermediate!, caseId, 'closed', 'unsubstantiated'),
     ).rejects.toMatchObject({ status: 403, code: 'forbidden' });
-    await expect(
-      setClassification(sessions.intermediate!, caseId, 'other'),
-    ).rejects.toMatchObject({ status: 403 });
+    await expect(setClassification(sessions.intermediate!, caseId, 'other')).rejects.toMatchObject({
+      status: 403,
+    });
     const [row] = await h.ctx.db.select().from(reports).where(eq(reports.id, caseId));
     expect(row).toMatchObject({ state: 'received', outcome: null, classification: null });
     expect({
@@ -121,14 +121,17 @@ describe('the unit above with only a flag', () => {
       flags: { id: string; relation: string }[];
     };
     expect(list.flags[0]!.relation).toBe('retaliation');
-    const res = await sessions.intermediate!.fetcher(`/api/retaliation/${list.flags[0]!.id}/state`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-csrf-token': sessions.intermediate!.csrfToken,
+    const res = await sessions.intermediate!.fetcher(
+      `/api/retaliation/${list.flags[0]!.id}/state`,
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-csrf-token': sessions.intermediate!.csrfToken,
+        },
+        body: JSON.stringify({ state: 'acknowledged' }),
       },
-      body: JSON.stringify({ state: 'acknowledged' }),
-    });
+    );
     expect(res.status).toBe(200);
   });
 
@@ -283,7 +286,10 @@ describe('a unit with no reader', () => {
     await sendMessage(session, 'to whoever can read it now');
     const item = (await inbox(sessions.intermediate!)).items.find((i) => i.id === caseId)!;
     expect(item.relation).toBe('escalated');
-    const opened = await decryptCase(sessions.intermediate!, await fetchCase(sessions.intermediate!, item.id));
+    const opened = await decryptCase(
+      sessions.intermediate!,
+      await fetchCase(sessions.intermediate!, item.id),
+    );
     expect(opened.map((m) => m.notShared)).toEqual([true, false]);
     expect(opened[1]!.content).toMatchObject({ text: 'to whoever can read it now' });
   });

@@ -28,7 +28,6 @@ let units: UnitView[];
 let excluded: SupervisorSession;
 let colleague: SupervisorSession;
 let excludedId: string;
-let colleagueId: string;
 
 const basicOf = () => demoUnit(units, 'basic');
 const rows = async () => ({
@@ -43,7 +42,6 @@ beforeAll(async () => {
   const enrolled = await enrolKey(h, basicId, 'Second Basic Supervisor');
   await decideAsAdmin(h, enrolled.id, 'approve');
   units = await h.units();
-  colleagueId = enrolled.id;
   excludedId = basicOf().keys.find((k) => k.displayName !== 'Second Basic Supervisor')!.id;
   excluded = await signIn(withCookies(h.fetcher), await demoKey(h, 'basic-supervisor'));
   colleague = await signIn(withCookies(h.fetcher), enrolled.key);
@@ -84,10 +82,10 @@ describe('excluding a supervisor', () => {
       decryptionKeys: [colleague.key],
     });
     expect(opened.value.whatHappened).toBe('about one of the supervisors');
-    await expect(
-      openJson(report.ciphertext, { decryptionKeys: [excluded.key] }),
-    ).rejects.toThrow();
-    expect(c.replyRecipients).not.toContain(basicOf().keys.find((k) => k.id === excludedId)!.publicKey);
+    await expect(openJson(report.ciphertext, { decryptionKeys: [excluded.key] })).rejects.toThrow();
+    expect(c.replyRecipients).not.toContain(
+      basicOf().keys.find((k) => k.id === excludedId)!.publicKey,
+    );
 
     // Follow-ups and flags go to the colleague only; the excluded key never sees the flag either.
     const session = await openCase(h.fetcher, receipt);

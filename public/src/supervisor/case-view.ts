@@ -41,12 +41,12 @@ function card(m: Opened, download: Download): HTMLLIElement {
   const note = m.notShared
     ? h('p', { class: 'badge-line', i18n: 'sup.msg.notShared' })
     : m.verified
-    ? h('p', { class: 'badge-line badge-ok', i18n: 'sup.msg.verified' })
-    : h('p', {
-        class: 'badge-line badge-error',
-        attrs: { role: 'alert' },
-        i18n: 'sup.msg.unverified',
-      });
+      ? h('p', { class: 'badge-line badge-ok', i18n: 'sup.msg.verified' })
+      : h('p', {
+          class: 'badge-line badge-error',
+          attrs: { role: 'alert' },
+          i18n: 'sup.msg.unverified',
+        });
   return h(
     'li',
     { class: `message message-${m.kind}` },
