@@ -132,7 +132,7 @@ async function pages(ctx: Ctx, actor: Actor, q: InboxQuery): Promise<Pages> {
     cursor: q.cursor,
     limit: q.limit + 1,
   };
-  const direct = directStatement(ctx.db, `inbox|${byState}|${afterCursor}`, () =>
+  const direct = directStatement(ctx.storage, `inbox|${byState}|${afterCursor}`, () =>
     directPagesSql(ctx.db, byState, afterCursor),
   );
   if (direct) {
@@ -143,7 +143,7 @@ async function pages(ctx: Ctx, actor: Actor, q: InboxQuery): Promise<Pages> {
   }
   return Promise.all(
     RELATIONS.map((kind) =>
-      preparedOnce(ctx.db, `inbox|${kind}|${byState}|${afterCursor}`, (db) =>
+      preparedOnce(ctx.storage, `inbox|${kind}|${byState}|${afterCursor}`, (db) =>
         pageSelect(db, kind, byState, afterCursor).prepare(),
       ).all(values),
     ),

@@ -1,5 +1,6 @@
 // Shapes of the reporter's follow-up requests, all authorised by the receipt's lookup token.
 import { z } from 'zod';
+import { LOOKUP_TOKEN_HEADER } from '../contract/headers';
 import { grantItems } from '../grants/routes';
 import { armoredMessage, entityId, MAX_FOLLOWUP_MESSAGE } from '../reports/schemas';
 
@@ -10,6 +11,8 @@ export const flagRetaliationBody = z.strictObject({
 export const attachmentQuery = z.strictObject({ message: entityId });
 export const attachmentParams = z.strictObject({ id: entityId });
 
+export { LOOKUP_TOKEN_HEADER };
+
 /** A share with a unit above: one grant of the whole case per reading key of that unit. */
 export const shareBody = z.strictObject({
   unitId: entityId,
@@ -18,5 +21,3 @@ export const shareBody = z.strictObject({
     .min(1)
     .max(50),
 });
-
-export const LOOKUP_TOKEN_HEADER = 'x-lookup-token';

@@ -11,7 +11,7 @@ import { inspectReporterKey, isLockedPrivateKey, KeyRejectedError, sha256Hex } f
 import { toDay } from '../lib/days';
 import { AppError, notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
-import { commitWrites, isUniqueViolation } from '../storage/db';
+import { isUniqueViolation } from '../storage/db';
 import { getUnit, type UnitKey, unitWithKeys } from '../units/service';
 import { receiptTaken, repeatedSubmission, type SubmissionAnswer } from './drafts';
 import { type ReporterKey, readableRecipients, requireEncryptedTo } from './recipients';
@@ -96,7 +96,7 @@ export async function createReport(ctx: Ctx, body: CreateReportBody): Promise<Su
           ctx.db.insert(reportDrafts).values({ ...report, filesExpected: body.files, day }),
         ] as const);
   try {
-    if (exclude.length === 0) await commitWrites(ctx.db, [...writes]);
+    if (exclude.length === 0) await ctx.storage.commit([...writes]);
     else await storeWithExclusions(ctx, report.id, exclude, keys, [...writes]);
   } catch (err) {
     // The same submission twice at once: the one that lost the race gets the winner's answer.
@@ -172,7 +172,7 @@ async function storeWithExclusions(
   reportId: string,
   exclude: string[],
   keys: Map<string, UnitKey[]>,
-  writes: Parameters<typeof commitWrites>[1][number][],
+  writes: Parameters<Ctx['storage']['commit']>[0][number][],
 ): Promise<void> {
   const all = [...keys.values()].flat();
   const fingerprints = exclude.map((id) => all.find((k) => k.id === id)?.fingerprint ?? id);

@@ -222,6 +222,9 @@ export const zh: Record<MessageKey, string> = {
   'msg.verified': '签名已验证：由该单位监督人员撰写。',
   'msg.unverified': '签名未通过验证。此答复可能是伪造的，不予显示。',
   'msg.undecryptable': '此消息无法解密。',
+  'msg.sig.unsigned': '此答复没有签名，可能出自任何人之手，因此不予显示。',
+  'msg.sig.unknown-key': '此答复的签名密钥不属于该单位，因此不予显示。',
+  'msg.sig.bad': '此答复的签名未通过验证：内容已被篡改或伪造，不予显示。',
   'msg.text': '消息',
   'msg.attachments': '文件',
   'msg.downloadNamed': '下载 {name}（{size}）',
@@ -335,6 +338,11 @@ export const zh: Record<MessageKey, string> = {
   'sup.msg.notShared': '举报人尚未与本单位共享该举报。',
   'sup.case.flagsOnly':
     '本单位仅通过打击报复标记或逐级上报看到此案件：举报人尚未与本单位共享该举报。本单位可以处理这些标记并回复；案件的状态、结果和分类由能够阅读举报的单位决定。',
+  'sup.msg.sig.undecryptable':
+    '此消息未加密给您的密钥，您无法阅读。能够阅读的同事可以将其授权给您。',
+  'sup.msg.sig.unsigned': '此消息没有签名，可能出自任何掌握服务器的人之手，因此不予显示。',
+  'sup.msg.sig.unknown-key': '此消息的签名密钥不是本案件预期的密钥，因此不予显示。',
+  'sup.msg.sig.bad': '此消息的签名未通过验证：内容已被篡改或伪造，不予显示。',
   'sup.reply.title': '答复举报人',
   'sup.reply.text': '您的答复',
   'sup.reply.help': '加密给举报人和本单位，并用您的密钥签名。举报人看到的是您的化名，而不是姓名。',
