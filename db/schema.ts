@@ -2,8 +2,8 @@
 // IDs are random text; reporter-originated times are days (YYYY-MM-DD), never instants.
 //
 // The tables that hold rows a reporter's actions make (reports, case_events, messages,
-// attachments, attachment_chunks, retaliation_flags, pow_spent, report_drafts) are WITHOUT ROWID
-// in the SQL (migrations 0004 and 0006): rows sit in the order of their random keys, with no rowid counting them in.
+// attachments, attachment_chunks, retaliation_flags, pow_spent, report_drafts, case_exclusions,
+// case_shares) are WITHOUT ROWID in the SQL (migrations 0004, 0006 and 0007): rows sit in the order of their random keys, with no rowid counting them in.
 // drizzle-kit cannot express that: if it ever generates a rebuild of one of these tables, add
 // `WITHOUT ROWID` back by hand and copy the rows `ORDER BY` the key.
 
@@ -100,6 +100,11 @@ export const reports = sqliteTable(
     sortKey: text('sort_key').notNull(),
     /** Day of the reporter's last look-up, so replies since then can be marked as new. */
     lastSeenDay: text('last_seen_day'),
+    /**
+     * A unit two levels up that an unanswered retaliation flag was passed to, set by the daily
+     * escalation (retaliation/escalation.ts) once a flag's deadline has gone by.
+     */
+    escalatedUnitId: text('escalated_unit_id'),
   },
   (t) => [
     uniqueIndex('reports_lookup').on(t.lookupHash),
@@ -248,6 +253,35 @@ export const grantPackets = sqliteTable(
     primaryKey({ columns: [t.itemId, t.granteeId] }),
     index('grant_packets_report').on(t.reportId),
   ],
+);
+
+/**
+ * Supervisors the reporter chose to keep out of a case (a draft's id while its files arrive):
+ * their keys never receive its content, see it, or get it by a grant (contract/reach.ts). WITHOUT
+ * ROWID (migration 0007) and no time at all; the audit trail holds only a commitment
+ * (audit/exclusion.ts).
+ */
+export const caseExclusions = sqliteTable(
+  'case_exclusions',
+  {
+    reportId: text('report_id').notNull(),
+    supervisorId: text('supervisor_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.reportId, t.supervisorId] })],
+);
+
+/**
+ * A case the reporter shared with a unit above (their browser re-wrapped every session key for
+ * that unit's keys). WITHOUT ROWID (migration 0007), dated by day.
+ */
+export const caseShares = sqliteTable(
+  'case_shares',
+  {
+    reportId: text('report_id').notNull(),
+    unitId: text('unit_id').notNull(),
+    day: text('day').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.reportId, t.unitId] }), index('case_shares_unit').on(t.unitId)],
 );
 
 /**

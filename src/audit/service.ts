@@ -20,6 +20,8 @@ export interface AuditEvent {
   targetId?: string | null;
   /** Metadata only (states, roles, counts): never content, never a network identifier. */
   detail?: Record<string, string | number | boolean | null>;
+  /** A reporter's action: its time is kept as midnight UTC of the day, nothing finer. */
+  dayOnly?: boolean;
 }
 
 const MAX_ATTEMPTS = 8;
@@ -33,7 +35,9 @@ async function nextEntry(ctx: Ctx, event: AuditEvent): Promise<ChainedEntry> {
   const fields = {
     id: newId(),
     seq: (head?.seq ?? 0) + 1,
-    at: Math.floor(ctx.now().getTime() / 1000),
+    at: event.dayOnly
+      ? Math.floor(ctx.now().getTime() / 86_400_000) * 86_400
+      : Math.floor(ctx.now().getTime() / 1000),
     actorId: event.actorId,
     action: event.action,
     unitId: event.unitId ?? null,

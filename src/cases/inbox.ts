@@ -6,7 +6,13 @@ import type { Actor } from '../auth/actor';
 import type { Ctx } from '../context';
 import { toDay } from '../lib/days';
 import { type Db, directStatement, preparedOnce } from '../storage/db';
-import { type Relation, relationCondition } from './reach';
+import {
+  belowRelation,
+  type InboxPage,
+  notExcluded,
+  type Relation,
+  relationCondition,
+} from './reach';
 
 export interface InboxQuery {
   state?: CaseState | undefined;
@@ -41,18 +47,23 @@ const INBOX_COLUMNS = {
   sortKey: reports.sortKey,
 };
 
-const RELATIONS: Relation[] = ['addressed', 'copied', 'retaliation'];
+const RELATIONS: InboxPage[] = ['addressed', 'copied', 'below'];
 
 /** One relation's page: its cases after the cursor, in the filter's state, in inbox order. */
-function pageSelect(db: Db, kind: Relation, byState: boolean, afterCursor: boolean) {
-  const whose = relationCondition(db, kind, sql.placeholder('unit'));
+function pageSelect(db: Db, kind: InboxPage, byState: boolean, afterCursor: boolean) {
+  const unit = sql.placeholder('unit');
+  const now = sql.placeholder('now');
+  const whose = relationCondition(kind, unit, now);
+  const via = kind === 'below' ? belowRelation(unit, now) : sql<Relation>`${kind}`;
   // Only the listed columns: the reporter's keys are kilobytes a row and the inbox never needs them.
   return db
-    .select(INBOX_COLUMNS)
+    .select({ ...INBOX_COLUMNS, via: via.as('via') })
     .from(reports)
     .where(
       and(
         whose,
+        // A key the reporter excluded never sees the case, in any list.
+        notExcluded(sql.placeholder('actor')),
         byState ? eq(reports.state, sql.placeholder('state')) : undefined,
         afterCursor ? gt(reports.sortKey, sql.placeholder('cursor')) : undefined,
       ),
@@ -66,7 +77,7 @@ type Pages = [PageRow[], PageRow[], PageRow[]];
 
 /** A page row's columns, in the order the direct read lists them (`listInbox` sorts the rows). */
 const ROW_JSON = sql.raw(
-  'json_array(id, state, outcome, classification, received_day, acknowledge_by, feedback_by, retaliation_flagged, sort_key)',
+  'json_array(id, state, outcome, classification, received_day, acknowledge_by, feedback_by, retaliation_flagged, sort_key, via)',
 );
 
 /** All three pages in one statement, each as a JSON array of rows (for the direct read). */
@@ -88,6 +99,7 @@ type RowTuple = [
   PageRow['feedbackBy'],
   0 | 1,
   PageRow['sortKey'],
+  Relation,
 ];
 const fromTuple = (t: RowTuple): PageRow => ({
   id: t[0],
@@ -99,6 +111,7 @@ const fromTuple = (t: RowTuple): PageRow => ({
   feedbackBy: t[6],
   retaliationFlagged: t[7] === 1,
   sortKey: t[8],
+  via: t[9],
 });
 
 /**
@@ -108,10 +121,17 @@ const fromTuple = (t: RowTuple): PageRow => ({
  * reads all three on the second connection (`directStatement`), sparing the client's and drizzle's
  * per-row work; D1 and Turso run three prepared queries.
  */
-async function pages(ctx: Ctx, unitId: string, q: InboxQuery): Promise<Pages> {
+async function pages(ctx: Ctx, actor: Actor, q: InboxQuery): Promise<Pages> {
   const byState = Boolean(q.state);
   const afterCursor = Boolean(q.cursor);
-  const values = { unit: unitId, state: q.state, cursor: q.cursor, limit: q.limit + 1 };
+  const values = {
+    unit: actor.unitId,
+    actor: actor.id,
+    now: Math.floor(ctx.now().getTime() / 1000),
+    state: q.state,
+    cursor: q.cursor,
+    limit: q.limit + 1,
+  };
   const direct = directStatement(ctx.storage, `inbox|${byState}|${afterCursor}`, () =>
     directPagesSql(ctx.db, byState, afterCursor),
   );
@@ -131,12 +151,10 @@ async function pages(ctx: Ctx, unitId: string, q: InboxQuery): Promise<Pages> {
 }
 
 export async function listInbox(ctx: Ctx, actor: Actor, q: InboxQuery) {
-  const [addressed, copied, flagged] = await pages(ctx, actor.unitId, q);
+  const [addressed, copied, below] = await pages(ctx, actor, q);
   const seen = new Map<string, { row: PageRow; relation: Relation }>();
-  for (const row of addressed) seen.set(row.id, { row, relation: 'addressed' });
-  for (const row of copied) if (!seen.has(row.id)) seen.set(row.id, { row, relation: 'copied' });
-  for (const row of flagged)
-    if (!seen.has(row.id)) seen.set(row.id, { row, relation: 'retaliation' });
+  for (const row of [...addressed, ...copied, ...below])
+    if (!seen.has(row.id)) seen.set(row.id, { row, relation: row.via });
   const merged = [...seen.values()].sort((a, b) => (a.row.sortKey < b.row.sortKey ? -1 : 1));
   const pageRows = merged.slice(0, q.limit);
   const today = toDay(ctx.now());

@@ -1,21 +1,32 @@
 // Who may read a case, as the database sees it: every route, query and CLI command that decides
 // access takes it from here, and each answer is the SQL or async form of a rule in contract/reach.ts.
 // Anything outside a supervisor's reach is "not found", exactly like a case that does not exist.
-import { and, eq, gt, inArray, isNull, or, type Placeholder, type SQL, sql } from 'drizzle-orm';
-import { messages, reports, supervisors, units } from '../../db/schema';
+import {
+  type AnyColumn,
+  and,
+  eq,
+  gt,
+  inArray,
+  isNull,
+  or,
+  type Placeholder,
+  type SQL,
+  sql,
+} from 'drizzle-orm';
+import { caseExclusions, caseShares, messages, reports, supervisors, units } from '../../db/schema';
 import type { Actor } from '../auth/actor';
 import type { Ctx } from '../context';
 import {
   type CaseFacts,
   caseUnits,
+  hasReader,
   type Purpose,
   READING_ROLES,
   type Relation,
   recipientUnits,
-  relationOf,
+  relationOfKey,
 } from '../contract/reach';
 import { notFound } from '../lib/errors';
-import type { Db } from '../storage/db';
 
 export type { Relation } from '../contract/reach';
 export type ReportRow = typeof reports.$inferSelect;
@@ -41,14 +52,40 @@ export async function parentOf(ctx: Ctx, unitId: string): Promise<string | null>
   return row?.parentId ?? null;
 }
 
-/** The facts the rules need about a case: its row plus the addressed unit's parent. */
+/** The facts the rules need about a case: its row, the addressed unit's parent, its shares,
+ * its exclusions and whether the addressed unit keeps a reader for it. */
 export async function caseFacts(ctx: Ctx, report: ReportRow): Promise<CaseFacts> {
+  const [parentId, shares, excluded, keys] = await Promise.all([
+    parentOf(ctx, report.unitId),
+    ctx.db
+      .select({ unitId: caseShares.unitId })
+      .from(caseShares)
+      .where(eq(caseShares.reportId, report.id)),
+    excludedKeyIds(ctx, report.id),
+    ctx.db
+      .select({ id: supervisors.id, role: supervisors.role })
+      .from(supervisors)
+      .where(and(eq(supervisors.unitId, report.unitId), readingKeyFilter(nowSeconds(ctx)))),
+  ]);
   return {
     unitId: report.unitId,
     copiedUnitId: report.copiedUnitId,
     retaliationFlagged: report.retaliationFlagged,
-    parentId: await parentOf(ctx, report.unitId),
+    parentId,
+    sharedUnitIds: shares.map((s) => s.unitId).sort(),
+    escalatedUnitId: report.escalatedUnitId,
+    addressedHasReaders: hasReader(keys, excluded),
+    excludedKeyIds: excluded,
   };
+}
+
+/** Supervisor IDs the reporter excluded from a case (or from the draft of the same ID). */
+export async function excludedKeyIds(ctx: Ctx, reportId: string): Promise<string[]> {
+  const rows = await ctx.db
+    .select({ id: caseExclusions.supervisorId })
+    .from(caseExclusions)
+    .where(eq(caseExclusions.reportId, reportId));
+  return rows.map((r) => r.id).sort();
 }
 
 /** Every unit whose supervisors see the case now, addressed unit first. */
@@ -67,87 +104,126 @@ export async function recipientUnitIds(
 
 export async function relationTo(
   ctx: Ctx,
-  actor: Pick<Actor, 'unitId'>,
+  actor: Pick<Actor, 'id' | 'unitId'>,
   report: ReportRow,
 ): Promise<Relation | null> {
-  return relationOf(await caseFacts(ctx, report), actor.unitId);
+  return relationOfKey(await caseFacts(ctx, report), actor);
 }
+
+/** SQL: the report row in the query keeps a reader in the unit `unitCol` (see `hasReader`). */
+export const readerFor = (unitCol: SQL | Placeholder<string> | AnyColumn, now: Param<number>) =>
+  sql`EXISTS (SELECT 1 FROM supervisors rs WHERE rs.unit_id = ${unitCol} AND rs.role = 'supervisor'
+    AND rs.status = 'approved' AND (rs.key_expires_at IS NULL OR rs.key_expires_at > ${now})
+    AND NOT EXISTS (SELECT 1 FROM case_exclusions rx
+                    WHERE rx.report_id = ${reports.id} AND rx.supervisor_id = rs.id))`;
+
+/** SQL: the supervisor `keyId` is not excluded from the report row in the query. */
+export const notExcluded = (keyId: Param<string>) =>
+  sql`NOT EXISTS (SELECT 1 FROM case_exclusions xa
+    WHERE xa.report_id = ${reports.id} AND xa.supervisor_id = ${keyId})`;
+
+type Param<T> = T | Placeholder<string>;
 
 export async function caseForActor(
   ctx: Ctx,
-  actor: Pick<Actor, 'unitId'>,
+  actor: Pick<Actor, 'id' | 'unitId'>,
   reportId: string,
 ): Promise<{ report: ReportRow; relation: Relation }> {
-  // One statement, the unit's parent joined in: a case outside the actor's reach then costs the
-  // same work as a missing one, so neither answer nor work tells them apart.
+  // One statement, the unit's parent, the actor's exclusion, the shares and the addressed unit's
+  // readers read in it: a case outside the actor's reach then costs the same work as a missing
+  // one, so neither answer nor work tells them apart.
   const [row] = await ctx.db
-    .select({ report: reports, parentId: units.parentId })
+    .select({
+      report: reports,
+      parentId: units.parentId,
+      excluded: sql<number>`NOT ${notExcluded(actor.id)}`,
+      shared: sql<string>`(SELECT json_group_array(unit_id) FROM case_shares
+        WHERE report_id = ${reports.id})`,
+      readers: sql<number>`${readerFor(reports.unitId, nowSeconds(ctx))}`,
+    })
     .from(reports)
     .leftJoin(units, eq(units.id, reports.unitId))
     .where(eq(reports.id, reportId))
     .limit(1);
   const report = row?.report;
   const relation = report
-    ? relationOf(
+    ? relationOfKey(
         {
           unitId: report.unitId,
           copiedUnitId: report.copiedUnitId,
           retaliationFlagged: report.retaliationFlagged,
           parentId: row.parentId ?? null,
+          sharedUnitIds: JSON.parse(row.shared) as string[],
+          escalatedUnitId: report.escalatedUnitId,
+          addressedHasReaders: Boolean(row.readers),
+          excludedKeyIds: row.excluded ? [actor.id] : [],
         },
-        actor.unitId,
+        actor,
       )
     : null;
   if (!report || !relation) throw caseNotFound();
   return { report, relation };
 }
 
-/** SQL form of `relationOf(…) === kind` for the inbox: the cases a unit (a placeholder) sees so. */
-export function relationCondition(db: Db, kind: Relation, unit: Placeholder<string>): SQL {
-  if (kind === 'addressed') return eq(reports.unitId, unit);
-  if (kind === 'copied') return eq(reports.copiedUnitId, unit);
-  // Flagged cases of the units directly below, found through them in the same query.
-  return and(
-    inArray(
-      reports.unitId,
-      db.select({ id: units.id }).from(units).where(eq(units.parentId, unit)),
-    ),
-    sql`${reports.retaliationFlagged} = 1`,
-  ) as SQL;
+/** The inbox's three pages: cases addressed to the unit, copied to it, and reached from below. */
+export type InboxPage = 'addressed' | 'copied' | 'below';
+
+const childOf = (unit: Param<string>) =>
+  sql`${reports.unitId} IN (SELECT id FROM units WHERE parent_id = ${unit})`;
+const sharedWith = (unit: Param<string>) =>
+  sql`${reports.id} IN (SELECT report_id FROM case_shares WHERE unit_id = ${unit})`;
+
+/**
+ * SQL form of `relationOf(…)` for the inbox's pages, for the unit `unit` (a placeholder): the
+ * condition of each page, and for the page of cases reached from below, which relation a row has
+ * (in the order of contract/reach.ts: shared, escalated for want of readers, retaliation, escalated
+ * by an unanswered flag). Excluded keys never see a case: `notExcluded` goes with each page.
+ */
+export function relationCondition(kind: InboxPage, unit: Param<string>, now: Param<number>): SQL {
+  if (kind === 'addressed') return eq(reports.unitId, unit) as SQL;
+  if (kind === 'copied') return eq(reports.copiedUnitId, unit) as SQL;
+  return sql`(${sharedWith(unit)}
+    OR (${childOf(unit)} AND (${reports.retaliationFlagged} = 1 OR NOT ${readerFor(reports.unitId, now)}))
+    OR (${reports.escalatedUnitId} = ${unit} AND ${reports.retaliationFlagged} = 1))`;
 }
 
-/** SQL form of `relationOf(…) !== null` for one unit: every case the unit sees, any relation. */
-export async function visibleToUnit(ctx: Ctx, unitId: string): Promise<SQL | undefined> {
-  const children = await ctx.db
-    .select({ id: units.id })
-    .from(units)
-    .where(eq(units.parentId, unitId));
-  return or(
-    eq(reports.unitId, unitId),
-    eq(reports.copiedUnitId, unitId),
-    children.length > 0
-      ? and(
-          inArray(
-            reports.unitId,
-            children.map((c) => c.id),
-          ),
-          sql`${reports.retaliationFlagged} = 1`,
-        )
-      : undefined,
-  );
+/** SQL: which relation a row of the "below" page has to `unit` (see `relationCondition`). */
+export const belowRelation = (unit: Param<string>, now: Param<number>) =>
+  sql<Relation>`CASE WHEN ${sharedWith(unit)} THEN 'shared'
+    WHEN ${childOf(unit)} AND NOT ${readerFor(reports.unitId, now)} THEN 'escalated'
+    WHEN ${childOf(unit)} THEN 'retaliation' ELSE 'escalated' END`;
+
+/** SQL form of `relationOfKey(…) !== null`: every case a key of the unit sees, any relation. */
+export function visibleTo(unitId: string, keyId: string | null, now: number): SQL {
+  return and(
+    or(
+      eq(reports.unitId, unitId),
+      eq(reports.copiedUnitId, unitId),
+      relationCondition('below', unitId, now),
+    ),
+    keyId ? notExcluded(keyId) : undefined,
+  ) as SQL;
 }
 
 /**
  * SQL form of `recipientUnits(…, 'retaliation')` for the report `r` of a CTE, as rows
- * `(unit_id, ord)`: addressed (0), copied (1), the unit above (2). Ordinary follow-up is ord < 2.
+ * `(unit_id, ord)`, each unit once at its lowest ord: addressed (0); copied, shared, and the unit
+ * above when the addressed unit has no reader left for the case (1); the unit above and a unit an
+ * unanswered flag was passed to (2). Ordinary follow-up is ord < 2.
  */
-export const RECIPIENT_UNITS_CTE = sql`case_units(unit_id, ord) AS (
-    SELECT unit_id, 0 FROM r
-    UNION ALL SELECT copied_unit_id, 1 FROM r
-      WHERE copied_unit_id IS NOT NULL AND copied_unit_id IS NOT r.unit_id
-    UNION ALL SELECT u.parent_id, 2 FROM r JOIN units u ON u.id = r.unit_id
-      WHERE u.parent_id IS NOT NULL AND u.parent_id IS NOT r.copied_unit_id
-        AND u.parent_id IS NOT r.unit_id
+export const recipientUnitsCte = (now: Param<number>) => sql`case_units(unit_id, ord) AS (
+    SELECT unit_id, min(ord) FROM (
+      -- Three terms only: D1 allows few in a compound SELECT.
+      SELECT j.value AS unit_id, CASE j.key WHEN 0 THEN 0 WHEN 1 THEN 1 ELSE 2 END AS ord
+        FROM r, json_each(json_array(r.unit_id, r.copied_unit_id, r.escalated_unit_id)) j
+      UNION ALL SELECT unit_id, 1 FROM case_shares WHERE report_id = (SELECT id FROM r)
+      UNION ALL SELECT u.parent_id, CASE WHEN EXISTS (SELECT 1 FROM supervisors rs
+          WHERE rs.unit_id = r.unit_id AND rs.role = 'supervisor' AND rs.status = 'approved'
+            AND (rs.key_expires_at IS NULL OR rs.key_expires_at > ${now})
+            AND rs.id NOT IN (SELECT supervisor_id FROM case_exclusions WHERE report_id = r.id))
+        THEN 2 ELSE 1 END
+        FROM r JOIN units u ON u.id = r.unit_id
+    ) WHERE unit_id IS NOT NULL GROUP BY unit_id
   )`;
 
 /** SQL form of `isReadingKey` over a row `s` of supervisors, for hand-written statements. */
@@ -179,7 +255,7 @@ export async function unitCaseIds(ctx: Ctx, unitId: string): Promise<string[]> {
   const rows = await ctx.db
     .select({ id: reports.id })
     .from(reports)
-    .where(await visibleToUnit(ctx, unitId))
+    .where(visibleTo(unitId, null, nowSeconds(ctx)))
     .orderBy(reports.sortKey);
   return rows.map((r) => r.id);
 }

@@ -12,6 +12,7 @@ import {
 import { withAudit } from '../audit/service';
 import type { Actor } from '../auth/actor';
 import type { Ctx } from '../context';
+import { mayActOnCase, type Relation } from '../contract/reach';
 import { grantedFile } from '../grants/packets';
 import { toDay } from '../lib/days';
 import { AppError, notFound } from '../lib/errors';
@@ -20,6 +21,16 @@ import { recipientsFor, requireEncryptedTo } from '../reports/recipients';
 import { caseForActor, type ReportRow, signerKeys } from './reach';
 import { caseRecords, openFlagDue } from './records';
 import { sortKey } from './sort-key';
+
+/** Refuses a change of the case itself to a unit that reaches it only through flags. */
+function requireCasePowers(relation: Relation) {
+  if (!mayActOnCase(relation)) {
+    throw new AppError(
+      'forbidden',
+      'Your unit sees this case only through a retaliation flag or an escalation: it can work on the flags and reply, but the state, outcome and classification belong to the units that can read the report.',
+    );
+  }
+}
 
 /** Opens a case's content for a supervisor, leaving an audit entry before anything is returned. */
 export async function openCaseContent(ctx: Ctx, actor: Actor, reportId: string) {
@@ -34,6 +45,8 @@ export async function openCaseContent(ctx: Ctx, actor: Actor, reportId: string) 
   return {
     id: report.id,
     relation,
+    /** Whether this unit may change the state, outcome and classification (reads the case). */
+    casePowers: mayActOnCase(relation),
     unitId: report.unitId,
     copiedUnitId: report.copiedUnitId,
     state: report.state,
@@ -126,7 +139,8 @@ export async function changeState(
   reportId: string,
   next: { state: CaseState; outcome?: CaseOutcome | undefined },
 ) {
-  const { report } = await caseForActor(ctx, actor, reportId);
+  const { report, relation } = await caseForActor(ctx, actor, reportId);
+  requireCasePowers(relation);
   if (next.state === 'received')
     throw new AppError('invalid_request', 'A case cannot go back to "received".');
   if (next.state === 'closed' && !next.outcome)
@@ -167,7 +181,7 @@ export async function changeState(
 }
 
 export async function classify(ctx: Ctx, actor: Actor, reportId: string, classification: string) {
-  await caseForActor(ctx, actor, reportId);
+  requireCasePowers((await caseForActor(ctx, actor, reportId)).relation);
   await withAudit(
     ctx,
     {

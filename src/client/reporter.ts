@@ -2,17 +2,22 @@
 // receipt, read, write, flag retaliation. The browser pages and the tests run this same code.
 
 import type { PrivateKey } from 'openpgp';
+import * as openpgp from 'openpgp';
 import { LOOKUP_TOKEN_HEADER } from '../contract/headers';
 import { reportRecipientKeys } from '../contract/reach';
 import {
   deriveReceiptSecrets,
+  fromBase64Url,
   generateReceipt,
   generateReporterKey,
   openFile,
   parseReceipt,
+  rewrapSessionKey,
   sealFile,
   sealJson,
+  toBase64Url,
   unlockPrivateKey,
+  type WrappedKeys,
 } from '../crypto';
 import { ApiError, callApi, type Fetcher, jsonInit } from './api';
 import { type ReadStatus, readSigned, verifiedValue } from './opened';
@@ -47,8 +52,9 @@ export function reportRecipients(
   units: UnitView[],
   unitId: string,
   copyToParent: boolean,
+  exclude: string[] = [],
 ): string[] {
-  return reportRecipientKeys(units, unitId, copyToParent);
+  return reportRecipientKeys(units, unitId, copyToParent, exclude);
 }
 
 export interface Session {
@@ -108,6 +114,8 @@ export interface SubmitInput {
   units: UnitView[];
   unitId: string;
   copyToParent: boolean;
+  /** Supervisors (key IDs from the unit list) the reporter keeps out of the case. */
+  exclude?: string[];
   report: Omit<ReportContent, 'v' | 'type'>;
   files: FileInput[];
 }
@@ -128,6 +136,7 @@ export interface ReportDraft {
   lockedKey: string;
   unitId: string;
   copyToParent: boolean;
+  exclude: string[];
   /** The sealed report, kept so that a retry sends the very same bytes. */
   report: string;
   /** Plaintext sizes of the files, for the progress bar. */
@@ -165,7 +174,7 @@ export async function prepareReport(
   const { publicKey, lockedKey } = await generateReporterKey(keyPassphrase);
   const key = await unlockPrivateKey(lockedKey, keyPassphrase);
   const recipients = [
-    ...reportRecipients(input.units, input.unitId, input.copyToParent),
+    ...reportRecipients(input.units, input.unitId, input.copyToParent, input.exclude),
     publicKey,
   ];
   // The file names travel inside the sealed report, so the reporter sees them again later.
@@ -192,6 +201,7 @@ export async function prepareReport(
       lockedKey,
       unitId: input.unitId,
       copyToParent: input.copyToParent,
+      exclude: input.exclude ?? [],
       report,
       fileSizes: files.map((f) => f.size),
     },
@@ -236,6 +246,7 @@ export async function sendReport(
       {
         unitId: d.unitId,
         copyToParent: d.copyToParent,
+        exclude: d.exclude,
         lookupToken: d.lookupToken,
         reporterPublicKey: d.publicKey,
         reporterLockedKey: d.lockedKey,
@@ -298,13 +309,26 @@ async function fetchView(
     ...unitKeys.filter((k) => k[use]).map((k) => k.publicKey),
     view.reporterPublicKey,
   ];
+  const readersOf = (use: 'messages' | 'retaliation') =>
+    unitKeys
+      .filter((k) => k[use])
+      .map((k) => ({
+        pseudonym: k.pseudonym,
+        fingerprint: k.fingerprint,
+        recovery: k.recovery,
+        unitId: k.unitId,
+      }));
+  const reads = new Set([view.unit?.id, view.copiedUnit?.id, ...view.sharedUnitIds]);
+  const shareTargets = [view.parentUnit, view.escalatedUnit].filter(
+    (u): u is NonNullable<typeof u> => u !== null && !reads.has(u.id),
+  );
   return {
     ...view,
     recipients: { messages: keysFor('messages'), retaliation: keysFor('retaliation') },
     unitSigningKeys: unitKeys.filter((k) => k.signer).map((k) => k.publicKey),
-    readers: unitKeys
-      .filter((k) => k.messages)
-      .map((k) => ({ pseudonym: k.pseudonym, fingerprint: k.fingerprint, recovery: k.recovery })),
+    readers: readersOf('messages'),
+    flagReaders: readersOf('retaliation'),
+    shareTargets: shareTargets.filter((u, i) => shareTargets.findIndex((x) => x.id === u.id) === i),
   };
 }
 
@@ -414,4 +438,68 @@ export async function downloadAttachment(s: Session, attachmentId: string, fromU
   );
   const verificationKeys = fromUnit ? s.view.unitSigningKeys : [s.view.reporterPublicKey];
   return verifiedValue(await openFile(bytes, { decryptionKeys: [s.key], verificationKeys }));
+}
+
+interface ShareOffer {
+  targets: {
+    id: string;
+    name: string;
+    nameZh: string;
+    keys: {
+      id: string;
+      pseudonym: string;
+      fingerprint: string;
+      publicKey: string;
+      /** IDs of the items this key cannot read yet. */
+      needs: string[];
+    }[];
+  }[];
+  items: {
+    kind: 'message' | 'attachment';
+    id: string;
+    keyPackets: string;
+    data: WrappedKeys['data'];
+  }[];
+}
+
+/**
+ * Shares the whole case with a unit above: this browser decrypts each message's and file's session
+ * key with the reporter's key and wraps it for every reading key of that unit, the same re-wrap a
+ * supervisor's grant makes. Only the new session-key packets are sent; the server checks them.
+ */
+export async function shareCase(s: Session, unitId: string, progress?: Progress) {
+  const offer = await callApi<ShareOffer>(s.fetcher, '/api/receipt/share', {
+    headers: tokenHeaders(s.lookupToken),
+  });
+  const target = offer.targets.find((t) => t.id === unitId);
+  if (!target) throw new ApiError(409, 'conflict', 'The case cannot be shared with this unit.');
+  const grants = [];
+  let done = 0;
+  const total = target.keys.reduce((n, k) => n + k.needs.length, 0);
+  for (const key of target.keys) {
+    const recipient = await openpgp.readKey({ armoredKey: key.publicKey });
+    const items = [];
+    for (const item of offer.items.filter((i) => key.needs.includes(i.id))) {
+      progress?.({ stage: 'encrypt', current: ++done, total });
+      const packet = await rewrapSessionKey({
+        wrapped: { keyPackets: fromBase64Url(item.keyPackets), data: item.data },
+        decryptionKeys: [s.key],
+        recipient,
+      }).catch(() => {
+        throw new ApiError(
+          403,
+          'forbidden',
+          `Your key cannot read the ${item.kind} ${item.id} of this case, so you cannot share it.`,
+        );
+      });
+      items.push({ kind: item.kind, id: item.id, packet: toBase64Url(packet) });
+    }
+    grants.push({ granteeId: key.id, items });
+  }
+  progress?.({ stage: 'upload' });
+  return callApi<{ sharedWith: string; keys: number; items: number; day: string }>(
+    s.fetcher,
+    '/api/receipt/share',
+    jsonInit({ unitId, grants }, tokenHeaders(s.lookupToken)),
+  );
 }

@@ -3,7 +3,7 @@
 
 import type { PrivateKey } from 'openpgp';
 import { CSRF_HEADER } from '../contract/headers';
-import { openFile, sealJson, signChallenge } from '../crypto';
+import { inspectEncryptedMessage, openFile, sealJson, signChallenge } from '../crypto';
 import { callApi, type Fetcher, jsonInit } from './api';
 import { readSigned, verifiedValue } from './opened';
 import { powHeaders, proofOfWork } from './pow';
@@ -116,6 +116,8 @@ export interface CaseContent {
   outcome: string | null;
   classification: string | null;
   relation: string;
+  /** Whether this unit reads the case and so may change its state, outcome and classification. */
+  casePowers: boolean;
   receivedDay: string;
   acknowledgeBy: string;
   feedbackBy: string;
@@ -140,15 +142,33 @@ export const fetchCase = (s: SupervisorSession, id: string) =>
 
 /** Decrypts each message; the reporter's must be signed by the reporter's key, replies by a unit key. */
 export async function decryptCase(s: SupervisorSession, c: CaseContent) {
+  const mine = new Set(s.key.getKeyIDs().map((id) => id.toHex().toLowerCase()));
   return Promise.all(
     c.messages.map(async (m) => {
+      // Not encrypted to this key at all (a unit that sees only flags, before any share): say so
+      // plainly, rather than fail to decrypt it as if it had been tampered with.
+      const ids = (await inspectEncryptedMessage(m.ciphertext)) ?? [];
+      if (!ids.some((id) => mine.has(id.toLowerCase())))
+        return {
+          ...m,
+          content: null,
+          verification: 'undecryptable' as const,
+          verified: false,
+          notShared: true,
+        };
       const verificationKeys =
         m.kind === 'reply' ? c.supervisorKeys.map((k) => k.publicKey) : [c.reporterPublicKey];
       const { content, verification } = await readSigned<Content>(m.ciphertext, {
         decryptionKeys: [s.key],
         verificationKeys,
       });
-      return { ...m, content, verification, verified: verification === 'verified' };
+      return {
+        ...m,
+        content,
+        verification,
+        verified: verification === 'verified',
+        notShared: false,
+      };
     }),
   );
 }
@@ -199,7 +219,7 @@ export interface RetaliationFlag {
   ageDays: number;
   overdue: boolean;
   caseState: string;
-  relation: 'addressed' | 'copied' | 'retaliation';
+  relation: 'addressed' | 'copied' | 'shared' | 'escalated' | 'retaliation';
 }
 
 /** The unit's retaliation flags, including those of the units below; open ones unless `all`. */

@@ -1,6 +1,10 @@
 // Shapes the reporter's client exchanges with the server and keeps after decryption.
 
 export interface UnitKeyView {
+  /** What a reporter names to exclude the key from their case. */
+  id: string;
+  /** The name the administrator approved for the key's holder. */
+  displayName: string;
   fingerprint: string;
   role: 'supervisor' | 'recovery';
   publicKey: string;
@@ -71,6 +75,12 @@ export interface FileInput {
 export interface CaseView {
   unit: { id: string; name: string; nameZh: string } | null;
   copiedUnit: { id: string; name: string; nameZh: string } | null;
+  /** The unit above the addressed one (what a share or a flag reaches), or null at the top. */
+  parentUnit: { id: string; name: string; nameZh: string } | null;
+  /** A unit two levels up that an unanswered retaliation flag was passed to. */
+  escalatedUnit: { id: string; name: string; nameZh: string } | null;
+  /** Units the reporter has shared the whole case with. */
+  sharedUnitIds: string[];
   state: string;
   outcome: string | null;
   receivedDay: string;
@@ -85,7 +95,11 @@ export interface CaseView {
   /** The keys that signed this case's replies, each approved when it signed (revoked ones stay). */
   unitSigningKeys: string[];
   /** Who can read what the reporter writes next: pseudonyms of the keys new messages go to. */
-  readers: { pseudonym: string; fingerprint: string; recovery: boolean }[];
+  readers: CaseReader[];
+  /** Who can read a retaliation flag sent now. */
+  flagReaders: CaseReader[];
+  /** Units above the reporter may share the whole case with (derived by the browser). */
+  shareTargets: { id: string; name: string; nameZh: string }[];
   messages: {
     id: string;
     kind: 'report' | 'message' | 'retaliation' | 'reply';
@@ -99,11 +113,19 @@ export interface CaseView {
   openings: { day: string; by: string }[];
 }
 
+export interface CaseReader {
+  pseudonym: string;
+  fingerprint: string;
+  recovery: boolean;
+  unitId: string;
+}
+
 /** A supervisor key of the case's units as `GET /api/receipt` lists it, each key once. */
 export interface CaseUnitKey {
   publicKey: string;
   fingerprint: string;
   pseudonym: string;
+  unitId: string;
   /** The unit's offline recovery key rather than a person's. */
   recovery: boolean;
   /** It signed a reply of this case: replies are verified against these keys only. */
@@ -115,6 +137,9 @@ export interface CaseUnitKey {
 }
 
 /** The body of `GET /api/receipt`: the view with each unit key listed once. */
-export type CaseViewBody = Omit<CaseView, 'recipients' | 'unitSigningKeys' | 'readers'> & {
+export type CaseViewBody = Omit<
+  CaseView,
+  'recipients' | 'unitSigningKeys' | 'readers' | 'flagReaders' | 'shareTargets'
+> & {
   unitKeys: CaseUnitKey[];
 };

@@ -1,9 +1,9 @@
 // A recovery key set after cases arrived cannot read them until they are granted to it: how many
 // cases of its unit it does not read yet, so the supervisor's Access tab and `portal recovery`
 // can offer to grant them (grants/service.ts), and stop offering once it is done.
-import { and, eq } from 'drizzle-orm';
-import { grantPackets, messages, reports, supervisors } from '../../db/schema';
-import { nowSeconds, readingKeyFilter, visibleToUnit } from '../cases/reach';
+import { and, eq, exists, or, sql } from 'drizzle-orm';
+import { caseShares, grantPackets, messages, reports, supervisors } from '../../db/schema';
+import { nowSeconds, readingKeyFilter } from '../cases/reach';
 import type { Ctx } from '../context';
 import { inspectEncryptedMessage } from '../crypto';
 
@@ -30,7 +30,20 @@ export async function recoveryBacklog(ctx: Ctx, unitId: string) {
       grantPackets,
       and(eq(grantPackets.itemId, messages.id), eq(grantPackets.granteeId, key.id)),
     )
-    .where(await visibleToUnit(ctx, unitId));
+    // The cases the unit may read whole (addressed, copied, shared): a unit that only sees a flag
+    // from below cannot give the case to anyone (contract/reach.ts).
+    .where(
+      or(
+        eq(reports.unitId, unitId),
+        eq(reports.copiedUnitId, unitId),
+        exists(
+          ctx.db
+            .select({ one: sql`1` })
+            .from(caseShares)
+            .where(and(eq(caseShares.reportId, reports.id), eq(caseShares.unitId, unitId))),
+        ),
+      ),
+    );
   const pending: string[] = [];
   for (const r of rows) {
     if (r.granted) continue;

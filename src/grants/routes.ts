@@ -17,12 +17,10 @@ const keysQuery = z.strictObject({ for: entityId });
 const packet = z
   .string()
   .regex(/^[A-Za-z0-9_-]{16,2800}$/, 'must be a session-key packet in base64url');
-export const grantBody = z.strictObject({
-  granteeId: entityId,
-  items: z
-    .array(z.strictObject({ kind: z.enum(['message', 'attachment']), id: entityId, packet }))
-    .max(5000),
-});
+export const grantItems = z
+  .array(z.strictObject({ kind: z.enum(['message', 'attachment']), id: entityId, packet }))
+  .max(5000);
+export const grantBody = z.strictObject({ granteeId: entityId, items: grantItems });
 
 const supervisor = requireActor('supervisor');
 const caseId = (c: { req: { param: () => Record<string, string> } }) =>

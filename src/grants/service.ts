@@ -77,11 +77,15 @@ export async function pendingItems(
   };
 }
 
-/** Checks every sent packet against its item; returns the packets to store. An item the grantee
- * came to read meanwhile (a grant of theirs that raced this one) is skipped, not refused. */
-async function rewrapped(
-  granter: Granter,
-  grantee: SupervisorRow,
+/**
+ * Checks every sent packet against its item; returns the packets to store. The granter's and the
+ * grantee's encryption key IDs say who may re-wrap and for whom (a supervisor's grant and a
+ * reporter's share alike). An item the grantee came to read meanwhile (a grant that raced this
+ * one) is skipped, not refused.
+ */
+export async function rewrapped(
+  granterKeyIds: string[],
+  granteeKeyIds: string[],
   items: CaseItem[],
   sent: GrantItem[],
 ) {
@@ -91,20 +95,20 @@ async function rewrapped(
   const stray = sent.find((s) => !known.has(`${s.kind}:${s.id}`));
   if (stray) throw new AppError('invalid_request', `The case has no ${stray.kind} ${stray.id}.`);
   const out: { item: CaseItem; packet: Uint8Array }[] = [];
-  for (const item of items.filter((i) => !readableBy(i, keyIdsOf(grantee)))) {
+  for (const item of items.filter((i) => !readableBy(i, granteeKeyIds))) {
     const s = byKey.get(`${item.kind}:${item.id}`);
     if (!s)
       throw new AppError(
         'conflict',
         `The ${item.kind} ${item.id} is missing; fetch the case's keys again.`,
       );
-    if (!readableBy(item, keyIdsOf(granter.key)))
+    if (!readableBy(item, granterKeyIds))
       throw new AppError(
         'forbidden',
         `Your key cannot read the ${item.kind} ${item.id}, so it cannot grant it.`,
       );
     const bytes = withKeyPacket(item.bytes, item.dataStart, s.packet);
-    const check = await checkRewrap(item.bytes, bytes, keyIdsOf(grantee));
+    const check = await checkRewrap(item.bytes, bytes, granteeKeyIds);
     if (!check.ok)
       throw new AppError('invalid_request', `The ${item.kind} ${item.id}: ${check.reason}.`);
     out.push({ item, packet: s.packet });
@@ -123,7 +127,7 @@ export async function grantCase(
   sent: GrantItem[],
 ) {
   const { report, grantee, items } = await grantContext(ctx, granter, reportId, granteeId);
-  const changed = await rewrapped(granter, grantee, items, sent);
+  const changed = await rewrapped(keyIdsOf(granter.key), keyIdsOf(grantee), items, sent);
   if (changed.length === 0) return { granted: 0 };
   const id = newId();
   await withAudit(

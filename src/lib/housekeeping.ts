@@ -1,9 +1,19 @@
 // Forgetting what has expired: spent proof-of-work and sign-in challenges, ended sessions and
-// report drafts whose files never all arrived. Run now and then after paid submissions and
-// verified sign-ins (never for a free request), so the tables stay small without a scheduler.
+// report drafts whose files never all arrived; and retaliation flags left unanswered past their
+// deadline are passed one level further up (retaliation/escalation.ts). Run now and then after
+// paid submissions and verified sign-ins (never for a free request), so the tables stay small
+// without a scheduler.
 import { inArray, lt, or } from 'drizzle-orm';
-import { attachments, authChallenges, powSpent, reportDrafts, sessions } from '../../db/schema';
+import {
+  attachments,
+  authChallenges,
+  caseExclusions,
+  powSpent,
+  reportDrafts,
+  sessions,
+} from '../../db/schema';
 import type { Ctx } from '../context';
+import { escalateOverdueFlags } from '../retaliation/escalation';
 import { addDays, toDay } from './days';
 
 /** A draft left this many days was abandoned: its page was closed before its files were in. */
@@ -32,6 +42,7 @@ export async function tidy(ctx: Ctx): Promise<void> {
       ),
   ]);
   await dropAbandonedDrafts(ctx);
+  await escalateOverdueFlags(ctx);
 }
 
 /** Deletes drafts older than DRAFT_DAYS with the files they had received, bytes included. */
@@ -49,6 +60,7 @@ export async function dropAbandonedDrafts(ctx: Ctx): Promise<void> {
     .where(inArray(attachments.reportId, ids));
   await ctx.db.batch([
     ctx.db.delete(attachments).where(inArray(attachments.reportId, ids)),
+    ctx.db.delete(caseExclusions).where(inArray(caseExclusions.reportId, ids)),
     ctx.db.delete(reportDrafts).where(inArray(reportDrafts.id, ids)),
   ]);
   for (const f of files) await ctx.blobs.delete(f.id).catch(() => undefined);

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { AppEnv } from '../http/types';
 import { powHeaderParams } from '../pow/middleware';
 import { POW_PURPOSES } from '../pow/service';
-import { addMessageBody, flagRetaliationBody } from '../receipts/schemas';
+import { addMessageBody, flagRetaliationBody, shareBody } from '../receipts/schemas';
 import { createReportBody, createReportResponse } from '../reports/schemas';
 import { securitySchemes, supervisorPaths } from './supervisor-paths';
 
@@ -141,6 +141,21 @@ export function openApiDocument() {
           parameters: [tokenHeader],
           requestBody: json(flagRetaliationBody),
           responses: { '201': { description: 'Flagged' }, ...errors },
+        },
+      },
+      '/api/receipt/share': {
+        get: {
+          summary:
+            'The units above the case may be shared with, their reading keys, and the session-key packets of every message and file',
+          parameters: [tokenHeader],
+          responses: { '200': { description: 'What a share re-wraps' }, ...errors },
+        },
+        post: {
+          summary:
+            'Share the whole case with a unit above: one re-wrapped session-key packet per item and reading key (audited as case.share)',
+          parameters: [tokenHeader],
+          requestBody: json(shareBody),
+          responses: { '201': { description: 'Shared' }, ...errors },
         },
       },
       '/api/receipt/attachments': {

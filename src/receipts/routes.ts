@@ -2,7 +2,9 @@
 // cheapest checks come first: the proof of work or the token, then the day's quota, and only then
 // is a body read.
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
+import { fromBase64Url } from '../crypto/encoding';
 import { bucketSize } from '../crypto/padding';
+import { shareCase, shareOffer } from '../grants/share';
 import type { AppEnv } from '../http/types';
 import { jsonBody, limitBody, parseWith, query } from '../http/validate';
 import { AppError, BusyError } from '../lib/errors';
@@ -18,6 +20,7 @@ import {
   attachmentQuery,
   flagRetaliationBody,
   LOOKUP_TOKEN_HEADER,
+  shareBody,
 } from './schemas';
 import { addAttachment, addMessage, flagRetaliation, readAttachment } from './service';
 import { noteLookup, reporterViewJson } from './view';
@@ -115,6 +118,17 @@ export const receiptRoutes = new Hono<AppEnv>()
       return c.json(await addAttachment(ctx, c.get('report'), message, bytes), 201);
     },
   )
+  .get('/api/receipt/share', followUp(null), async (c) => {
+    return c.json(await shareOffer(c.get('ctx'), c.get('report')));
+  })
+  .post('/api/receipt/share', followUp(null), limitBody(16 * 1024 * 1024), async (c) => {
+    const body = await jsonBody(c, shareBody);
+    const grants = body.grants.map((g) => ({
+      granteeId: g.granteeId,
+      items: g.items.map((i) => ({ kind: i.kind, id: i.id, packet: fromBase64Url(i.packet) })),
+    }));
+    return c.json(await shareCase(c.get('ctx'), c.get('report'), body.unitId, grants), 201);
+  })
   .get('/api/receipt/attachments/:id', followUp(null), async (c) => {
     const { id } = parseWith(attachmentParams, c.req.param(), 'path');
     const bytes = await readAttachment(c.get('ctx'), c.get('report').id, id);

@@ -1,6 +1,7 @@
 // Shapes of the reporter's follow-up requests, all authorised by the receipt's lookup token.
 import { z } from 'zod';
 import { LOOKUP_TOKEN_HEADER } from '../contract/headers';
+import { grantItems } from '../grants/routes';
 import { armoredMessage, entityId, MAX_FOLLOWUP_MESSAGE } from '../reports/schemas';
 
 export const addMessageBody = z.strictObject({ message: armoredMessage(MAX_FOLLOWUP_MESSAGE) });
@@ -11,3 +12,12 @@ export const attachmentQuery = z.strictObject({ message: entityId });
 export const attachmentParams = z.strictObject({ id: entityId });
 
 export { LOOKUP_TOKEN_HEADER };
+
+/** A share with a unit above: one grant of the whole case per reading key of that unit. */
+export const shareBody = z.strictObject({
+  unitId: entityId,
+  grants: z
+    .array(z.strictObject({ granteeId: entityId, items: grantItems }))
+    .min(1)
+    .max(50),
+});

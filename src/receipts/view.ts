@@ -4,7 +4,7 @@
 // and no JSON to re-encode on the server, and the lookup hash is matched in the same read.
 import { eq, type Placeholder, sql } from 'drizzle-orm';
 import { reports } from '../../db/schema';
-import { RECIPIENT_UNITS_CTE, readingKeySql } from '../cases/reach';
+import { readingKeySql, recipientUnitsCte } from '../cases/reach';
 import type { Ctx } from '../context';
 import { sha256Hex } from '../crypto/encoding';
 import { toDay } from '../lib/days';
@@ -23,10 +23,11 @@ type Param<T> = T | Placeholder<string>;
 const VIEW_SQL = (lookupHash: Param<string>, now: Param<number>, asBytes: boolean) => sql`
 WITH
   r AS (SELECT * FROM reports WHERE lookup_hash = ${lookupHash} LIMIT 1),
-  ${RECIPIENT_UNITS_CTE},
+  ${recipientUnitsCte(now)},
   unit_keys AS (
-    SELECT s.public_key, s.fingerprint, s.pseudonym, s.role, cu.ord,
-      ${readingKeySql(now)} AS active,
+    SELECT s.public_key, s.fingerprint, s.pseudonym, s.role, cu.ord, s.unit_id,
+      ${readingKeySql(now)} AND s.id NOT IN
+        (SELECT supervisor_id FROM case_exclusions WHERE report_id = (SELECT id FROM r)) AS active,
       s.id IN (SELECT supervisor_id FROM messages
                WHERE report_id = (SELECT id FROM r) AND kind = 'reply') AS signer
     FROM supervisors s JOIN case_units cu ON cu.unit_id = s.unit_id
@@ -38,6 +39,11 @@ SELECT ${asBytes ? sql`CAST(` : sql``}(SELECT json_object(
            FROM units WHERE id = r.unit_id),
   'copiedUnit', (SELECT json_object('id', id, 'name', name, 'nameZh', name_zh)
                  FROM units WHERE id = r.copied_unit_id),
+  'parentUnit', (SELECT json_object('id', p.id, 'name', p.name, 'nameZh', p.name_zh)
+                 FROM units u JOIN units p ON p.id = u.parent_id WHERE u.id = r.unit_id),
+  'escalatedUnit', (SELECT json_object('id', id, 'name', name, 'nameZh', name_zh)
+                    FROM units WHERE id = r.escalated_unit_id),
+  'sharedUnitIds', (SELECT json_group_array(unit_id) FROM case_shares WHERE report_id = r.id),
   'state', r.state,
   'outcome', r.outcome,
   'receivedDay', r.received_day,
@@ -51,6 +57,7 @@ SELECT ${asBytes ? sql`CAST(` : sql``}(SELECT json_object(
                   'publicKey', public_key,
                   'fingerprint', fingerprint,
                   'pseudonym', pseudonym,
+                  'unitId', unit_id,
                   'recovery', json(CASE WHEN role = 'recovery' THEN 'true' ELSE 'false' END),
                   'messages', json(CASE WHEN active AND ord < 2 THEN 'true' ELSE 'false' END),
                   'retaliation', json(CASE WHEN active THEN 'true' ELSE 'false' END),

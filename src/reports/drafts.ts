@@ -3,6 +3,7 @@
 // so a retry never makes a second case, and the report reaches supervisors only when whole.
 import { and, count, eq } from 'drizzle-orm';
 import { attachments, messages, reportDrafts, reports } from '../../db/schema';
+import { excludedKeyIds } from '../cases/reach';
 import type { Ctx } from '../context';
 import { sha256Hex } from '../crypto/encoding';
 import { toDay } from '../lib/days';
@@ -152,7 +153,8 @@ export async function storeDraftFile(
     publicKey: draft.reporterPublicKey,
     keyIds: JSON.parse(draft.reporterKeyIds) as string[],
   };
-  await requireEncryptedTo(bytes, await recipientSet(ctx, units, reporter));
+  const excluded = await excludedKeyIds(ctx, draft.id);
+  await requireEncryptedTo(bytes, await recipientSet(ctx, units, reporter, excluded));
   const id = newId();
   const day = toDay(ctx.now());
   await ctx.blobs.put(id, bytes);

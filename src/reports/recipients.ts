@@ -1,9 +1,9 @@
 // Who must be able to read what a reporter writes, and the check that a ciphertext really is
 // encrypted to all of them. The server cannot read it; it can refuse one that others can't.
 import type { reports } from '../../db/schema';
-import { type ReportRow, recipientUnitIds } from '../cases/reach';
+import { caseFacts, type ReportRow } from '../cases/reach';
 import type { Ctx } from '../context';
-import { type Purpose, unitHealth } from '../contract/reach';
+import { hasReader, type Purpose, recipientUnits } from '../contract/reach';
 import { inspectEncryptedMessage } from '../crypto';
 import { AppError } from '../lib/errors';
 import { activeKeys, type UnitKey } from '../units/service';
@@ -24,6 +24,8 @@ export interface RecipientSet {
   publicKeys: string[];
   /** For each required key, the key IDs any one of which satisfies it. */
   keyIds: string[][];
+  /** Key IDs of keys the reporter excluded: a message naming any of them is refused. */
+  forbiddenKeyIds: string[];
 }
 
 /** Builds the set from unit keys already read, in unit order, plus the reporter's key. */
@@ -31,43 +33,51 @@ export function recipientsFrom(
   unitIds: string[],
   byUnit: Map<string, UnitKey[]>,
   reporter: ReporterKey,
+  excluded: string[] = [],
 ): RecipientSet {
   const seen = new Set<string>();
-  const unitKeys = unitIds
-    .flatMap((id) => byUnit.get(id) ?? [])
+  const all = unitIds.flatMap((id) => byUnit.get(id) ?? []);
+  const unitKeys = all
+    .filter((k) => !excluded.includes(k.id))
     .filter((k) => !seen.has(k.fingerprint) && seen.add(k.fingerprint));
   return {
     publicKeys: [...unitKeys.map((k) => k.publicKey), reporter.publicKey],
     keyIds: [...unitKeys.map((k) => k.encryptionKeyIds), reporter.keyIds],
+    forbiddenKeyIds: all.filter((k) => excluded.includes(k.id)).flatMap((k) => k.encryptionKeyIds),
   };
 }
 
 /**
- * As `recipientsFrom`, refusing a first unit without a reader: nobody could act on what is sent.
- * A recovery key does not count (unitHealth): it is an escrow kept offline, opened only when every
- * reader's key is lost, so a unit that has only it has nobody who reads.
+ * As `recipientsFrom`, refusing a set without a reader: nobody but the reporter could read what
+ * is sent (a unit without readers passes it up, so this means the top of the tree is empty). A
+ * recovery key does not count (`hasReader`): it is an escrow kept offline, opened only when every
+ * reader's key is lost.
  */
 export function readableRecipients(
   unitIds: string[],
   byUnit: Map<string, UnitKey[]>,
   reporter: ReporterKey,
+  excluded: string[] = [],
 ): RecipientSet {
-  if (unitIds.length > 0 && unitHealth(byUnit.get(unitIds[0]!) ?? []).readers === 0) {
+  const set = recipientsFrom(unitIds, byUnit, reporter, excluded);
+  const keys = unitIds.flatMap((id) => byUnit.get(id) ?? []);
+  if (!hasReader(keys, excluded)) {
     throw new AppError(
       'conflict',
-      'This unit has no active supervisor keys and cannot receive reports yet (a recovery key is kept offline and reads nothing until a recovery).',
+      'No unit that sees this case has an active supervisor key: nobody could read it (a recovery key is kept offline and reads nothing until a recovery). An administrator must approve a supervisor key for the unit, or for the unit above it.',
     );
   }
-  return recipientsFrom(unitIds, byUnit, reporter);
+  return set;
 }
 
-/** Keys of the given units (in order) plus the reporter's key. The first unit must have keys. */
+/** Keys of the given units (in order), less the excluded ones, plus the reporter's key. */
 export async function recipientSet(
   ctx: Ctx,
   unitIds: string[],
   reporter: ReporterKey,
+  excluded: string[] = [],
 ): Promise<RecipientSet> {
-  return readableRecipients(unitIds, await activeKeys(ctx, unitIds), reporter);
+  return readableRecipients(unitIds, await activeKeys(ctx, unitIds), reporter, excluded);
 }
 
 /** The set what is written about a case for `purpose` must be encrypted to (cases/reach.ts). */
@@ -76,7 +86,13 @@ export async function recipientsFor(
   report: ReportRow,
   purpose: Purpose,
 ): Promise<RecipientSet> {
-  return recipientSet(ctx, await recipientUnitIds(ctx, report, purpose), reporterKeyOf(report));
+  const facts = await caseFacts(ctx, report);
+  return recipientSet(
+    ctx,
+    recipientUnits(facts, purpose),
+    reporterKeyOf(report),
+    facts.excludedKeyIds,
+  );
 }
 
 /** Refuses anything that is not an OpenPGP message encrypted to every key of the set. */
@@ -92,6 +108,12 @@ export async function requireEncryptedTo(
     );
   }
   const present = new Set(ids.map((id) => id.toLowerCase()));
+  if (set.forbiddenKeyIds.some((id) => present.has(id.toLowerCase()))) {
+    throw new AppError(
+      'wrong_recipients',
+      'The message is encrypted to a key the reporter excluded from this case; reload the page and try again.',
+    );
+  }
   const missing = set.keyIds.filter(
     (alternatives) => !alternatives.some((id) => present.has(id.toLowerCase())),
   );

@@ -29,6 +29,8 @@ export const createReportBody = z.strictObject({
   reporterPublicKey: armoredPublicKey,
   reporterLockedKey: armoredPrivateKey,
   report: armoredMessage(MAX_REPORT_MESSAGE),
+  /** Supervisors (key IDs from the unit list) the reporter keeps out of the case. */
+  exclude: z.array(entityId).max(50).default([]),
   /** Files that will follow; until the last is in, the report is a draft nobody else sees. */
   files: z.number().int().min(0).max(1000).default(0),
 });

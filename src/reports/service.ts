@@ -2,15 +2,17 @@
 // keys, then writes everything in one atomic batch (or a draft, when files are to follow). The
 // proof of work was spent before the body was read (src/pow/middleware.ts); a retry after a lost
 // answer pays with a fresh one and gets the first answer.
-import { reportDrafts } from '../../db/schema';
+import { caseExclusions, reportDrafts } from '../../db/schema';
+import { exclusionCommitment } from '../audit/exclusion';
+import { withAudit } from '../audit/service';
 import type { Ctx } from '../context';
-import { recipientUnits } from '../contract/reach';
+import { exclusionProblem, hasReader, recipientUnits } from '../contract/reach';
 import { inspectReporterKey, isLockedPrivateKey, KeyRejectedError, sha256Hex } from '../crypto';
 import { toDay } from '../lib/days';
 import { AppError, notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { isUniqueViolation } from '../storage/db';
-import { unitWithKeys } from '../units/service';
+import { getUnit, type UnitKey, unitWithKeys } from '../units/service';
 import { receiptTaken, repeatedSubmission, type SubmissionAnswer } from './drafts';
 import { type ReporterKey, readableRecipients, requireEncryptedTo } from './recipients';
 import { finalReportWrites } from './rows';
@@ -59,15 +61,20 @@ export async function createReport(ctx: Ctx, body: CreateReportBody): Promise<Su
   const { unit, keys } = found;
   if (body.copyToParent && !unit.parentId)
     throw new AppError('invalid_request', 'This unit has no unit above it to copy.');
+  await requireReader(ctx, unit, keys.get(unit.id) ?? []);
   const copiedUnitId = body.copyToParent ? unit.parentId : null;
+  const exclude = [...new Set(body.exclude)].sort();
+  checkExclusions(unit, keys, body.copyToParent, exclude);
   const reporter = await checkReporterKeys(body);
   const facts = {
     unitId: unit.id,
     copiedUnitId,
     retaliationFlagged: false,
     parentId: unit.parentId,
+    addressedHasReaders: hasReader(keys.get(unit.id) ?? [], exclude),
+    excludedKeyIds: exclude,
   };
-  const recipients = readableRecipients(recipientUnits(facts, 'message'), keys, reporter);
+  const recipients = readableRecipients(recipientUnits(facts, 'message'), keys, reporter, exclude);
   await requireEncryptedTo(body.report, recipients);
 
   const day = toDay(ctx.now());
@@ -89,7 +96,8 @@ export async function createReport(ctx: Ctx, body: CreateReportBody): Promise<Su
           ctx.db.insert(reportDrafts).values({ ...report, filesExpected: body.files, day }),
         ] as const);
   try {
-    await ctx.storage.commit([...writes]);
+    if (exclude.length === 0) await ctx.storage.commit([...writes]);
+    else await storeWithExclusions(ctx, report.id, exclude, keys, [...writes]);
   } catch (err) {
     // The same submission twice at once: the one that lost the race gets the winner's answer.
     if (isUniqueViolation(err, 'reports') || isUniqueViolation(err, 'report_drafts')) {
@@ -105,4 +113,78 @@ export async function createReport(ctx: Ctx, body: CreateReportBody): Promise<Su
     complete: body.files === 0,
     filesReceived: 0,
   };
+}
+
+/**
+ * A unit without a reader takes no new report: it would reach nobody the reporter chose. The
+ * refusal names the unit above to address instead, or says what the administrator must do.
+ */
+async function requireReader(
+  ctx: Ctx,
+  unit: { id: string; parentId: string | null },
+  keys: UnitKey[],
+): Promise<void> {
+  if (hasReader(keys)) return;
+  const parent = unit.parentId ? await getUnit(ctx, unit.parentId) : null;
+  if (parent) {
+    throw new AppError(
+      'conflict',
+      `This unit has no active reader and cannot receive reports. Address your report to the unit above it, "${parent.name}", instead.`,
+      {
+        reason: 'no_reader',
+        unitAbove: { id: parent.id, name: parent.name, nameZh: parent.nameZh },
+      },
+    );
+  }
+  throw new AppError(
+    'conflict',
+    'This unit has no active reader and no unit above it, so nobody could read a report. An administrator must approve a supervisor key for it (or place it under another unit) before it can receive reports.',
+    { reason: 'no_reader_no_parent' },
+  );
+}
+
+const EXCLUSION_REFUSALS = {
+  foreign_key:
+    'Only supervisors of the chosen unit, and of the unit above when it gets a copy, can be excluded.',
+  recovery_key: "A unit's recovery key cannot be excluded; only supervisors can.",
+  no_reader_left:
+    'At least one supervisor must be able to read the report: you cannot exclude all of them.',
+} as const;
+
+function checkExclusions(
+  unit: { id: string; parentId: string | null },
+  keys: Map<string, UnitKey[]>,
+  copyToParent: boolean,
+  exclude: string[],
+): void {
+  const units = [...keys].map(([id, unitKeys]) => ({
+    id,
+    parentId: id === unit.id ? unit.parentId : null,
+    keys: unitKeys,
+  }));
+  const problem = exclusionProblem(units, unit.id, copyToParent, exclude);
+  if (problem) throw new AppError('invalid_request', EXCLUSION_REFUSALS[problem], { problem });
+}
+
+/** The report (or draft), its exclusions and the audit commitment to them, in one batch. */
+async function storeWithExclusions(
+  ctx: Ctx,
+  reportId: string,
+  exclude: string[],
+  keys: Map<string, UnitKey[]>,
+  writes: Parameters<Ctx['storage']['commit']>[0][number][],
+): Promise<void> {
+  const all = [...keys.values()].flat();
+  const fingerprints = exclude.map((id) => all.find((k) => k.id === id)?.fingerprint ?? id);
+  const commitment = await exclusionCommitment(reportId, fingerprints);
+  await withAudit(
+    ctx,
+    { actorId: null, action: 'case.exclusion', detail: { commitment }, dayOnly: true },
+    () => [
+      ...writes,
+      ctx.db
+        .insert(caseExclusions)
+        .values(exclude.map((supervisorId) => ({ reportId, supervisorId }))),
+    ],
+  );
 }

@@ -1,10 +1,10 @@
 // Handling retaliation flags: the per-unit view with ages against deadlines, and the forward-only
 // state changes (received → acknowledged → protective measures taken → resolved), each audited.
-import { and, asc, eq, ne } from 'drizzle-orm';
+import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import { type FLAG_STATES, reports, retaliationFlags } from '../../db/schema';
 import { withAudit } from '../audit/service';
 import type { Actor } from '../auth/actor';
-import { caseForActor, visibleToUnit } from '../cases/reach';
+import { belowRelation, caseForActor, nowSeconds, type Relation, visibleTo } from '../cases/reach';
 import { sortKey } from '../cases/sort-key';
 import type { Ctx } from '../context';
 import { toDay } from '../lib/days';
@@ -15,19 +15,21 @@ export type FlagState = (typeof FLAG_STATES)[number];
 const dayDiff = (from: string, to: string) =>
   Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 
-/** Flags on cases the unit may see: addressed or copied to it, or flagged up from a unit below. */
+/** Flags on cases the signed-in key may see: addressed, copied or shared to its unit, or passed up. */
 export async function listFlags(
   ctx: Ctx,
   actor: Actor,
   filter: { state?: FlagState | undefined; includeResolved?: boolean },
 ) {
-  const reach = await visibleToUnit(ctx, actor.unitId);
+  const now = nowSeconds(ctx);
+  const reach = visibleTo(actor.unitId, actor.id, now);
   const rows = await ctx.db
     .select({
       flag: retaliationFlags,
-      unitId: reports.unitId,
-      copiedUnitId: reports.copiedUnitId,
       caseState: reports.state,
+      relation: sql<Relation>`CASE WHEN ${reports.unitId} = ${actor.unitId} THEN 'addressed'
+        WHEN ${reports.copiedUnitId} = ${actor.unitId} THEN 'copied'
+        ELSE ${belowRelation(actor.unitId, now)} END`,
     })
     .from(retaliationFlags)
     .innerJoin(reports, eq(retaliationFlags.reportId, reports.id))
@@ -44,7 +46,7 @@ export async function listFlags(
     .orderBy(asc(retaliationFlags.dueBy), asc(retaliationFlags.id))
     .limit(500);
   const today = toDay(ctx.now());
-  return rows.map(({ flag, unitId, copiedUnitId, caseState }) => ({
+  return rows.map(({ flag, caseState, relation }) => ({
     id: flag.id,
     reportId: flag.reportId,
     messageId: flag.messageId,
@@ -56,12 +58,7 @@ export async function listFlags(
     ageDays: dayDiff(flag.day, flag.resolvedDay ?? today),
     overdue: flag.state === 'received' && flag.dueBy < today,
     caseState,
-    relation:
-      unitId === actor.unitId
-        ? 'addressed'
-        : copiedUnitId === actor.unitId
-          ? 'copied'
-          : 'retaliation',
+    relation,
   }));
 }
 

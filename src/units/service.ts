@@ -7,6 +7,10 @@ import type { Ctx } from '../context';
 import { type Db, preparedOnce } from '../storage/db';
 
 export interface UnitKey {
+  /** The key's supervisor row ID: what a reporter names to exclude it from a case. */
+  id: string;
+  /** The name the administrator approved, shown to reporters who may exclude the key. */
+  displayName: string;
   fingerprint: string;
   /** `recovery` for the unit's offline recovery key, else `supervisor`. */
   role: string;
@@ -29,6 +33,8 @@ export interface UnitView {
 const activeKeyFilter = readingKeyFilter;
 
 const toUnitKey = (row: typeof supervisors.$inferSelect): UnitKey => ({
+  id: row.id,
+  displayName: row.displayName,
   fingerprint: row.fingerprint,
   role: row.role,
   publicKey: row.publicKey,

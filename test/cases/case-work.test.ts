@@ -265,7 +265,7 @@ describe('inbox order and paging', () => {
       const relations = new Set<string>();
       let pages = 0;
       for (const level of ['basic', 'intermediate', 'provincial'] as const) {
-        const actor = { unitId: demoUnit(units, level).id } as Actor;
+        const actor = { id: `reader-of-${level}`, unitId: demoUnit(units, level).id } as Actor;
         for (const q of queries) {
           let cursor: string | undefined;
           do {

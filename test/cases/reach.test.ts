@@ -2,7 +2,14 @@
 // keys and cases in a real database, that every query which decides access agrees with them.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { reports, retaliationFlags, supervisors, units } from '../../db/schema';
+import {
+  caseExclusions,
+  caseShares,
+  reports,
+  retaliationFlags,
+  supervisors,
+  units,
+} from '../../db/schema';
 import type { Actor } from '../../src/auth/actor';
 import { listInbox } from '../../src/cases/inbox';
 import { caseForActor } from '../../src/cases/reach';
@@ -10,11 +17,14 @@ import type { CaseViewBody } from '../../src/client/types';
 import {
   type CaseFacts,
   caseUnits,
+  hasReader,
   isReadingKey,
   type KeyFacts,
+  mayActOnCase,
   mayRead,
   recipientUnits,
   relationOf,
+  relationOfKey,
 } from '../../src/contract/reach';
 import { sha256Hex } from '../../src/crypto/encoding';
 import { reporterViewJson } from '../../src/receipts/view';
@@ -91,7 +101,9 @@ describe('the rules', () => {
           (k.role === 'supervisor' || k.role === 'recovery') &&
           (k.keyExpiresAt === null || k.keyExpiresAt > NOW);
         expect(isReadingKey(k, NOW)).toBe(reading);
-        expect(mayRead(k, f, NOW)).toBe(reading && relationOf(f, k.unitId) !== null);
+        const relation = relationOf(f, k.unitId);
+        // A unit that sees only flags is never given the case by a grant: only a share does that.
+        expect(mayRead(k, f, NOW)).toBe(reading && relation !== null && mayActOnCase(relation));
       }),
     );
   });
@@ -112,6 +124,11 @@ const world = fc.record({
       copied: fc.constantFrom('none', 'parent', 'other'),
       other: unitId,
       retaliationFlagged: fc.boolean(),
+      // Shared with the unit above; passed up to the unit above that (a flag left unanswered);
+      // and which keys (by index) the reporter excluded.
+      shared: fc.boolean(),
+      escalated: fc.boolean(),
+      excluded: fc.array(fc.nat(7), { maxLength: 3 }),
     }),
     { maxLength: 6 },
   ),
@@ -120,9 +137,10 @@ type World = typeof world extends fc.Arbitrary<infer T> ? T : never;
 
 const h = useHarness();
 
-async function writeWorld(w: World) {
+async function writeWorld(w: World, now: number) {
   const db = h.ctx.db;
-  for (const t of [retaliationFlags, reports, supervisors, units]) await db.delete(t);
+  for (const t of [retaliationFlags, reports, supervisors, units, caseShares, caseExclusions])
+    await db.delete(t);
   const parentOf = new Map(UNIT_IDS.map((id, i) => [id, w.parents[i] ?? null]));
   await db.insert(units).values(
     UNIT_IDS.map((id) => ({
@@ -152,13 +170,33 @@ async function writeWorld(w: World) {
     const parentId = parentOf.get(c.unitId) ?? null;
     const copiedUnitId = c.copied === 'parent' ? parentId : c.copied === 'other' ? c.other : null;
     const id = `r${i}`;
+    const excluded = [...new Set(c.excluded)]
+      .filter((n) => n < keyRows.length)
+      .map((n) => `k${n}`)
+      .sort();
+    const grandparent = parentId ? (parentOf.get(parentId) ?? null) : null;
+    const escalatedUnitId = c.escalated && c.retaliationFlagged ? grandparent : null;
+    const sharedUnitIds = c.shared && parentId ? [parentId] : [];
+    const readers = keyRows.filter(
+      (k, n) => k.unitId === c.unitId && isReadingKey(w.keys[n]!, now),
+    );
     cases.push({
       id,
       unitId: c.unitId,
       copiedUnitId,
       retaliationFlagged: c.retaliationFlagged,
       parentId,
+      sharedUnitIds,
+      escalatedUnitId,
+      excludedKeyIds: excluded,
+      addressedHasReaders: hasReader(readers, excluded),
     });
+    for (const unit of sharedUnitIds)
+      await db.insert(caseShares).values({ reportId: id, unitId: unit, day: '2026-01-03' });
+    if (excluded.length)
+      await db
+        .insert(caseExclusions)
+        .values(excluded.map((supervisorId) => ({ reportId: id, supervisorId })));
     await db.insert(reports).values({
       id,
       unitId: c.unitId,
@@ -171,6 +209,7 @@ async function writeWorld(w: World) {
       acknowledgeBy: '2026-01-08',
       feedbackBy: '2026-04-01',
       sortKey: `1|2026-01-08|${id}`,
+      escalatedUnitId,
     });
     if (c.retaliationFlagged)
       await db.insert(retaliationFlags).values({
@@ -203,26 +242,28 @@ describe('every query agrees with the rules', () => {
     await fc.assert(
       fc.asyncProperty(world, async (w0) => {
         const w = { ...w0, keys: w0.keys.map(keyAt) };
-        const { cases, keyRows } = await writeWorld(w);
-        for (const u of UNIT_IDS) {
+        const { cases, keyRows } = await writeWorld(w, now);
+        // Each unit as a key nobody excluded, and as each of its own keys (some excluded).
+        const actors = UNIT_IDS.flatMap((u) => [
+          actorOf(u),
+          ...keyRows.filter((k) => k.unitId === u).map((k) => ({ ...actorOf(u), id: k.id })),
+        ]);
+        for (const actor of actors) {
           const expected = cases
-            .map((c) => [c.id, relationOf(c, u)] as const)
+            .map((c) => [c.id, relationOfKey(c, actor)] as const)
             .filter(([, r]) => r !== null);
-          const { items } = await listInbox(h.ctx, actorOf(u), { limit: 100 });
+          const { items } = await listInbox(h.ctx, actor, { limit: 100 });
           expect(items.map((i) => [i.id, i.relation]).sort()).toEqual([...expected].sort());
-          const flags = await listFlags(h.ctx, actorOf(u), {});
-          expect(flags.map((f) => f.reportId).sort()).toEqual(
-            expected
-              .filter(([id]) => cases.find((c) => c.id === id)?.retaliationFlagged)
-              .map(([id]) => id)
-              .sort(),
+          const flags = await listFlags(h.ctx, actor, {});
+          expect(flags.map((f) => [f.reportId, f.relation]).sort()).toEqual(
+            expected.filter(([id]) => cases.find((c) => c.id === id)?.retaliationFlagged).sort(),
           );
           for (const c of cases) {
-            const opened = await caseForActor(h.ctx, actorOf(u), c.id).then(
+            const opened = await caseForActor(h.ctx, actor, c.id).then(
               (r) => r.relation,
               () => null,
             );
-            expect(opened).toBe(relationOf(c, u));
+            expect(opened).toBe(relationOfKey(c, actor));
           }
         }
         const byUnit = await activeKeys(h.ctx, UNIT_IDS);
@@ -241,6 +282,7 @@ describe('every query agrees with the rules', () => {
             recipientUnits(c, p).flatMap((u) =>
               keyRows
                 .filter((k, i) => k.unitId === u && isReadingKey(w.keys[i]!, now))
+                .filter((k) => !c.excludedKeyIds?.includes(k.id))
                 .map((k) => k.publicKey),
             );
           expect(

@@ -158,9 +158,12 @@ describe('retaliation flags', () => {
     expect(
       (await post(basic, `/api/retaliation/${flag.id}/state`, { state: 'acknowledged' })).status,
     ).toBe(409);
+    // The sign-in three days on ran the housekeeping, which passed the then unanswered flag one
+    // level further up: the provincial unit sees it now, and a step back is refused as for anyone.
     expect(
-      (await post(provincial, `/api/retaliation/${flag.id}/state`, { state: 'resolved' })).status,
-    ).toBe(404);
+      (await post(provincial, `/api/retaliation/${flag.id}/state`, { state: 'acknowledged' }))
+        .status,
+    ).toBe(409);
     expect(
       (await post(basic, `/api/retaliation/${flag.id}/state`, { state: 'resolved' })).status,
     ).toBe(200);

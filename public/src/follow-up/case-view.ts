@@ -4,6 +4,7 @@ import { byId, h, setI18n } from '../lib/dom';
 import { pseudonymText } from '../lib/pseudonym';
 import { unitName } from '../report/units';
 import { type Download, messageCard } from './message-card';
+import { readers, shareSection } from './reach';
 import type { CaseSession } from './session';
 
 function label(prefix: string, value: string): string {
@@ -19,20 +20,11 @@ function row(dtKey: Parameters<typeof t>[0], value: string): HTMLElement[] {
   return [h('dt', { i18n: dtKey }), h('dd', {}, value)];
 }
 
-/** The keys what the reporter writes next goes to: revoked keys are not among them. */
-function readers(s: CaseSession): HTMLElement[] {
-  return [
-    h('h2', { class: 'h3', i18n: 'case.readers' }),
-    h('p', { class: 'help', i18n: 'case.readersHelp' }),
-    h(
-      'ul',
-      { class: 'points', attrs: { id: 'case-readers' } },
-      ...s.view.readers.map((r) => h('li', {}, r.recovery ? t('case.recoveryKey') : r.pseudonym)),
-    ),
-  ];
-}
-
-export function renderCase(s: CaseSession, download: Download): void {
+export function renderCase(
+  s: CaseSession,
+  download: Download,
+  shared: () => Promise<void> = async () => undefined,
+): void {
   const v = s.view;
   const flags = v.retaliation.map((f) =>
     h(
@@ -87,6 +79,7 @@ export function renderCase(s: CaseSession, download: Download): void {
     h('p', { class: 'help', i18n: 'case.openingsHelp' }),
     opened,
     ...readers(s),
+    ...shareSection(s, shared),
   );
   byId('case-history', HTMLOListElement).replaceChildren(
     ...v.history.map((e) =>

@@ -56,6 +56,13 @@ export const en = {
   'report.unit.demo': 'DEMO',
   'report.unit.demoNote':
     'Demo units are for trying the portal only. Do not send real reports to them.',
+  'report.unit.noReaderAbove': 'has no reader now: report to {unit} above it instead',
+  'report.unit.noReaderTop': 'has no reader: an administrator must approve a supervisor key for it',
+  'report.exclude.legend': 'Keep someone out (optional)',
+  'report.exclude.help':
+    'If your report is about one of these supervisors, or they should not read it, tick their name. They will not receive, see or be given this case. At least one supervisor must remain.',
+  'report.exclude.allError':
+    'At least one supervisor must be able to read your report: untick one name, or also send the report to the unit above.',
   'report.unit.noKeys': 'cannot receive reports yet',
   'report.copy.label': 'Also send to the unit above: {unit}',
   'report.readers.title': 'Who can read this report',
@@ -343,6 +350,8 @@ export const en = {
   'relation.addressed': 'Addressed to your unit',
   'relation.copied': 'Copied to your unit',
   'relation.retaliation': 'Retaliation flagged from below',
+  'relation.shared': 'Shared with your unit by the reporter',
+  'relation.escalated': 'Escalated to your unit',
   'sup.case.title': 'Case',
   'sup.case.back': 'Back to the inbox',
   'sup.case.audited': 'Opening a case is recorded in the audit trail, with your name and the time.',
@@ -358,6 +367,9 @@ export const en = {
   'sup.msg.by': 'by {who}',
   'sup.msg.verified': 'Signature verified.',
   'sup.msg.unverified': 'Could not decrypt or verify the signature of this message.',
+  'sup.msg.notShared': 'The reporter has not shared the report with your unit.',
+  'sup.case.flagsOnly':
+    'Your unit sees this case only through a retaliation flag or an escalation: the reporter has not shared the report with your unit. You can work on the flags and reply; the state, outcome and classification belong to the units that can read the report.',
   'sup.msg.sig.undecryptable':
     'This message was not encrypted to your key, so you cannot read it. A colleague who can may grant it to you.',
   'sup.msg.sig.unsigned':
@@ -650,11 +662,26 @@ export const en = {
   'admin.health.readers': 'Active readers',
   'admin.health.recovery': 'Recovery key',
   'admin.health.risk': 'At risk of losing its cases',
+  'admin.health.deadEnd':
+    'No reader and no unit above: reports to this unit are refused. Approve a supervisor key for it, or place it under another unit.',
+  'admin.health.passesUp':
+    'No reader: new reports are refused, and messages and flags of its cases go to the unit above.',
   'admin.health.ok': 'OK',
   'admin.health.none': 'None',
   'case.readers': 'Who can read what you write next',
   'case.readersHelp':
     'New messages and files are encrypted to these keys only. A key that is revoked stops receiving anything new, but nothing can take back what it already received.',
+  'case.flagReaders': 'Who can read a retaliation flag you send now',
+  'case.passedUp':
+    '{unit} has no supervisor left who may read your case, so what you send now goes to the unit above it, {above}. It can read only what is sent to it from now on, unless you share the case below.',
+  'case.escalatedNotice':
+    'Your retaliation flag was not answered by its deadline, so it has been passed one level further up, to {unit}. That unit sees the flag and will receive new flags; share the case with it below so that it can read everything.',
+  'case.share.title': 'Share the whole case with a unit above',
+  'case.share.help':
+    'The unit above sees your retaliation flags, but not your report or the other messages. Sharing lets its supervisors read the whole case, its files and replies included, and act on it. This browser re-encrypts only the keys of each message for them; nothing else is sent and the server never sees the content. A share cannot be taken back.',
+  'case.share.button': 'Share the case with {unit}',
+  'case.share.working': 'Sharing: re-encrypting the case’s keys in this browser…',
+  'case.share.done': 'The case is now shared with {unit}.',
   'case.recoveryKey': 'the unit’s recovery key (kept offline)',
   'admin.recovery.title': 'Set a unit’s recovery key',
   'admin.recovery.help':

@@ -49,6 +49,13 @@ export const zh: Record<MessageKey, string> = {
   'report.unit.none': '目前还没有可以接收举报的单位。',
   'report.unit.demo': '演示 DEMO',
   'report.unit.demoNote': '演示单位仅供试用本平台，请勿向其发送真实举报。',
+  'report.unit.noReaderAbove': '目前没有可阅读举报的人员：请改为向上级单位“{unit}”举报',
+  'report.unit.noReaderTop': '没有可阅读举报的人员：需由管理员为其批准监督人员密钥',
+  'report.exclude.legend': '排除某些人员（可选）',
+  'report.exclude.help':
+    '如果您的举报涉及下列某位监督人员，或者不应由其阅读，请勾选其姓名。被排除的人员不会收到、看到或被授予此案件。至少须保留一名监督人员。',
+  'report.exclude.allError':
+    '至少须有一名监督人员能够阅读您的举报：请取消勾选一个姓名，或同时抄送上级单位。',
   'report.unit.noKeys': '暂时无法接收举报',
   'report.copy.label': '同时抄送上一级单位：{unit}',
   'report.readers.title': '谁能阅读这份举报',
@@ -313,6 +320,8 @@ export const zh: Record<MessageKey, string> = {
   'relation.addressed': '发给本单位',
   'relation.copied': '抄送本单位',
   'relation.retaliation': '下级单位案件中标记了打击报复',
+  'relation.shared': '举报人已与本单位共享',
+  'relation.escalated': '已上报至本单位',
   'sup.case.title': '案件',
   'sup.case.back': '返回收件箱',
   'sup.case.audited': '打开案件会连同您的姓名和时间记入审计日志。',
@@ -328,6 +337,9 @@ export const zh: Record<MessageKey, string> = {
   'sup.msg.by': '作者：{who}',
   'sup.msg.verified': '签名已验证。',
   'sup.msg.unverified': '无法解密此消息或验证其签名。',
+  'sup.msg.notShared': '举报人尚未与本单位共享该举报。',
+  'sup.case.flagsOnly':
+    '本单位仅通过打击报复标记或逐级上报看到此案件：举报人尚未与本单位共享该举报。本单位可以处理这些标记并回复；案件的状态、结果和分类由能够阅读举报的单位决定。',
   'sup.msg.sig.undecryptable':
     '此消息未加密给您的密钥，您无法阅读。能够阅读的同事可以将其授权给您。',
   'sup.msg.sig.unsigned': '此消息没有签名，可能出自任何掌握服务器的人之手，因此不予显示。',
@@ -593,11 +605,25 @@ export const zh: Record<MessageKey, string> = {
   'admin.health.readers': '有效阅读密钥',
   'admin.health.recovery': '恢复密钥',
   'admin.health.risk': '有丢失案件的风险',
+  'admin.health.deadEnd':
+    '没有可阅读举报的人员，也没有上级单位：本单位拒收举报。请为其批准监督人员密钥，或将其置于另一单位之下。',
+  'admin.health.passesUp': '没有可阅读举报的人员：拒收新举报，其案件的消息和标记交由上级单位处理。',
   'admin.health.ok': '正常',
   'admin.health.none': '无',
   'case.readers': '谁能阅读您接下来写的内容',
   'case.readersHelp':
     '新的消息和文件只加密给这些密钥。被撤销的密钥不再收到任何新内容，但它已经收到的内容无法收回。',
+  'case.flagReaders': '谁能阅读您现在发送的打击报复标记',
+  'case.passedUp':
+    '{unit} 已没有可以阅读您案件的监督人员，因此您现在发送的内容将交给其上级单位 {above}。除非您在下方共享案件，上级单位只能阅读此后发给它的内容。',
+  'case.escalatedNotice':
+    '您的打击报复标记未在期限内得到答复，已再上报一级至 {unit}。该单位可以看到此标记并将收到新的标记；请在下方与其共享案件，以便它能阅读全部内容。',
+  'case.share.title': '与上级单位共享整个案件',
+  'case.share.help':
+    '上级单位能看到您的打击报复标记，但看不到您的举报和其他消息。共享后，其监督人员可以阅读整个案件（包括文件和回复）并据此处理。本浏览器只为他们重新加密每条消息的密钥；不会发送其他内容，服务器也看不到内容。共享无法撤回。',
+  'case.share.button': '与 {unit} 共享案件',
+  'case.share.working': '正在共享：本浏览器正在重新加密案件的密钥……',
+  'case.share.done': '案件已与 {unit} 共享。',
   'case.recoveryKey': '本单位的恢复密钥（离线保管）',
   'admin.recovery.title': '设置单位的恢复密钥',
   'admin.recovery.help':

@@ -40,13 +40,18 @@ const download: Download = async (attachmentId, fromUnit, button) => {
   }
 };
 
+/** After a share: the case is looked up again, so the page shows who reads it now. */
+async function afterShare(): Promise<void> {
+  if (session) show(await reloadSession(session));
+}
+
 function show(s: CaseSession): void {
   session = s;
-  renderCase(s, download);
+  renderCase(s, download, afterShare);
   byId('lookup-view', HTMLElement).hidden = true;
   byId('case-view', HTMLElement).hidden = false;
 }
-onLanguageChange(() => session && renderCase(session, download));
+onLanguageChange(() => session && renderCase(session, download, afterShare));
 
 const RECEIPT_ERRORS: Record<'length' | 'character' | 'checksum', MessageKey> = {
   length: 'follow.error.length',

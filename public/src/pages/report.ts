@@ -55,6 +55,11 @@ const errors = new FormErrors('report', [
     check: () => (units.selected() ? null : 'report.error.unit'),
   },
   {
+    target: () => document.querySelector<HTMLInputElement>('#exclude-field input') ?? tree,
+    error: byId('unit-error', HTMLElement),
+    check: () => units.exclusionError(),
+  },
+  {
     target: () => field('category'),
     error: byId('category-error', HTMLElement),
     check: () => (isCategory(field('category').value) ? null : 'report.error.category'),
@@ -124,6 +129,7 @@ function reportInput() {
     units: units.all(),
     unitId: unit.id,
     copyToParent: units.copyToParent(),
+    exclude: units.exclude(),
     receipt,
     report: {
       category,

@@ -100,6 +100,16 @@ function table(list: SupervisorRecord[], decisions: Decision[]): HTMLElement {
   );
 }
 
+/** What the health column says: a unit nobody can reach first, then one passing cases up. */
+function healthNote(u: AdminUnit): HTMLElement {
+  if (u.readers === 0 && !u.parentId)
+    return h('span', { class: 'badge badge-late', i18n: 'admin.health.deadEnd' });
+  if (u.readers === 0)
+    return h('span', { class: 'badge badge-late', i18n: 'admin.health.passesUp' });
+  if (u.atRisk) return h('span', { class: 'badge badge-late', i18n: 'admin.health.risk' });
+  return h('span', { i18n: 'admin.health.ok' });
+}
+
 function healthRows(): HTMLTableRowElement[] {
   return units.map((u) =>
     h(
@@ -108,13 +118,7 @@ function healthRows(): HTMLTableRowElement[] {
       h('td', {}, unitName(u.id)),
       h('td', {}, String(u.readers)),
       h('td', { i18n: u.hasRecoveryKey ? 'case.yes' : 'admin.health.none' }),
-      h(
-        'td',
-        {},
-        u.atRisk
-          ? h('span', { class: 'badge badge-late', i18n: 'admin.health.risk' })
-          : h('span', { i18n: 'admin.health.ok' }),
-      ),
+      h('td', {}, healthNote(u)),
     ),
   );
 }

@@ -60,6 +60,9 @@ function render(): void {
   if (!current) return;
   renderCase(current.c, current.messages, download);
   const { c } = current;
+  // A unit that only has the flags works on them; the case itself is not its to move.
+  byId('state-form', HTMLFormElement).hidden = !c.casePowers;
+  byId('class-form', HTMLFormElement).hidden = !c.casePowers;
   byId('state-select', HTMLSelectElement).value = c.state === 'received' ? 'acknowledged' : c.state;
   const report = current.messages.find((m) => m.content?.type === 'report')?.content;
   byId('class-select', HTMLSelectElement).value =
@@ -180,6 +183,7 @@ export function wireCase(): void {
         content: { v: 1, type: 'reply', text: reply },
         verification: 'verified',
         verified: true,
+        notShared: false,
       });
     });
   });

@@ -66,13 +66,15 @@ function statusKey(v: Opened['verification']): MessageKey {
 
 function card(m: Opened, download: Download): HTMLLIElement {
   const author = m.kind === 'reply' ? t('sup.msg.by', { who: m.author }) : '';
-  const note = m.verified
-    ? h('p', { class: 'badge-line badge-ok', i18n: 'sup.msg.verified' })
-    : h('p', {
-        class: 'badge-line badge-error',
-        attrs: { role: 'alert' },
-        i18n: statusKey(m.verification),
-      });
+  const note = m.notShared
+    ? h('p', { class: 'badge-line', i18n: 'sup.msg.notShared' })
+    : m.verified
+      ? h('p', { class: 'badge-line badge-ok', i18n: 'sup.msg.verified' })
+      : h('p', {
+          class: 'badge-line badge-error',
+          attrs: { role: 'alert' },
+          i18n: statusKey(m.verification),
+        });
   return h(
     'li',
     { class: `message message-${m.kind}` },
@@ -112,6 +114,7 @@ function summary(c: CaseContent): HTMLElement[] {
       ...row('sup.case.ackBy', c.acknowledgeBy),
       ...row('sup.case.feedbackBy', c.feedbackBy),
     ),
+    ...(c.casePowers ? [] : [h('p', { class: 'note', i18n: 'sup.case.flagsOnly' })]),
     ...(flags.length > 0
       ? [h('h2', { class: 'h3', i18n: 'case.flags' }), h('ul', { class: 'points' }, ...flags)]
       : []),
