@@ -3,6 +3,7 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { auditLog, supervisors } from '../../db/schema';
 import type { Actor } from '../auth/actor';
+import { withAudit } from '../audit/service';
 import type { Ctx } from '../context';
 import { caseForActor } from './reach';
 
@@ -28,6 +29,14 @@ async function accessEntries(ctx: Ctx, reportId: string, actions: readonly strin
 /** Every opening, attachment download and export of a case, with who did it and when. */
 export async function caseAccessList(ctx: Ctx, actor: Actor, reportId: string) {
   await caseForActor(ctx, actor, reportId);
+  // Reading who read a case is itself a read: it is recorded before anything is answered.
+  await withAudit(ctx, {
+    actorId: actor.id,
+    action: 'audit.read',
+    unitId: actor.unitId,
+    reportId,
+    detail: { what: 'access_list' },
+  });
   const rows = await accessEntries(ctx, reportId, ACCESS_ACTIONS);
   return {
     entries: rows.map((r) => ({

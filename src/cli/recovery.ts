@@ -128,7 +128,8 @@ const set: Command = {
   usage: 'recovery set UNIT --key PUBLIC.asc',
   summary: 'register a unit’s recovery key: every new message of the unit is encrypted to it too',
   details: [
-    'Replaces (revokes) the unit’s previous recovery key. Existing cases are then granted to it',
+    'The operator’s setting is the administrator’s approval; the key becomes active (and the unit’s',
+    'previous recovery key is revoked) when an auditor approves it too. Existing cases are then granted to it',
     'from a supervisor’s page ("Grant all cases") or with `grant prepare`/`grant apply`.',
     DB_HELP,
   ],
@@ -139,7 +140,10 @@ const set: Command = {
     const done = await withCtx(io, optionalString(values, 'db'), (ctx) =>
       setRecoveryKey(ctx, OPERATOR_ACTOR_ID, positionals[0] ?? '', key),
     );
-    print(io.stdout, `unit ${done.unitId}: recovery key ${done.fingerprint} (id ${done.id})`);
+    print(
+      io.stdout,
+      `unit ${done.unitId}: recovery key ${done.fingerprint} (id ${done.id}), pending until an auditor approves it`,
+    );
     return 0;
   },
 };

@@ -96,7 +96,8 @@ export interface CaseView {
   }[];
   retaliation: { id: string; messageId: string; state: string; day: string; dueBy: string }[];
   /** Each day the case's content was opened, and the pseudonym of the supervisor who opened it. */
-  openings: { day: string; by: string }[];
+  /** Openings, file downloads and exports, by day and pseudonym (`what` absent on older servers). */
+  openings: { day: string; by: string; what?: 'open' | 'download' | 'export' }[];
 }
 
 /** A supervisor key of the case's units as `GET /api/receipt` lists it, each key once. */

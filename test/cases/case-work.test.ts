@@ -101,7 +101,9 @@ describe('case work', () => {
     expect(session.view.history.map((e) => e.state)).toEqual(['received', 'acknowledged']);
     const openings = (session.view as unknown as { openings: { day: string; by: string }[] })
       .openings;
-    expect(openings).toEqual([{ day: session.view.receivedDay, by: basic.supervisor.pseudonym }]);
+    expect(openings).toEqual([
+      { day: session.view.receivedDay, by: basic.supervisor.pseudonym, what: 'open' },
+    ]);
   });
 
   it('moves through states; closing needs an outcome; bad moves change nothing', async () => {

@@ -84,6 +84,8 @@ export async function makeHarness(env: Record<string, string> = {}): Promise<Har
 }
 
 export {
+  approveAsAuditor,
+  createdId,
   decideAsAdmin,
   demoKey,
   demoUnit,
