@@ -77,7 +77,10 @@ export function replay(state: LoggedState, e: ChainedEntry): void {
   if (e.reportId && !state.mentioned.has(e.reportId)) state.mentioned.set(e.reportId, e.seq);
   const key = (id: string) => {
     let k = state.keys.get(id);
-    if (!k) state.keys.set(id, (k = { approvals: [], closed: false }));
+    if (!k) {
+      k = { approvals: [], closed: false };
+      state.keys.set(id, k);
+    }
     return k;
   };
   const approval = approvalOf(e);

@@ -1,9 +1,9 @@
 // Who has had access to a case's content, read from the audit trail: for leak tracing by the
 // unit. The reporter's own view lists openings as dates and pseudonyms (`receipts/view.ts`).
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray } from 'drizzle-orm';
 import { auditLog, supervisors } from '../../db/schema';
-import type { Actor } from '../auth/actor';
 import { withAudit } from '../audit/service';
+import type { Actor } from '../auth/actor';
 import type { Ctx } from '../context';
 import { caseForActor } from './reach';
 
@@ -22,7 +22,14 @@ async function accessEntries(ctx: Ctx, reportId: string, actions: readonly strin
     })
     .from(auditLog)
     .leftJoin(supervisors, eq(auditLog.actorId, supervisors.id))
-    .where(and(eq(auditLog.reportId, reportId), inArray(auditLog.action, [...actions])))
+    .where(
+      and(
+        eq(auditLog.reportId, reportId),
+        inArray(auditLog.action, [...actions]),
+        // Only entries of the chain: a row slipped in with seq ≤ 0 is no trace of anything.
+        gt(auditLog.seq, 0),
+      ),
+    )
     .orderBy(asc(auditLog.seq));
 }
 

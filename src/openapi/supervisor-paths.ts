@@ -146,5 +146,8 @@ export const supervisorPaths = {
   '/api/audit': get('Audit entries (administrators and auditors)'),
   '/api/audit/verify': get('Recompute the audit hash chain'),
   '/api/audit/head': get('The newest entry of the audit log and the checkpoint text to sign'),
-  '/api/audit/checkpoints': post('Store an auditor’s signed checkpoint of the head', checkpointBody),
+  '/api/audit/checkpoints': post(
+    'Store an auditor’s signed checkpoint of the head',
+    checkpointBody,
+  ),
 };

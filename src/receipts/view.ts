@@ -80,7 +80,7 @@ SELECT ${asBytes ? sql`CAST(` : sql``}(SELECT json_object(
                                           ELSE 'export' END AS what,
                             min(a.seq) AS first_seq
                      FROM audit_log a LEFT JOIN supervisors s ON s.id = a.actor_id
-                     WHERE a.report_id = r.id
+                     WHERE a.report_id = r.id AND a.seq > 0
                        AND a.action IN ('case.open', 'case.attachment_open', 'case.export')
                      GROUP BY 1, 2, 3)),
   'retaliation', (SELECT json_group_array(json_object(

@@ -14,7 +14,11 @@ import type { Ctx } from '../context';
 export type Side = 'admin' | 'auditor';
 
 /** Entries that carry an approval of a key (targetId = the supervisor row). */
-export const APPROVAL_ACTIONS = ['supervisor.approve', 'admin.create', 'unit.recovery_key'] as const;
+export const APPROVAL_ACTIONS = [
+  'supervisor.approve',
+  'admin.create',
+  'unit.recovery_key',
+] as const;
 
 /** Roles that need both sides before they are active. Every role does. */
 export const NEEDS_TWO = ['supervisor', 'recovery', 'admin', 'auditor'] as const;

@@ -165,7 +165,9 @@ export async function decide(ctx: Ctx, by: Decider, supervisorId: string, decisi
 async function approve(ctx: Ctx, by: Decider, row: SupervisorRow) {
   await supervisorValues(ctx, { ...row, status: 'approved' });
   const side: Side = by.role === 'auditor' ? 'auditor' : 'admin';
-  const earlier = (await approvalsFor(ctx, row.id)).filter((a) => a.fingerprint === row.fingerprint);
+  const earlier = (await approvalsFor(ctx, row.id)).filter(
+    (a) => a.fingerprint === row.fingerprint,
+  );
   if (earlier.some((a) => a.actorId === by.id))
     throw new AppError(
       'conflict',

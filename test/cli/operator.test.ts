@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateDemoKey } from '../../src/crypto';
-import { enrol } from '../../src/supervisors/service';
 import { decideSupervisor } from '../../src/client/admin';
 import { signIn } from '../../src/client/supervisor';
+import { generateDemoKey } from '../../src/crypto';
+import { enrol } from '../../src/supervisors/service';
 import { demoKey, demoUnit, type Harness, makeHarness, withCookies } from '../helpers/harness';
 import { cli, cliOn } from './run';
 
@@ -157,14 +157,7 @@ describe('supervisor approval', () => {
     const unit = demoUnit(await h.units(), 'basic');
     const { publicKey } = await generateDemoKey('Bob Supervisor', 'x');
     const pending = await enrol(h.ctx, { unitId: unit.id, displayName: 'Bob', publicKey });
-    const listed = await cliOn(h, [
-      'supervisor',
-      'list',
-      '--status',
-      'pending',
-      '--unit',
-      unit.id,
-    ]);
+    const listed = await cliOn(h, ['supervisor', 'list', '--status', 'pending', '--unit', unit.id]);
     expect(listed.code).toBe(0);
     expect(listed.stdout).toBe(
       `${pending.id}  pending  supervisor  unit=${unit.id}  ${pending.fingerprint}  Bob\n`,
@@ -183,7 +176,8 @@ describe('supervisor approval', () => {
     const again = await cliOn(h, ['supervisor', 'approve', pending.id]);
     expect(again).toMatchObject({
       code: 1,
-      stderr: 'error: You have already approved this key. It becomes active only when an administrator and an auditor have both approved it.\n',
+      stderr:
+        'error: You have already approved this key. It becomes active only when an administrator and an auditor have both approved it.\n',
     });
     const auditor = await signIn(withCookies(h.fetcher), await demoKey(h, 'auditor'));
     await decideSupervisor(auditor, pending.id, 'approve');

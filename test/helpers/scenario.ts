@@ -104,7 +104,8 @@ export async function approveAsAuditor(
 }
 
 /** The id in the CLI's `created ROLE ID (…)` line. */
-export const createdId = (stdout: string) => /created \w+ ([A-Za-z0-9_-]{22})/.exec(stdout)?.[1] ?? '';
+export const createdId = (stdout: string) =>
+  /created \w+ ([A-Za-z0-9_-]{22})/.exec(stdout)?.[1] ?? '';
 
 /** A reporter submits a report to the demo unit of a level (no copy to the unit above). */
 export async function reportTo(
