@@ -101,8 +101,10 @@ describe('case work', () => {
     expect(session.view.history.map((e) => e.state)).toEqual(['received', 'acknowledged']);
     const openings = (session.view as unknown as { openings: { day: string; by: string }[] })
       .openings;
+    // Openings and the file download, once a day each, by pseudonym (SECURITY.md).
     expect(openings).toEqual([
       { day: session.view.receivedDay, by: basic.supervisor.pseudonym, what: 'open' },
+      { day: session.view.receivedDay, by: basic.supervisor.pseudonym, what: 'download' },
     ]);
   });
 

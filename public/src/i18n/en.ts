@@ -385,6 +385,19 @@ export const en = {
   'admin.reject': 'Reject',
   'admin.revoke': 'Revoke',
   'admin.approved.done': '{name} was approved.',
+  'admin.approved.waiting':
+    'Your approval of {name} is recorded. The key becomes active when an auditor approves it too.',
+  'audit.approvals.title': 'Keys awaiting your approval',
+  'audit.approvals.help':
+    'A key becomes active only when an administrator and an auditor have both approved it. Check the fingerprint with its holder before you approve.',
+  'audit.approvals.waiting':
+    'Your approval of {name} is recorded. The key becomes active when an administrator approves it too.',
+  'audit.checkpoint.title': 'Your checkpoint of the log',
+  'audit.checkpoint.help':
+    'When you sign in, your key signs the newest entry of the audit log. Keep the file: if the log is ever cut or rewritten, it no longer extends your checkpoint, and portal audit verify --checkpoint shows it.',
+  'audit.checkpoint.signing': 'Signing the head of the audit log with your key…',
+  'audit.checkpoint.done': 'Signed: {entries} entries, head {head}.',
+  'audit.checkpoint.download': 'Keep the checkpoint',
   'admin.rejected.done': '{name} was rejected.',
   'admin.revoked.done': 'The key of {name} was revoked.',
   'admin.pseudonym': 'Pseudonym {name}',

@@ -355,6 +355,17 @@ export const zh: Record<MessageKey, string> = {
   'admin.reject': '拒绝',
   'admin.revoke': '撤销',
   'admin.approved.done': '已批准 {name}。',
+  'admin.approved.waiting': '已记录您对 {name} 的批准。审计员也批准后，该密钥才会生效。',
+  'audit.approvals.title': '等待您批准的密钥',
+  'audit.approvals.help':
+    '密钥须经一名管理员和一名审计员都批准后才会生效。批准前请与密钥持有人核对指纹。',
+  'audit.approvals.waiting': '已记录您对 {name} 的批准。管理员也批准后，该密钥才会生效。',
+  'audit.checkpoint.title': '您的审计日志检查点',
+  'audit.checkpoint.help':
+    '您登录时，您的密钥会签署审计日志的最新条目。请保存该文件：如果日志被截断或重写，它将不再延续您的检查点，portal audit verify --checkpoint 会显示出来。',
+  'audit.checkpoint.signing': '正在用您的密钥签署审计日志头…',
+  'audit.checkpoint.done': '已签署：{entries} 条记录，日志头 {head}。',
+  'audit.checkpoint.download': '保存检查点',
   'admin.rejected.done': '已拒绝 {name}。',
   'admin.revoked.done': '已撤销 {name} 的密钥。',
   'admin.pseudonym': '化名 {name}',
