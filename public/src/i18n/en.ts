@@ -498,6 +498,10 @@ export const en = {
   'stats.point.ended':
     'Figures appear only once a quarter has ended, never while reports are arriving, so that they cannot tell when anyone reported.',
   'stats.next': 'The figures for the current quarter will be published on {day}.',
+  'stats.auditHeadTitle': 'Witness of the audit log',
+  'stats.auditHeadHelp':
+    'Every supervisor and administrator action is written to a hash-chained audit log. Its head at the end of each day is shown here; anyone may copy it, and portal audit verify --head proves later that the log still holds it.',
+  'stats.auditHead': 'At the end of {day}: {entries} entries, head',
   'stats.empty': 'No figures have been published yet.',
   'stats.fewer': 'fewer than 5',
   'stats.withheld': 'withheld',
