@@ -2,7 +2,9 @@
 // `case.arrive` entry (its id, unit, copy and day, nothing else), then one `case.arrivals` entry
 // says "every arrival through this day is logged". Written after the day, in id order, so an
 // entry's place in the chain says nothing finer than the day (a report's own time never shows).
-// The price: a case of today is not in the log until tomorrow (reconcile.ts says so, by name).
+// The sweep runs at a verified sign-in (auth/service.ts), never at a submission, so no reporter's
+// action decides when an entry is written. The price: a case is not in the log until the first
+// sign-in after its day (reconcile.ts treats it as waiting until then).
 import { and, desc, eq, gt, lt, notInArray } from 'drizzle-orm';
 import { auditLog, reports } from '../../db/schema';
 import type { Ctx } from '../context';

@@ -148,8 +148,8 @@ const cases: Checker = {
       if (log.deleted.has(r.id))
         out.push({ checker: 'cases', row, problem: 'deleted in the log, yet present' });
       else if (!arrived) {
-        const waiting =
-          r.day >= addDays(today, -1) && (pendingFrom === null || r.day >= pendingFrom);
+        // Sweeps ride on sign-ins: after the first, a case is waiting iff newer than the last.
+        const waiting = pendingFrom === null ? r.day >= addDays(today, -1) : r.day >= pendingFrom;
         if (!waiting)
           out.push({ checker: 'cases', row, problem: `no arrival in the log (received ${r.day})` });
       } else {

@@ -1,10 +1,8 @@
 // Forgetting what has expired: spent proof-of-work and sign-in challenges, ended sessions and
-// report drafts whose files never all arrived; and the arrivals of ended days go into the audit
-// log (audit/arrivals.ts). Run now and then after paid submissions and
+// report drafts whose files never all arrived. Run now and then after paid submissions and
 // verified sign-ins (never for a free request), so the tables stay small without a scheduler.
 import { inArray, lt, or } from 'drizzle-orm';
 import { attachments, authChallenges, powSpent, reportDrafts, sessions } from '../../db/schema';
-import { logArrivals } from '../audit/arrivals';
 import type { Ctx } from '../context';
 import { addDays, toDay } from './days';
 
@@ -32,7 +30,6 @@ export async function tidy(ctx: Ctx): Promise<void> {
       ),
   ]);
   await dropAbandonedDrafts(ctx);
-  await logArrivals(ctx);
 }
 
 /** Deletes drafts older than DRAFT_DAYS with the files they had received, bytes included. */
