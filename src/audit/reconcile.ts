@@ -291,17 +291,6 @@ const grants: Checker = {
   },
 };
 
-/**
- * Per-case exclusions (another issue adds them, logged as `case.exclusion` with a commitment):
- * the extension point. Until the exclusions table exists there is nothing to compare.
- */
-const exclusions: Checker = {
-  name: 'exclusions',
-  async check() {
-    return [];
-  },
-};
-
 /** Stored checkpoints: signed by the auditor they name, for a head this chain still has. */
 const checkpoints: Checker = {
   name: 'checkpoints',
@@ -327,15 +316,13 @@ const checkpoints: Checker = {
   },
 };
 
-export const CHECKERS: Checker[] = [
-  cases,
-  copies,
-  unitTree,
-  keyApprovals,
-  grants,
-  exclusions,
-  checkpoints,
-];
+/**
+ * Every checker `audit verify` runs. Extension point for per-case exclusions (another issue adds
+ * their table, logged as `case.exclusion` with detail.commitment = SHA-256 over the case id and
+ * its sorted excluded fingerprints): add a checker here that recomputes each case's commitment
+ * from the table and compares it with `log.exclusions`, which `replay` already gathers.
+ */
+export const CHECKERS: Checker[] = [cases, copies, unitTree, keyApprovals, grants, checkpoints];
 
 export async function reconcile(ctx: Ctx, log: LoggedState, checkers = CHECKERS) {
   const today = toDay(ctx.now());
