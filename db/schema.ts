@@ -230,6 +230,27 @@ export const caseGrants = sqliteTable(
 );
 
 /**
+ * The session-key packets a grant adds, one row per message or file and grantee. Grants only ever
+ * insert here (the stored message and file bytes never change), so two grants racing on one item
+ * both keep their packet; readers see the item with these packets put after its own.
+ */
+export const grantPackets = sqliteTable(
+  'grant_packets',
+  {
+    itemId: text('item_id').notNull(),
+    granteeId: text('grantee_id').notNull(),
+    reportId: text('report_id').notNull(),
+    grantId: text('grant_id').notNull(),
+    /** The packet in base64url: small, and text reads alike on libSQL and D1. */
+    packet: text('packet').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.itemId, t.granteeId] }),
+    index('grant_packets_report').on(t.reportId),
+  ],
+);
+
+/**
  * Proof-of-work challenges already spent, kept until they would have expired anyway. The expiry
  * is rounded up to the hour, so a row does not say when its challenge was fetched.
  */

@@ -11,8 +11,9 @@ import { type ChainCheck, type ChainedEntry, verifyChain } from '../audit/chain'
 import { checkpointText, type Head, parseCheckpoint, signedBy } from '../audit/checkpoints';
 import { emptyState, type LoggedState, reconcile, replay } from '../audit/reconcile';
 import { readLog } from '../audit/service';
-import type { Ctx } from '../context';
+import { type Ctx, contextOf } from '../context';
 import { readPrivateKey, signChallenge, unlockPrivateKey } from '../crypto';
+import { plainStorage } from '../storage/db';
 import { DbBlobStore } from '../storage/db-blobs';
 import { passphrase } from './cases';
 import {
@@ -51,12 +52,11 @@ async function withReadOnlyCtx<T>(
       sql`select name from sqlite_master where type = 'table' and name = 'audit_log'`,
     );
     if (tables.length === 0) throw new CliFailure('this database has no audit log table');
-    const ctx: Ctx = {
-      db,
+    const ctx = contextOf(plainStorage(db), {
       blobs: new DbBlobStore(db),
       config: storage.config,
       now: () => new Date(),
-    };
+    });
     return await fn(ctx);
   } finally {
     client.close();

@@ -1,19 +1,21 @@
 // The reporter's whole journey as plain functions over the API: submit, come back with the
 // receipt, read, write, flag retaliation. The browser pages and the tests run this same code.
+
 import type { PrivateKey } from 'openpgp';
+import { LOOKUP_TOKEN_HEADER } from '../contract/headers';
 import { reportRecipientKeys } from '../contract/reach';
 import {
   deriveReceiptSecrets,
   generateReceipt,
   generateReporterKey,
   openFile,
-  openJson,
   parseReceipt,
   sealFile,
   sealJson,
   unlockPrivateKey,
 } from '../crypto';
 import { ApiError, callApi, type Fetcher, jsonInit } from './api';
+import { type ReadStatus, readSigned, verifiedValue } from './opened';
 import { type PowPurpose, type PowSolution, powHeaders, proofOfWork } from './pow';
 import type {
   CaseView,
@@ -56,28 +58,35 @@ export interface Session {
   view: CaseView;
 }
 
-const tokenHeaders = (token: string) => ({ 'x-lookup-token': token });
+const tokenHeaders = (token: string) => ({ [LOOKUP_TOKEN_HEADER]: token });
 
 /**
  * Encrypts and uploads files one by one. A failed file does not stop the others, and never loses
  * what was already acknowledged: the caller gets the names that failed, to offer another try.
  */
+/** Seals one follow-up file for the recipients; the pages pass one that runs in a Web Worker. */
+export type FileSealer = (
+  file: FileInput,
+  recipients: string[],
+  signingKey: Session['key'],
+) => Promise<Uint8Array | Blob>;
+
+const sealOnPage: FileSealer = (file, recipients, signingKey) =>
+  sealFile(file.bytes, { name: file.name, type: file.type }, { recipients, signingKey });
+
 async function uploadFiles(
   s: Omit<Session, 'view'>,
   messageId: string,
   files: FileInput[],
   recipients: string[],
   progress?: Progress,
+  seal: FileSealer = sealOnPage,
 ): Promise<string[]> {
   const failed: string[] = [];
   for (const [i, file] of files.entries()) {
     try {
       progress?.({ stage: 'encrypt', current: i + 1, total: files.length });
-      const sealed = await sealFile(
-        file.bytes,
-        { name: file.name, type: file.type },
-        { recipients, signingKey: s.key },
-      );
+      const sealed = await seal(file, recipients, s.key);
       progress?.({ stage: 'upload', current: i + 1, total: files.length });
       await callApi(
         s.fetcher,
@@ -85,7 +94,7 @@ async function uploadFiles(
         {
           method: 'POST',
           headers: { ...tokenHeaders(s.lookupToken), 'content-type': 'application/octet-stream' },
-          body: sealed as Uint8Array<ArrayBuffer>,
+          body: sealed as Uint8Array<ArrayBuffer> | Blob,
         },
       );
     } catch {
@@ -326,8 +335,9 @@ export interface OpenedMessage {
   kind: CaseView['messages'][number]['kind'];
   day: string;
   content: Content | null;
-  /** For replies: whether a unit key's signature verified. Reporter's own: signed by own key. */
+  /** Replies: signed by a unit key; the reporter's own: by their key. Content only if verified. */
   verified: boolean;
+  verification: ReadStatus;
   attachments: { id: string; size: number }[];
 }
 
@@ -337,29 +347,19 @@ export async function readMessages(s: Session): Promise<OpenedMessage[]> {
     s.view.messages.map(async (m) => {
       const verificationKeys =
         m.author === 'unit' ? s.view.unitSigningKeys : [s.view.reporterPublicKey];
-      try {
-        const opened = await openJson<Content>(m.ciphertext, {
-          decryptionKeys: [s.key],
-          verificationKeys,
-        });
-        return {
-          id: m.id,
-          kind: m.kind,
-          day: m.day,
-          content: opened.value,
-          verified: true,
-          attachments: m.attachments,
-        };
-      } catch {
-        return {
-          id: m.id,
-          kind: m.kind,
-          day: m.day,
-          content: null,
-          verified: false,
-          attachments: m.attachments,
-        };
-      }
+      const { content, verification } = await readSigned<Content>(m.ciphertext, {
+        decryptionKeys: [s.key],
+        verificationKeys,
+      });
+      return {
+        id: m.id,
+        kind: m.kind,
+        day: m.day,
+        content,
+        verification,
+        verified: verification === 'verified',
+        attachments: m.attachments,
+      };
     }),
   );
 }
@@ -373,6 +373,7 @@ export async function sendMessage(
   text: string,
   files: FileInput[] = [],
   progress?: Progress,
+  seal?: FileSealer,
 ) {
   const content: MessageContent = { v: 1, type: 'message', text, ...fileNotes(files) };
   const recipients = s.view.recipients.messages;
@@ -382,7 +383,7 @@ export async function sendMessage(
     '/api/receipt/messages',
     jsonInit({ message }, tokenHeaders(s.lookupToken)),
   );
-  const failedFiles = await uploadFiles(s, messageId, files, recipients, progress);
+  const failedFiles = await uploadFiles(s, messageId, files, recipients, progress, seal);
   return { messageId, failedFiles };
 }
 
@@ -391,6 +392,7 @@ export async function flagRetaliation(
   flag: Omit<RetaliationContent, 'v' | 'type'>,
   files: FileInput[] = [],
   progress?: Progress,
+  seal?: FileSealer,
 ) {
   const content: RetaliationContent = { v: 1, type: 'retaliation', ...flag, ...fileNotes(files) };
   const recipients = s.view.recipients.retaliation;
@@ -400,7 +402,7 @@ export async function flagRetaliation(
     '/api/receipt/retaliation',
     jsonInit({ details }, tokenHeaders(s.lookupToken)),
   );
-  const failedFiles = await uploadFiles(s, messageId, files, recipients, progress);
+  const failedFiles = await uploadFiles(s, messageId, files, recipients, progress, seal);
   return { messageId, failedFiles };
 }
 
@@ -411,6 +413,5 @@ export async function downloadAttachment(s: Session, attachmentId: string, fromU
     { headers: tokenHeaders(s.lookupToken) },
   );
   const verificationKeys = fromUnit ? s.view.unitSigningKeys : [s.view.reporterPublicKey];
-  const opened = await openFile(bytes, { decryptionKeys: [s.key], verificationKeys });
-  return opened.value;
+  return verifiedValue(await openFile(bytes, { decryptionKeys: [s.key], verificationKeys }));
 }
