@@ -3,10 +3,10 @@
 // later rewrite of the chain, however consistent, no longer extends it (`audit verify`). The head
 // of each ended day is also published (public statistics) and given to notifications (dailyHead).
 import { and, desc, eq, lt } from 'drizzle-orm';
-import * as openpgp from 'openpgp';
 import { auditCheckpoints, auditLog, supervisors } from '../../db/schema';
 import type { Actor } from '../auth/actor';
 import type { Ctx } from '../context';
+import { verifyDetachedText } from '../crypto/keys';
 import { toDay } from '../lib/days';
 import { AppError } from '../lib/errors';
 import { newId } from '../lib/ids';
@@ -37,19 +37,8 @@ export function parseCheckpoint(text: string): Head | null {
 }
 
 /** True when `signature` is a valid detached signature over `text` by `publicKey`. */
-export async function signedBy(text: string, signature: string, publicKey: string) {
-  try {
-    const result = await openpgp.verify({
-      message: await openpgp.createMessage({ text }),
-      signature: await openpgp.readSignature({ armoredSignature: signature }),
-      verificationKeys: await openpgp.readKey({ armoredKey: publicKey }),
-      expectSigned: true,
-    });
-    return (await result.signatures[0]?.verified) === true;
-  } catch {
-    return false;
-  }
-}
+export const signedBy = (text: string, signature: string, publicKey: string) =>
+  verifyDetachedText({ text, signature, publicKey, date: new Date() });
 
 /** The newest entry, or null for an empty log. */
 export async function currentHead(ctx: Ctx): Promise<Head | null> {
