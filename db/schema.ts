@@ -346,5 +346,24 @@ export const auditLog = sqliteTable(
     uniqueIndex('audit_seq').on(t.seq),
     uniqueIndex('audit_prev').on(t.prevHash),
     index('audit_report').on(t.reportId, t.action),
+    // Approvals of a key are found by their target; the latest arrivals sweep by its action.
+    index('audit_target').on(t.targetId),
+    index('audit_action').on(t.action, t.seq),
   ],
 );
+
+/**
+ * Heads of the audit log signed by auditors with their own keys (audit/checkpoints.ts): a later
+ * rewrite of the chain no longer extends them. The auditor keeps a copy outside the server too.
+ */
+export const auditCheckpoints = sqliteTable('audit_checkpoints', {
+  id: text('id').primaryKey(),
+  seq: integer('seq').notNull(),
+  hash: text('hash').notNull(),
+  signerId: text('signer_id').notNull(),
+  signerFingerprint: text('signer_fingerprint').notNull(),
+  /** The signed text, exactly as signed, and the armored detached signature over it. */
+  text: text('text').notNull(),
+  signature: text('signature').notNull(),
+  day: text('day').notNull(),
+});

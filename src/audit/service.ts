@@ -20,48 +20,72 @@ export interface AuditEvent {
   targetId?: string | null;
   /** Metadata only (states, roles, counts): never content, never a network identifier. */
   detail?: Record<string, string | number | boolean | null>;
-  /** A reporter's action: its time is kept as midnight UTC of the day, nothing finer. */
-  dayOnly?: boolean;
+  /** Seconds since the epoch, a multiple of a day; by default the start of today (UTC). */
+  at?: number;
 }
 
 const MAX_ATTEMPTS = 8;
 
-async function nextEntry(ctx: Ctx, event: AuditEvent): Promise<ChainedEntry> {
+/**
+ * An entry's time: 00:00 UTC of its day. A supervisor's opening of a case, to the second, would
+ * date the case's arrival; days, with arrivals chained after their day (arrivals.ts), do not.
+ */
+export const auditDay = (now: Date) => Math.floor(now.getTime() / 86_400_000) * 86_400;
+
+async function nextEntries(ctx: Ctx, events: AuditEvent[]): Promise<ChainedEntry[]> {
   const [head] = await ctx.db
     .select({ seq: auditLog.seq, hash: auditLog.hash })
     .from(auditLog)
     .orderBy(desc(auditLog.seq))
     .limit(1);
-  const fields = {
-    id: newId(),
-    seq: (head?.seq ?? 0) + 1,
-    at: event.dayOnly
-      ? Math.floor(ctx.now().getTime() / 86_400_000) * 86_400
-      : Math.floor(ctx.now().getTime() / 1000),
-    actorId: event.actorId,
-    action: event.action,
-    unitId: event.unitId ?? null,
-    reportId: event.reportId ?? null,
-    targetId: event.targetId ?? null,
-    detail: JSON.stringify(event.detail ?? {}),
-    prevHash: head?.hash ?? GENESIS_HASH,
-  };
-  return { ...fields, hash: await entryHash(fields) };
+  let seq = head?.seq ?? 0;
+  let prevHash = head?.hash ?? GENESIS_HASH;
+  const out: ChainedEntry[] = [];
+  for (const event of events) {
+    const fields = {
+      id: newId(),
+      seq: ++seq,
+      at: event.at ?? auditDay(ctx.now()),
+      actorId: event.actorId,
+      action: event.action,
+      unitId: event.unitId ?? null,
+      reportId: event.reportId ?? null,
+      targetId: event.targetId ?? null,
+      detail: JSON.stringify(event.detail ?? {}),
+      prevHash,
+    };
+    const entry = { ...fields, hash: await entryHash(fields) };
+    out.push(entry);
+    prevHash = entry.hash;
+  }
+  return out;
 }
 
 /**
  * Runs `changes` and appends `event` atomically. `changes` is a function so that statements that
  * depend on fresh reads can be rebuilt on a retry.
  */
-export async function withAudit(
+export function withAudit(
   ctx: Ctx,
   event: AuditEvent,
   changes: () => BatchItem<'sqlite'>[] = () => [],
 ): Promise<void> {
+  return withAuditMany(ctx, [event], changes);
+}
+
+/** Like `withAudit`, for several entries chained one after the other in the same batch. */
+export async function withAuditMany(
+  ctx: Ctx,
+  events: AuditEvent[],
+  changes: () => BatchItem<'sqlite'>[] = () => [],
+): Promise<void> {
   for (let attempt = 1; ; attempt++) {
-    const entry = await nextEntry(ctx, event);
+    const entries = await nextEntries(ctx, events);
     try {
-      await ctx.db.batch([ctx.db.insert(auditLog).values(entry), ...changes()]);
+      const inserts = entries.map((e) => ctx.db.insert(auditLog).values(e));
+      const [first, ...rest] = [...inserts, ...changes()];
+      if (!first) return;
+      await ctx.db.batch([first, ...rest]);
       return;
     } catch (err) {
       if (!isUniqueViolation(err, 'audit_log') || attempt >= MAX_ATTEMPTS) {

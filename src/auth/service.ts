@@ -2,6 +2,7 @@
 // ending any session the browser already had (rotation), with the audit entry in the same batch.
 import { eq } from 'drizzle-orm';
 import { supervisors } from '../../db/schema';
+import { logArrivals } from '../audit/arrivals';
 import { withAudit } from '../audit/service';
 import type { Ctx } from '../context';
 import { sha256Hex } from '../crypto/encoding';
@@ -65,6 +66,9 @@ export async function signIn(ctx: Ctx, input: SignInInput) {
   });
   // Housekeeping rides on verified work only: no anonymous request causes a write.
   await tidy(ctx);
+  // Yesterday's arrivals go into the log at a sign-in, never at a submission: no reporter's
+  // action decides when an audit entry is written (audit/arrivals.ts).
+  await logArrivals(ctx);
   return { token: session.token, csrfToken: await csrfFor(session.token), supervisor };
 }
 

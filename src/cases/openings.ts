@@ -1,7 +1,8 @@
 // Who has had access to a case's content, read from the audit trail: for leak tracing by the
 // unit. The reporter's own view lists openings as dates and pseudonyms (`receipts/view.ts`).
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray } from 'drizzle-orm';
 import { auditLog, supervisors } from '../../db/schema';
+import { withAudit } from '../audit/service';
 import type { Actor } from '../auth/actor';
 import type { Ctx } from '../context';
 import { caseForActor } from './reach';
@@ -21,13 +22,28 @@ async function accessEntries(ctx: Ctx, reportId: string, actions: readonly strin
     })
     .from(auditLog)
     .leftJoin(supervisors, eq(auditLog.actorId, supervisors.id))
-    .where(and(eq(auditLog.reportId, reportId), inArray(auditLog.action, [...actions])))
+    .where(
+      and(
+        eq(auditLog.reportId, reportId),
+        inArray(auditLog.action, [...actions]),
+        // Only entries of the chain: a row slipped in with seq ≤ 0 is no trace of anything.
+        gt(auditLog.seq, 0),
+      ),
+    )
     .orderBy(asc(auditLog.seq));
 }
 
 /** Every opening, attachment download and export of a case, with who did it and when. */
 export async function caseAccessList(ctx: Ctx, actor: Actor, reportId: string) {
   await caseForActor(ctx, actor, reportId);
+  // Reading who read a case is itself a read: it is recorded before anything is answered.
+  await withAudit(ctx, {
+    actorId: actor.id,
+    action: 'audit.read',
+    unitId: actor.unitId,
+    reportId,
+    detail: { what: 'access_list' },
+  });
   const rows = await accessEntries(ctx, reportId, ACCESS_ACTIONS);
   return {
     entries: rows.map((r) => ({

@@ -1,16 +1,21 @@
 // `portal audit …`: verify the hash-chained audit log, read-only, so an outside auditor can run
 // it on a copy of the database without changing a byte of it.
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createClient } from '@libsql/client';
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/libsql';
 import * as schema from '../../db/schema';
 import { type ChainCheck, type ChainedEntry, verifyChain } from '../audit/chain';
+import { checkpointText, type Head, parseCheckpoint, signedBy } from '../audit/checkpoints';
+import { emptyState, type LoggedState, reconcile, replay } from '../audit/reconcile';
 import { readLog } from '../audit/service';
 import { type Ctx, contextOf } from '../context';
+import { readPrivateKey, signChallenge, unlockPrivateKey } from '../crypto';
 import { plainStorage } from '../storage/db';
 import { DbBlobStore } from '../storage/db-blobs';
+import { passphrase } from './cases';
 import {
   CliFailure,
   type CliIo,
@@ -18,6 +23,7 @@ import {
   DB_OPTION,
   optionalString,
   print,
+  requireString,
   resolveStorage,
 } from './io';
 
@@ -57,43 +63,133 @@ async function withReadOnlyCtx<T>(
   }
 }
 
-/** Verifies the chain and, when asked, that a head recorded earlier is still part of it. */
-async function check(ctx: Ctx, recordedHead: string | undefined) {
-  let seen = recordedHead === undefined;
+/** A checkpoint kept outside the server: its text, then the armored detached signature. */
+export function readCheckpointFile(text: string): { head: Head; text: string; signature: string } {
+  const at = text.indexOf('-----BEGIN PGP SIGNATURE-----');
+  const head = at > 0 ? parseCheckpoint(text.slice(0, at)) : null;
+  if (!head) throw new CliFailure('not a checkpoint file (its text, then its signature)');
+  return { head, text: checkpointText(head), signature: text.slice(at).trim() };
+}
+
+/** Everything `audit verify` found: the chain, rows outside it, heads, checkpoints, the state. */
+interface Findings {
+  result: ChainCheck;
+  log: LoggedState;
+  problems: string[];
+}
+
+/**
+ * Verifies the chain and replays it; then every head given (hash, or a signed checkpoint, with
+ * the witness keys that must have signed it) must be an entry of this chain, no row may sit
+ * outside it, and the database must agree with the log (reconcile.ts).
+ */
+async function check(
+  ctx: Ctx,
+  heads: string[],
+  files: { head: Head; text: string; signature: string; name: string }[],
+  witnesses: string[],
+): Promise<Findings> {
+  const log = emptyState();
   async function* watched(): AsyncGenerator<ChainedEntry> {
     for await (const e of readLog(ctx)) {
-      if (e.hash === recordedHead) seen = true;
+      replay(log, e);
       yield e;
     }
   }
   const result: ChainCheck = await verifyChain(watched());
-  return { result, headFound: seen };
+  const problems: string[] = [];
+  if (!result.ok) return { result, log, problems };
+  const hashes = new Set(log.hashes.values());
+  for (const h of heads)
+    if (!hashes.has(h))
+      problems.push(`recorded head ${h} is no longer in the log (tail removed or chain rewritten)`);
+  for (const f of files) {
+    if (log.hashes.get(f.head.entries) !== f.head.hash)
+      problems.push(
+        `checkpoint ${f.name} (entry ${f.head.entries}, head ${f.head.hash}) is not extended by this log (tail removed or chain rewritten)`,
+      );
+    if (witnesses.length > 0) {
+      let signed = false;
+      for (const w of witnesses) if (await signedBy(f.text, f.signature, w)) signed = true;
+      if (!signed) problems.push(`checkpoint ${f.name} is not signed by any witness key given`);
+    }
+  }
+  const rows = await ctx.db.all<{ n: number; low: number | null }>(
+    sql`select count(*) as n, min(seq) as low from audit_log`,
+  );
+  const total = Number(rows[0]?.n ?? 0);
+  if (total !== result.entries) {
+    const outside = await ctx.db.all<{ id: string; seq: unknown }>(
+      sql`select id, seq from audit_log where not (typeof(seq) = 'integer' and seq between 1 and ${result.entries})`,
+    );
+    problems.push(
+      `${total - result.entries} row(s) outside the chain: ${outside.map((r) => `audit_log/${r.id} (seq ${String(r.seq)})`).join(', ')}`,
+    );
+  }
+  for (const d of await reconcile(ctx, log)) problems.push(`${d.checker}: ${d.row}: ${d.problem}`);
+  return { result, log, problems };
+}
+
+async function readAll(io: CliIo, files: string[]) {
+  return Promise.all(
+    files.map(async (f) => {
+      try {
+        return { name: f, text: await readFile(resolve(io.cwd, f), 'utf8') };
+      } catch (err) {
+        throw new CliFailure(`cannot read ${f}: ${(err as Error).message}`);
+      }
+    }),
+  );
 }
 
 const verify: Command = {
-  usage: 'audit verify [--db FILE] [--head HASH]',
-  summary: 'check every entry of the audit log: no edit, removal, reordering or lost head',
+  usage: 'audit verify [--db FILE] [--head HASH]… [--checkpoint FILE]… [--witness PUBLIC.asc]…',
+  summary:
+    'check the audit log (no edit, removal, reordering or lost head) and that the database agrees with it',
   details: [
     READ_ONLY_DB_HELP,
-    '--head HASH       a head hash recorded earlier (`audit head`): fails if it is no longer in the',
-    '                  log, which shows that the tail was cut off or rewritten',
-    'Exit code 0 when the log is intact, 1 when it is broken.',
+    '--head HASH          a head recorded earlier (`audit head`, the public statistics page, a',
+    '                     notification): fails if the log no longer holds it (tail cut or rewritten)',
+    '--checkpoint FILE    a checkpoint an auditor kept (`audit checkpoint`): the log must extend it',
+    '--witness FILE       an auditor’s public key: each checkpoint given must be signed by one of them',
+    'The database is reconciled with the log: cases and their arrivals and deletions, units and',
+    'parents, approvals of every active key, grants, copies, and checkpoints stored in the portal.',
+    'Every disagreeing row is named. Exit code 0 when all agrees, 1 otherwise.',
   ],
-  options: { ...DB_OPTION, head: { type: 'string' } },
+  options: {
+    ...DB_OPTION,
+    head: { type: 'string', multiple: true },
+    checkpoint: { type: 'string', multiple: true },
+    witness: { type: 'string', multiple: true },
+  },
   async run({ values }, io) {
-    const recordedHead = optionalString(values, 'head')?.toLowerCase();
-    const { result, headFound } = await withReadOnlyCtx(io, optionalString(values, 'db'), (ctx) =>
-      check(ctx, recordedHead),
+    const list = (name: string) => (values[name] as string[] | undefined) ?? [];
+    const heads = list('head').map((h) => h.toLowerCase());
+    const files = (await readAll(io, list('checkpoint'))).map((f) => ({
+      name: f.name,
+      ...readCheckpointFile(f.text),
+    }));
+    const witnesses = (await readAll(io, list('witness'))).map((f) => f.text);
+    const { result, log, problems } = await withReadOnlyCtx(
+      io,
+      optionalString(values, 'db'),
+      (ctx) => check(ctx, heads, files, witnesses),
     );
     if (!result.ok) {
       throw new CliFailure(`audit log BROKEN at entry ${result.brokenAt}: ${result.reason}`);
     }
-    if (!headFound) {
-      throw new CliFailure(
-        `audit log BROKEN after entry ${result.entries}: recorded head ${recordedHead} is no longer in the log (tail removed or rewritten)`,
-      );
+    if (problems.length > 0) {
+      // One line per problem, each naming the row or head it is about.
+      for (const p of problems)
+        print(io.stderr, `audit log BROKEN after entry ${result.entries}: ${p}`);
+      throw new CliFailure(`${problems.length} problem(s) found`);
     }
     print(io.stdout, `audit log OK: ${result.entries} entries, head ${result.head}`);
+    print(
+      io.stdout,
+      `by supervisors, administrators and auditors: ${log.supervisorEntries}; by the operator (command line): ${log.operatorEntries}; by the portal itself: ${log.systemEntries}`,
+    );
+    print(io.stdout, 'database agrees with the log');
     return 0;
   },
 };
@@ -108,8 +204,8 @@ const head: Command = {
   ],
   options: { ...DB_OPTION },
   async run({ values }, io) {
-    const { result } = await withReadOnlyCtx(io, optionalString(values, 'db'), (ctx) =>
-      check(ctx, undefined),
+    const result = await withReadOnlyCtx(io, optionalString(values, 'db'), (ctx) =>
+      verifyChain(readLog(ctx)),
     );
     if (!result.ok) {
       throw new CliFailure(`audit log BROKEN at entry ${result.brokenAt}: ${result.reason}`);
@@ -119,4 +215,37 @@ const head: Command = {
   },
 };
 
-export const auditCommands: Record<string, Command> = { verify, head };
+const checkpoint: Command = {
+  usage: 'audit checkpoint --key PRIVATE.asc [--passphrase-file FILE] [--db FILE]',
+  summary: 'sign the head of a verified log with your own key and print the checkpoint to keep',
+  details: [
+    READ_ONLY_DB_HELP,
+    '--key FILE              your (the auditor’s) armored private key',
+    '--passphrase-file FILE  its passphrase; else the PORTAL_KEY_PASSPHRASE environment variable',
+    'Keep the output outside the server; `audit verify --checkpoint FILE --witness YOUR.asc`',
+    'later proves the log still extends it.',
+  ],
+  options: { ...DB_OPTION, key: { type: 'string' }, 'passphrase-file': { type: 'string' } },
+  async run({ values }, io) {
+    const armored = await readFile(resolve(io.cwd, requireString(values, 'key')), 'utf8').catch(
+      (err: Error) => {
+        throw new CliFailure(`cannot read key file: ${err.message}`);
+      },
+    );
+    const secret = await passphrase(optionalString(values, 'passphrase-file'), io.cwd, io.env);
+    const key = await readPrivateKey(armored);
+    const unlocked = key.isDecrypted() ? key : await unlockPrivateKey(armored, secret ?? '');
+    const result = await withReadOnlyCtx(io, optionalString(values, 'db'), (ctx) =>
+      verifyChain(readLog(ctx)),
+    );
+    if (!result.ok) {
+      throw new CliFailure(`audit log BROKEN at entry ${result.brokenAt}: ${result.reason}`);
+    }
+    if (result.entries === 0) throw new CliFailure('the audit log is empty');
+    const text = checkpointText({ entries: result.entries, hash: result.head });
+    io.stdout.write(`${text}\n${await signChallenge(text, unlocked)}`);
+    return 0;
+  },
+};
+
+export const auditCommands: Record<string, Command> = { verify, head, checkpoint };

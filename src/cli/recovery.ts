@@ -129,8 +129,9 @@ const set: Command = {
   usage: 'recovery set UNIT --key PUBLIC.asc',
   summary: 'register a unit’s recovery key: every new message of the unit is encrypted to it too',
   details: [
-    'Replaces (revokes) the unit’s previous recovery key. It then counts the unit’s cases the key',
-    'cannot read yet and prints how to grant them (`grant prepare`/`grant apply`, or a',
+    'The operator’s setting is the administrator’s approval; the key becomes active (and the unit’s',
+    'previous recovery key is revoked) when an auditor approves it too. It then counts the unit’s',
+    'cases the key cannot read yet and prints how to grant them (`grant prepare`/`grant apply`, or a',
     'supervisor’s Access tab, which offers it).',
     DB_HELP,
   ],
@@ -143,7 +144,10 @@ const set: Command = {
       const done = await setRecoveryKey(ctx, OPERATOR_ACTOR_ID, positionals[0] ?? '', key);
       return { done, backlog: (await recoveryBacklog(ctx, done.unitId))?.cases.length ?? 0 };
     });
-    print(io.stdout, `unit ${done.unitId}: recovery key ${done.fingerprint} (id ${done.id})`);
+    print(
+      io.stdout,
+      `unit ${done.unitId}: recovery key ${done.fingerprint} (id ${done.id}), pending until an auditor approves it`,
+    );
     if (backlog > 0)
       print(
         io.stdout,

@@ -32,7 +32,8 @@ export async function readKeyFile(cwd: string, file: string): Promise<string> {
 
 const adminCreate: Command = {
   usage: 'admin create --unit ID --name NAME --key FILE [--role admin|auditor|supervisor]',
-  summary: 'add an approved person straight from their armored OpenPGP public key',
+  summary:
+    'add a person from their armored OpenPGP public key: the first administrator at once, anyone else pending an auditor’s approval',
   details: [
     '--unit ID       the unit they belong to (see `unit list`)',
     '--name NAME     display name, seen by administrators and in the audit trail',
@@ -58,7 +59,7 @@ const adminCreate: Command = {
     );
     print(
       io.stdout,
-      `created ${person.role} ${person.id} (${person.displayName}), key ${person.fingerprint}, approved`,
+      `created ${person.role} ${person.id} (${person.displayName}), key ${person.fingerprint}, ${person.status === 'approved' ? 'approved' : 'pending an auditor’s approval'}`,
     );
     return 0;
   },
@@ -99,9 +100,16 @@ function decision(name: Decision, summary: string): Command {
     async run({ values, positionals }, io) {
       const id = positionals[0] ?? '';
       const s = await withCtx(io, optionalString(values, 'db'), (ctx) =>
-        decide(ctx, OPERATOR_ACTOR_ID, id, name),
+        decide(ctx, { id: OPERATOR_ACTOR_ID, role: 'admin' }, id, name),
       );
-      print(io.stdout, `${s.id} (${s.displayName}, ${s.role}) is now ${s.status}`);
+      // The operator approves on the administrator's side: an auditor's approval makes it active.
+      const waiting = name === 'approve' && s.status === 'pending';
+      print(
+        io.stdout,
+        waiting
+          ? `${s.id} (${s.displayName}, ${s.role}) approved by the operator; it becomes active when an auditor approves it too`
+          : `${s.id} (${s.displayName}, ${s.role}) is now ${s.status}`,
+      );
       return 0;
     },
   };
@@ -111,7 +119,10 @@ export const adminCommands: Record<string, Command> = { create: adminCreate };
 
 export const supervisorCommands: Record<string, Command> = {
   list,
-  approve: decision('approve', 'approve a pending enrolment (its key is checked again)'),
+  approve: decision(
+    'approve',
+    'approve a pending enrolment as the administrator side (an auditor must approve too)',
+  ),
   reject: decision('reject', 'reject a pending enrolment'),
   revoke: decision('revoke', 'revoke an approved key: it stops receiving new reports'),
 };

@@ -1,6 +1,8 @@
 // Administration and audit over the API, for the browser pages and the CLI: resume a session,
 // approve keys, create units, read and verify the audit trail, list who opened a case.
+import type { PrivateKey } from 'openpgp';
 import { CSRF_HEADER } from '../contract/headers';
+import { signChallenge } from '../crypto';
 import { callApi, type Fetcher, jsonInit } from './api';
 import type { SupervisorSession } from './supervisor';
 
@@ -26,7 +28,7 @@ export interface SupervisorRecord {
   id: string;
   unitId: string;
   displayName: string;
-  role: 'supervisor' | 'admin' | 'auditor';
+  role: 'supervisor' | 'admin' | 'auditor' | 'recovery';
   status: 'pending' | 'approved' | 'rejected' | 'revoked';
   fingerprint: string;
   pseudonym: string;
@@ -92,6 +94,29 @@ export type ChainCheck =
   | { ok: false; entries: number; brokenAt: number; reason: string };
 
 export const verifyAudit = (s: SignedIn) => callApi<ChainCheck>(s.fetcher, '/api/audit/verify');
+
+/** A head of the audit log signed by an auditor: the text and the armored detached signature. */
+export interface Checkpoint {
+  entries: number;
+  hash: string;
+  text: string;
+  signature: string;
+}
+
+/**
+ * Signs the current head with the auditor's own key (in their browser or CLI) and stores the
+ * checkpoint in the portal; the caller keeps the returned copy outside it, too.
+ */
+export async function signCheckpoint(s: SignedIn, key: PrivateKey): Promise<Checkpoint | null> {
+  const head = await callApi<{ entries: number; hash: string; text: string } | null>(
+    s.fetcher,
+    '/api/audit/head',
+  );
+  if (!head) return null;
+  const signature = await signChallenge(head.text, key);
+  await post(s, '/api/audit/checkpoints', { text: head.text, signature });
+  return { ...head, signature };
+}
 
 export interface AccessEntry {
   auditSeq: number;

@@ -30,6 +30,8 @@ export const publicStats = (fetcher: Fetcher) =>
     units: StatsUnit[];
     figures: UnitQuarter[];
     nextPublication: string;
+    /** Yesterday's head of the audit log: a witness anyone can copy (null before any entry). */
+    auditHead?: { entries: number; hash: string; day: string } | null;
   }>(fetcher, '/api/public/stats');
 
 export const adminStats = (s: { fetcher: Fetcher }) =>

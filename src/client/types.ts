@@ -110,7 +110,8 @@ export interface CaseView {
   }[];
   retaliation: { id: string; messageId: string; state: string; day: string; dueBy: string }[];
   /** Each day the case's content was opened, and the pseudonym of the supervisor who opened it. */
-  openings: { day: string; by: string }[];
+  /** Openings, file downloads and exports, by day and pseudonym (`what` absent on older servers). */
+  openings: { day: string; by: string; what?: 'open' | 'download' | 'export' }[];
 }
 
 export interface CaseReader {

@@ -2,10 +2,12 @@
 // demo supervisor key each. Runtime-neutral; the caller makes the keys and keeps the private ones.
 import { count } from 'drizzle-orm';
 import { supervisors, units } from '../../db/schema';
+import { type AuditEvent, withAuditMany } from '../audit/service';
+import { OPERATOR_ACTOR_ID } from '../auth/actor';
 import type { Ctx } from '../context';
 import { generateDemoKey } from '../crypto';
 import { newId } from '../lib/ids';
-import { supervisorValues } from '../supervisors/records';
+import { type SupervisorRow, supervisorValues } from '../supervisors/records';
 
 export const DEMO_PASSPHRASE = 'demo-only-not-secret';
 
@@ -71,6 +73,14 @@ export function demoKeysReadme(keys: DemoKey[], heading: string): string {
   ].join('\n');
 }
 
+const demoApproval = (row: SupervisorRow): AuditEvent => ({
+  actorId: OPERATOR_ACTOR_ID,
+  action: 'admin.create',
+  unitId: row.unitId,
+  targetId: row.id,
+  detail: { role: row.role, fingerprint: row.fingerprint, side: 'bootstrap', demo: true },
+});
+
 /** Creates the demo units and supervisors; returns the private keys for the caller to store. */
 export async function seedDemo(ctx: Ctx): Promise<DemoKey[]> {
   const keys: DemoKey[] = [];
@@ -85,18 +95,32 @@ export async function seedDemo(ctx: Ctx): Promise<DemoKey[]> {
       status: 'approved',
       publicKey: key.publicKey,
     });
-    await ctx.db.batch([
-      ctx.db.insert(units).values({
-        id,
-        parentId,
-        name: unit.name,
-        nameZh: unit.nameZh,
-        level: unit.level,
-        isDemo: true,
-        publishStats: true,
-      }),
-      ctx.db.insert(supervisors).values(supervisor),
-    ]);
+    // Audited like the operator's own setup, so `audit verify` reconciles a demo database too;
+    // the demo's keys are approved in one step (`bootstrap`), which production refuses.
+    await withAuditMany(
+      ctx,
+      [
+        {
+          actorId: OPERATOR_ACTOR_ID,
+          action: 'unit.create',
+          unitId: id,
+          detail: { level: unit.level, parentId, demo: true },
+        },
+        demoApproval(supervisor),
+      ],
+      () => [
+        ctx.db.insert(units).values({
+          id,
+          parentId,
+          name: unit.name,
+          nameZh: unit.nameZh,
+          level: unit.level,
+          isDemo: true,
+          publishStats: true,
+        }),
+        ctx.db.insert(supervisors).values(supervisor),
+      ],
+    );
     keys.push({
       name: `${unit.slug}-supervisor`,
       role: 'supervisor',
@@ -116,7 +140,9 @@ export async function seedDemo(ctx: Ctx): Promise<DemoKey[]> {
           status: 'approved',
           publicKey: roleKey.publicKey,
         });
-        await ctx.db.insert(supervisors).values(person);
+        await withAuditMany(ctx, [demoApproval(person)], () => [
+          ctx.db.insert(supervisors).values(person),
+        ]);
         keys.push({
           name: role,
           role,

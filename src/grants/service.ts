@@ -139,6 +139,7 @@ export async function grantCase(
       reportId,
       targetId: grantee.id,
       detail: {
+        grantId: id,
         granter: granter.key.fingerprint,
         grantee: grantee.fingerprint,
         items: changed.length,

@@ -132,7 +132,6 @@ export async function shareCase(ctx: Ctx, report: ReportRow, unitId: string, gra
       unitId,
       reportId: report.id,
       detail: { keys: keys.length, items },
-      dayOnly: true,
     },
     () => [
       ...(rows.length > 0 ? [ctx.db.insert(grantPackets).values(rows).onConflictDoNothing()] : []),

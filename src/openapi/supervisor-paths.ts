@@ -1,5 +1,6 @@
 // The supervisor, administrator and auditor half of the OpenAPI document.
 import { z } from 'zod';
+import { checkpointBody } from '../audit/routes';
 import { signInBody } from '../auth/routes';
 import { classifyBody, replyBody, stateBody } from '../cases/routes';
 import { grantBody } from '../grants/routes';
@@ -144,4 +145,9 @@ export const supervisorPaths = {
   },
   '/api/audit': get('Audit entries (administrators and auditors)'),
   '/api/audit/verify': get('Recompute the audit hash chain'),
+  '/api/audit/head': get('The newest entry of the audit log and the checkpoint text to sign'),
+  '/api/audit/checkpoints': post(
+    'Store an auditor’s signed checkpoint of the head',
+    checkpointBody,
+  ),
 };

@@ -77,12 +77,19 @@ SELECT ${asBytes ? sql`CAST(` : sql``}(SELECT json_object(
                                   WHERE a.message_id = m.id AND a.report_id = m.report_id))
                 ORDER BY m.position)
                FROM messages m WHERE m.report_id = r.id),
-  'openings', (SELECT json_group_array(json_object('day', day, 'by', by) ORDER BY first_seq)
+  -- Every opening, file download and export (SECURITY.md), by day, pseudonym and kind.
+  'openings', (SELECT json_group_array(json_object('day', day, 'by', by, 'what', what)
+                                       ORDER BY first_seq)
                FROM (SELECT date(a.at, 'unixepoch') AS day,
-                            coalesce(s.pseudonym, 'operator') AS by, min(a.seq) AS first_seq
+                            coalesce(s.pseudonym, 'operator') AS by,
+                            CASE a.action WHEN 'case.open' THEN 'open'
+                                          WHEN 'case.attachment_open' THEN 'download'
+                                          ELSE 'export' END AS what,
+                            min(a.seq) AS first_seq
                      FROM audit_log a LEFT JOIN supervisors s ON s.id = a.actor_id
-                     WHERE a.report_id = r.id AND a.action = 'case.open'
-                     GROUP BY 1, 2)),
+                     WHERE a.report_id = r.id AND a.seq > 0
+                       AND a.action IN ('case.open', 'case.attachment_open', 'case.export')
+                     GROUP BY 1, 2, 3)),
   'retaliation', (SELECT json_group_array(json_object(
                      'id', f.id, 'messageId', f.message_id, 'state', f.state, 'day', f.day,
                      'dueBy', f.due_by) ORDER BY p.position)

@@ -179,7 +179,7 @@ async function storeWithExclusions(
   const commitment = await exclusionCommitment(reportId, fingerprints);
   await withAudit(
     ctx,
-    { actorId: null, action: 'case.exclusion', detail: { commitment }, dayOnly: true },
+    { actorId: null, action: 'case.exclusion', detail: { commitment } },
     () => [
       ...writes,
       ctx.db

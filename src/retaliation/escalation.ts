@@ -27,7 +27,6 @@ export async function escalateOverdueFlags(ctx: Ctx): Promise<number> {
         unitId: row.grandparent,
         reportId: row.id,
         detail: { from: row.parent, to: row.grandparent },
-        dayOnly: true,
       },
       () => [
         ctx.db

@@ -5,6 +5,7 @@ import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { units } from '../../db/schema';
+import { dailyHead } from '../audit/checkpoints';
 import { withAudit } from '../audit/service';
 import { requireActor } from '../auth/middleware';
 import type { AppEnv } from '../http/types';
@@ -49,5 +50,13 @@ export const statsRoutes = new Hono<AppEnv>()
       published.map((u) => u.id),
       { before: current },
     );
-    return c.json({ smallCellThreshold: 5, units: published, figures: rows, nextPublication });
+    // Yesterday's head of the audit log, a witness anyone can copy (audit/checkpoints.ts).
+    const auditHead = await dailyHead(ctx);
+    return c.json({
+      smallCellThreshold: 5,
+      units: published,
+      figures: rows,
+      nextPublication,
+      auditHead,
+    });
   });

@@ -38,6 +38,7 @@ export const recoveryKeyBody = z.strictObject({ publicKey: armoredPublicKey });
 const unitParams = z.strictObject({ id: entityId });
 
 const admin = requireActor('admin');
+const approvers = requireActor('admin', 'auditor');
 
 export const supervisorRoutes = new Hono<AppEnv>()
   // The work is spent before the body is read, so one solution pays for one attempt, whatever
@@ -46,12 +47,13 @@ export const supervisorRoutes = new Hono<AppEnv>()
     const body = await jsonBody(c, enrolBody);
     return c.json(await enrol(c.get('ctx'), body), 201);
   })
-  .get('/api/admin/supervisors', admin, async (c) => {
+  .get('/api/admin/supervisors', approvers, async (c) => {
     return c.json({ supervisors: await listSupervisors(c.get('ctx'), query(c, listQuery)) });
   })
-  .post('/api/admin/supervisors/:id/:decision', admin, async (c) => {
+  // Auditors approve too (four eyes, supervisors/approvals.ts); only administrators reject or revoke.
+  .post('/api/admin/supervisors/:id/:decision', approvers, async (c) => {
     const p = parseWith(decisionParams, c.req.param(), 'path');
-    return c.json(await decide(c.get('ctx'), c.get('actor').id, p.id, p.decision));
+    return c.json(await decide(c.get('ctx'), c.get('actor'), p.id, p.decision));
   })
   .get('/api/admin/units', admin, async (c) => {
     const units = await listUnits(c.get('ctx'));

@@ -8,6 +8,7 @@ import { AppError, notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { isUniqueViolation } from '../storage/db';
 import { getUnit } from '../units/service';
+import { approvalsComplete, approvalsFor, type Side } from './approvals';
 import { type Role, type SupervisorRow, supervisorValues } from './records';
 
 export const supervisorView = (s: SupervisorRow) => ({
@@ -27,6 +28,7 @@ async function insertSupervisor(
   row: SupervisorRow,
   actorId: string | null,
   action: 'supervisor.enrol' | 'admin.create',
+  side?: 'admin' | 'bootstrap',
 ) {
   try {
     await withAudit(
@@ -36,7 +38,7 @@ async function insertSupervisor(
         action,
         unitId: row.unitId,
         targetId: row.id,
-        detail: { role: row.role },
+        detail: { role: row.role, fingerprint: row.fingerprint, ...(side ? { side } : {}) },
       },
       () => [ctx.db.insert(supervisors).values(row)],
     );
@@ -62,19 +64,35 @@ export async function enrol(
   return insertSupervisor(ctx, row, null, 'supervisor.enrol');
 }
 
-/** The operator's way in: an approved administrator straight from a public key (CLI only). */
+/** True while no approved administrator exists: the portal's very first one is a bootstrap. */
+async function firstAdministrator(ctx: Ctx): Promise<boolean> {
+  const [any] = await ctx.db
+    .select({ id: supervisors.id })
+    .from(supervisors)
+    .where(and(eq(supervisors.role, 'admin'), eq(supervisors.status, 'approved')))
+    .limit(1);
+  return !any;
+}
+
+/**
+ * The operator's way in (CLI only). The portal's first administrator is approved at once, in one
+ * audited step (`side: bootstrap`); after that the operator's key counts as the administrator's
+ * approval and the key waits, pending, for an auditor's (approvals.ts).
+ */
 export async function createAdministrator(
   ctx: Ctx,
   operatorId: string,
   input: { unitId: string; displayName: string; publicKey: string; role?: Role },
 ) {
   if (!(await getUnit(ctx, input.unitId))) throw notFound('No such unit.');
+  const role = input.role ?? 'admin';
+  const bootstrap = role === 'admin' && (await firstAdministrator(ctx));
   const row = await supervisorValues(ctx, {
     ...input,
-    role: input.role ?? 'admin',
-    status: 'approved',
+    role,
+    status: bootstrap ? 'approved' : 'pending',
   });
-  return insertSupervisor(ctx, row, operatorId, 'admin.create');
+  return insertSupervisor(ctx, row, operatorId, 'admin.create', bootstrap ? 'bootstrap' : 'admin');
 }
 
 export async function listSupervisors(
@@ -102,8 +120,19 @@ const DECISIONS = {
 
 export type Decision = keyof typeof DECISIONS;
 
-/** Approve, reject or revoke. Approval re-checks the key, which may have expired while pending. */
-export async function decide(ctx: Ctx, actorId: string, supervisorId: string, decision: Decision) {
+/** Who decides: an administrator, an auditor (approvals only) or the CLI operator. */
+export type Decider = Pick<Actor, 'id' | 'role'>;
+
+/**
+ * Approve, reject or revoke. An approval is one of two (approvals.ts): the key turns `approved`
+ * with the second side's approval; until then it stays pending with the first recorded. Approval
+ * re-checks the key, which may have expired while pending.
+ */
+export async function decide(ctx: Ctx, by: Decider, supervisorId: string, decision: Decision) {
+  if (by.role !== 'admin' && decision !== 'approve')
+    throw new AppError('forbidden', 'Only an administrator can reject or revoke a key.');
+  if (by.role !== 'admin' && by.role !== 'auditor')
+    throw new AppError('forbidden', 'Only an administrator or an auditor can approve a key.');
   const [row] = await ctx.db
     .select()
     .from(supervisors)
@@ -114,21 +143,84 @@ export async function decide(ctx: Ctx, actorId: string, supervisorId: string, de
   if (!(rule.from as readonly string[]).includes(row.status)) {
     throw new AppError('conflict', `A ${row.status} enrolment cannot be ${rule.to}.`);
   }
-  if (decision === 'approve') await supervisorValues(ctx, { ...row, status: 'approved' });
+  if (decision !== 'approve') {
+    await withAudit(
+      ctx,
+      {
+        actorId: by.id,
+        action: rule.action,
+        unitId: row.unitId,
+        targetId: row.id,
+        detail: { role: row.role, fingerprint: row.fingerprint },
+      },
+      () => [
+        ctx.db.update(supervisors).set({ status: rule.to }).where(eq(supervisors.id, supervisorId)),
+      ],
+    );
+    return { ...supervisorView({ ...row, status: rule.to }), approvals: [] as Side[] };
+  }
+  return approve(ctx, by, row);
+}
+
+async function approve(ctx: Ctx, by: Decider, row: SupervisorRow) {
+  await supervisorValues(ctx, { ...row, status: 'approved' });
+  const side: Side = by.role === 'auditor' ? 'auditor' : 'admin';
+  const earlier = (await approvalsFor(ctx, row.id)).filter(
+    (a) => a.fingerprint === row.fingerprint,
+  );
+  if (earlier.some((a) => a.actorId === by.id))
+    throw new AppError(
+      'conflict',
+      'You have already approved this key. It becomes active only when an administrator and an auditor have both approved it.',
+    );
+  if (earlier.some((a) => a.side === side))
+    throw new AppError(
+      'conflict',
+      side === 'admin'
+        ? 'An administrator has already approved this key; it now needs an auditor’s approval.'
+        : 'An auditor has already approved this key; it now needs an administrator’s approval.',
+    );
+  const all = [...earlier, { actorId: by.id, side, fingerprint: row.fingerprint }];
+  const complete = approvalsComplete(all, row.fingerprint);
+  const status = complete ? 'approved' : 'pending';
   await withAudit(
     ctx,
     {
-      actorId,
-      action: rule.action,
+      actorId: by.id,
+      action: 'supervisor.approve',
       unitId: row.unitId,
       targetId: row.id,
-      detail: { role: row.role },
+      detail: { role: row.role, fingerprint: row.fingerprint, side, active: complete },
     },
-    () => [
-      ctx.db.update(supervisors).set({ status: rule.to }).where(eq(supervisors.id, supervisorId)),
-    ],
+    () =>
+      complete
+        ? [
+            // A unit has one recovery key: the one that becomes active retires the one before.
+            ...(row.role === 'recovery'
+              ? [
+                  ctx.db
+                    .update(supervisors)
+                    .set({ status: 'revoked' })
+                    .where(
+                      and(
+                        eq(supervisors.unitId, row.unitId),
+                        eq(supervisors.role, 'recovery'),
+                        eq(supervisors.status, 'approved'),
+                      ),
+                    ),
+                ]
+              : []),
+            ctx.db
+              .update(supervisors)
+              .set({ status: 'approved' })
+              .where(and(eq(supervisors.id, row.id), eq(supervisors.status, 'pending'))),
+          ]
+        : [],
   );
-  return supervisorView({ ...row, status: rule.to });
+  return {
+    ...supervisorView({ ...row, status }),
+    approvals: all.map((a) => a.side as Side | 'bootstrap'),
+  };
 }
 
 export interface NewUnit {
@@ -145,7 +237,12 @@ export async function createUnit(ctx: Ctx, actor: Pick<Actor, 'id'>, input: NewU
   const id = newId();
   await withAudit(
     ctx,
-    { actorId: actor.id, action: 'unit.create', unitId: id, detail: { level: input.level } },
+    {
+      actorId: actor.id,
+      action: 'unit.create',
+      unitId: id,
+      detail: { level: input.level, parentId: input.parentId },
+    },
     () => [
       ctx.db.insert(units).values({
         id,

@@ -1,7 +1,7 @@
 // A unit's recovery key: an offline key (often split M of N among people) that every new message
 // of the unit is also encrypted to, as a reading key of role `recovery` (cases/reach.ts). Setting
-// a new one revokes the old one in the same audited batch.
-import { and, eq } from 'drizzle-orm';
+// one is the administrator's approval of it; it waits, pending, for an auditor's, and the approval
+// that makes it active revokes the old one in the same audited batch (supervisors/approvals.ts).
 import { supervisors } from '../../db/schema';
 import { withAudit } from '../audit/service';
 import type { Ctx } from '../context';
@@ -17,7 +17,7 @@ export async function setRecoveryKey(ctx: Ctx, actorId: string, unitId: string, 
     unitId,
     displayName: `Recovery key (${unit.name})`,
     role: 'recovery',
-    status: 'approved',
+    status: 'pending',
     publicKey,
   });
   try {
@@ -28,26 +28,14 @@ export async function setRecoveryKey(ctx: Ctx, actorId: string, unitId: string, 
         action: 'unit.recovery_key',
         unitId,
         targetId: row.id,
-        detail: { fingerprint: row.fingerprint },
+        detail: { role: 'recovery', fingerprint: row.fingerprint, side: 'admin' },
       },
-      () => [
-        ctx.db
-          .update(supervisors)
-          .set({ status: 'revoked' })
-          .where(
-            and(
-              eq(supervisors.unitId, unitId),
-              eq(supervisors.role, 'recovery'),
-              eq(supervisors.status, 'approved'),
-            ),
-          ),
-        ctx.db.insert(supervisors).values(row),
-      ],
+      () => [ctx.db.insert(supervisors).values(row)],
     );
   } catch (err) {
     if (isUniqueViolation(err, 'supervisors'))
       throw new AppError('conflict', 'This key is already enrolled.');
     throw err;
   }
-  return { id: row.id, unitId, fingerprint: row.fingerprint };
+  return { id: row.id, unitId, fingerprint: row.fingerprint, status: row.status };
 }

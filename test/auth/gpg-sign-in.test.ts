@@ -6,10 +6,12 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { supervisors } from '../../db/schema';
 import { OPERATOR_ACTOR_ID } from '../../src/auth/actor';
 import { signInChallenge } from '../../src/client/supervisor';
-import { createAdministrator } from '../../src/supervisors/service';
+import { createAdministrator, decide } from '../../src/supervisors/service';
 import { demoUnit, type Harness, makeHarness } from '../helpers/harness';
 
 const GPG = '/usr/bin/gpg';
@@ -36,14 +38,20 @@ beforeAll(async () => {
   );
   const publicKey = gpg('--armor', '--export').toString();
   const unitId = demoUnit(await h.units(), 'basic').id;
-  fingerprint = (
-    await createAdministrator(h.ctx, OPERATOR_ACTOR_ID, {
-      unitId,
-      displayName: 'GnuPG user',
-      publicKey,
-      role: 'supervisor',
-    })
-  ).fingerprint;
+  const person = await createAdministrator(h.ctx, OPERATOR_ACTOR_ID, {
+    unitId,
+    displayName: 'GnuPG user',
+    publicKey,
+    role: 'supervisor',
+  });
+  // The operator approved on the administrator's side; the demo auditor gives the second.
+  const [auditor] = await h.ctx.db
+    .select()
+    .from(supervisors)
+    .where(eq(supervisors.role, 'auditor'))
+    .limit(1);
+  await decide(h.ctx, { id: auditor!.id, role: 'auditor' }, person.id, 'approve');
+  fingerprint = person.fingerprint;
 });
 afterAll(async () => {
   await h.close();

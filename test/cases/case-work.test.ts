@@ -100,7 +100,11 @@ describe('case work', () => {
     expect(session.view.history.map((e) => e.state)).toEqual(['received', 'acknowledged']);
     const openings = (session.view as unknown as { openings: { day: string; by: string }[] })
       .openings;
-    expect(openings).toEqual([{ day: session.view.receivedDay, by: basic.supervisor.pseudonym }]);
+    // Openings and the file download, once a day each, by pseudonym (SECURITY.md).
+    expect(openings).toEqual([
+      { day: session.view.receivedDay, by: basic.supervisor.pseudonym, what: 'open' },
+      { day: session.view.receivedDay, by: basic.supervisor.pseudonym, what: 'download' },
+    ]);
   });
 
   it('moves through states; closing needs an outcome; bad moves change nothing', async () => {

@@ -72,7 +72,11 @@ describe('audit verify', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
-      new RegExp(`^audit log OK: ${entries} entries, head [0-9a-f]{64}\\n$`),
+      new RegExp(
+        `^audit log OK: ${entries} entries, head [0-9a-f]{64}\\n` +
+          'by supervisors, administrators and auditors: \\d+; by the operator \\(command line\\): \\d+; by the portal itself: \\d+\\n' +
+          'database agrees with the log\\n$',
+      ),
     );
     expect(await sha256(file)).toBe(before);
   });

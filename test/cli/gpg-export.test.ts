@@ -10,7 +10,14 @@ import { reports } from '../../db/schema';
 import type { ExportManifest } from '../../src/cases/export';
 import { submitReport } from '../../src/client/reporter';
 import { unpad } from '../../src/crypto';
-import { demoUnit, type Harness, makeHarness, sampleReport } from '../helpers/harness';
+import {
+  approveAsAuditor,
+  createdId,
+  demoUnit,
+  type Harness,
+  makeHarness,
+  sampleReport,
+} from '../helpers/harness';
 import { cli, cliOn } from './run';
 
 const GPG = '/usr/bin/gpg';
@@ -67,6 +74,7 @@ describe.skipIf(!hasGpg)('GnuPG export path', () => {
     ]);
     expect(enrolled.stderr).toBe('');
     expect(enrolled.code).toBe(0);
+    await approveAsAuditor(h, createdId(enrolled.stdout));
     const units = await h.units();
     expect(demoUnit(units, 'basic').keys).toHaveLength(2);
     await submitReport(h.fetcher, {

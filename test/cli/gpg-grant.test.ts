@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, reports } from '../../db/schema';
 import { decryptCase, downloadAttachment, fetchCase, signIn } from '../../src/client/supervisor';
 import {
+  approveAsAuditor,
+  createdId,
   decideAsAdmin,
   demoUnit,
   enrolKey,
@@ -62,6 +64,7 @@ describe.skipIf(!hasGpg)('a grant through GnuPG', () => {
       join(work, 'g.pub.asc'),
     ]);
     expect(made.code, made.stderr).toBe(0);
+    await approveAsAuditor(h, createdId(made.stdout));
   });
   afterAll(async () => {
     await h.close();

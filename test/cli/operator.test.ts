@@ -6,9 +6,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as openpgp from 'openpgp';
 import { describe, expect, it } from 'vitest';
+import { decideSupervisor } from '../../src/client/admin';
+import { signIn } from '../../src/client/supervisor';
 import { generateDemoKey } from '../../src/crypto';
 import { enrol } from '../../src/supervisors/service';
-import { demoUnit, useHarness } from '../helpers/harness';
+import { demoKey, demoUnit, useHarness, withCookies } from '../helpers/harness';
 import { cli, cliOn } from './run';
 
 const h = useHarness();
@@ -109,7 +111,7 @@ describe('admin create', () => {
     );
   });
 
-  it('creates an approved administrator from a good key; a second time is a conflict', async () => {
+  it('adds an administrator as the operator’s approval, pending an auditor’s; a second time is a conflict', async () => {
     const { publicKey } = await generateDemoKey('Alice Admin', 'x');
     const file = join(h.dir, 'alice.asc');
     await writeFile(file, publicKey);
@@ -117,8 +119,9 @@ describe('admin create', () => {
     const args = ['admin', 'create', '--unit', unit.id, '--name', 'Alice', '--key', file];
     const r = await cliOn(h, args);
     expect(r.code).toBe(0);
+    // The portal already has an administrator: only the very first one is a one-step bootstrap.
     expect(r.stdout).toMatch(
-      /^created admin [A-Za-z0-9_-]{22} \(Alice\), key [0-9A-F]{40}, approved\n$/,
+      /^created admin [A-Za-z0-9_-]{22} \(Alice\), key [0-9A-F]{40}, pending an auditor’s approval\n$/,
     );
     // An administrator is not a reading key: reporters do not encrypt to it.
     expect(demoUnit(await h.units(), 'intermediate').keys).toHaveLength(1);
@@ -150,7 +153,7 @@ describe('supervisor approval', () => {
     const unit = demoUnit(await h.units(), 'basic');
     const { publicKey } = await generateDemoKey('Bob Supervisor', 'x');
     const pending = await enrol(h.ctx, { unitId: unit.id, displayName: 'Bob', publicKey });
-    const listed = await cliOn(h, ['supervisor', 'list', '--status', 'pending']);
+    const listed = await cliOn(h, ['supervisor', 'list', '--status', 'pending', '--unit', unit.id]);
     expect(listed.code).toBe(0);
     expect(listed.stdout).toBe(
       `${pending.id}  pending  supervisor  unit=${unit.id}  ${pending.fingerprint}  Bob\n`,
@@ -160,7 +163,20 @@ describe('supervisor approval', () => {
 
     const approved = await cliOn(h, ['supervisor', 'approve', pending.id]);
     expect(approved).toMatchObject({ code: 0, stderr: '' });
-    expect(approved.stdout).toBe(`${pending.id} (Bob, supervisor) is now approved\n`);
+    expect(approved.stdout).toBe(
+      `${pending.id} (Bob, supervisor) approved by the operator; it becomes active when an auditor approves it too\n`,
+    );
+    expect(demoUnit(await h.units(), 'basic').keys.map((k) => k.fingerprint)).not.toContain(
+      pending.fingerprint,
+    );
+    const again = await cliOn(h, ['supervisor', 'approve', pending.id]);
+    expect(again).toMatchObject({
+      code: 1,
+      stderr:
+        'error: You have already approved this key. It becomes active only when an administrator and an auditor have both approved it.\n',
+    });
+    const auditor = await signIn(withCookies(h.fetcher), await demoKey(h, 'auditor'));
+    await decideSupervisor(auditor, pending.id, 'approve');
     const res = await h.app.request('/api/units');
     const units = (
       (await res.json()) as { units: { id: string; keys: { fingerprint: string }[] }[] }
@@ -168,8 +184,8 @@ describe('supervisor approval', () => {
     const keys = units.find((u) => u.id === unit.id)!.keys.map((k) => k.fingerprint);
     expect(keys).toContain(pending.fingerprint);
 
-    const again = await cliOn(h, ['supervisor', 'approve', pending.id]);
-    expect(again).toMatchObject({
+    const late = await cliOn(h, ['supervisor', 'approve', pending.id]);
+    expect(late).toMatchObject({
       code: 1,
       stderr: 'error: A approved enrolment cannot be approved.\n',
     });
@@ -226,7 +242,8 @@ describe('bin/portal.mjs', () => {
     expect(list.stdout).toContain('DEMO Provincial High Court');
     const verify = run(['audit', 'verify', '--db', h.dbFile]);
     expect(verify.status).toBe(0);
-    expect(verify.stdout).toMatch(/^audit log OK: \d+ entries, head [0-9a-f]{64}\n$/);
+    expect(verify.stdout).toMatch(/^audit log OK: \d+ entries, head [0-9a-f]{64}\n/);
+    expect(verify.stdout).toMatch(/\ndatabase agrees with the log\n$/);
     const missing = run(['audit', 'verify', '--db', join(h.dir, 'missing.db')]);
     expect(missing.status).toBe(1);
     expect(missing.stderr).toMatch(/^database file not found: /);

@@ -5,6 +5,7 @@ import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decideSupervisor } from '../../src/client/admin';
 import { jsonInit } from '../../src/client/api';
 import { grantableKeys, grantCase } from '../../src/client/grants';
 import { openCase } from '../../src/client/reporter';
@@ -70,9 +71,14 @@ describe('recovery with 2 of 3 shares', () => {
       join(work, 'made', 'recovery.public.asc'),
     ]);
     expect(set.stderr).toBe('');
-    // The case that came before it is offered for a grant, with the commands that do it.
-    expect(set.stdout).toMatch(/1 existing case\(s\) of the unit cannot be read by it yet/);
-    expect(set.stdout).toMatch(/grant prepare EXPORT --to .*recovery\.public\.asc/);
+    // Pending, it reads nothing yet, so no backlog is offered for a grant until it is active.
+    expect(set.stdout).toMatch(/pending until an auditor approves it\n/);
+    const pending = await cliOn(h, ['unit', 'list']);
+    expect(pending.stdout.split('\n').find((l) => l.includes(unitId))).toMatch(/recovery=no/);
+    // Four eyes: the operator set it (the administrator's side); the auditor's approval activates it.
+    const id = /\(id ([A-Za-z0-9_-]{22})\)/.exec(set.stdout)?.[1] ?? '';
+    const auditor = await signIn(withCookies(h.fetcher), await demoKey(h, 'auditor'));
+    await decideSupervisor(auditor, id, 'approve');
     const after = await cliOn(h, ['unit', 'list']);
     const line = after.stdout.split('\n').find((l) => l.includes(unitId)) ?? '';
     expect(line).toMatch(/readers=1 {2}recovery=yes/);

@@ -44,6 +44,13 @@ beforeAll(async () => {
     await unlockPrivateKey(adminKey, DEMO_PASSPHRASE),
   );
   await decideSupervisor(admin, colleague.id, 'approve');
+  // Four eyes: the auditor's approval makes the key active.
+  const auditorKey = await readFile(portal.keyFile('auditor'), 'utf8');
+  const auditor = await signIn(
+    withCookies(fetcher),
+    await unlockPrivateKey(auditorKey, DEMO_PASSPHRASE),
+  );
+  await decideSupervisor(auditor, colleague.id, 'approve');
   browser = await launchBrowser();
   page = await (await browser.context({ locale: 'en-US' })).newPage();
   problems = watchPage(page);

@@ -79,7 +79,10 @@ export async function enrolKey(
   return { id, key: privateKey, publicKey: publicKey.armor() };
 }
 
-/** The demo administrator approves, rejects or revokes a key. */
+/**
+ * The demo administrator approves, rejects or revokes a key. An approval takes four eyes: the
+ * demo auditor approves after the administrator, and only then is the key active.
+ */
 export async function decideAsAdmin(
   h: { fetcher: Fetcher; demoKeys: DemoKey[]; passphrase: string },
   id: string,
@@ -87,7 +90,23 @@ export async function decideAsAdmin(
 ) {
   const admin = await signIn(withCookies(h.fetcher), await demoKey(h, 'admin'));
   await decideSupervisor(admin, id, decision);
+  if (decision !== 'approve') return;
+  const auditor = await signIn(withCookies(h.fetcher), await demoKey(h, 'auditor'));
+  await decideSupervisor(auditor, id, 'approve');
 }
+
+/** The demo auditor gives a key the second approval it needs (after the operator's or an admin's). */
+export async function approveAsAuditor(
+  h: { fetcher: Fetcher; demoKeys: DemoKey[]; passphrase: string },
+  id: string,
+) {
+  const auditor = await signIn(withCookies(h.fetcher), await demoKey(h, 'auditor'));
+  return decideSupervisor(auditor, id, 'approve');
+}
+
+/** The id in the CLI's `created ROLE ID (…)` line. */
+export const createdId = (stdout: string) =>
+  /created \w+ ([A-Za-z0-9_-]{22})/.exec(stdout)?.[1] ?? '';
 
 /** A reporter submits a report to the demo unit of a level (no copy to the unit above). */
 export async function reportTo(

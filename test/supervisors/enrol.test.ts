@@ -105,12 +105,23 @@ describe('enrolment', () => {
       headers: { 'x-csrf-token': admin.csrfToken },
     });
     expect(approve.status).toBe(200);
-    expect(await keysOf()).toContain(fingerprint);
+    expect(((await approve.json()) as { status: string }).status).toBe('pending');
+    // Four eyes: one administrator's approval activates nothing, and a second try is refused.
+    expect(await keysOf()).not.toContain(fingerprint);
     const again = await admin.fetcher(`/api/admin/supervisors/${body.id}/approve`, {
       method: 'POST',
       headers: { 'x-csrf-token': admin.csrfToken },
     });
     expect(again.status).toBe(409);
+    expect(await keysOf()).not.toContain(fingerprint);
+    const auditor = await signIn(withCookies(h.fetcher), await demoKey(h, 'auditor'));
+    const second = await auditor.fetcher(`/api/admin/supervisors/${body.id}/approve`, {
+      method: 'POST',
+      headers: { 'x-csrf-token': auditor.csrfToken },
+    });
+    expect(second.status).toBe(200);
+    expect(((await second.json()) as { status: string }).status).toBe('approved');
+    expect(await keysOf()).toContain(fingerprint);
 
     // The new supervisor can now sign in; after revocation the key is withdrawn and sign-in fails.
     const own = await openpgp.readPrivateKey({ armoredKey: k.privateKey });
@@ -128,7 +139,12 @@ describe('enrolment', () => {
       entries: { action: string; targetId: string | null }[];
     };
     const mine = audit.entries.filter((e) => e.targetId === body.id).map((e) => e.action);
-    expect(mine).toEqual(['supervisor.enrol', 'supervisor.approve', 'supervisor.revoke']);
+    expect(mine).toEqual([
+      'supervisor.enrol',
+      'supervisor.approve',
+      'supervisor.approve',
+      'supervisor.revoke',
+    ]);
   });
 
   it('lets an administrator reject an enrolment', async () => {

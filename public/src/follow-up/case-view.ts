@@ -50,9 +50,14 @@ export function renderCase(
               {},
               h('time', { attrs: { datetime: o.day } }, o.day),
               ' ',
-              t('case.openedBy', {
-                by: o.by === 'operator' ? t('case.operator') : pseudonymText(o.by),
-              }),
+              t(
+                o.what === 'download'
+                  ? 'case.downloadedBy'
+                  : o.what === 'export'
+                    ? 'case.exportedBy'
+                    : 'case.openedBy',
+                { by: o.by === 'operator' ? t('case.operator') : pseudonymText(o.by) },
+              ),
             ),
           ),
         )

@@ -413,6 +413,19 @@ export const en = {
   'admin.reject': 'Reject',
   'admin.revoke': 'Revoke',
   'admin.approved.done': '{name} was approved.',
+  'admin.approved.waiting':
+    'Your approval of {name} is recorded. The key becomes active when an auditor approves it too.',
+  'audit.approvals.title': 'Keys awaiting your approval',
+  'audit.approvals.help':
+    'A key becomes active only when an administrator and an auditor have both approved it. Check the fingerprint with its holder before you approve.',
+  'audit.approvals.waiting':
+    'Your approval of {name} is recorded. The key becomes active when an administrator approves it too.',
+  'audit.checkpoint.title': 'Your checkpoint of the log',
+  'audit.checkpoint.help':
+    'When you sign in, your key signs the newest entry of the audit log. Keep the file: if the log is ever cut or rewritten, it no longer extends your checkpoint, and portal audit verify --checkpoint shows it.',
+  'audit.checkpoint.signing': 'Signing the head of the audit log with your key…',
+  'audit.checkpoint.done': 'Signed: {entries} entries, head {head}.',
+  'audit.checkpoint.download': 'Keep the checkpoint',
   'admin.rejected.done': '{name} was rejected.',
   'admin.revoked.done': 'The key of {name} was revoked.',
   'admin.pseudonym': 'Pseudonym {name}',
@@ -450,7 +463,10 @@ export const en = {
   'audit.action.supervisor.revoke': 'Key revoked',
   'audit.action.admin.create': 'Administrator created',
   'audit.action.unit.create': 'Unit created',
-  'audit.action.unit.update': 'Unit changed',
+  'audit.action.case.arrive': 'Case arrived (logged after its day)',
+  'audit.action.case.arrivals': 'Arrivals of a day logged',
+  'audit.action.case.exclusion': 'Supervisors excluded from a case',
+  'audit.action.audit.checkpoint': 'Audit head signed by an auditor',
   'audit.action.case.open': 'Case opened',
   'audit.action.case.attachment_open': 'File downloaded',
   'audit.action.case.reply': 'Reply sent',
@@ -510,6 +526,10 @@ export const en = {
   'stats.point.ended':
     'Figures appear only once a quarter has ended, never while reports are arriving, so that they cannot tell when anyone reported.',
   'stats.next': 'The figures for the current quarter will be published on {day}.',
+  'stats.auditHeadTitle': 'Witness of the audit log',
+  'stats.auditHeadHelp':
+    'Every supervisor and administrator action is written to a hash-chained audit log. Its head at the end of each day is shown here; anyone may copy it, and portal audit verify --head proves later that the log still holds it.',
+  'stats.auditHead': 'At the end of {day}: {entries} entries, head',
   'stats.empty': 'No figures have been published yet.',
   'stats.fewer': 'fewer than 5',
   'stats.withheld': 'withheld',
@@ -612,10 +632,12 @@ export const en = {
   'audit.filter.badReport': 'A report ID has exactly 22 letters, digits, “-” or “_”.',
   'case.flagLineResolved': 'Flag of {day}: {state}.',
   'case.flagsHelp': 'States: received, acknowledged, protective measures taken, resolved.',
-  'case.openings': 'Who has opened your case',
+  'case.openings': 'Who has opened, downloaded or exported your case',
   'case.openingsHelp':
-    'Every time a supervisor opens your report it is recorded. You see the day and the supervisor’s pseudonym, never a name.',
+    'Every time a supervisor opens your report, downloads one of its files or exports the case it is recorded. You see the day and the supervisor’s pseudonym, never a name.',
   'case.openedBy': 'opened by {by}',
+  'case.downloadedBy': 'a file downloaded by {by}',
+  'case.exportedBy': 'exported by {by}',
   'case.notOpened': 'Not opened yet.',
   'case.operator': 'the operator',
   'audit.action.case.grant': 'Case granted to another key',

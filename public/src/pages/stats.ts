@@ -1,6 +1,6 @@
 // The public statistics page: figures of the units that publish them, per quarter, with counts
 // small enough to point at a reporter suppressed by the server before they ever reach here.
-import { publicStats, type StatsUnit, type UnitQuarter } from '../../../src/client/stats';
+import { publicStats } from '../../../src/client/stats';
 import { onLanguageChange, t } from '../i18n';
 import { browserFetch, describeError } from '../lib/api';
 import { byId, clearStatus, showStatus } from '../lib/dom';
@@ -12,7 +12,7 @@ initShell();
 
 const status = byId('stats-status', HTMLElement);
 const wrap = byId('stats-table', HTMLElement);
-let data: { units: StatsUnit[]; figures: UnitQuarter[]; nextPublication: string } | null = null;
+let data: Awaited<ReturnType<typeof publicStats>> | null = null;
 
 function render(): void {
   if (!data) return;
@@ -25,6 +25,17 @@ function render(): void {
   const next = byId('stats-next', HTMLElement);
   next.textContent = t('stats.next', { day: data.nextPublication });
   next.hidden = false;
+  const head = byId('stats-audit-head', HTMLElement);
+  head.hidden = !data.auditHead;
+  if (data.auditHead)
+    head.replaceChildren(
+      t('stats.auditHead', {
+        day: data.auditHead.day,
+        entries: String(data.auditHead.entries),
+      }),
+      ' ',
+      Object.assign(document.createElement('code'), { textContent: data.auditHead.hash }),
+    );
   wrap.hidden = data.figures.length === 0;
   wrap.replaceChildren(statsTable(data.figures, name, 'stats.caption.public'));
   if (data.figures.length === 0) showStatus(status, 'info', 'stats.empty');

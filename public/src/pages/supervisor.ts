@@ -18,6 +18,7 @@ import { loadRetaliation, renderRetaliation, wireRetaliation } from '../supervis
 import { label, onSessionExpired, type Signed, session, setSession } from '../supervisor/session';
 import { resetSignIn, wireSignIn } from '../supervisor/sign-in';
 import { loadStats, renderStats } from '../supervisor/stats';
+import { loadApprovals, witnessHead } from '../supervisor/witness';
 
 // No quick exit here: Escape twice must not wipe a supervisor's half-written reply.
 initShell({ quickExit: false });
@@ -134,6 +135,7 @@ function route(): void {
   if (place === 'audit' && can(s, 'audit')) {
     show('audit-view');
     void loadAudit();
+    void loadApprovals();
     return;
   }
   if (can(s, 'cases')) {
@@ -162,6 +164,8 @@ onSessionExpired(() => {
 wireSignIn((signed) => {
   setSession(signed);
   route();
+  // An auditor's key signs the head of the log at each sign-in: a witness kept outside.
+  if (signed.supervisor.role === 'auditor' && signed.key) void witnessHead(signed, signed.key);
 });
 wireGpgSignIn((signed) => {
   setSession(signed);

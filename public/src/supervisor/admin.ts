@@ -57,8 +57,12 @@ function decisionButton(p: SupervisorRecord, decision: Decision): HTMLButtonElem
     const status = byId('admin-status', HTMLElement);
     button.disabled = true;
     try {
-      await decideSupervisor(s, p.id, decision);
-      showStatus(status, 'success', keys.done, { name: p.displayName });
+      const done = await decideSupervisor(s, p.id, decision);
+      // Four eyes: an administrator's approval alone leaves the key pending an auditor's.
+      const waiting = decision === 'approve' && done.status === 'pending';
+      showStatus(status, 'success', waiting ? 'admin.approved.waiting' : keys.done, {
+        name: p.displayName,
+      });
       await loadAdmin();
     } catch (err) {
       showError(status, err);
