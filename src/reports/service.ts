@@ -125,11 +125,15 @@ async function requireReader(
   keys: UnitKey[],
 ): Promise<void> {
   if (hasReader(keys)) return;
+  // A recovery key is an escrow kept offline: it reads nothing until a recovery, so it is no reader.
+  const escrow = keys.some((k) => k.role === 'recovery')
+    ? ' (its recovery key is kept offline and reads nothing until a recovery)'
+    : '';
   const parent = unit.parentId ? await getUnit(ctx, unit.parentId) : null;
   if (parent) {
     throw new AppError(
       'conflict',
-      `This unit has no active reader and cannot receive reports. Address your report to the unit above it, "${parent.name}", instead.`,
+      `This unit has no active reader${escrow} and cannot receive reports. Address your report to the unit above it, "${parent.name}", instead.`,
       {
         reason: 'no_reader',
         unitAbove: { id: parent.id, name: parent.name, nameZh: parent.nameZh },
@@ -138,7 +142,7 @@ async function requireReader(
   }
   throw new AppError(
     'conflict',
-    'This unit has no active reader and no unit above it, so nobody could read a report. An administrator must approve a supervisor key for it (or place it under another unit) before it can receive reports.',
+    `This unit has no active reader${escrow} and no unit above it, so nobody could read a report. An administrator must approve a supervisor key for it (or place it under another unit) before it can receive reports.`,
     { reason: 'no_reader_no_parent' },
   );
 }
@@ -177,14 +181,10 @@ async function storeWithExclusions(
   const all = [...keys.values()].flat();
   const fingerprints = exclude.map((id) => all.find((k) => k.id === id)?.fingerprint ?? id);
   const commitment = await exclusionCommitment(reportId, fingerprints);
-  await withAudit(
-    ctx,
-    { actorId: null, action: 'case.exclusion', detail: { commitment } },
-    () => [
-      ...writes,
-      ctx.db
-        .insert(caseExclusions)
-        .values(exclude.map((supervisorId) => ({ reportId, supervisorId }))),
-    ],
-  );
+  await withAudit(ctx, { actorId: null, action: 'case.exclusion', detail: { commitment } }, () => [
+    ...writes,
+    ctx.db
+      .insert(caseExclusions)
+      .values(exclude.map((supervisorId) => ({ reportId, supervisorId }))),
+  ]);
 }
