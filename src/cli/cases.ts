@@ -88,7 +88,7 @@ const exportCmd: Command = {
   },
 };
 
-async function passphrase(
+export async function passphrase(
   file: string | undefined,
   cwd: string,
   env: Record<string, string | undefined>,

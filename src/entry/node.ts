@@ -8,6 +8,9 @@ import { createApp } from '../app';
 import { ConfigError, loadConfig } from '../config';
 import type { Ctx } from '../context';
 import { logTallyDaily, RequestTally } from '../http/request-log';
+import { JOBS } from '../jobs/list';
+import { startScheduler } from '../jobs/scheduler';
+import { mailerFor } from '../notify/node-mailer';
 import { prepareServerSecret } from '../pow/service';
 import { keepAtRest } from '../storage/at-rest';
 import { DbBlobStore } from '../storage/db-blobs';
@@ -29,7 +32,7 @@ export async function startNodeServer(env: Record<string, string | undefined>, l
   const config = loadConfig(env);
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const { db, close } = await openLibsql(config.databaseUrl, config.databaseAuthToken);
-  const stopCompaction = await keepAtRest(db, config, log);
+  const compact = await keepAtRest(db, config, log);
   const ctx: Ctx = {
     db,
     blobs: new DbBlobStore(db),
@@ -41,6 +44,10 @@ export async function startNodeServer(env: Record<string, string | undefined>, l
   const tally = new RequestTally();
   const stopTally = quiet ? () => undefined : logTallyDaily(tally, log);
   await prepareServerSecret(ctx);
+  const stopJobs = startScheduler(
+    { ctx, mailer: mailerFor(config), log, ...(compact ? { compact } : {}) },
+    JOBS,
+  );
   const app = createApp(() => ctx, {
     staticFiles: serveStatic({
       root: PUBLIC_DIR,
@@ -62,7 +69,7 @@ export async function startNodeServer(env: Record<string, string | undefined>, l
   const stop = () =>
     new Promise<void>((resolve) =>
       server.close(() => {
-        stopCompaction();
+        stopJobs();
         stopTally();
         close();
         resolve();

@@ -16,7 +16,12 @@ export async function tidy(ctx: Ctx): Promise<void> {
   const nowMs = ctx.now().getTime();
   if (nowMs - (lastRun.get(ctx.db) ?? -Infinity) < EVERY_MS) return;
   lastRun.set(ctx.db, nowMs);
-  const now = Math.floor(nowMs / 1000);
+  await forgetExpired(ctx);
+}
+
+/** The same work without the throttle: the scheduler's hourly housekeeping job. */
+export async function forgetExpired(ctx: Ctx): Promise<void> {
+  const now = Math.floor(ctx.now().getTime() / 1000);
   await ctx.db.batch([
     ctx.db.delete(powSpent).where(lt(powSpent.expiresAt, now)),
     ctx.db.delete(authChallenges).where(lt(authChallenges.expiresAt, now)),
