@@ -18,17 +18,19 @@ export const caseDeleted = () =>
     'This case was closed and has since been deleted, as the unit’s retention rules require. Nothing of it can be read any more.',
   );
 
+/** The error for a token that finds no case: "deleted" if its case was, else the usual one. */
+export async function missingReceipt(ctx: Ctx, token: string): Promise<AppError> {
+  const [deleted] = await ctx.db
+    .select({ day: deletedReceipts.day })
+    .from(deletedReceipts)
+    .where(eq(deletedReceipts.lookupHash, await sha256Hex(token)))
+    .limit(1);
+  return deleted ? caseDeleted() : unknownReceipt();
+}
+
 export async function reportByToken(ctx: Ctx, token: string): Promise<ReportRow> {
   const hash = await sha256Hex(token);
   const [row] = await ctx.db.select().from(reports).where(eq(reports.lookupHash, hash)).limit(1);
-  if (!row) {
-    const [deleted] = await ctx.db
-      .select({ day: deletedReceipts.day })
-      .from(deletedReceipts)
-      .where(eq(deletedReceipts.lookupHash, hash))
-      .limit(1);
-    if (deleted) throw caseDeleted();
-    throw unknownReceipt();
-  }
+  if (!row) throw await missingReceipt(ctx, token);
   return row;
 }

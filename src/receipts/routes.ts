@@ -9,7 +9,7 @@ import { AppError, BusyError } from '../lib/errors';
 import { limits } from '../lib/guards';
 import { requirePow } from '../pow/middleware';
 import { lookupToken, MAX_FOLLOWUP_MESSAGE } from '../reports/schemas';
-import { reportByToken, unknownReceipt } from './access';
+import { missingReceipt, reportByToken, unknownReceipt } from './access';
 import { type FollowUp, requireQuota } from './quotas';
 import {
   addMessageBody,
@@ -76,7 +76,7 @@ export const receiptRoutes = new Hono<AppEnv>()
     }
     const token = tokenFrom(c);
     const view = await reporterViewJson(ctx, token);
-    if (view === null) throw unknownReceipt();
+    if (view === null) throw await missingReceipt(ctx, token);
     await noteLookup(ctx, token, view);
     return c.body(view, 200, { 'content-type': 'application/json' });
   })
