@@ -130,22 +130,12 @@ describe('notices by e-mail', () => {
     expect(mail.subject).toBe('Portal notice');
     const head = (
       await h.ctx.db.all<{ hash: string }>(
-        // biome-ignore lint/suspicious/noExplicitAny: drizzle sql tag through the ctx
-        (
-          await import('drizzle-orm')
-        ).sql`select hash from audit_log order by seq desc limit 1` as any,
+        sql`select hash from audit_log order by seq desc limit 1`,
       )
     )[0]!.hash;
     expect(mail.text).toContain(`Audit log head: ${head}`);
     const units = await h.units();
-    const ids = (
-      await h.ctx.db.all<{ id: string }>(
-        // biome-ignore lint/suspicious/noExplicitAny: as above
-        (
-          await import('drizzle-orm')
-        ).sql`select id from reports` as any,
-      )
-    ).map((r) => r.id);
+    const ids = (await h.ctx.db.all<{ id: string }>(sql`select id from reports`)).map((r) => r.id);
     const clear = `${headerText(mail)}\n${mail.text?.split('-----BEGIN PGP MESSAGE-----')[0]}`;
     for (const word of [
       ...units.flatMap((u) => [u.name, u.nameZh, u.id]),
