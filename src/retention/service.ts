@@ -97,6 +97,7 @@ export async function deleteCase(
     .from(attachments)
     .where(eq(attachments.reportId, reportId));
   const fileIds = files.map((f) => f.id);
+  const ackInTime = Boolean(firstAck && firstAck.day <= report.acknowledgeBy);
   await withAudit(
     ctx,
     {
@@ -110,12 +111,21 @@ export async function deleteCase(
       },
     },
     () => [
-      // Only while the case is still there: a second deletion racing this one adds no figures.
-      ctx.db.run(sql`insert into ${caseStats} (id, unit_id, classification, received_day,
-        acknowledged_in_time, outcome, closed_day)
-        select ${newId()}, ${report.unitId}, ${report.classification}, ${report.receivedDay},
-        ${firstAck && firstAck.day <= report.acknowledgeBy ? 1 : 0}, ${report.outcome},
-        ${closedDay ?? null} where exists (select 1 from ${reports} where ${reports.id} = ${reportId})`),
+      // From the live row: a second deletion racing this one finds no row and adds no figures.
+      ctx.db.insert(caseStats).select(
+        ctx.db
+          .select({
+            id: sql`${newId()}`.as('id'),
+            unitId: reports.unitId,
+            classification: reports.classification,
+            receivedDay: reports.receivedDay,
+            acknowledgedInTime: sql`${ackInTime ? 1 : 0}`.as('acknowledged_in_time'),
+            outcome: reports.outcome,
+            closedDay: sql`${closedDay ?? null}`.as('closed_day'),
+          })
+          .from(reports)
+          .where(eq(reports.id, reportId)),
+      ),
       ctx.db
         .insert(deletedReceipts)
         .values({ lookupHash: report.lookupHash, day: toDay(ctx.now()) })
