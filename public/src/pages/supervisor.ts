@@ -14,6 +14,14 @@ import { loadAudit, renderAudit, wireAudit } from '../supervisor/audit';
 import { closeCase, openCase, wireCase } from '../supervisor/case-page';
 import { wireGpgSignIn } from '../supervisor/gpg-sign-in';
 import { loadInbox, renderInbox, wireInbox } from '../supervisor/inbox';
+import {
+  loadAccount,
+  loadDeletionWarnings,
+  loadRetentionAdmin,
+  wireAccount,
+  wireHold,
+  wireRetentionAdmin,
+} from '../supervisor/months';
 import { loadRetaliation, renderRetaliation, wireRetaliation } from '../supervisor/retaliation';
 import { label, onSessionExpired, type Signed, session, setSession } from '../supervisor/session';
 import { resetSignIn, wireSignIn } from '../supervisor/sign-in';
@@ -31,6 +39,7 @@ const VIEWS = [
   'stats-view',
   'admin-view',
   'audit-view',
+  'account-view',
 ] as const;
 type View = (typeof VIEWS)[number];
 
@@ -64,6 +73,7 @@ function renderChrome(): void {
   byId('nav-admin-item', HTMLElement).hidden = !can(s, 'admin');
   byId('nav-stats-item', HTMLElement).hidden = !can(s, 'admin');
   byId('nav-audit-item', HTMLElement).hidden = !can(s, 'audit');
+  byId('nav-account-item', HTMLElement).hidden = !s;
   showStatus(who, 'info', 'sup.who', {
     name: s.supervisor.displayName,
     role: label('role', s.supervisor.role),
@@ -78,6 +88,7 @@ function renderChrome(): void {
     ['nav-admin', '#admin'],
     ['nav-stats', '#stats'],
     ['nav-audit', '#audit'],
+    ['nav-account', '#account'],
   ]) {
     const link = byId(id ?? '', HTMLAnchorElement);
     if (hash === route || (hash === '#inbox' && route === '#case'))
@@ -129,6 +140,12 @@ function route(): void {
   if (place === 'admin' && can(s, 'admin')) {
     show('admin-view');
     void loadAdmin();
+    void loadRetentionAdmin().catch(() => undefined);
+    return;
+  }
+  if (place === 'account') {
+    show('account-view');
+    void loadAccount();
     return;
   }
   if (place === 'audit' && can(s, 'audit')) {
@@ -139,6 +156,7 @@ function route(): void {
   if (can(s, 'cases')) {
     show('inbox-view');
     void loadInbox();
+    void loadDeletionWarnings();
     return;
   }
   location.replace(can(s, 'admin') ? '#admin' : '#audit');
@@ -171,6 +189,9 @@ wireInbox();
 wireRetaliation();
 wireAccess();
 wireCase();
+wireHold();
+wireAccount();
+wireRetentionAdmin();
 wireAdmin();
 wireAudit();
 

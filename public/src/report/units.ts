@@ -84,6 +84,13 @@ export class UnitPicker {
       unit.keys.length === 0
         ? h('span', { class: 'unit-nokeys', i18n: 'report.unit.noKeys' })
         : null,
+      unit.retentionMonths
+        ? h('span', {
+            class: 'help unit-retention',
+            i18n: 'report.unit.retention',
+            vars: { months: unit.retentionMonths },
+          })
+        : null,
     );
     const children = this.units.filter((u) => u.parentId === unit.id);
     return h(
