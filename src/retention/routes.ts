@@ -10,7 +10,7 @@ import { deleteEarly, legalHold, setRetention } from './requests';
 import { upcomingDeletions } from './service';
 
 const params = z.strictObject({ id: entityId });
-const holdBody = z.strictObject({ hold: z.boolean() });
+export const holdBody = z.strictObject({ hold: z.boolean() });
 export const retentionBody = z.strictObject({ months: z.number().int().min(1).max(240) });
 
 const id = (c: { req: { param: () => Record<string, string> } }) =>
