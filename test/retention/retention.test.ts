@@ -208,6 +208,15 @@ describe('retention', () => {
     expect(both.flatMap((r) => r.ran).filter((n) => n === 'retention')).toHaveLength(0);
   });
 
+  it('runs from system cron as `portal jobs run`, beside the running portal', async () => {
+    const res = await cliOn(h, ['jobs', 'run']);
+    expect(res.code, res.stderr).toBe(0);
+    // The CLI's clock is the real one: today's slots are its own, and a second run finds them taken.
+    expect(res.stdout).toMatch(/^jobs: ran housekeeping, retention, compaction/m);
+    const again = await cliOn(h, ['jobs', 'run']);
+    expect(again.stdout).toMatch(/already done housekeeping, retention, compaction/);
+  });
+
   it('leaves no trace of the deleted ciphertext in the database files after compaction', async () => {
     const files = (await readdir(h.dir)).filter((f) => f.startsWith('portal.db'));
     expect(files.length).toBeGreaterThan(0);
