@@ -22,7 +22,8 @@ export type Every = 'day' | 'hour' | 'minute';
 export interface Job {
   name: string;
   every: Every;
-  run(env: JobEnv): Promise<string | undefined | void>;
+  /** A line for the log when there is something to say (a string); anything else says nothing. */
+  run(env: JobEnv): Promise<unknown>;
 }
 
 /** The slot a time falls in: `2026-12-02`, `2026-12-02T07`, `2026-12-02T07:05`. */
@@ -64,7 +65,7 @@ export async function runJobs(env: JobEnv, jobs: readonly Job[]): Promise<RunRep
     }
     try {
       const said = await job.run(env);
-      if (said) env.log(`${job.name}: ${said}`);
+      if (typeof said === 'string' && said) env.log(`${job.name}: ${said}`);
       report.ran.push(job.name);
     } catch (err) {
       report.failed.push(job.name);
