@@ -1,7 +1,9 @@
 // Giving cases to another key, in the granter's browser (or any client holding the key): fetch
 // each item's session-key packets, decrypt only the session key, wrap it for the grantee, send the
 // new packets. The bulk grant walks every case of the inbox and can resume where it stopped.
+
 import * as openpgp from 'openpgp';
+import { CSRF_HEADER } from '../contract/headers';
 import { fromBase64Url, rewrapSessionKey, toBase64Url, type WrappedKeys } from '../crypto';
 import { callApi, jsonInit } from './api';
 import { inbox, type SupervisorSession } from './supervisor';
@@ -50,7 +52,7 @@ export async function grantCase(s: SupervisorSession, caseId: string, granteeId:
   return callApi<{ granted: number }>(
     s.fetcher,
     `${path}/grants`,
-    jsonInit({ granteeId, items }, { 'x-csrf-token': s.csrfToken }),
+    jsonInit({ granteeId, items }, { [CSRF_HEADER]: s.csrfToken }),
   );
 }
 

@@ -1,19 +1,21 @@
 // The reporter's whole journey as plain functions over the API: submit, come back with the
 // receipt, read, write, flag retaliation. The browser pages and the tests run this same code.
+
 import type { PrivateKey } from 'openpgp';
+import { LOOKUP_TOKEN_HEADER } from '../contract/headers';
 import { reportRecipientKeys } from '../contract/reach';
 import {
   deriveReceiptSecrets,
   generateReceipt,
   generateReporterKey,
   openFile,
-  openJson,
   parseReceipt,
   sealFile,
   sealJson,
   unlockPrivateKey,
 } from '../crypto';
 import { ApiError, callApi, type Fetcher, jsonInit } from './api';
+import { type ReadStatus, readSigned, verifiedValue } from './opened';
 import { type PowPurpose, type PowSolution, powHeaders, proofOfWork } from './pow';
 import type {
   CaseView,
@@ -56,7 +58,7 @@ export interface Session {
   view: CaseView;
 }
 
-const tokenHeaders = (token: string) => ({ 'x-lookup-token': token });
+const tokenHeaders = (token: string) => ({ [LOOKUP_TOKEN_HEADER]: token });
 
 /**
  * Encrypts and uploads files one by one. A failed file does not stop the others, and never loses
@@ -326,8 +328,9 @@ export interface OpenedMessage {
   kind: CaseView['messages'][number]['kind'];
   day: string;
   content: Content | null;
-  /** For replies: whether a unit key's signature verified. Reporter's own: signed by own key. */
+  /** Replies: signed by a unit key; the reporter's own: by their key. Content only if verified. */
   verified: boolean;
+  verification: ReadStatus;
   attachments: { id: string; size: number }[];
 }
 
@@ -337,29 +340,19 @@ export async function readMessages(s: Session): Promise<OpenedMessage[]> {
     s.view.messages.map(async (m) => {
       const verificationKeys =
         m.author === 'unit' ? s.view.unitSigningKeys : [s.view.reporterPublicKey];
-      try {
-        const opened = await openJson<Content>(m.ciphertext, {
-          decryptionKeys: [s.key],
-          verificationKeys,
-        });
-        return {
-          id: m.id,
-          kind: m.kind,
-          day: m.day,
-          content: opened.value,
-          verified: true,
-          attachments: m.attachments,
-        };
-      } catch {
-        return {
-          id: m.id,
-          kind: m.kind,
-          day: m.day,
-          content: null,
-          verified: false,
-          attachments: m.attachments,
-        };
-      }
+      const { content, verification } = await readSigned<Content>(m.ciphertext, {
+        decryptionKeys: [s.key],
+        verificationKeys,
+      });
+      return {
+        id: m.id,
+        kind: m.kind,
+        day: m.day,
+        content,
+        verification,
+        verified: verification === 'verified',
+        attachments: m.attachments,
+      };
     }),
   );
 }
@@ -411,6 +404,5 @@ export async function downloadAttachment(s: Session, attachmentId: string, fromU
     { headers: tokenHeaders(s.lookupToken) },
   );
   const verificationKeys = fromUnit ? s.view.unitSigningKeys : [s.view.reporterPublicKey];
-  const opened = await openFile(bytes, { decryptionKeys: [s.key], verificationKeys });
-  return opened.value;
+  return verifiedValue(await openFile(bytes, { decryptionKeys: [s.key], verificationKeys }));
 }

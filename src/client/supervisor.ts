@@ -1,8 +1,11 @@
 // The supervisor's work as plain functions over the API: sign in by signing a challenge with a
 // key that never leaves the device, read the inbox, decrypt a case, reply, move it along.
+
 import type { PrivateKey } from 'openpgp';
-import { openFile, openJson, sealJson, signChallenge } from '../crypto';
+import { CSRF_HEADER } from '../contract/headers';
+import { openFile, sealJson, signChallenge } from '../crypto';
 import { callApi, type Fetcher, jsonInit } from './api';
+import { readSigned, verifiedValue } from './opened';
 import { powHeaders, proofOfWork } from './pow';
 import type { Content } from './types';
 
@@ -75,7 +78,7 @@ export async function signInWithSignature(
 type Poster = Pick<SupervisorSession, 'fetcher' | 'csrfToken'>;
 
 const post = (s: Poster, path: string, body: unknown) =>
-  callApi(s.fetcher, path, jsonInit(body, { 'x-csrf-token': s.csrfToken }));
+  callApi(s.fetcher, path, jsonInit(body, { [CSRF_HEADER]: s.csrfToken }));
 
 export const signOut = (s: Poster) => post(s, '/api/auth/sign-out', {});
 
@@ -141,15 +144,11 @@ export async function decryptCase(s: SupervisorSession, c: CaseContent) {
     c.messages.map(async (m) => {
       const verificationKeys =
         m.kind === 'reply' ? c.supervisorKeys.map((k) => k.publicKey) : [c.reporterPublicKey];
-      try {
-        const opened = await openJson<Content>(m.ciphertext, {
-          decryptionKeys: [s.key],
-          verificationKeys,
-        });
-        return { ...m, content: opened.value, verified: true };
-      } catch {
-        return { ...m, content: null, verified: false };
-      }
+      const { content, verification } = await readSigned<Content>(m.ciphertext, {
+        decryptionKeys: [s.key],
+        verificationKeys,
+      });
+      return { ...m, content, verification, verified: verification === 'verified' };
     }),
   );
 }
@@ -166,7 +165,7 @@ export async function downloadAttachment(
   );
   const verificationKeys =
     messageKind === 'reply' ? c.supervisorKeys.map((k) => k.publicKey) : [c.reporterPublicKey];
-  return (await openFile(bytes, { decryptionKeys: [s.key], verificationKeys })).value;
+  return verifiedValue(await openFile(bytes, { decryptionKeys: [s.key], verificationKeys }));
 }
 
 export async function sendReply(s: SupervisorSession, c: CaseContent, text: string) {

@@ -2,7 +2,6 @@
 // reminders (same words for everyone, nothing about any case in clear), and the outbox that sends
 // them off the request path with retries and backoff.
 import { and, asc, count, desc, eq, gte, lt, lte, ne, or } from 'drizzle-orm';
-import * as openpgp from 'openpgp';
 import {
   auditLog,
   messages,
@@ -16,7 +15,7 @@ import { withAudit } from '../audit/service';
 import type { Actor } from '../auth/actor';
 import type { Ctx } from '../context';
 import { randomBytes, sha256Hex, toBase64Url, utf8 } from '../crypto/encoding';
-import { pad } from '../crypto/padding';
+import { sealToKey } from '../crypto/messages';
 import { addDays, toDay } from '../lib/days';
 import { AppError } from '../lib/errors';
 import { newId } from '../lib/ids';
@@ -209,12 +208,8 @@ export async function auditHead(ctx: Ctx): Promise<string> {
 }
 
 /** The counts, padded and encrypted to the supervisor's own key: readable by them alone. */
-async function sealedDetails(publicKey: string, s: Summary): Promise<string> {
-  const key = await openpgp.readKey({ armoredKey: publicKey });
-  const message = await openpgp.createMessage({ binary: pad(utf8(JSON.stringify(s))) });
-  const sealed = await openpgp.encrypt({ message, encryptionKeys: key, format: 'armored' });
-  return sealed as string;
-}
+const sealedDetails = (publicKey: string, s: Summary) =>
+  sealToKey(utf8(JSON.stringify(s)), publicKey);
 
 export const DIGEST_SUBJECT = 'Portal notice';
 export const REMINDER_SUBJECT = 'Portal reminder';

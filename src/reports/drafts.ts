@@ -9,7 +9,7 @@ import { toDay } from '../lib/days';
 import { AppError } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { unknownReceipt } from '../receipts/access';
-import { commitWrites, isUniqueViolation } from '../storage/db';
+import { isUniqueViolation } from '../storage/db';
 import { recipientSet, requireEncryptedTo } from './recipients';
 import { finalReportWrites } from './rows';
 
@@ -119,7 +119,7 @@ export async function addDraftFile(
   try {
     if (!last) await attach;
     else
-      await commitWrites(ctx.db, [
+      await ctx.storage.commit([
         attach,
         ...finalReportWrites(ctx, draft, day),
         ctx.db.delete(reportDrafts).where(eq(reportDrafts.id, draft.id)),

@@ -237,6 +237,12 @@ export const en = {
   'msg.verified': 'Signature verified: written by the unit’s supervisors.',
   'msg.unverified': 'Signature not verified. This reply may be forged and is not shown.',
   'msg.undecryptable': 'This message could not be decrypted.',
+  'msg.sig.unsigned':
+    'This reply carries no signature, so it could come from anyone: it is not shown.',
+  'msg.sig.unknown-key':
+    'This reply is signed by a key that is not one of the unit’s: it is not shown.',
+  'msg.sig.bad':
+    'This reply’s signature does not verify: it was altered or forged, and is not shown.',
   'msg.text': 'Message',
   'msg.attachments': 'Files',
   'msg.download': 'Download file ({size})',
@@ -350,6 +356,14 @@ export const en = {
   'sup.msg.by': 'by {who}',
   'sup.msg.verified': 'Signature verified.',
   'sup.msg.unverified': 'Could not decrypt or verify the signature of this message.',
+  'sup.msg.sig.undecryptable':
+    'This message was not encrypted to your key, so you cannot read it. A colleague who can may grant it to you.',
+  'sup.msg.sig.unsigned':
+    'This message carries no signature, so it could come from anyone holding the server: it is not shown.',
+  'sup.msg.sig.unknown-key':
+    'This message is signed by a key that this case does not expect: it is not shown.',
+  'sup.msg.sig.bad':
+    'This message’s signature does not verify: it was altered or forged, and is not shown.',
   'sup.reply.title': 'Reply to the reporter',
   'sup.reply.text': 'Your reply',
   'sup.reply.help':

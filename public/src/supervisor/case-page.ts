@@ -150,6 +150,7 @@ export function wireCase(): void {
         ciphertext: '',
         attachments: [],
         content: { v: 1, type: 'reply', text: reply },
+        verification: 'verified',
         verified: true,
       });
     });

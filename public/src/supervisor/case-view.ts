@@ -36,6 +36,19 @@ function files(m: Opened, download: Download): HTMLElement | null {
   );
 }
 
+/** Each way a message can fail to verify, in words (pmcrypto's statuses). */
+function statusKey(v: Opened['verification']): MessageKey {
+  switch (v) {
+    case 'undecryptable':
+    case 'unsigned':
+    case 'unknown-key':
+    case 'bad':
+      return `sup.msg.sig.${v}`;
+    default:
+      return 'sup.msg.unverified';
+  }
+}
+
 function card(m: Opened, download: Download): HTMLLIElement {
   const author = m.kind === 'reply' ? t('sup.msg.by', { who: m.author }) : '';
   const note = m.verified
@@ -43,7 +56,7 @@ function card(m: Opened, download: Download): HTMLLIElement {
     : h('p', {
         class: 'badge-line badge-error',
         attrs: { role: 'alert' },
-        i18n: 'sup.msg.unverified',
+        i18n: statusKey(m.verification),
       });
   return h(
     'li',
