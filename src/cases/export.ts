@@ -7,6 +7,7 @@ import { withAudit } from '../audit/service';
 import { OPERATOR_ACTOR_ID } from '../auth/actor';
 import type { Ctx } from '../context';
 import { utf8 } from '../crypto/encoding';
+import { grantedFile } from '../grants/packets';
 import { caseNotFound, signerKeys } from './reach';
 import { caseRecords } from './records';
 
@@ -100,7 +101,7 @@ async function cipherFiles(ctx: Ctx, { msgs, files }: Loaded, out: ExportFile[])
   const manifestAttachments: ExportManifest['attachments'] = [];
   for (const a of files) {
     const file = `attachments/${a.id}.gpg`;
-    const bytes = await ctx.blobs.get(a.id);
+    const bytes = await grantedFile(ctx, a.reportId, a.id);
     if (bytes) out.push({ path: file, kind: 'attachment', bytes });
     else missing.push(a.id);
     manifestAttachments.push({

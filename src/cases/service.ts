@@ -12,6 +12,7 @@ import {
 import { withAudit } from '../audit/service';
 import type { Actor } from '../auth/actor';
 import type { Ctx } from '../context';
+import { grantedFile } from '../grants/packets';
 import { toDay } from '../lib/days';
 import { AppError, notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
@@ -82,7 +83,7 @@ export async function openAttachment(
     reportId,
     targetId: attachmentId,
   });
-  const bytes = await ctx.blobs.get(row.id);
+  const bytes = await grantedFile(ctx, reportId, row.id);
   if (!bytes) throw notFound('No such attachment.');
   return bytes;
 }

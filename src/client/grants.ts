@@ -17,9 +17,10 @@ export interface GrantableKey {
   publicKey: string;
 }
 
-/** The reading keys of the signed-in supervisor's unit, theirs included, the recovery key too. */
+/** The reading keys of the signed-in supervisor's unit, theirs included, the recovery key too;
+ * `recoveryBacklog` counts the unit's cases its recovery key cannot read yet. */
 export const grantableKeys = (s: Pick<SupervisorSession, 'fetcher'>) =>
-  callApi<{ keys: GrantableKey[] }>(s.fetcher, '/api/grants/keys');
+  callApi<{ keys: GrantableKey[]; recoveryBacklog: number }>(s.fetcher, '/api/grants/keys');
 
 interface PendingItems {
   grantee: { id: string; publicKey: string; fingerprint: string };

@@ -64,22 +64,29 @@ const tokenHeaders = (token: string) => ({ [LOOKUP_TOKEN_HEADER]: token });
  * Encrypts and uploads files one by one. A failed file does not stop the others, and never loses
  * what was already acknowledged: the caller gets the names that failed, to offer another try.
  */
+/** Seals one follow-up file for the recipients; the pages pass one that runs in a Web Worker. */
+export type FileSealer = (
+  file: FileInput,
+  recipients: string[],
+  signingKey: Session['key'],
+) => Promise<Uint8Array | Blob>;
+
+const sealOnPage: FileSealer = (file, recipients, signingKey) =>
+  sealFile(file.bytes, { name: file.name, type: file.type }, { recipients, signingKey });
+
 async function uploadFiles(
   s: Omit<Session, 'view'>,
   messageId: string,
   files: FileInput[],
   recipients: string[],
   progress?: Progress,
+  seal: FileSealer = sealOnPage,
 ): Promise<string[]> {
   const failed: string[] = [];
   for (const [i, file] of files.entries()) {
     try {
       progress?.({ stage: 'encrypt', current: i + 1, total: files.length });
-      const sealed = await sealFile(
-        file.bytes,
-        { name: file.name, type: file.type },
-        { recipients, signingKey: s.key },
-      );
+      const sealed = await seal(file, recipients, s.key);
       progress?.({ stage: 'upload', current: i + 1, total: files.length });
       await callApi(
         s.fetcher,
@@ -87,7 +94,7 @@ async function uploadFiles(
         {
           method: 'POST',
           headers: { ...tokenHeaders(s.lookupToken), 'content-type': 'application/octet-stream' },
-          body: sealed as Uint8Array<ArrayBuffer>,
+          body: sealed as Uint8Array<ArrayBuffer> | Blob,
         },
       );
     } catch {
@@ -366,6 +373,7 @@ export async function sendMessage(
   text: string,
   files: FileInput[] = [],
   progress?: Progress,
+  seal?: FileSealer,
 ) {
   const content: MessageContent = { v: 1, type: 'message', text, ...fileNotes(files) };
   const recipients = s.view.recipients.messages;
@@ -375,7 +383,7 @@ export async function sendMessage(
     '/api/receipt/messages',
     jsonInit({ message }, tokenHeaders(s.lookupToken)),
   );
-  const failedFiles = await uploadFiles(s, messageId, files, recipients, progress);
+  const failedFiles = await uploadFiles(s, messageId, files, recipients, progress, seal);
   return { messageId, failedFiles };
 }
 
@@ -384,6 +392,7 @@ export async function flagRetaliation(
   flag: Omit<RetaliationContent, 'v' | 'type'>,
   files: FileInput[] = [],
   progress?: Progress,
+  seal?: FileSealer,
 ) {
   const content: RetaliationContent = { v: 1, type: 'retaliation', ...flag, ...fileNotes(files) };
   const recipients = s.view.recipients.retaliation;
@@ -393,7 +402,7 @@ export async function flagRetaliation(
     '/api/receipt/retaliation',
     jsonInit({ details }, tokenHeaders(s.lookupToken)),
   );
-  const failedFiles = await uploadFiles(s, messageId, files, recipients, progress);
+  const failedFiles = await uploadFiles(s, messageId, files, recipients, progress, seal);
   return { messageId, failedFiles };
 }
 

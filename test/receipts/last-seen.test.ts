@@ -1,5 +1,6 @@
 // The day of the reporter's last look-up, kept in the case as a day and nothing finer, so the
 // follow-up page can mark replies since then as new.
+// scenario: node and workerd
 import { describe, expect, it } from 'vitest';
 import { reports } from '../../db/schema';
 import { openCase, submitReport } from '../../src/client/reporter';

@@ -1,5 +1,6 @@
 // A submission that can be repeated: a retry after a lost answer gets the first answer and never
 // a second case, and a report with files stays out of every inbox until its last file is in.
+// scenario: node and workerd
 import { count, eq, isNull } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { attachments, reportDrafts, reports } from '../../db/schema';

@@ -12,6 +12,7 @@ import { byId, clearStatus, setBusy, showStatus } from '../lib/dom';
 import { FilePicker } from '../lib/files';
 import { type FieldCheck, FormErrors } from '../lib/form-errors';
 import { progressLine } from '../lib/progress';
+import { followUpSealer } from '../report/sealer';
 import type { CaseSession } from './session';
 
 export interface Sent {
@@ -87,13 +88,15 @@ export function wireCompose(
   session: () => CaseSession | null,
   afterSend: (sent: Sent) => Promise<void>,
 ): void {
+  // Files are sealed off the page's thread, as the report's are.
+  const seal = followUpSealer();
   const text = textOf('message-text');
   wire(
     'message',
     'compose.message.sent',
     // Files alone are a message too: a few words are welcome but not required.
     (picker) => [filled('message-text', 'compose.message.error', () => picker.count > 0)],
-    (s, files, progress) => sendMessage(s, text.value.trim(), files, progress),
+    (s, files, progress) => sendMessage(s, text.value.trim(), files, progress, seal),
     session,
     afterSend,
   );
@@ -122,6 +125,7 @@ export function wireCompose(
         },
         files,
         progress,
+        seal,
       ),
     session,
     afterSend,

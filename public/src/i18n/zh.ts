@@ -177,6 +177,8 @@ export const zh: Record<MessageKey, string> = {
   'follow.error.character': '回执码中有不可能出现的字符，请逐一核对。',
   'follow.error.checksum': '回执码有输入错误，请与您抄写的内容逐组核对。',
   'follow.notFound': '没有与此回执码对应的举报。请检查后重试。',
+  'follow.unfinished':
+    '这份举报尚未发送完成：{expected} 个文件中已收到 {received} 个，在全部文件到达之前，任何人都无法阅读它。要完成发送，请回到您填写举报的页面，再次点击“发送”，它会从中断处继续。如果该页面已经关闭，这份举报就无法完成；它将在 {days} 天后被删除，您可以重新提交一份举报。',
   'follow.lookup': '正在核验您的回执码…',
   'follow.close': '关闭举报',
   'follow.refreshing': '正在更新…',
@@ -573,6 +575,18 @@ export const zh: Record<MessageKey, string> = {
   'access.failed': '有 {count} 件案件未能授权（例如您的密钥无法阅读的案件）。再次运行即可重试。',
   'access.resume': '授权给 {name} 的操作在完成 {done} 件案件后中断，将从中断处继续。',
   'access.resumeButton': '继续授权',
+  'sup.msg.filesMissing':
+    '不完整：此消息声明的 {announced} 个文件中已收到 {arrived} 个。其余文件可能仍在上传中，也可能未能发送。',
+  'sup.grant.title': '将此案件授权给其他密钥',
+  'sup.grant.label': '将可阅读此案件的密钥',
+  'sup.grant.help':
+    '您的浏览器只为该密钥重新封装此案件各条消息和文件的会话密钥，加密数据本身不会改变。如需一次授权全部案件，请使用“访问权限”页面。',
+  'sup.grant.submit': '授权此案件',
+  'sup.grant.done': '已授权：该密钥现在还可以阅读此案件的 {count} 条消息和文件。',
+  'sup.grant.nothing': '该密钥已能阅读此案件的全部内容。',
+  'access.recovery.backlog':
+    '本单位的恢复密钥还无法阅读其中 {count} 件案件：这些案件在设置恢复密钥之前就已收到。请将它们授权给恢复密钥，以便在所有阅读人员的密钥都丢失时仍能恢复。',
+  'access.recovery.grant': '授权给恢复密钥',
   'admin.health.title': '各单位及其阅读密钥',
   'admin.health.help': '有效阅读密钥少于两个且没有恢复密钥的单位，一旦丢失一个密钥就会失去其案件。',
   'admin.health.unit': '单位',
@@ -591,7 +605,6 @@ export const zh: Record<MessageKey, string> = {
   'admin.recovery.key': '恢复密钥的公钥',
   'admin.recovery.submit': '设置恢复密钥',
   'admin.recovery.missing': '请选择单位并粘贴 ASCII 格式的公钥。',
-  'admin.recovery.done': '已设置恢复密钥 {fingerprint}。',
   'report.unit.retention': '已结案件在结案 {months} 个月后删除',
   'sup.nav.account': '通知',
   'retention.warn.title': '即将删除的案件',
@@ -630,4 +643,6 @@ export const zh: Record<MessageKey, string> = {
   'notify.pending': '正在等待确认 {email}。',
   'notify.active': '通知将于 UTC {hour}:00 发送至 {email}。',
   'notify.invalid': '请输入电子邮件地址和 0 至 23 之间的小时数。',
+  'admin.recovery.done':
+    '已设置恢复密钥 {fingerprint}。它可以阅读此后写入的内容；已有案件由本单位的一名监督人员在其“访问权限”页面授权给它，该页面会在其下次访问时提示。',
 };
