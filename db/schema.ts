@@ -3,7 +3,8 @@
 //
 // The tables that hold rows a reporter's actions make (reports, case_events, messages,
 // attachments, attachment_chunks, retaliation_flags, pow_spent, report_drafts, case_exclusions,
-// case_shares) are WITHOUT ROWID in the SQL (migrations 0004, 0006 and 0007): rows sit in the order of their random keys, with no rowid counting them in.
+// case_shares, case_stats, deleted_receipts) are WITHOUT ROWID in the SQL (migrations 0004, 0006,
+// 0008 and 0010): rows sit in the order of their random keys, with no rowid counting them in.
 // drizzle-kit cannot express that: if it ever generates a rebuild of one of these tables, add
 // `WITHOUT ROWID` back by hand and copy the rows `ORDER BY` the key.
 
@@ -47,6 +48,8 @@ export const units = sqliteTable('units', {
   level: text('level', { enum: UNIT_LEVELS }).notNull(),
   isDemo: integer('is_demo', { mode: 'boolean' }).notNull().default(false),
   publishStats: integer('publish_stats', { mode: 'boolean' }).notNull().default(false),
+  /** Months a closed case is kept, counted from the day it was closed (docs/operations.md). */
+  retentionMonths: integer('retention_months').notNull().default(24),
 });
 
 /** A person's OpenPGP key and role. Approved, unexpired supervisor keys are a unit's key set. */
@@ -105,6 +108,8 @@ export const reports = sqliteTable(
      * escalation (retaliation/escalation.ts) once a flag's deadline has gone by.
      */
     escalatedUnitId: text('escalated_unit_id'),
+    /** A legal hold, set and lifted by two people: the retention job skips the case. */
+    legalHold: integer('legal_hold', { mode: 'boolean' }).notNull().default(false),
   },
   (t) => [
     uniqueIndex('reports_lookup').on(t.lookupHash),
@@ -367,3 +372,79 @@ export const auditCheckpoints = sqliteTable('audit_checkpoints', {
   signature: text('signature').notNull(),
   day: text('day').notNull(),
 });
+
+/**
+ * A change one person asked for and a second must confirm (legal hold on or off, early
+ * deletion). One pending request per case and kind; the confirmation removes it.
+ */
+export const caseRequests = sqliteTable(
+  'case_requests',
+  {
+    reportId: text('report_id').notNull(),
+    kind: text('kind', { enum: ['hold', 'release', 'delete'] }).notNull(),
+    requestedBy: text('requested_by').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.reportId, t.kind] })],
+);
+
+/**
+ * What is left of a deleted case: the figures the published statistics need (unit,
+ * classification, days, outcome), under a fresh random id that links to nothing else.
+ */
+export const caseStats = sqliteTable('case_stats', {
+  id: text('id').primaryKey(),
+  unitId: text('unit_id').notNull(),
+  classification: text('classification'),
+  receivedDay: text('received_day').notNull(),
+  acknowledgedInTime: integer('acknowledged_in_time', { mode: 'boolean' }).notNull(),
+  outcome: text('outcome', { enum: CASE_OUTCOMES }),
+  closedDay: text('closed_day'),
+});
+
+/** Receipts of deleted cases (the lookup token's hash only), so the reporter is told so. */
+export const deletedReceipts = sqliteTable('deleted_receipts', {
+  lookupHash: text('lookup_hash').primaryKey(),
+  day: text('day').notNull(),
+});
+
+/** Claims of scheduled jobs: one row per job and slot, so a slot runs once on any instance. */
+export const jobRuns = sqliteTable(
+  'job_runs',
+  {
+    name: text('name').notNull(),
+    slot: text('slot').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.name, t.slot] })],
+);
+
+/** A supervisor's address for content-free notices, verified by a link before any use. */
+export const notifyAddresses = sqliteTable('notify_addresses', {
+  supervisorId: text('supervisor_id').primaryKey(),
+  email: text('email').notNull(),
+  verified: integer('verified', { mode: 'boolean' }).notNull().default(false),
+  /** SHA-256 of the verification link's token; null once verified. */
+  tokenHash: text('token_hash'),
+  /** UTC hour (0-23) of the daily digest. */
+  digestHour: integer('digest_hour').notNull().default(7),
+  /** Send the digest only on days with something to say (default: every day, same size). */
+  onlyWhenActive: integer('only_when_active', { mode: 'boolean' }).notNull().default(false),
+  /** Add the details (counts), encrypted to the supervisor's own key. */
+  encryptDetails: integer('encrypt_details', { mode: 'boolean' }).notNull().default(false),
+  createdAt: integer('created_at').notNull(),
+});
+
+/** Notices waiting to be sent, retried with backoff by the scheduler, never on a request. */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: text('id').primaryKey(),
+    to: text('to').notNull(),
+    subject: text('subject').notNull(),
+    body: text('body').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAt: integer('next_at').notNull(),
+    lastError: text('last_error'),
+  },
+  (t) => [index('outbox_next').on(t.nextAt)],
+);

@@ -41,6 +41,26 @@ export const configSchema = z.object({
   FOLLOWUP_MB_PER_DAY: intFrom(250, 1, 100_000),
   SESSION_IDLE_MINUTES: intFrom(30, 1, 24 * 60),
   SESSION_MAX_HOURS: intFrom(12, 1, 7 * 24),
+  SMTP_HOST: z.string().min(1).optional(),
+  SMTP_PORT: intFrom(587, 1, 65535),
+  /** `starttls` (port 587, required), `tls` (implicit, port 465) or `none` (a local relay only). */
+  SMTP_TLS: z.enum(['starttls', 'tls', 'none']).default('starttls'),
+  SMTP_USER: z.string().min(1).optional(),
+  SMTP_PASSWORD: z.string().min(1).optional(),
+  MAIL_FROM: z.email().optional(),
+  NOTIFY_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
+  NOTIFY_WEBHOOK_TOKEN: z.string().min(1).optional(),
+  /** UTC hours at which urgent reminders go out, comma-separated. */
+  REMINDER_HOURS: z
+    .string()
+    .default('8,14')
+    .transform((v) =>
+      v
+        .split(/[\s,]+/)
+        .filter(Boolean)
+        .map(Number),
+    )
+    .pipe(z.array(z.number().int().min(0).max(23)).min(1)),
 });
 
 export type Env = z.input<typeof configSchema>;
@@ -62,6 +82,20 @@ export interface Config {
    */
   publicOrigins: string[];
   sessions: { idleSeconds: number; maxSeconds: number };
+  notify: {
+    smtp:
+      | {
+          host: string;
+          port: number;
+          tls: 'starttls' | 'tls' | 'none';
+          user?: string;
+          password?: string;
+        }
+      | undefined;
+    from: string;
+    webhook: { url: string; token: string | undefined } | undefined;
+    reminderHours: number[];
+  };
   abuse: {
     /** Challenges a minute above which each doubling adds one bit of difficulty. */
     powLoad: { submit: number; lookup: number };
@@ -142,6 +176,22 @@ export function loadConfig(
         flags: e.FOLLOWUP_FLAGS_PER_DAY,
         bytes: e.FOLLOWUP_MB_PER_DAY * 1024 * 1024,
       },
+    },
+    notify: {
+      smtp: e.SMTP_HOST
+        ? {
+            host: e.SMTP_HOST,
+            port: e.SMTP_PORT,
+            tls: e.SMTP_TLS,
+            ...(e.SMTP_USER ? { user: e.SMTP_USER } : {}),
+            ...(e.SMTP_PASSWORD ? { password: e.SMTP_PASSWORD } : {}),
+          }
+        : undefined,
+      from: e.MAIL_FROM ?? 'portal@localhost',
+      webhook: e.NOTIFY_WEBHOOK_URL
+        ? { url: e.NOTIFY_WEBHOOK_URL, token: e.NOTIFY_WEBHOOK_TOKEN }
+        : undefined,
+      reminderHours: [...new Set(e.REMINDER_HOURS)].sort((a, b) => a - b),
     },
     sessions: { idleSeconds: e.SESSION_IDLE_MINUTES * 60, maxSeconds: e.SESSION_MAX_HOURS * 3600 },
   };

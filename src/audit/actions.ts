@@ -10,6 +10,7 @@ export const AUDIT_ACTIONS = [
   'supervisor.revoke',
   'admin.create',
   'unit.create',
+  'unit.update',
   'unit.recovery_key',
   /** A case's arrival: its id, unit, copy and day, chained after its day has ended (arrivals.ts). */
   'case.arrive',
@@ -23,11 +24,17 @@ export const AUDIT_ACTIONS = [
   'case.export',
   /** Written by retention when it deletes a case (reconcile.ts accepts the case's absence). */
   'case.delete',
+  'case.delete_request',
+  'case.hold_request',
+  'case.hold',
+  'case.hold_release',
   'case.grant',
   'case.exclusion',
   'case.share',
   'retaliation.escalate',
   'retaliation.state',
+  'notify.register',
+  'notify.verify',
   /** A read of the audit log or of a case's access list. */
   'audit.read',
   /** An auditor's signed checkpoint of the head (checkpoints.ts). */

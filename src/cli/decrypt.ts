@@ -22,7 +22,7 @@ interface DecryptInput {
   out: string;
 }
 
-async function unlock(armored: string, passphrase: string | undefined): Promise<PrivateKey> {
+export async function unlock(armored: string, passphrase: string | undefined): Promise<PrivateKey> {
   const state = await isLockedPrivateKey(armored);
   if (!state) throw new CliFailure('the --key file is not a readable OpenPGP private key');
   if (state.locked && passphrase === undefined) {

@@ -6,10 +6,12 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '../config';
 import { AppError } from '../lib/errors';
 import { auditCommands } from './audit';
+import { backupCommands } from './backup';
 import { bootstrapCommands } from './bootstrap';
 import { caseCommands } from './cases';
 import { grantCommands } from './grants';
 import { CliFailure, type CliIo, type Command, print, UsageError, type Writer } from './io';
+import { jobCommands } from './jobs';
 import { recoveryCommands } from './recovery';
 import { adminCommands, supervisorCommands } from './supervisors';
 import { unitCommands } from './units';
@@ -23,11 +25,15 @@ const GROUPS: Record<string, Record<string, Command>> = {
   grant: grantCommands,
   recovery: recoveryCommands,
   bootstrap: bootstrapCommands,
+  jobs: jobCommands,
 };
+
+/** Commands of one word: `portal backup …`, `portal restore FILE …`. */
+const SINGLE: Record<string, Command> = backupCommands;
 
 function mainHelp(): string[] {
   const lines = ['Usage: portal <group> <command> [options]', '', 'Commands:'];
-  for (const commands of Object.values(GROUPS)) {
+  for (const commands of [...Object.values(GROUPS), SINGLE]) {
     for (const c of Object.values(commands)) lines.push(`  ${c.usage}`, `      ${c.summary}`);
   }
   lines.push(
@@ -65,6 +71,8 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
     for (const line of mainHelp()) print(io.stdout, line);
     return groupName ? 0 : 2;
   }
+  const single = SINGLE[groupName];
+  if (single) return runCommand(single, argv.slice(1), io);
   const group = GROUPS[groupName];
   if (!group) throw new UsageError(`unknown command group: ${groupName}`);
   const command = commandName ? group[commandName] : undefined;
@@ -76,6 +84,10 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
     }
     throw new UsageError(`expected one of: ${known.join(', ')}`);
   }
+  return runCommand(command, rest, io);
+}
+
+async function runCommand(command: Command, rest: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(command, rest);
   if (values.help) {
     for (const line of commandHelp(command)) print(io.stdout, line);

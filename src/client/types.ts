@@ -19,6 +19,8 @@ export interface UnitView {
   nameZh: string;
   level: 'national' | 'provincial' | 'intermediate' | 'basic';
   isDemo: boolean;
+  /** Months a closed case is kept before it is deleted. */
+  retentionMonths?: number;
   keys: UnitKeyView[];
 }
 

@@ -238,3 +238,13 @@ export async function generateDemoKey(
   });
   return { publicKey, privateKey };
 }
+
+/**
+ * Pads and encrypts bytes to one public key, unsigned: the details of a notice, readable by its
+ * own recipient alone (the padding keeps their length from saying how much there is).
+ */
+export async function sealToKey(data: Uint8Array, armoredPublicKey: string): Promise<string> {
+  const key = await openpgp.readKey({ armoredKey: armoredPublicKey });
+  const message = await openpgp.createMessage({ binary: pad(data) });
+  return (await openpgp.encrypt({ message, encryptionKeys: key, format: 'armored' })) as string;
+}

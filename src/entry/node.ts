@@ -11,6 +11,9 @@ import { contextOf } from '../context';
 import { logTallyDaily, RequestTally } from '../http/request-log';
 import { PAGES } from '../http/static-files';
 import type { AppEnv } from '../http/types';
+import { JOBS } from '../jobs/list';
+import { startScheduler } from '../jobs/scheduler';
+import { mailerFor } from '../notify/node-mailer';
 import { prepareServerSecret } from '../pow/service';
 import { keepAtRest } from '../storage/at-rest';
 import { DbBlobStore } from '../storage/db-blobs';
@@ -44,7 +47,7 @@ export async function startNodeServer(env: Record<string, string | undefined>, l
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const storage = await openLibsql(config.databaseUrl, config.databaseAuthToken);
   const { db, close } = storage;
-  const stopCompaction = await keepAtRest(db, config, log);
+  const compact = await keepAtRest(db, config, log);
   const ctx = contextOf(storage, {
     blobs: new DbBlobStore(db),
     config,
@@ -55,6 +58,10 @@ export async function startNodeServer(env: Record<string, string | undefined>, l
   const tally = new RequestTally();
   const stopTally = quiet ? () => undefined : logTallyDaily(tally, log);
   await prepareServerSecret(ctx);
+  const stopJobs = startScheduler(
+    { ctx, mailer: mailerFor(config), log, ...(compact ? { compact } : {}) },
+    JOBS,
+  );
   const app = createApp(() => ctx, {
     staticFiles: nodeStaticFiles(),
     log: quiet ? undefined : log,
@@ -73,7 +80,7 @@ export async function startNodeServer(env: Record<string, string | undefined>, l
   const stop = () =>
     new Promise<void>((resolve) =>
       server.close(() => {
-        stopCompaction();
+        stopJobs();
         stopTally();
         close();
         resolve();

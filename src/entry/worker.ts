@@ -12,6 +12,16 @@ import {
   SUFFIX,
 } from '../http/static-files';
 import type { AppEnv } from '../http/types';
+import { JOBS } from '../jobs/list';
+import { runJobs } from '../jobs/scheduler';
+import { newId } from '../lib/ids';
+import {
+  cloudflareMailer,
+  type EmailMessageClass,
+  type Mailer,
+  type SendEmailBinding,
+  webhookMailer,
+} from '../notify/mailer';
 import { prepareServerSecret } from '../pow/service';
 import { openD1 } from '../storage/d1';
 import { R2BlobStore } from '../storage/r2-blobs';
@@ -98,6 +108,24 @@ const staticAssets: MiddlewareHandler<AppEnv> = async (c, next) => {
   return plain;
 };
 
+type WaitUntil = { waitUntil?: (p: Promise<unknown>) => void } | undefined;
+
+/**
+ * Notices at the edge: Cloudflare's e-mail binding (MAIL, a send_email binding) when bound, else
+ * the webhook of NOTIFY_WEBHOOK_URL, else none (they wait in the outbox).
+ */
+async function workerMailer(env: Bindings, ctx: Ctx): Promise<Mailer | undefined> {
+  const binding = env.MAIL as SendEmailBinding | undefined;
+  if (binding && typeof binding.send === 'function') {
+    const { EmailMessage } = (await import('cloudflare:email')) as {
+      EmailMessage: EmailMessageClass;
+    };
+    return cloudflareMailer(binding, EmailMessage, ctx.config.notify.from, newId);
+  }
+  const hook = ctx.config.notify.webhook;
+  return hook ? webhookMailer(hook.url, hook.token) : undefined;
+}
+
 export interface WorkerOptions {
   /** The clock; tests move it forward. */
   now?: () => Date;
@@ -119,6 +147,13 @@ export function createWorker(options: WorkerOptions = {}) {
   };
   const app = createApp((env) => contextFor(env), { staticFiles: staticAssets });
   return {
+    /** The Cron Trigger (wrangler.toml [triggers]): the one scheduler's jobs, once per slot. */
+    async scheduled(_controller: unknown, env: Bindings, executionCtx: WaitUntil): Promise<void> {
+      const ctx = await contextFor(env);
+      const run = runJobs({ ctx, mailer: await workerMailer(env, ctx), log: console.log }, JOBS);
+      executionCtx?.waitUntil?.(run);
+      await run;
+    },
     async fetch(request: Request, env: Bindings, executionCtx: unknown): Promise<Response> {
       try {
         await contextFor(env);

@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'key_rejected'
   | 'pow_invalid'
   | 'not_found'
+  | 'gone'
   | 'unauthorized'
   | 'forbidden'
   | 'conflict'

@@ -28,7 +28,12 @@ export async function tidy(ctx: Ctx): Promise<void> {
   const last = ctx.storage.memo.get(LAST_RUN);
   if (typeof last === 'number' && nowMs - last < EVERY_MS) return;
   ctx.storage.memo.set(LAST_RUN, nowMs);
-  const now = Math.floor(nowMs / 1000);
+  await forgetExpired(ctx);
+}
+
+/** The same work without the throttle: the scheduler's hourly housekeeping job. */
+export async function forgetExpired(ctx: Ctx): Promise<void> {
+  const now = Math.floor(ctx.now().getTime() / 1000);
   await ctx.db.batch([
     ctx.db.delete(powSpent).where(lt(powSpent.expiresAt, now)),
     ctx.db.delete(authChallenges).where(lt(authChallenges.expiresAt, now)),

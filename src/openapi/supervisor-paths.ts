@@ -4,8 +4,10 @@ import { checkpointBody } from '../audit/routes';
 import { signInBody } from '../auth/routes';
 import { classifyBody, replyBody, stateBody } from '../cases/routes';
 import { grantBody } from '../grants/routes';
+import { notifyBody } from '../notify/routes';
 import { powHeaderParams } from '../pow/middleware';
 import { flagStateBody } from '../retaliation/routes';
+import { holdBody, retentionBody } from '../retention/routes';
 import { enrolBody, recoveryKeyBody, unitBody } from '../supervisors/routes';
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });
@@ -143,6 +145,45 @@ export const supervisorPaths = {
       responses: { '200': { description: 'OK' } },
     },
   },
+  '/api/notify': {
+    ...get('The signed-in person’s notice settings'),
+    ...post(
+      'Register an address for content-free notices (a confirmation link is sent)',
+      notifyBody,
+    ),
+    delete: {
+      summary: 'Stop notices',
+      security: session,
+      parameters: [csrf],
+      responses: { '200': { description: 'OK' }, ...errors },
+    },
+  },
+  '/api/notify/verify': {
+    get: {
+      summary: 'The confirmation link: a page with a button (mail scanners follow links)',
+      responses: { '200': { description: 'HTML page' }, '400': { description: 'HTML page' } },
+    },
+    post: {
+      summary: 'Confirm the address (form field token)',
+      responses: { '200': { description: 'HTML page' }, '404': { description: 'HTML page' } },
+    },
+  },
+  '/api/retention/upcoming': get('The unit’s closed cases to be deleted within 30 days'),
+  '/api/cases/{id}/hold': post(
+    'Ask for, or confirm, a legal hold or its lifting (two people)',
+    holdBody,
+    [id()],
+  ),
+  '/api/admin/cases/{id}/delete': post(
+    'Ask for, or confirm, the early deletion of a case (two administrators)',
+    undefined,
+    [id()],
+  ),
+  '/api/admin/units/{id}/retention': post(
+    'Set a unit’s retention period for closed cases',
+    retentionBody,
+    [id()],
+  ),
   '/api/audit': get('Audit entries (administrators and auditors)'),
   '/api/audit/verify': get('Recompute the audit hash chain'),
   '/api/audit/head': get('The newest entry of the audit log and the checkpoint text to sign'),

@@ -12,7 +12,7 @@ import { limits } from '../lib/guards';
 import { requirePow } from '../pow/middleware';
 import { unfinishedReport } from '../reports/drafts';
 import { lookupToken, MAX_FOLLOWUP_MESSAGE } from '../reports/schemas';
-import { reportByToken, unknownReceipt } from './access';
+import { missingReceipt, reportByToken, unknownReceipt } from './access';
 import { type FollowUp, requireQuota } from './quotas';
 import {
   addMessageBody,
@@ -80,7 +80,8 @@ export const receiptRoutes = new Hono<AppEnv>()
     }
     const token = tokenFrom(c);
     const view = await reporterViewJson(ctx, token);
-    if (view === null) throw (await unfinishedReport(ctx, token)) ?? unknownReceipt();
+    if (view === null)
+      throw (await unfinishedReport(ctx, token)) ?? (await missingReceipt(ctx, token));
     await noteLookup(ctx, token, view);
     return c.body(view, 200, { 'content-type': 'application/json' });
   })

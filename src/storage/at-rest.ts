@@ -4,7 +4,6 @@
 import { readdir, readFile, rm, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
-import { runDaily } from '../lib/daily';
 import { ID_PATTERN } from '../lib/ids';
 import type { Db } from './db';
 import { DbBlobStore } from './db-blobs';
@@ -60,29 +59,17 @@ export async function freePages(db: Db): Promise<number> {
 /**
  * At start on Node: older installations kept attachments as files, so move them into the
  * database; then, on a local file, compact now if rows were deleted or tables rebuilt (an
- * upgrade), and every day after. Returns a function that stops the daily compaction.
+ * upgrade). The daily compaction is a job of the one scheduler (src/jobs/list.ts). Returns the
+ * compaction for that job on a local file, or undefined for a remote database.
  */
 export async function keepAtRest(
   db: Db,
   config: { dataDir: string; databaseUrl: string },
   log: (line: string) => void,
-): Promise<() => void> {
+): Promise<(() => Promise<void>) | undefined> {
   const moved = await importFileBlobs(db, join(config.dataDir, 'blobs'));
   if (moved > 0) log(`Moved ${moved} attachment files into the database.`);
-  if (!config.databaseUrl.startsWith('file:')) return () => undefined;
+  if (!config.databaseUrl.startsWith('file:')) return undefined;
   if (moved > 0 || (await freePages(db)) > 0) await compactDatabase(db);
-  return scheduleDailyCompaction(db, log);
-}
-
-/**
- * Compacts once a day, a minute after 00:00 UTC, so the order of one day's writes is gone from
- * the page layout once the day has ended. A failed run is logged and tried again an hour later.
- */
-export function scheduleDailyCompaction(db: Db, log: (line: string) => void): () => void {
-  return runDaily(() => compactDatabase(db), {
-    afterMs: 60_000,
-    retryMs: 3_600_000,
-    onError: (err) =>
-      log(`daily compaction failed, retrying in an hour: ${(err as Error).message}`),
-  });
+  return () => compactDatabase(db);
 }

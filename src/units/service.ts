@@ -26,6 +26,8 @@ export interface UnitView {
   nameZh: string;
   level: string;
   isDemo: boolean;
+  /** Months a closed case is kept before it is deleted. */
+  retentionMonths: number;
   keys: UnitKey[];
 }
 
@@ -68,6 +70,7 @@ export async function listUnits(ctx: Ctx): Promise<UnitView[]> {
     nameZh: u.nameZh,
     level: u.level,
     isDemo: u.isDemo,
+    retentionMonths: u.retentionMonths,
     keys: keys.get(u.id) ?? [],
   }));
 }

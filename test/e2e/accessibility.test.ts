@@ -188,7 +188,7 @@ describe('accessibility and languages in Chromium', { timeout: 600_000 }, () => 
     expect(problems).toEqual([]);
   });
 
-  it('supervisor views: every tab of each role, and a case', { timeout: 180_000 }, async () => {
+  it('supervisor views: every tab of each role, and a case', { timeout: 360_000 }, async () => {
     /** Every view the role's navigation offers, each checked in both languages. */
     const everyTab = async (page: Page, role: string) => {
       const tabs = await page

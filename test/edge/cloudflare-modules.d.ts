@@ -10,4 +10,10 @@ declare module 'cloudflare:test' {
     migrations: { name: string; queries: string[] }[],
     migrationsTableName?: string,
   ): Promise<void>;
+  export function createScheduledController(options?: {
+    scheduledTime?: Date | number;
+    cron?: string;
+  }): unknown;
+  export function createExecutionContext(): { waitUntil(p: Promise<unknown>): void };
+  export function waitOnExecutionContext(ctx: unknown): Promise<void>;
 }

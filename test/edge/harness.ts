@@ -1,6 +1,11 @@
 // The edge twin of test/helpers/harness.ts, with the same exports: a portal inside workerd over
 // the D1 and R2 bindings, requests through the real Worker entry, the demo hierarchy seeded fresh.
-import { applyD1Migrations } from 'cloudflare:test';
+import {
+  applyD1Migrations,
+  createExecutionContext,
+  createScheduledController,
+  waitOnExecutionContext,
+} from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { sql } from 'drizzle-orm';
 import type { Fetcher } from '../../src/client/api';
@@ -29,6 +34,8 @@ export interface Harness {
   advance: (ms: number) => void;
   units: () => Promise<UnitView[]>;
   close: () => Promise<void>;
+  /** A Cron Trigger's scheduled event, delivered to the Worker entry at the harness's time. */
+  scheduled: (extra?: Record<string, unknown>) => Promise<void>;
 }
 
 type Migrations = { name: string; queries: string[] }[];
@@ -82,6 +89,12 @@ export async function makeHarness(overrides: Record<string, string> = {}): Promi
     units: async () =>
       ((await (await request('/api/units')).json()) as { units: UnitView[] }).units,
     close: async () => {},
+    scheduled: async (extra = {}) => {
+      const controller = createScheduledController({ scheduledTime: now(), cron: '* * * * *' });
+      const execution = createExecutionContext();
+      await worker.scheduled(controller, { ...bindings, ...extra }, execution);
+      await waitOnExecutionContext(execution);
+    },
   };
 }
 

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
 import { defineConfig, type Plugin } from 'vitest/config';
 import { sharedScenarios } from './scenarios';
+import { startWebhookServer } from './webhook-server';
 
 // Wrangler, which the pool uses to read wrangler.toml, must not phone home or look for a login.
 process.env.WRANGLER_SEND_METRICS = 'false';
@@ -41,6 +42,8 @@ const edgeHarnessPlugin: Plugin = {
 export default defineConfig(async () => {
   // Every migration in db/migrations, as wrangler applies them; new ones are picked up by themselves.
   const migrations = await readD1Migrations(join(root, 'db/migrations'));
+  // The notice webhook the scheduled handler posts to (test/edge/scheduled.spec.ts).
+  const hook = await startWebhookServer();
   return {
     root,
     plugins: [
@@ -48,7 +51,9 @@ export default defineConfig(async () => {
       cloudflareTest({
         wrangler: { configPath: join(root, 'wrangler.toml') },
         miniflare: {
-          bindings: { TEST_MIGRATIONS: migrations },
+          bindings: { TEST_MIGRATIONS: migrations, TEST_HOOK_URL: hook },
+          // Miniflare's own send_email binding, for the Cloudflare e-mail sender.
+          email: { send_email: [{ name: 'TEST_MAIL' }] },
           // A database never migrated, for the entry's "apply the migrations" answer.
           d1Databases: ['EMPTY_DB'],
         },

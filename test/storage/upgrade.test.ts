@@ -65,12 +65,12 @@ describe('upgrading an existing installation', () => {
   it('rebuilds the rows without rowids, moves the files in and compacts the database', async () => {
     const { db, close } = await openLibsql(`file:${join(dir, 'portal.db')}`);
     const lines: string[] = [];
-    const stop = await keepAtRest(
+    const compact = await keepAtRest(
       db,
       { dataDir: dir, databaseUrl: `file:${join(dir, 'portal.db')}` },
       (l) => lines.push(l),
     );
-    stop();
+    expect(compact).toBeTypeOf('function');
     try {
       expect(lines).toEqual(['Moved 5 attachment files into the database.']);
       for (const table of ['reports', 'messages', 'attachments', 'pow_spent']) {

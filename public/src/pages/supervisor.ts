@@ -14,6 +14,14 @@ import { loadAudit, renderAudit, wireAudit } from '../supervisor/audit';
 import { closeCase, openCase, wireCase } from '../supervisor/case-page';
 import { wireGpgSignIn } from '../supervisor/gpg-sign-in';
 import { loadInbox, renderInbox, wireInbox } from '../supervisor/inbox';
+import {
+  loadAccount,
+  loadDeletionWarnings,
+  loadRetentionAdmin,
+  wireAccount,
+  wireHold,
+  wireRetentionAdmin,
+} from '../supervisor/months';
 import { loadRetaliation, renderRetaliation, wireRetaliation } from '../supervisor/retaliation';
 import { label, onSessionExpired, type Signed, session, setSession } from '../supervisor/session';
 import { resetSignIn, wireSignIn } from '../supervisor/sign-in';
@@ -32,6 +40,7 @@ const VIEWS = [
   'stats-view',
   'admin-view',
   'audit-view',
+  'account-view',
 ] as const;
 type View = (typeof VIEWS)[number];
 
@@ -65,6 +74,7 @@ function renderChrome(): void {
   byId('nav-admin-item', HTMLElement).hidden = !can(s, 'admin');
   byId('nav-stats-item', HTMLElement).hidden = !can(s, 'admin');
   byId('nav-audit-item', HTMLElement).hidden = !can(s, 'audit');
+  byId('nav-account-item', HTMLElement).hidden = !s;
   showStatus(who, 'info', 'sup.who', {
     name: s.supervisor.displayName,
     role: label('role', s.supervisor.role),
@@ -79,6 +89,7 @@ function renderChrome(): void {
     ['nav-admin', '#admin'],
     ['nav-stats', '#stats'],
     ['nav-audit', '#audit'],
+    ['nav-account', '#account'],
   ]) {
     const link = byId(id ?? '', HTMLAnchorElement);
     if (hash === route || (hash === '#inbox' && route === '#case'))
@@ -130,6 +141,12 @@ function route(): void {
   if (place === 'admin' && can(s, 'admin')) {
     show('admin-view');
     void loadAdmin();
+    void loadRetentionAdmin().catch(() => undefined);
+    return;
+  }
+  if (place === 'account') {
+    show('account-view');
+    void loadAccount();
     return;
   }
   if (place === 'audit' && can(s, 'audit')) {
@@ -141,6 +158,7 @@ function route(): void {
   if (can(s, 'cases')) {
     show('inbox-view');
     void loadInbox();
+    void loadDeletionWarnings();
     return;
   }
   location.replace(can(s, 'admin') ? '#admin' : '#audit');
@@ -175,6 +193,9 @@ wireInbox();
 wireRetaliation();
 wireAccess();
 wireCase();
+wireHold();
+wireAccount();
+wireRetentionAdmin();
 wireAdmin();
 wireAudit();
 

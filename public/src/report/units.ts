@@ -109,6 +109,13 @@ export class UnitPicker {
       }),
       unit.isDemo ? h('span', { class: 'badge badge-demo', i18n: 'report.unit.demo' }) : null,
       readable ? null : this.noReader(unit),
+      unit.retentionMonths
+        ? h('span', {
+            class: 'help unit-retention',
+            i18n: 'report.unit.retention',
+            vars: { months: unit.retentionMonths },
+          })
+        : null,
     );
     const children = this.units.filter((u) => u.parentId === unit.id);
     return h(

@@ -1,0 +1,50 @@
+// The portal over months, over the API: notice settings, deletion warnings, legal holds, early
+// deletion and a unit's retention period. Used by the supervisor page and the tests.
+
+import type { SignedIn } from './admin';
+import { callApi, jsonInit } from './api';
+
+const send = <T>(s: SignedIn, method: string, path: string, body?: unknown) =>
+  callApi<T>(s.fetcher, path, {
+    ...jsonInit(body ?? {}, { 'x-csrf-token': s.csrfToken }),
+    method,
+  });
+
+export type NoticeSettings =
+  | { registered: false }
+  | {
+      registered: true;
+      email: string;
+      verified: boolean;
+      digestHour: number;
+      onlyWhenActive: boolean;
+      encryptDetails: boolean;
+    };
+
+export const noticeSettings = (s: SignedIn) => callApi<NoticeSettings>(s.fetcher, '/api/notify');
+
+export const registerNotices = (
+  s: SignedIn,
+  body: { email: string; digestHour: number; onlyWhenActive: boolean; encryptDetails: boolean },
+) => send<{ email: string; verified: boolean }>(s, 'POST', '/api/notify', body);
+
+export const stopNotices = (s: SignedIn) => send<{ registered: false }>(s, 'DELETE', '/api/notify');
+
+export const upcomingDeletions = (s: SignedIn) =>
+  callApi<{ cases: { id: string; deletesOn: string }[] }>(s.fetcher, '/api/retention/upcoming');
+
+export type Step = { status: 'requested' | 'done' };
+
+export const legalHold = (s: SignedIn, caseId: string, hold: boolean) =>
+  send<Step>(s, 'POST', `/api/cases/${encodeURIComponent(caseId)}/hold`, { hold });
+
+export const deleteEarly = (s: SignedIn, caseId: string) =>
+  send<Step>(s, 'POST', `/api/admin/cases/${encodeURIComponent(caseId)}/delete`);
+
+export const setRetention = (s: SignedIn, unitId: string, months: number) =>
+  send<{ unitId: string; retentionMonths: number }>(
+    s,
+    'POST',
+    `/api/admin/units/${encodeURIComponent(unitId)}/retention`,
+    { months },
+  );
