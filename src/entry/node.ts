@@ -74,6 +74,9 @@ export async function startNodeServer(env: Record<string, string | undefined>, l
     serverOptions: timeoutOptions(config.abuse),
   }) as Server;
   cutSlowSenders(server, config.abuse);
+  // Resolved once the port accepts connections: the scheduler's first run may keep the thread
+  // busy for a moment, and a caller must not be told the portal is up before it is.
+  if (!server.listening) await new Promise<void>((resolve) => server.once('listening', resolve));
   log(
     `Portal listening on http://${config.host}:${config.port}${config.production ? '' : ' (development)'}`,
   );

@@ -45,17 +45,24 @@ beforeAll(async () => {
     withCookies(fetcher),
     await unlockPrivateKey(await readFile(portal.keyFile('admin'), 'utf8'), DEMO_PASSPHRASE),
   );
+  // Four eyes: an administrator approves, then an auditor.
+  const auditor = await signIn(
+    withCookies(fetcher),
+    await unlockPrivateKey(await readFile(portal.keyFile('auditor'), 'utf8'), DEMO_PASSPHRASE),
+  );
   await decideSupervisor(admin, colleague.id, 'approve');
+  await decideSupervisor(auditor, colleague.id, 'approve');
   const { publicKey } = await openpgp.generateKey({
     type: 'ecc',
     curve: 'curve25519Legacy',
     userIDs: [{ name: 'Unit recovery key' }],
   });
-  await callApi(
+  const recovery = await callApi<{ id: string }>(
     admin.fetcher,
     `/api/admin/units/${unitId}/recovery-key`,
     jsonInit({ publicKey }, { 'x-csrf-token': admin.csrfToken }),
   );
+  await decideSupervisor(auditor, recovery.id, 'approve');
   browser = await launchBrowser();
   page = await (await browser.context({ locale: 'en-US' })).newPage();
   problems = watchPage(page);

@@ -36,7 +36,9 @@ beforeAll(async () => {
   // A second supervisor in the basic unit, so that one of the two can be kept out.
   const basic = await unitOf('basic');
   const enrolled = await enrolKey({ fetcher }, basic.id, 'Second Basic Supervisor');
+  // Four eyes: an administrator approves, then an auditor.
   await decideSupervisor(await session('admin'), enrolled.id, 'approve');
+  await decideSupervisor(await session('auditor'), enrolled.id, 'approve');
 }, 180_000);
 
 afterAll(async () => {
