@@ -107,6 +107,8 @@ export const useHarness = <S = undefined>(
 ) => harnessHooks(() => makeHarness(env), setup);
 
 export {
+  approveAsAuditor,
+  createdId,
   decideAsAdmin,
   demoKey,
   demoUnit,
