@@ -17,6 +17,8 @@ import { figures } from '../../src/stats/service';
 import { compactDatabase } from '../../src/storage/at-rest';
 import { cliOn } from '../cli/run';
 import {
+  approveAsAuditor,
+  createdId,
   demoKey,
   demoUnit,
   type Harness,
@@ -100,6 +102,8 @@ beforeAll(async () => {
     keyFile,
   ]);
   expect(made.code, made.stderr).toBe(0);
+  // Four eyes: the operator's step, then an auditor's approval, make the second administrator.
+  await approveAsAuditor(h, createdId(made.stdout));
   admin2 = await signIn(withCookies(h.fetcher), second.privateKey);
 });
 afterAll(() => h.close());
