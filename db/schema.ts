@@ -2,8 +2,9 @@
 // IDs are random text; reporter-originated times are days (YYYY-MM-DD), never instants.
 //
 // The tables that hold rows a reporter's actions make (reports, case_events, messages,
-// attachments, attachment_chunks, retaliation_flags, pow_spent, report_drafts) are WITHOUT ROWID
-// in the SQL (migrations 0004 and 0006): rows sit in the order of their random keys, with no rowid counting them in.
+// attachments, attachment_chunks, retaliation_flags, pow_spent, report_drafts, uploads) are
+// WITHOUT ROWID in the SQL (migrations 0004, 0006 and 0007): rows sit in the order of their
+// random keys, with no rowid counting them in.
 // drizzle-kit cannot express that: if it ever generates a rebuild of one of these tables, add
 // `WITHOUT ROWID` back by hand and copy the rows `ORDER BY` the key.
 
@@ -189,6 +190,37 @@ export const attachmentChunks = sqliteTable(
     data: blob('data', { mode: 'buffer' }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.attachmentId, t.seq] })],
+);
+
+/**
+ * A file arriving in numbered chunks (src/uploads). It becomes the row of `attachments` with the
+ * same id when its last chunk is in; until then no supervisor sees it, and a day without a chunk
+ * gets it deleted with its bytes. `day` is the day of its last chunk.
+ */
+export const uploads = sqliteTable(
+  'uploads',
+  {
+    id: text('id').primaryKey(),
+    /** The report, or the draft that becomes it (same id). */
+    reportId: text('report_id').notNull(),
+    messageId: text('message_id').notNull(),
+    position: integer('position').notNull(),
+    /** The file's random chunk tag (inside each chunk's signed label), for a resumed upload. */
+    tag: text('tag').notNull(),
+    /** Announced size of the padded plaintext, and the number of chunks it makes. */
+    total: integer('total').notNull(),
+    chunks: integer('chunks').notNull(),
+    received: integer('received').notNull().default(0),
+    bytes: integer('bytes').notNull().default(0),
+    /** The blob store's own state (R2: the multipart upload id and its parts). */
+    store: text('store').notNull().default(''),
+    day: text('day').notNull(),
+  },
+  (t) => [
+    uniqueIndex('uploads_slot').on(t.messageId, t.position),
+    index('uploads_report').on(t.reportId),
+    index('uploads_day').on(t.day),
+  ],
 );
 
 /** A reporter's retaliation flag; its details are the linked message's ciphertext. */

@@ -13,7 +13,7 @@ export const configSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   POW_SUBMIT_DIFFICULTY: intFrom(16, 0, 28),
   POW_LOOKUP_DIFFICULTY: intFrom(14, 0, 28),
-  MAX_ATTACHMENT_MB: intFrom(25, 1, 512),
+  MAX_ATTACHMENT_MB: intFrom(2048, 1, 4000),
   MAX_ATTACHMENTS_PER_MESSAGE: intFrom(20, 1, 100),
   ACKNOWLEDGE_DAYS: intFrom(7, 1, 365),
   FEEDBACK_MONTHS: intFrom(3, 1, 24),
@@ -38,7 +38,7 @@ export const configSchema = z.object({
   REQUEST_TIMEOUT_MINUTES: intFrom(30, 1, 24 * 60),
   FOLLOWUP_MESSAGES_PER_DAY: intFrom(20, 1, 100_000),
   FOLLOWUP_FLAGS_PER_DAY: intFrom(3, 1, 100_000),
-  FOLLOWUP_MB_PER_DAY: intFrom(250, 1, 100_000),
+  FOLLOWUP_MB_PER_DAY: intFrom(4096, 1, 100_000),
   SESSION_IDLE_MINUTES: intFrom(30, 1, 24 * 60),
   SESSION_MAX_HOURS: intFrom(12, 1, 7 * 24),
 });

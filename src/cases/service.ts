@@ -67,7 +67,7 @@ export async function openAttachment(
   actor: Actor,
   reportId: string,
   attachmentId: string,
-): Promise<Uint8Array> {
+): Promise<ReadableStream<Uint8Array>> {
   await caseForActor(ctx, actor, reportId);
   const [row] = await ctx.db
     .select({ id: attachments.id })
@@ -82,9 +82,9 @@ export async function openAttachment(
     reportId,
     targetId: attachmentId,
   });
-  const bytes = await ctx.blobs.get(row.id);
-  if (!bytes) throw notFound('No such attachment.');
-  return bytes;
+  const stream = await ctx.blobs.stream(row.id);
+  if (!stream) throw notFound('No such attachment.');
+  return stream;
 }
 
 const nextMessagePosition = (reportId: string) =>

@@ -40,13 +40,19 @@ async function encryptionKeys(armored: string[]): Promise<openpgp.PublicKey[]> {
  * first, then encrypted at the real time: recipients' keys made earlier today must still count
  * as valid when their encryption subkeys are chosen.
  */
-async function encryptDated(data: Uint8Array, options: SealOptions, format: 'armored' | 'binary') {
+export async function encryptDated(
+  data: Uint8Array,
+  options: SealOptions,
+  format: 'armored' | 'binary',
+  notations: openpgp.RawNotation[] = [],
+) {
   const date = signatureDate(options.signingKey, options.now);
   const signed = await openpgp.sign({
     message: await openpgp.createMessage({ binary: data, date }),
     signingKeys: options.signingKey,
     date,
     format: 'object',
+    ...(notations.length > 0 ? { signatureNotations: notations } : {}),
   });
   return openpgp.encrypt({
     message: signed,

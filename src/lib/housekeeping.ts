@@ -4,6 +4,7 @@
 import { inArray, lt, or } from 'drizzle-orm';
 import { attachments, authChallenges, powSpent, reportDrafts, sessions } from '../../db/schema';
 import type { Ctx } from '../context';
+import { dropStaleUploads } from '../uploads/service';
 import { addDays, toDay } from './days';
 
 /** A draft left this many days was abandoned: its page was closed before its files were in. */
@@ -30,6 +31,7 @@ export async function tidy(ctx: Ctx): Promise<void> {
       ),
   ]);
   await dropAbandonedDrafts(ctx);
+  await dropStaleUploads(ctx);
 }
 
 /** Deletes drafts older than DRAFT_DAYS with the files they had received, bytes included. */

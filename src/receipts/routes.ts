@@ -2,6 +2,7 @@
 // cheapest checks come first: the proof of work or the token, then the day's quota, and only then
 // is a body read.
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
+import { CHUNK_BYTES, CHUNK_OVERHEAD } from '../crypto/chunks';
 import { bucketSize } from '../crypto/padding';
 import type { AppEnv } from '../http/types';
 import { jsonBody, limitBody, parseWith, query } from '../http/validate';
@@ -45,9 +46,16 @@ const followUp =
     await next();
   };
 
-/** Largest accepted upload: the padded bucket of the biggest file plus OpenPGP overhead. */
+/**
+ * Largest file accepted in one request: the padded bucket of the biggest file plus OpenPGP
+ * overhead, and never more than one chunk (src/uploads): larger files come in chunks, so no
+ * request body holds a large file whole.
+ */
 export const uploadLimit = (c: Context<AppEnv>) =>
-  bucketSize(c.get('ctx').config.limits.attachmentBytes + 4096) + 64 * 1024;
+  Math.min(
+    bucketSize(c.get('ctx').config.limits.attachmentBytes + 4096) + 64 * 1024,
+    CHUNK_BYTES + CHUNK_OVERHEAD,
+  );
 
 /** The body of an encrypted file upload, refusing other media types and empty bodies. */
 export async function uploadedBytes(c: Context<AppEnv>): Promise<Uint8Array> {
@@ -116,8 +124,8 @@ export const receiptRoutes = new Hono<AppEnv>()
   )
   .get('/api/receipt/attachments/:id', followUp(null), async (c) => {
     const { id } = parseWith(attachmentParams, c.req.param(), 'path');
-    const bytes = await readAttachment(c.get('ctx'), c.get('report').id, id);
-    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
+    const stream = await readAttachment(c.get('ctx'), c.get('report').id, id);
+    return c.body(stream, 200, {
       'content-type': 'application/octet-stream',
     });
   });
