@@ -3,18 +3,22 @@
 import type { PrivateKey } from 'openpgp';
 import { reportRecipientKeys } from '../contract/reach';
 import {
+  type ChunkLabel,
+  chunkLayout,
+  chunkPlaintext,
   deriveReceiptSecrets,
   generateReceipt,
   generateReporterKey,
   openFile,
   openJson,
   parseReceipt,
-  sealFile,
+  sealChunk,
   sealJson,
   unlockPrivateKey,
 } from '../crypto';
 import { ApiError, callApi, type Fetcher, jsonInit } from './api';
 import { type PowPurpose, type PowSolution, powHeaders, proofOfWork } from './pow';
+import { type FileSource, sendFile, type Uploader } from './uploads';
 import type {
   CaseView,
   CaseViewBody,
@@ -31,7 +35,7 @@ export type Progress = (step: {
   stage: 'pow' | 'keys' | 'encrypt' | 'upload' | 'done';
   current?: number;
   total?: number;
-  /** Bytes of the current upload sent so far, and its size. */
+  /** Bytes of the current file sent so far, and its size. */
   sent?: number;
   size?: number;
 }) => void;
@@ -58,36 +62,46 @@ export interface Session {
 
 const tokenHeaders = (token: string) => ({ 'x-lookup-token': token });
 
+/** Seals chunk `label.n` of `file` to `recipients`, signed by the reporter's key. */
+async function sealChunkOf(
+  file: FileSource,
+  label: ChunkLabel,
+  recipients: string[],
+  key: PrivateKey,
+): Promise<Uint8Array> {
+  const layout = chunkLayout({ name: file.name, type: file.type, size: file.size });
+  const plain = await chunkPlaintext(layout, label.n, (a, b) => file.read(a, b));
+  return sealChunk(plain, label, { recipients, signingKey: key });
+}
+
 /**
- * Encrypts and uploads files one by one. A failed file does not stop the others, and never loses
- * what was already acknowledged: the caller gets the names that failed, to offer another try.
+ * Encrypts and uploads files one by one, each in chunks. A failed file does not stop the others,
+ * and never loses what was already acknowledged: the caller gets the names that failed, to offer
+ * another try (which resumes them).
  */
 async function uploadFiles(
   s: Omit<Session, 'view'>,
   messageId: string,
-  files: FileInput[],
+  files: FileSource[],
   recipients: string[],
   progress?: Progress,
+  upload?: Uploader,
 ): Promise<string[]> {
   const failed: string[] = [];
   for (const [i, file] of files.entries()) {
     try {
       progress?.({ stage: 'encrypt', current: i + 1, total: files.length });
-      const sealed = await sealFile(
-        file.bytes,
-        { name: file.name, type: file.type },
-        { recipients, signingKey: s.key },
-      );
-      progress?.({ stage: 'upload', current: i + 1, total: files.length });
-      await callApi(
-        s.fetcher,
-        `/api/receipt/attachments?message=${encodeURIComponent(messageId)}`,
-        {
-          method: 'POST',
-          headers: { ...tokenHeaders(s.lookupToken), 'content-type': 'application/octet-stream' },
-          body: sealed as Uint8Array<ArrayBuffer>,
-        },
-      );
+      await sendFile({
+        fetcher: s.fetcher,
+        lookupToken: s.lookupToken,
+        messageId,
+        index: i,
+        file,
+        seal: (label) => sealChunkOf(file, label, recipients, s.key),
+        ...(upload ? { upload } : {}),
+        onSent: (sent, size) =>
+          progress?.({ stage: 'upload', current: i + 1, total: files.length, sent, size }),
+      });
     } catch {
       failed.push(file.name);
     }
@@ -103,13 +117,7 @@ export interface SubmitInput {
   files: FileInput[];
 }
 
-/** A file to seal later, read only when its turn comes so that large files are not all held. */
-export interface FileSource {
-  name: string;
-  type: string;
-  size: number;
-  read(): Promise<Uint8Array>;
-}
+export type { FileSource, Uploader };
 
 /** Everything a submission sends, as plain data, so it can come back from a Web Worker. */
 export interface ReportDraft {
@@ -127,8 +135,8 @@ export interface ReportDraft {
 
 export interface PreparedReport {
   draft: ReportDraft;
-  /** Seals file `index`, signed by the reporter's key (held wherever the sealing runs). */
-  sealFile(index: number): Promise<Uint8Array | Blob>;
+  /** Seals a chunk of file `index`, signed by the reporter's key (held wherever sealing runs). */
+  sealChunk(index: number, label: ChunkLabel): Promise<Uint8Array | Blob>;
   /** Drops the reporter's unlocked key where it is held (ends a worker). */
   close?(): void;
 }
@@ -143,8 +151,10 @@ export const fileSource = (f: FileInput): FileSource => ({
   name: f.name,
   type: f.type,
   size: f.bytes.length,
-  read: async () => f.bytes,
+  read: async (start, end) => f.bytes.subarray(start, end),
 });
+
+const asSource = (f: FileInput | FileSource): FileSource => ('bytes' in f ? fileSource(f) : f);
 
 /** Makes the reporter's key and seals the report; nothing is sent yet. */
 export async function prepareReport(
@@ -169,11 +179,10 @@ export async function prepareReport(
   };
   progress?.({ stage: 'encrypt' });
   const report = await sealJson(content, { recipients, signingKey: key });
-  const sealFileAt = async (index: number) => {
+  const sealChunkAt = async (index: number, label: ChunkLabel) => {
     const file = input.files[index];
     if (!file) throw new Error(`no file ${index}`);
-    const meta = { name: file.name, type: file.type };
-    return sealFile(await file.read(), meta, { recipients, signingKey: key });
+    return sealChunkOf(file, label, recipients, key);
   };
   return {
     draft: {
@@ -186,19 +195,10 @@ export async function prepareReport(
       report,
       fileSizes: files.map((f) => f.size),
     },
-    sealFile: sealFileAt,
+    sealChunk: sealChunkAt,
   };
 }
 
-const sizeOf = (body: Uint8Array | Blob) => (body instanceof Uint8Array ? body.length : body.size);
-
-/** Sends bytes with progress where the runtime can report it (XMLHttpRequest in a browser). */
-export type Uploader = (
-  path: string,
-  headers: Record<string, string>,
-  body: Uint8Array | Blob,
-  onSent: (bytes: number) => void,
-) => Promise<unknown>;
 
 interface SubmissionAnswer {
   messageId: string;
@@ -238,23 +238,22 @@ export async function sendReport(
   );
   for (let i = answer.filesReceived; i < total; i++) {
     progress?.({ stage: 'encrypt', current: i + 1, total });
-    const sealed = await prepared.sealFile(i);
-    const path = `/api/reports/files?index=${i}`;
-    const headers = {
-      ...tokenHeaders(d.lookupToken),
-      'content-type': 'application/octet-stream',
-    };
-    const onSent = (sent: number) =>
-      progress?.({ stage: 'upload', current: i + 1, total, sent, size: sizeOf(sealed) });
-    onSent(0);
-    answer = upload
-      ? ((await upload(path, headers, sealed, onSent)) as SubmissionAnswer)
-      : await callApi<SubmissionAnswer>(fetcher, path, {
-          method: 'POST',
-          headers,
-          body: sealed as Uint8Array<ArrayBuffer> | Blob,
-        });
+    const size = d.fileSizes[i] ?? 0;
+    const sent = await sendFile({
+      fetcher,
+      lookupToken: d.lookupToken,
+      messageId: answer.messageId,
+      index: i,
+      file: { name: '', type: '', size, read: () => Promise.reject(new Error('sealed elsewhere')) },
+      seal: (label) => prepared.sealChunk(i, label),
+      ...(upload ? { upload } : {}),
+      onSent: (bytes, all) =>
+        progress?.({ stage: 'upload', current: i + 1, total, sent: bytes, size: all }),
+    });
+    if (sent.submission) answer = sent.submission;
   }
+  // The last answer was lost on the way: a retry of the whole (which repeats) learns the state.
+  if (!answer.complete) throw new ApiError(0, 'incomplete', 'The report is not complete yet.');
   progress?.({ stage: 'done' });
   return {
     receipt: d.receipt,
@@ -365,15 +364,19 @@ export async function readMessages(s: Session): Promise<OpenedMessage[]> {
 }
 
 /** Names and sizes of the files to follow, sealed with the message they belong to. */
-const fileNotes = (files: FileInput[]): { files?: FileNote[] } =>
-  files.length > 0 ? { files: files.map((f) => ({ name: f.name, size: f.bytes.length })) } : {};
+const fileNotes = (files: FileSource[]): { files?: FileNote[] } =>
+  files.length > 0 ? { files: files.map((f) => ({ name: f.name, size: f.size })) } : {};
+
+
 
 export async function sendMessage(
   s: Session,
   text: string,
-  files: FileInput[] = [],
+  given: (FileInput | FileSource)[] = [],
   progress?: Progress,
+  upload?: Uploader,
 ) {
+  const files = given.map(asSource);
   const content: MessageContent = { v: 1, type: 'message', text, ...fileNotes(files) };
   const recipients = s.view.recipients.messages;
   const message = await sealJson(content, { recipients, signingKey: s.key });
@@ -382,16 +385,18 @@ export async function sendMessage(
     '/api/receipt/messages',
     jsonInit({ message }, tokenHeaders(s.lookupToken)),
   );
-  const failedFiles = await uploadFiles(s, messageId, files, recipients, progress);
+  const failedFiles = await uploadFiles(s, messageId, files, recipients, progress, upload);
   return { messageId, failedFiles };
 }
 
 export async function flagRetaliation(
   s: Session,
   flag: Omit<RetaliationContent, 'v' | 'type'>,
-  files: FileInput[] = [],
+  given: (FileInput | FileSource)[] = [],
   progress?: Progress,
+  upload?: Uploader,
 ) {
+  const files = given.map(asSource);
   const content: RetaliationContent = { v: 1, type: 'retaliation', ...flag, ...fileNotes(files) };
   const recipients = s.view.recipients.retaliation;
   const details = await sealJson(content, { recipients, signingKey: s.key });
@@ -400,7 +405,7 @@ export async function flagRetaliation(
     '/api/receipt/retaliation',
     jsonInit({ details }, tokenHeaders(s.lookupToken)),
   );
-  const failedFiles = await uploadFiles(s, messageId, files, recipients, progress);
+  const failedFiles = await uploadFiles(s, messageId, files, recipients, progress, upload);
   return { messageId, failedFiles };
 }
 

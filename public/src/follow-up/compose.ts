@@ -1,8 +1,8 @@
 // The two forms under a case: add information, and flag retaliation; each with evidence files,
 // sent through the shared client so a failed file never loses the message itself.
 import { flagRetaliation, type Progress, sendMessage } from '../../../src/client/reporter';
+import type { FileSource } from '../../../src/client/uploads';
 import {
-  type FileInput,
   RETALIATION_KINDS,
   type RetaliationContent,
 } from '../../../src/client/types';
@@ -20,7 +20,7 @@ export interface Sent {
 }
 type Post = (
   s: CaseSession,
-  files: FileInput[],
+  files: FileSource[],
   progress: Progress,
 ) => Promise<{ messageId: string; failedFiles: string[] }>;
 
@@ -62,7 +62,7 @@ function wire(
     if (!errors.validate() || !s) return;
     setBusy(form, true);
     try {
-      const files = await picker.read();
+      const files = picker.sources();
       showStatus(progress, 'info', 'progress.encrypt');
       const { failedFiles } = await post(s, files, progressLine(progress));
       // Sent: the words live only in the ciphertext now, so nothing is left in the form.

@@ -101,8 +101,8 @@ export const en = {
 
   'files.label': 'Attach files',
   'files.help':
-    'Up to 25 MB per file. Files are encrypted in this browser. If you can, remove hidden details (author, location) from documents and photos first.',
-  'files.tooBig': '“{name}” is larger than 25 MB and was not added. Reduce its size or split it.',
+    'Up to {max} per file. Files are encrypted in this browser. If you can, remove hidden details (author, location) from documents and photos first.',
+  'files.tooBig': '“{name}” is larger than {max} and was not added. Reduce its size or split it.',
   'files.selected': 'Files to send',
   'files.remove': 'Remove',
   'files.removeLabel': 'Remove {name}',

@@ -93,8 +93,8 @@ export const zh: Record<MessageKey, string> = {
 
   'files.label': '附加文件',
   'files.help':
-    '每个文件不超过 25 MB。文件会在本浏览器中加密。如有可能，请先删除文档和照片中的隐藏信息（作者、位置等）。',
-  'files.tooBig': '“{name}”超过 25 MB，未被添加。请压缩或拆分后再试。',
+    '每个文件不超过 {max}。文件会在本浏览器中加密。如有可能，请先删除文档和照片中的隐藏信息（作者、位置等）。',
+  'files.tooBig': '“{name}”超过 {max}，未被添加。请压缩或拆分后再试。',
   'files.selected': '待发送的文件',
   'files.remove': '移除',
   'files.removeLabel': '移除 {name}',
