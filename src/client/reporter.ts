@@ -17,6 +17,7 @@ import {
   unlockPrivateKey,
 } from '../crypto';
 import { ApiError, callApi, type Fetcher, jsonInit } from './api';
+import { downloadWhole } from './downloads';
 import { type PowPurpose, type PowSolution, powHeaders, proofOfWork } from './pow';
 import { type FileSource, sendFile, type Uploader } from './uploads';
 import type {
@@ -263,6 +264,68 @@ export async function sendReport(
   };
 }
 
+interface DraftToResume {
+  unitId: string;
+  copyToParent: boolean;
+  reporterPublicKey: string;
+  reporterLockedKey: string;
+  report: string;
+  filesExpected: number;
+  filesReceived: number;
+}
+
+/**
+ * After a reload: from the receipt alone, the submission that was under way, ready for
+ * `sendReport` again. `files` must be the same files, chosen again in the same order; their
+ * names and sizes are checked against those sealed in the report, and the upload goes on from the
+ * last chunk the server acknowledged.
+ */
+export async function resumeReport(
+  fetcher: Fetcher,
+  typedReceipt: string,
+  units: UnitView[],
+  files: FileSource[],
+  progress?: Progress,
+): Promise<PreparedReport> {
+  const parsed = parseReceipt(typedReceipt);
+  if (!parsed.ok)
+    throw new ApiError(0, `receipt_${parsed.reason}`, 'The receipt code is mistyped.');
+  const { lookupToken, keyPassphrase } = await deriveReceiptSecrets(parsed.code);
+  const pow = await paidWith(fetcher, 'lookup', progress);
+  const d = await callApi<DraftToResume>(fetcher, '/api/reports/draft', {
+    headers: { ...tokenHeaders(lookupToken), ...powHeaders(pow) },
+  });
+  const key = await unlockPrivateKey(d.reporterLockedKey, keyPassphrase);
+  const opened = await openJson<ReportContent>(d.report, {
+    decryptionKeys: [key],
+    verificationKeys: [d.reporterPublicKey],
+  });
+  const notes = opened.value.files ?? [];
+  const same =
+    notes.length === files.length &&
+    notes.every((n, i) => n.name === files[i]?.name && n.size === files[i]?.size);
+  if (!same || notes.length !== d.filesExpected)
+    throw new ApiError(0, 'other_files', 'Choose the same files, in the same order, as before.');
+  const recipients = [...reportRecipients(units, d.unitId, d.copyToParent), d.reporterPublicKey];
+  return {
+    draft: {
+      receipt: parsed.code,
+      lookupToken,
+      publicKey: d.reporterPublicKey,
+      lockedKey: d.reporterLockedKey,
+      unitId: d.unitId,
+      copyToParent: d.copyToParent,
+      report: d.report,
+      fileSizes: files.map((f) => f.size),
+    },
+    sealChunk: async (index, label) => {
+      const file = files[index];
+      if (!file) throw new Error(`no file ${index}`);
+      return sealChunkOf(file, label, recipients, key);
+    },
+  };
+}
+
 /** Submits a report in one go: the tests' and the command line's way; pages prepare first. */
 export async function submitReport(fetcher: Fetcher, input: SubmitInput, progress?: Progress) {
   const prepared = await prepareReport(
@@ -409,13 +472,15 @@ export async function flagRetaliation(
   return { messageId, failedFiles };
 }
 
+/** Downloads and decrypts one of the case's files whole (small files; pages stream instead). */
 export async function downloadAttachment(s: Session, attachmentId: string, fromUnit = false) {
-  const bytes = await callApi<Uint8Array>(
+  return downloadWhole(
     s.fetcher,
     `/api/receipt/attachments/${encodeURIComponent(attachmentId)}`,
     { headers: tokenHeaders(s.lookupToken) },
+    {
+      decryptionKeys: [s.key],
+      verificationKeys: fromUnit ? s.view.unitSigningKeys : [s.view.reporterPublicKey],
+    },
   );
-  const verificationKeys = fromUnit ? s.view.unitSigningKeys : [s.view.reporterPublicKey];
-  const opened = await openFile(bytes, { decryptionKeys: [s.key], verificationKeys });
-  return opened.value;
 }

@@ -97,14 +97,15 @@ function labelOf(signature: openpgp.Signature): ChunkLabel | null {
 
 /**
  * Decrypts one chunk and checks its signature by one of `verificationKeys` and its label: the
- * chunk must be number `n` of `count` of the file `tag` (the first chunk's tag, when not yet
- * known). A file sealed whole before chunks existed is one message without a label.
+ * chunk must be number `n` of the file `tag` and of `count` chunks (both taken from the first
+ * chunk when not yet known). A file sealed whole before chunks existed is one message without a
+ * label: its label comes back null, and the caller must see that it is the only message.
  */
 export async function openChunk(
   bytes: Uint8Array,
   options: Required<OpenOptions>,
-  expect: { n: number; count: number; tag?: string },
-): Promise<{ plain: Uint8Array; tag: string | null }> {
+  expect: { n: number; count?: number; tag?: string },
+): Promise<{ plain: Uint8Array; label: ChunkLabel | null }> {
   const verificationKeys = await Promise.all(
     options.verificationKeys.map((a) => openpgp.readKey({ armoredKey: a })),
   );
@@ -119,17 +120,54 @@ export async function openChunk(
   if (!sig) throw new Error('chunk is not signed');
   await sig.verified;
   const label = labelOf(await sig.signature);
+  const plain = result.data as Uint8Array;
   if (!label) {
-    if (expect.n === 0 && expect.count === 1)
-      return { plain: result.data as Uint8Array, tag: null };
+    if (expect.n === 0) return { plain, label: null };
     throw new Error('chunk carries no number');
   }
   const wrong =
     label.n !== expect.n ||
-    label.count !== expect.count ||
+    (expect.count !== undefined && label.count !== expect.count) ||
     (expect.tag !== undefined && label.tag !== expect.tag);
-  if (wrong) throw new Error(`chunk ${expect.n + 1} of ${expect.count} is out of place`);
-  return { plain: result.data as Uint8Array, tag: label.tag };
+  if (wrong) throw new Error(`chunk ${expect.n + 1} is out of place`);
+  return { plain, label };
+}
+
+/**
+ * Reads a stored file (one message, or numbered chunks) from a byte stream and writes the file's
+ * own bytes to `write` as each chunk is checked; resolves with its name, type and size. Throws on
+ * any chunk missing, repeated, reordered, from another file or not signed by a verification key.
+ */
+export async function openFileStream(
+  body: ReadableStream<Uint8Array>,
+  options: Required<OpenOptions>,
+  write: (bytes: Uint8Array) => Promise<void> | void,
+  onRead?: (bytes: number) => void,
+): Promise<FileMeta> {
+  const splitter = new MessageSplitter();
+  const file = new FileAssembler();
+  let expect: { n: number; count?: number; tag?: string } = { n: 0 };
+  let unlabelled = false;
+  let read = 0;
+  const reader = body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    read += value.length;
+    onRead?.(read);
+    for (const message of splitter.push(value)) {
+      if (unlabelled) throw new Error('a file sealed whole has one message');
+      const { plain, label } = await openChunk(message, options, expect);
+      unlabelled = label === null;
+      expect = label ? { n: label.n + 1, count: label.count, tag: label.tag } : { n: 1, count: 1 };
+      const bytes = file.push(plain);
+      if (bytes.length > 0) await write(bytes);
+    }
+  }
+  splitter.finish();
+  if (expect.count === undefined || expect.n !== expect.count)
+    throw new Error('the file is incomplete: chunks are missing');
+  return file.finish();
 }
 
 /**

@@ -169,6 +169,13 @@ export function openApiDocument() {
           responses: { '200': { description: 'OpenPGP binary' }, ...errors },
         },
       },
+      '/api/reports/draft': {
+        get: {
+          summary: 'An unfinished submission, to resume it after a reload (paid like a look-up)',
+          parameters: [tokenHeader, ...powHeaderParams],
+          responses: { '200': { description: 'The draft' }, ...errors },
+        },
+      },
       '/api/limits': {
         get: {
           summary: 'The largest file and the most files a message may carry',

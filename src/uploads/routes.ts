@@ -9,7 +9,8 @@ import type { AppEnv } from '../http/types';
 import { jsonBody, limitBody, parseWith } from '../http/validate';
 import { tokenFrom, uploadedBytes } from '../receipts/routes';
 import { entityId } from '../reports/schemas';
-import { putChunk, startUpload } from './service';
+import { requirePow } from '../pow/middleware';
+import { draftToResume, putChunk, startUpload } from './service';
 
 export const startUploadBody = z.strictObject({
   messageId: entityId,
@@ -56,6 +57,10 @@ export const uploadRoutes = new Hono<AppEnv>()
     const { id, n } = parseWith(chunkParams, c.req.param(), 'path');
     const answer = await putChunk(c.get('ctx'), token, id, n, () => uploadedBytes(c));
     return c.json(uploadState.parse(answer), 201);
+  })
+  // Paid like a look-up: it answers whether a receipt has an unfinished report.
+  .get('/api/reports/draft', requirePow('lookup'), async (c) => {
+    return c.json(await draftToResume(c.get('ctx'), tokenFrom(c)));
   })
   .get('/api/limits', (c) => {
     const l = c.get('ctx').config.limits;

@@ -64,6 +64,25 @@ async function recipientsOf(ctx: Ctx, o: Owner, messageId: string): Promise<Reci
   return recipientsFor(ctx, o.report, m.kind === 'retaliation' ? 'retaliation' : 'message');
 }
 
+/**
+ * What a reporter needs to finish a submission after a reload: the sealed report (sent again as
+ * is, so the repeat is recognised), their locked key and where it goes. Drafts only.
+ */
+export async function draftToResume(ctx: Ctx, token: string) {
+  const o = await ownerOf(ctx, token);
+  if (!o.draft) throw new AppError('conflict', 'This report is already complete.');
+  const d = o.draft;
+  return {
+    unitId: d.unitId,
+    copyToParent: d.copiedUnitId !== null,
+    reporterPublicKey: d.reporterPublicKey,
+    reporterLockedKey: d.reporterLockedKey,
+    report: d.ciphertext,
+    filesExpected: d.filesExpected,
+    filesReceived: await filesIn(ctx, d.messageId),
+  };
+}
+
 export interface StartUpload {
   messageId: string;
   index: number;
