@@ -19,7 +19,6 @@ import {
 import { ApiError, callApi, type Fetcher, jsonInit } from './api';
 import { downloadWhole } from './downloads';
 import { type PowPurpose, type PowSolution, powHeaders, proofOfWork } from './pow';
-import { type FileSource, sendFile, type Uploader } from './uploads';
 import type {
   CaseView,
   CaseViewBody,
@@ -31,6 +30,7 @@ import type {
   RetaliationContent,
   UnitView,
 } from './types';
+import { type FileSource, sendFile, type Uploader } from './uploads';
 
 export type Progress = (step: {
   stage: 'pow' | 'keys' | 'encrypt' | 'upload' | 'done';
@@ -199,7 +199,6 @@ export async function prepareReport(
     sealChunk: sealChunkAt,
   };
 }
-
 
 interface SubmissionAnswer {
   messageId: string;
@@ -429,8 +428,6 @@ export async function readMessages(s: Session): Promise<OpenedMessage[]> {
 /** Names and sizes of the files to follow, sealed with the message they belong to. */
 const fileNotes = (files: FileSource[]): { files?: FileNote[] } =>
   files.length > 0 ? { files: files.map((f) => ({ name: f.name, size: f.size })) } : {};
-
-
 
 export async function sendMessage(
   s: Session,

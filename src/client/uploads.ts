@@ -1,7 +1,7 @@
 // Sending one file in numbered chunks (src/uploads on the server), resumable: announcing the file
 // tells how many chunks the server holds, and sending goes on from there, after a dropped
 // connection (retried here) or a reload (the same file chosen again). One chunk is in memory.
-import { type ChunkLabel, CHUNK_BYTES, chunkLayout, randomBytes, toBase64Url } from '../crypto';
+import { CHUNK_BYTES, type ChunkLabel, chunkLayout, randomBytes, toBase64Url } from '../crypto';
 import { ApiError, callApi, type Fetcher, jsonInit } from './api';
 
 /** A file read piece by piece: a File's slices in a browser, a buffer's in tests. */

@@ -7,9 +7,9 @@ import { z } from 'zod';
 import { CHUNK_BYTES, CHUNK_OVERHEAD } from '../crypto';
 import type { AppEnv } from '../http/types';
 import { jsonBody, limitBody, parseWith } from '../http/validate';
+import { requirePow } from '../pow/middleware';
 import { tokenFrom, uploadedBytes } from '../receipts/routes';
 import { entityId } from '../reports/schemas';
-import { requirePow } from '../pow/middleware';
 import { draftToResume, putChunk, startUpload } from './service';
 
 export const startUploadBody = z.strictObject({
