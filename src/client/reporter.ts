@@ -9,7 +9,6 @@ import {
   deriveReceiptSecrets,
   generateReceipt,
   generateReporterKey,
-  openFile,
   openJson,
   parseReceipt,
   sealChunk,

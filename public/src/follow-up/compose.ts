@@ -1,11 +1,8 @@
 // The two forms under a case: add information, and flag retaliation; each with evidence files,
 // sent through the shared client so a failed file never loses the message itself.
 import { flagRetaliation, type Progress, sendMessage } from '../../../src/client/reporter';
+import { RETALIATION_KINDS, type RetaliationContent } from '../../../src/client/types';
 import type { FileSource } from '../../../src/client/uploads';
-import {
-  RETALIATION_KINDS,
-  type RetaliationContent,
-} from '../../../src/client/types';
 import type { MessageKey, Vars } from '../i18n';
 import { describeError } from '../lib/api';
 import { byId, clearStatus, setBusy, showStatus } from '../lib/dom';

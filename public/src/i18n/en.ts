@@ -176,9 +176,9 @@ export const en = {
   'send.step.encryptFile': 'Encrypting file {current} of {total}.',
   'send.step.uploadFile': 'Sending file {current} of {total}: {sent} of {size}.',
   'send.step.uploadSeconds':
-    'Sending file {current} of {total}: {sent} of {size}, about {left} seconds left.',
+    'Sending file {current} of {total}: {sent} of {size} at {rate}/s, about {left} seconds left.',
   'send.step.uploadMinutes':
-    'Sending file {current} of {total}: {sent} of {size}, about {left} minutes left.',
+    'Sending file {current} of {total}: {sent} of {size} at {rate}/s, about {left} minutes left.',
   'send.step.done': 'Everything is sent.',
   'send.retry': 'Try again',
   'send.retryHelp':
@@ -635,6 +635,14 @@ export const en = {
   'admin.recovery.submit': 'Set recovery key',
   'admin.recovery.missing': 'Choose a unit and paste an armored public key.',
   'admin.recovery.done': 'Recovery key {fingerprint} set.',
+  'transfer.label': 'Progress of the file',
+  'transfer.start': '{done} of {size}.',
+  'transfer.seconds': '{done} of {size} at {rate}/s, about {left} seconds left.',
+  'transfer.minutes': '{done} of {size} at {rate}/s, about {left} minutes left.',
+  'transfer.saved': 'Saved: {size}.',
+  'progress.uploadBytes': 'Uploading file {current} of {total}: {done} of {size}.',
+  'progress.uploadRate':
+    'Uploading file {current} of {total}: {done} of {size} at {rate}/s, about {left} minutes left.',
 } satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

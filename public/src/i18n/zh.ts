@@ -158,9 +158,9 @@ export const zh: Record<MessageKey, string> = {
   'send.step.uploadFile':
     '正在发送第 {current} 个文件（共 {total} 个）：已发送 {sent}，共 {size}。',
   'send.step.uploadSeconds':
-    '正在发送第 {current} 个文件（共 {total} 个）：已发送 {sent}，共 {size}，大约还需 {left} 秒。',
+    '正在发送第 {current} 个文件（共 {total} 个）：已发送 {sent}，共 {size}，速度 {rate}/秒，大约还需 {left} 秒。',
   'send.step.uploadMinutes':
-    '正在发送第 {current} 个文件（共 {total} 个）：已发送 {sent}，共 {size}，大约还需 {left} 分钟。',
+    '正在发送第 {current} 个文件（共 {total} 个）：已发送 {sent}，共 {size}，速度 {rate}/秒，大约还需 {left} 分钟。',
   'send.step.done': '已全部发送。',
   'send.retry': '重试',
   'send.retryHelp':
@@ -584,4 +584,13 @@ export const zh: Record<MessageKey, string> = {
   'admin.recovery.submit': '设置恢复密钥',
   'admin.recovery.missing': '请选择单位并粘贴 ASCII 格式的公钥。',
   'admin.recovery.done': '已设置恢复密钥 {fingerprint}。',
+  'transfer.label': '文件进度',
+  'transfer.start': '已完成 {done}，共 {size}。',
+  'transfer.seconds': '已完成 {done}，共 {size}，速度 {rate}/秒，大约还需 {left} 秒。',
+  'transfer.minutes': '已完成 {done}，共 {size}，速度 {rate}/秒，大约还需 {left} 分钟。',
+  'transfer.saved': '已保存：{size}。',
+  'progress.uploadBytes':
+    '正在上传第 {current} 个文件（共 {total} 个）：已上传 {done}，共 {size}。',
+  'progress.uploadRate':
+    '正在上传第 {current} 个文件（共 {total} 个）：已上传 {done}，共 {size}，速度 {rate}/秒，大约还需 {left} 分钟。',
 };
