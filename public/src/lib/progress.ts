@@ -29,9 +29,11 @@ export function progressLine(
         if (step.sent === undefined || !step.size)
           return showStatus(el, 'info', 'progress.uploadFile', vars);
         const t = now();
-        if (started?.file !== step.current)
-          started = { file: step.current ?? 0, t, sent: step.sent };
-        const from = started;
+        const from =
+          started?.file === step.current
+            ? started
+            : { file: step.current ?? 0, t, sent: step.sent };
+        started = from;
         const bytes = { ...vars, done: formatSize(step.sent), size: formatSize(step.size) };
         const seconds = (t - from.t) / 1000;
         const moved = step.sent - from.sent;
