@@ -30,7 +30,7 @@ export function progressLine(
           return showStatus(el, 'info', 'progress.uploadFile', vars);
         const t = now();
         const from =
-          started?.file === step.current
+          started && started.file === step.current
             ? started
             : { file: step.current ?? 0, t, sent: step.sent };
         started = from;
