@@ -635,6 +635,13 @@ export const en = {
   'admin.recovery.submit': 'Set recovery key',
   'admin.recovery.missing': 'Choose a unit and paste an armored public key.',
   'admin.recovery.done': 'Recovery key {fingerprint} set.',
+  'resume.title': 'Was sending your report interrupted?',
+  'resume.help':
+    'If the page was closed or reloaded while your files were being sent, type your receipt code and choose the same files again, in the same order. Sending goes on from where it stopped.',
+  'resume.submit': 'Continue sending',
+  'resume.otherFiles':
+    'These are not the files of this report. Choose the same files, in the same order, as before.',
+  'resume.complete': 'This report is already complete. Open it on the follow-up page.',
   'transfer.label': 'Progress of the file',
   'transfer.start': '{done} of {size}.',
   'transfer.seconds': '{done} of {size} at {rate}/s, about {left} seconds left.',

@@ -584,6 +584,12 @@ export const zh: Record<MessageKey, string> = {
   'admin.recovery.submit': '设置恢复密钥',
   'admin.recovery.missing': '请选择单位并粘贴 ASCII 格式的公钥。',
   'admin.recovery.done': '已设置恢复密钥 {fingerprint}。',
+  'resume.title': '举报发送中断了吗？',
+  'resume.help':
+    '如果发送文件时页面被关闭或刷新，请输入回执码，并按原来的顺序重新选择同样的文件。发送会从中断处继续。',
+  'resume.submit': '继续发送',
+  'resume.otherFiles': '这些不是本举报的文件。请按原来的顺序选择同样的文件。',
+  'resume.complete': '该举报已经完整提交，请在跟进页面查看。',
   'transfer.label': '文件进度',
   'transfer.start': '已完成 {done}，共 {size}。',
   'transfer.seconds': '已完成 {done}，共 {size}，速度 {rate}/秒，大约还需 {left} 秒。',
