@@ -63,19 +63,25 @@ describe('a large file, cut off and reloaded', { timeout: 1_200_000 }, () => {
     await page.locator('#report-files').setInputFiles(file);
 
     // The connection drops under chunk 5 once; after chunk 12 is in, the page is reloaded.
+    // (Interception passes bodies through the debugging protocol, slowly: it ends after the cut.)
     let cut = false;
-    await page.route('**/api/uploads/*/chunks/*', (route: Route) => {
-      if (!cut && chunkOf(route.request().url()) === 5) {
-        cut = true;
-        return route.abort('connectionreset');
-      }
-      return route.continue();
-    });
+    const CHUNKS = '**/api/uploads/*/chunks/*';
+    const cutter = async (route: Route) => {
+      if (chunkOf(route.request().url()) !== 5) return route.continue();
+      if (cut) return route.continue();
+      cut = true;
+      await route.abort('connectionreset');
+      await page.unroute(CHUNKS, cutter);
+    };
+    await page.route(CHUNKS, cutter);
     const acknowledged = new Promise<void>((resolve) =>
       page.on('response', (r) => {
         if (chunkOf(r.url()) === 12 && r.status() === 201) resolve();
       }),
     );
+    const log = (line: string) => process.env.E2E_DEBUG && console.log(line);
+    page.on('console', (m) => log(`page: ${m.text()}`));
+    page.on('response', (r) => log(`${r.status()} ${new URL(r.url()).pathname}`));
     const sending = sendFromForm(page, 1_000_000).catch(() => null);
     // The receipt as the page showed it (the reporter wrote it down).
     await page.locator('#send-view').waitFor({ state: 'visible' });
