@@ -8,7 +8,7 @@ import type { Client } from '@libsql/client';
 import { eq } from 'drizzle-orm';
 import { supervisors, units } from '../db/schema';
 import { loadConfig } from '../src/config';
-import type { Ctx } from '../src/context';
+import { type Ctx, contextOf } from '../src/context';
 import {
   deriveReceiptSecrets,
   generateDemoKey,
@@ -152,14 +152,14 @@ async function bulkInsert(
 export async function preparePortal(dataDir: string, rows: number): Promise<Fixture> {
   const env = { DATA_DIR: dataDir, DATABASE_URL: `file:${join(dataDir, 'portal.db')}` };
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  const { db, close } = await openLibsql(env.DATABASE_URL);
+  const storage = await openLibsql(env.DATABASE_URL);
+  const { db, close } = storage;
   try {
-    const ctx: Ctx = {
-      db,
+    const ctx = contextOf(storage, {
       blobs: new DbBlobStore(db),
       config: loadConfig(env),
       now: () => new Date(),
-    };
+    });
     await firstStart(ctx, dataDir, () => {});
     const [unit] = await db.select().from(units).where(eq(units.level, 'basic'));
     if (!unit) throw new Error('the demo seed made no basic unit');

@@ -3,7 +3,7 @@
 //
 // The tables that hold rows a reporter's actions make (reports, case_events, messages,
 // attachments, attachment_chunks, retaliation_flags, pow_spent, report_drafts, uploads) are
-// WITHOUT ROWID in the SQL (migrations 0004, 0006 and 0007): rows sit in the order of their
+// WITHOUT ROWID in the SQL (migrations 0004, 0006 and 0008): rows sit in the order of their
 // random keys, with no rowid counting them in.
 // drizzle-kit cannot express that: if it ever generates a rebuild of one of these tables, add
 // `WITHOUT ROWID` back by hand and copy the rows `ORDER BY` the key.
@@ -259,6 +259,27 @@ export const caseGrants = sqliteTable(
     createdAt: integer('created_at').notNull(),
   },
   (t) => [index('case_grants_report').on(t.reportId), index('case_grants_grantee').on(t.granteeId)],
+);
+
+/**
+ * The session-key packets a grant adds, one row per message or file and grantee. Grants only ever
+ * insert here (the stored message and file bytes never change), so two grants racing on one item
+ * both keep their packet; readers see the item with these packets put after its own.
+ */
+export const grantPackets = sqliteTable(
+  'grant_packets',
+  {
+    itemId: text('item_id').notNull(),
+    granteeId: text('grantee_id').notNull(),
+    reportId: text('report_id').notNull(),
+    grantId: text('grant_id').notNull(),
+    /** The packet in base64url: small, and text reads alike on libSQL and D1. */
+    packet: text('packet').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.itemId, t.granteeId] }),
+    index('grant_packets_report').on(t.reportId),
+  ],
 );
 
 /**

@@ -4,7 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { getPlatformProxy } from 'wrangler';
 import { loadConfig } from '../src/config';
-import type { Ctx } from '../src/context';
+import { contextOf } from '../src/context';
 import { DEMO_PASSPHRASE, type DemoKey, demoKeysReadme, isEmpty, seedDemo } from '../src/demo/seed';
 import { type D1Binding, openD1 } from '../src/storage/d1';
 import { R2BlobStore, type R2BucketLike } from '../src/storage/r2-blobs';
@@ -32,12 +32,11 @@ async function seedLocal() {
     persist: true,
   });
   try {
-    const ctx: Ctx = {
-      db: openD1(proxy.env.DB),
+    const ctx = contextOf(openD1(proxy.env.DB), {
       blobs: new R2BlobStore(proxy.env.BLOBS),
       config: loadConfig({ PORTAL_ENV: 'development' }),
       now: () => new Date(),
-    };
+    });
     if (!(await isEmpty(ctx))) {
       console.log(`Local D1 database already has units; demo keys (if any) are in ${keysDir}.`);
       return;

@@ -2,10 +2,10 @@
 // expiry, which the supervisor signs with their OpenPGP key (in the browser or with GnuPG).
 // Stateless: the nonce carries a MAC under the server's secret, so issuing one writes nothing;
 // each challenge is paid for with a proof of work and allows one attempt.
-import * as openpgp from 'openpgp';
 import { authChallenges } from '../../db/schema';
 import type { Ctx } from '../context';
 import { constantTimeEqual, randomBytes, sha256Hex, toBase64Url } from '../crypto/encoding';
+import { verifyDetachedText } from '../crypto/keys';
 import { AppError } from '../lib/errors';
 import { limits } from '../lib/guards';
 import { serverMac } from '../pow/service';
@@ -98,18 +98,11 @@ export async function verifySignature(
   ctx: Ctx,
   input: { challenge: string; signature: string; publicKey: string },
 ): Promise<void> {
-  let valid = false;
-  try {
-    const result = await openpgp.verify({
-      message: await openpgp.createMessage({ text: input.challenge }),
-      signature: await openpgp.readSignature({ armoredSignature: input.signature }),
-      verificationKeys: await openpgp.readKey({ armoredKey: input.publicKey }),
-      expectSigned: true,
-      date: ctx.now(),
-    });
-    valid = (await result.signatures[0]?.verified) === true;
-  } catch {
-    valid = false;
-  }
+  const valid = await verifyDetachedText({
+    text: input.challenge,
+    signature: input.signature,
+    publicKey: input.publicKey,
+    date: ctx.now(),
+  });
   if (!valid) throw refused('the signature does not verify with the enrolled key');
 }

@@ -2,13 +2,15 @@
 // request a same-origin check plus the CSRF token header.
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
+import { CSRF_HEADER } from '../contract/headers';
 import { constantTimeEqual } from '../crypto/encoding';
 import type { AppEnv } from '../http/types';
 import { AppError } from '../lib/errors';
 import type { Role } from '../supervisors/records';
 import { actorFromSession, csrfFor, SESSION_COOKIE, unauthenticated } from './sessions';
 
-export const CSRF_HEADER = 'x-csrf-token';
+export { CSRF_HEADER };
+
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**

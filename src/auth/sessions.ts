@@ -57,7 +57,7 @@ export async function actorFromSession(
 ): Promise<{ actor: Actor; tokenHash: string }> {
   const tokenHash = await sha256Hex(token);
   const now = Math.floor(ctx.now().getTime() / 1000);
-  const [row] = await preparedOnce(ctx.db, 'session', sessionQuery).all({ tokenHash });
+  const [row] = await preparedOnce(ctx.storage, 'session', sessionQuery).all({ tokenHash });
   if (!row) throw unauthenticated();
   const { session, supervisor } = row;
   const expired =

@@ -8,6 +8,7 @@ import { OPERATOR_ACTOR_ID } from '../auth/actor';
 import type { Ctx } from '../context';
 import { MessageSplitter } from '../crypto/chunks';
 import { utf8 } from '../crypto/encoding';
+import { grantedFile } from '../grants/packets';
 import { caseNotFound, signerKeys } from './reach';
 import { caseRecords } from './records';
 
@@ -105,21 +106,21 @@ async function cipherFiles(ctx: Ctx, { msgs, files }: Loaded, out: ExportFile[])
   const missing: string[] = [];
   const manifestAttachments: ExportManifest['attachments'] = [];
   for (const a of files) {
-    const bytes = await ctx.blobs.get(a.id);
+    const bytes = await grantedFile(ctx, a.reportId, a.id);
     // A file sent in chunks is one OpenPGP message a chunk: GnuPG decrypts one message a file,
     // so each chunk gets its own, numbered in order, in a folder named after the attachment.
     const chunks = bytes ? new MessageSplitter().push(bytes) : [];
     const file = chunks.length > 1 ? `attachments/${a.id}/` : `attachments/${a.id}.gpg`;
-    if (chunks.length > 1)
-      chunks.forEach((c, i) =>
+    chunks.forEach((c, i) => {
+      if (chunks.length > 1)
         out.push({
           path: `${file}${String(i).padStart(5, '0')}.gpg`,
           kind: 'attachment',
           bytes: c,
-        }),
-      );
-    else if (bytes) out.push({ path: file, kind: 'attachment', bytes });
-    else missing.push(a.id);
+        });
+    });
+    if (chunks.length <= 1 && bytes) out.push({ path: file, kind: 'attachment', bytes });
+    if (!bytes) missing.push(a.id);
     manifestAttachments.push({
       file,
       message: messageFile.get(a.messageId) ?? '',

@@ -112,7 +112,7 @@ async function pages(ctx: Ctx, unitId: string, q: InboxQuery): Promise<Pages> {
   const byState = Boolean(q.state);
   const afterCursor = Boolean(q.cursor);
   const values = { unit: unitId, state: q.state, cursor: q.cursor, limit: q.limit + 1 };
-  const direct = directStatement(ctx.db, `inbox|${byState}|${afterCursor}`, () =>
+  const direct = directStatement(ctx.storage, `inbox|${byState}|${afterCursor}`, () =>
     directPagesSql(ctx.db, byState, afterCursor),
   );
   if (direct) {
@@ -123,7 +123,7 @@ async function pages(ctx: Ctx, unitId: string, q: InboxQuery): Promise<Pages> {
   }
   return Promise.all(
     RELATIONS.map((kind) =>
-      preparedOnce(ctx.db, `inbox|${kind}|${byState}|${afterCursor}`, (db) =>
+      preparedOnce(ctx.storage, `inbox|${kind}|${byState}|${afterCursor}`, (db) =>
         pageSelect(db, kind, byState, afterCursor).prepare(),
       ).all(values),
     ),

@@ -1,8 +1,9 @@
-// The rows that make up one case's content, in order: read alike by the supervisor's view, the
-// reporter's view and the export.
+// The rows that make up one case's content, in order: read alike by the supervisor's view and the
+// export. Messages come with the session-key packets of grants (grants/packets.ts).
 import { and, asc, eq, min, ne } from 'drizzle-orm';
 import { attachments, caseEvents, messages, retaliationFlags } from '../../db/schema';
 import type { Ctx } from '../context';
+import { casePackets, grantedMessage } from '../grants/packets';
 
 /** Due day of the earliest retaliation flag not yet resolved. */
 export async function openFlagDue(ctx: Ctx, reportId: string): Promise<string | null> {
@@ -14,7 +15,7 @@ export async function openFlagDue(ctx: Ctx, reportId: string): Promise<string | 
 }
 
 export async function caseRecords(ctx: Ctx, reportId: string) {
-  const [history, msgs, files, flags] = await Promise.all([
+  const [history, stored, files, flags, packets] = await Promise.all([
     ctx.db
       .select()
       .from(caseEvents)
@@ -31,7 +32,14 @@ export async function caseRecords(ctx: Ctx, reportId: string) {
       .where(eq(attachments.reportId, reportId))
       .orderBy(asc(attachments.id)),
     ctx.db.select().from(retaliationFlags).where(eq(retaliationFlags.reportId, reportId)),
+    casePackets(ctx, reportId),
   ]);
+  const msgs = await Promise.all(
+    stored.map(async (m) => ({
+      ...m,
+      ciphertext: await grantedMessage(m.ciphertext, packets, m.id),
+    })),
+  );
   // Rows keep no insertion order (WITHOUT ROWID): flags follow their messages' positions.
   const position = new Map(msgs.map((m) => [m.id, m.position]));
   const byMessage = new Map<string, { id: string; size: number }[]>();

@@ -1,17 +1,19 @@
 // A supervisor's work on one case: open it (audited), read files (audited), reply, move it
 // through its states and classify it. Every change and its audit entry land in one batch.
-import { and, eq, sql } from 'drizzle-orm';
+import { and, count, eq, sql } from 'drizzle-orm';
 import {
   attachments,
   type CaseOutcome,
   type CaseState,
   caseEvents,
+  grantPackets,
   messages,
   reports,
 } from '../../db/schema';
 import { withAudit } from '../audit/service';
 import type { Actor } from '../auth/actor';
 import type { Ctx } from '../context';
+import { grantedFile } from '../grants/packets';
 import { toDay } from '../lib/days';
 import { AppError, notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
@@ -82,6 +84,17 @@ export async function openAttachment(
     reportId,
     targetId: attachmentId,
   });
+  // A file granted to more keys carries their key packets too: it is put together whole (files
+  // sent in chunks are not granted; see docs). Any other file streams from the store.
+  const [granted] = await ctx.db
+    .select({ n: count() })
+    .from(grantPackets)
+    .where(and(eq(grantPackets.reportId, reportId), eq(grantPackets.itemId, row.id)));
+  if ((granted?.n ?? 0) > 0) {
+    const bytes = await grantedFile(ctx, reportId, row.id);
+    if (!bytes) throw notFound('No such attachment.');
+    return new Response(bytes as Uint8Array<ArrayBuffer>).body as ReadableStream<Uint8Array>;
+  }
   const stream = await ctx.blobs.stream(row.id);
   if (!stream) throw notFound('No such attachment.');
   return stream;

@@ -8,7 +8,8 @@ import { drizzle } from 'drizzle-orm/libsql';
 import * as schema from '../../db/schema';
 import { type ChainCheck, type ChainedEntry, verifyChain } from '../audit/chain';
 import { readLog } from '../audit/service';
-import type { Ctx } from '../context';
+import { type Ctx, contextOf } from '../context';
+import { plainStorage } from '../storage/db';
 import { DbBlobStore } from '../storage/db-blobs';
 import {
   CliFailure,
@@ -45,12 +46,11 @@ async function withReadOnlyCtx<T>(
       sql`select name from sqlite_master where type = 'table' and name = 'audit_log'`,
     );
     if (tables.length === 0) throw new CliFailure('this database has no audit log table');
-    const ctx: Ctx = {
-      db,
+    const ctx = contextOf(plainStorage(db), {
       blobs: new DbBlobStore(db),
       config: storage.config,
       now: () => new Date(),
-    };
+    });
     return await fn(ctx);
   } finally {
     client.close();

@@ -9,7 +9,7 @@ import { sql } from 'drizzle-orm';
 import { UNIT_LEVELS } from '../../db/schema';
 import { OPERATOR_ACTOR_ID } from '../auth/actor';
 import { loadConfig } from '../config';
-import type { Ctx } from '../context';
+import { contextOf } from '../context';
 import { DbBlobStore } from '../storage/db-blobs';
 import { openLibsql } from '../storage/libsql';
 import { createAdministrator, createUnit } from '../supervisors/service';
@@ -31,14 +31,14 @@ export async function bootstrapSql(input: {
   admin: { displayName: string; publicKey: string };
 }): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'portal-bootstrap-'));
-  const { db, close } = await openLibsql(`file:${join(dir, 'scratch.db')}`);
+  const storage = await openLibsql(`file:${join(dir, 'scratch.db')}`);
+  const { db, close } = storage;
   try {
-    const ctx: Ctx = {
-      db,
+    const ctx = contextOf(storage, {
       blobs: new DbBlobStore(db),
       config: loadConfig({ PORTAL_ENV: 'production' }, { serving: false }),
       now: () => new Date(),
-    };
+    });
     const unit = await createUnit(ctx, { id: OPERATOR_ACTOR_ID }, input.unit);
     await createAdministrator(ctx, OPERATOR_ACTOR_ID, {
       unitId: unit.id,

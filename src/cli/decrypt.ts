@@ -7,11 +7,13 @@ import type { ExportManifest } from '../cases/export';
 import {
   type FileMeta,
   isLockedPrivateKey,
+  type Opened,
   type OpenOptions,
   openFile,
   openFileStream,
   openJson,
   unlockPrivateKey,
+  type Verification,
 } from '../crypto';
 import { CliFailure, type CliIo, print } from './io';
 
@@ -37,20 +39,25 @@ async function unlock(armored: string, passphrase: string | undefined): Promise<
   }
 }
 
-/** Tries with signature verification first; falls back to plain decryption, flagged as such. */
+const SIGNATURE_WORDS: Record<Verification, string> = {
+  verified: 'signature OK',
+  unsigned: 'SIGNATURE NOT VERIFIED: not signed',
+  'unknown-key': 'SIGNATURE NOT VERIFIED: signed by a key this case does not expect',
+  bad: 'SIGNATURE NOT VERIFIED: bad signature, altered or forged',
+  'not-checked': 'SIGNATURE NOT VERIFIED: not checked',
+};
+
+/** Decrypts and says what the signature is, in words; only a key outside the recipients fails. */
 async function openChecked<T>(
-  open: (options: OpenOptions) => Promise<T>,
+  open: (options: OpenOptions) => Promise<Opened<T>>,
   key: PrivateKey,
   verificationKeys: string[],
-): Promise<{ value: T; verified: boolean }> {
+): Promise<{ value: Opened<T>; sig: string }> {
   try {
-    return { value: await open({ decryptionKeys: [key], verificationKeys }), verified: true };
+    const value = await open({ decryptionKeys: [key], verificationKeys });
+    return { value, sig: SIGNATURE_WORDS[value.verification] };
   } catch {
-    try {
-      return { value: await open({ decryptionKeys: [key] }), verified: false };
-    } catch {
-      throw new CliFailure('cannot decrypt: this key is not among the case’s recipients');
-    }
+    throw new CliFailure('cannot decrypt: this key is not among the case’s recipients');
   }
 }
 
@@ -85,8 +92,7 @@ export async function decryptExport(input: DecryptInput, io: CliIo): Promise<num
   for (const m of manifest.messages) {
     const armored = await readFile(join(input.dir, m.file), 'utf8');
     const opened = await openChecked((o) => openJson(armored, o), key, signersFor(m.kind));
-    const sig = opened.verified ? 'signature OK' : 'SIGNATURE NOT VERIFIED';
-    print(io.stdout, `\n== ${m.file} (${m.kind}, ${m.day}) ${sig}`);
+    print(io.stdout, `\n== ${m.file} (${m.kind}, ${m.day}) ${opened.sig}`);
     print(io.stdout, JSON.stringify(opened.value.value, null, 2));
   }
   for (const a of manifest.attachments.filter((x) => !x.missing)) {
@@ -115,8 +121,10 @@ export async function decryptExport(input: DecryptInput, io: CliIo): Promise<num
         ?.replace(/\.gpg$/, '') ?? 'attachment';
     const target = join(input.out, `${id}-${safeName(file.meta.name)}`);
     await writeFile(target, file.bytes, { mode: 0o600 });
-    const sig = opened.verified ? 'signature OK' : 'SIGNATURE NOT VERIFIED';
-    print(io.stdout, `\nwrote ${target} (${file.meta.type}, ${file.bytes.length} bytes) ${sig}`);
+    print(
+      io.stdout,
+      `\nwrote ${target} (${file.meta.type}, ${file.bytes.length} bytes) ${opened.sig}`,
+    );
   }
   return 0;
 }

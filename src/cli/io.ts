@@ -5,7 +5,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import { loadConfig } from '../config';
-import type { Ctx } from '../context';
+import { type Ctx, contextOf } from '../context';
 import { DbBlobStore } from '../storage/db-blobs';
 import { openLibsql } from '../storage/libsql';
 
@@ -85,13 +85,13 @@ export async function withCtx<T>(
   // Like the server: the configured data folder is made on first use (first administrator).
   if (!storage.path)
     await mkdir(resolve(io.cwd, storage.config.dataDir), { recursive: true, mode: 0o700 });
-  const { db, close } = await openLibsql(storage.url, storage.authToken);
-  const ctx: Ctx = {
-    db,
+  const opened = await openLibsql(storage.url, storage.authToken);
+  const { db, close } = opened;
+  const ctx = contextOf(opened, {
     blobs: new DbBlobStore(db),
     config: storage.config,
     now: () => new Date(),
-  };
+  });
   try {
     return await fn(ctx);
   } finally {

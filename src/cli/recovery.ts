@@ -6,6 +6,7 @@ import * as openpgp from 'openpgp';
 import { combine, split } from 'shamir-secret-sharing';
 import { OPERATOR_ACTOR_ID } from '../auth/actor';
 import { fromBase64Url, fromUtf8, toBase64Url, utf8 } from '../crypto';
+import { recoveryBacklog } from '../grants/recovery';
 import { setRecoveryKey } from '../units/recovery';
 import {
   CliFailure,
@@ -128,18 +129,32 @@ const set: Command = {
   usage: 'recovery set UNIT --key PUBLIC.asc',
   summary: 'register a unit’s recovery key: every new message of the unit is encrypted to it too',
   details: [
-    'Replaces (revokes) the unit’s previous recovery key. Existing cases are then granted to it',
-    'from a supervisor’s page ("Grant all cases") or with `grant prepare`/`grant apply`.',
+    'Replaces (revokes) the unit’s previous recovery key. It then counts the unit’s cases the key',
+    'cannot read yet and prints how to grant them (`grant prepare`/`grant apply`, or a',
+    'supervisor’s Access tab, which offers it).',
     DB_HELP,
   ],
   options: { key: { type: 'string' }, ...DB_OPTION },
   positionals: ['UNIT'],
   async run({ values, positionals }, io) {
-    const key = await readFile(resolve(io.cwd, requireString(values, 'key')), 'utf8');
-    const done = await withCtx(io, optionalString(values, 'db'), (ctx) =>
-      setRecoveryKey(ctx, OPERATOR_ACTOR_ID, positionals[0] ?? '', key),
-    );
+    const keyFile = requireString(values, 'key');
+    const key = await readFile(resolve(io.cwd, keyFile), 'utf8');
+    const { done, backlog } = await withCtx(io, optionalString(values, 'db'), async (ctx) => {
+      const done = await setRecoveryKey(ctx, OPERATOR_ACTOR_ID, positionals[0] ?? '', key);
+      return { done, backlog: (await recoveryBacklog(ctx, done.unitId))?.cases.length ?? 0 };
+    });
     print(io.stdout, `unit ${done.unitId}: recovery key ${done.fingerprint} (id ${done.id})`);
+    if (backlog > 0)
+      print(
+        io.stdout,
+        [
+          `${backlog} existing case(s) of the unit cannot be read by it yet. Grant them to it:`,
+          `  portal case export-unit ${done.unitId} --out EXPORT`,
+          `  portal grant prepare EXPORT --to ${keyFile} --key YOUR-KEY.asc --out grant.json   (offline)`,
+          '  portal grant apply grant.json   (a case per line; run again to resume: done items are skipped)',
+          'or, from a supervisor’s Access tab, "Grant them to the recovery key".',
+        ].join('\n'),
+      );
     return 0;
   },
 };

@@ -1,5 +1,6 @@
 // Administration and audit over the API, for the browser pages and the CLI: resume a session,
 // approve keys, create units, read and verify the audit trail, list who opened a case.
+import { CSRF_HEADER } from '../contract/headers';
 import { callApi, type Fetcher, jsonInit } from './api';
 import type { SupervisorSession } from './supervisor';
 
@@ -19,7 +20,7 @@ export async function currentSession(fetcher: Fetcher): Promise<SignedIn | null>
 }
 
 const post = <T>(s: SignedIn, path: string, body: unknown) =>
-  callApi<T>(s.fetcher, path, jsonInit(body, { 'x-csrf-token': s.csrfToken }));
+  callApi<T>(s.fetcher, path, jsonInit(body, { [CSRF_HEADER]: s.csrfToken }));
 
 export interface SupervisorRecord {
   id: string;

@@ -1,7 +1,9 @@
 // Giving cases to another key, in the granter's browser (or any client holding the key): fetch
 // each item's session-key packets, decrypt only the session key, wrap it for the grantee, send the
 // new packets. The bulk grant walks every case of the inbox and can resume where it stopped.
+
 import * as openpgp from 'openpgp';
+import { CSRF_HEADER } from '../contract/headers';
 import { fromBase64Url, rewrapSessionKey, toBase64Url, type WrappedKeys } from '../crypto';
 import { callApi, jsonInit } from './api';
 import { inbox, type SupervisorSession } from './supervisor';
@@ -15,9 +17,10 @@ export interface GrantableKey {
   publicKey: string;
 }
 
-/** The reading keys of the signed-in supervisor's unit, theirs included, the recovery key too. */
+/** The reading keys of the signed-in supervisor's unit, theirs included, the recovery key too;
+ * `recoveryBacklog` counts the unit's cases its recovery key cannot read yet. */
 export const grantableKeys = (s: Pick<SupervisorSession, 'fetcher'>) =>
-  callApi<{ keys: GrantableKey[] }>(s.fetcher, '/api/grants/keys');
+  callApi<{ keys: GrantableKey[]; recoveryBacklog: number }>(s.fetcher, '/api/grants/keys');
 
 interface PendingItems {
   grantee: { id: string; publicKey: string; fingerprint: string };
@@ -50,7 +53,7 @@ export async function grantCase(s: SupervisorSession, caseId: string, granteeId:
   return callApi<{ granted: number }>(
     s.fetcher,
     `${path}/grants`,
-    jsonInit({ granteeId, items }, { 'x-csrf-token': s.csrfToken }),
+    jsonInit({ granteeId, items }, { [CSRF_HEADER]: s.csrfToken }),
   );
 }
 

@@ -1,6 +1,8 @@
 // The reporter's whole journey as plain functions over the API: submit, come back with the
 // receipt, read, write, flag retaliation. The browser pages and the tests run this same code.
+
 import type { PrivateKey } from 'openpgp';
+import { LOOKUP_TOKEN_HEADER } from '../contract/headers';
 import { reportRecipientKeys } from '../contract/reach';
 import {
   type ChunkLabel,
@@ -12,11 +14,13 @@ import {
   openJson,
   parseReceipt,
   sealChunk,
+  sealFile,
   sealJson,
   unlockPrivateKey,
 } from '../crypto';
 import { ApiError, callApi, type Fetcher, jsonInit } from './api';
 import { downloadWhole } from './downloads';
+import { type ReadStatus, readSigned, verifiedValue } from './opened';
 import { type PowPurpose, type PowSolution, powHeaders, proofOfWork } from './pow';
 import type {
   CaseView,
@@ -60,7 +64,7 @@ export interface Session {
   view: CaseView;
 }
 
-const tokenHeaders = (token: string) => ({ 'x-lookup-token': token });
+const tokenHeaders = (token: string) => ({ [LOOKUP_TOKEN_HEADER]: token });
 
 /** Seals chunk `label.n` of `file` to `recipients`, signed by the reporter's key. */
 async function sealChunkOf(
@@ -79,6 +83,16 @@ async function sealChunkOf(
  * and never loses what was already acknowledged: the caller gets the names that failed, to offer
  * another try (which resumes them).
  */
+/** Seals one follow-up file for the recipients; the pages pass one that runs in a Web Worker. */
+export type FileSealer = (
+  file: FileInput,
+  recipients: string[],
+  signingKey: Session['key'],
+) => Promise<Uint8Array | Blob>;
+
+const sealOnPage: FileSealer = (file, recipients, signingKey) =>
+  sealFile(file.bytes, { name: file.name, type: file.type }, { recipients, signingKey });
+
 async function uploadFiles(
   s: Omit<Session, 'view'>,
   messageId: string,
@@ -386,8 +400,9 @@ export interface OpenedMessage {
   kind: CaseView['messages'][number]['kind'];
   day: string;
   content: Content | null;
-  /** For replies: whether a unit key's signature verified. Reporter's own: signed by own key. */
+  /** Replies: signed by a unit key; the reporter's own: by their key. Content only if verified. */
   verified: boolean;
+  verification: ReadStatus;
   attachments: { id: string; size: number }[];
 }
 
@@ -397,29 +412,19 @@ export async function readMessages(s: Session): Promise<OpenedMessage[]> {
     s.view.messages.map(async (m) => {
       const verificationKeys =
         m.author === 'unit' ? s.view.unitSigningKeys : [s.view.reporterPublicKey];
-      try {
-        const opened = await openJson<Content>(m.ciphertext, {
-          decryptionKeys: [s.key],
-          verificationKeys,
-        });
-        return {
-          id: m.id,
-          kind: m.kind,
-          day: m.day,
-          content: opened.value,
-          verified: true,
-          attachments: m.attachments,
-        };
-      } catch {
-        return {
-          id: m.id,
-          kind: m.kind,
-          day: m.day,
-          content: null,
-          verified: false,
-          attachments: m.attachments,
-        };
-      }
+      const { content, verification } = await readSigned<Content>(m.ciphertext, {
+        decryptionKeys: [s.key],
+        verificationKeys,
+      });
+      return {
+        id: m.id,
+        kind: m.kind,
+        day: m.day,
+        content,
+        verification,
+        verified: verification === 'verified',
+        attachments: m.attachments,
+      };
     }),
   );
 }

@@ -1,9 +1,12 @@
 // The supervisor's work as plain functions over the API: sign in by signing a challenge with a
 // key that never leaves the device, read the inbox, decrypt a case, reply, move it along.
+
 import type { PrivateKey } from 'openpgp';
+import { CSRF_HEADER } from '../contract/headers';
 import { openJson, sealJson, signChallenge } from '../crypto';
 import { callApi, type Fetcher, jsonInit } from './api';
 import { downloadWhole } from './downloads';
+import { readSigned } from './opened';
 import { powHeaders, proofOfWork } from './pow';
 import type { Content } from './types';
 
@@ -76,7 +79,7 @@ export async function signInWithSignature(
 type Poster = Pick<SupervisorSession, 'fetcher' | 'csrfToken'>;
 
 const post = (s: Poster, path: string, body: unknown) =>
-  callApi(s.fetcher, path, jsonInit(body, { 'x-csrf-token': s.csrfToken }));
+  callApi(s.fetcher, path, jsonInit(body, { [CSRF_HEADER]: s.csrfToken }));
 
 export const signOut = (s: Poster) => post(s, '/api/auth/sign-out', {});
 
@@ -142,15 +145,11 @@ export async function decryptCase(s: SupervisorSession, c: CaseContent) {
     c.messages.map(async (m) => {
       const verificationKeys =
         m.kind === 'reply' ? c.supervisorKeys.map((k) => k.publicKey) : [c.reporterPublicKey];
-      try {
-        const opened = await openJson<Content>(m.ciphertext, {
-          decryptionKeys: [s.key],
-          verificationKeys,
-        });
-        return { ...m, content: opened.value, verified: true };
-      } catch {
-        return { ...m, content: null, verified: false };
-      }
+      const { content, verification } = await readSigned<Content>(m.ciphertext, {
+        decryptionKeys: [s.key],
+        verificationKeys,
+      });
+      return { ...m, content, verification, verified: verification === 'verified' };
     }),
   );
 }

@@ -45,9 +45,8 @@ export type RetaliationKind = (typeof RETALIATION_KINDS)[number];
 /** What a proof of work pays for; `sign-in` buys one sign-in challenge. */
 export const POW_PURPOSES = ['submit', 'lookup', 'sign-in'] as const;
 export type PowPurpose = (typeof POW_PURPOSES)[number];
-/** The request headers a proof of work travels in, checked before any body is read. */
-export const POW_CHALLENGE_HEADER = 'x-pow-challenge';
-export const POW_NONCE_HEADER = 'x-pow-nonce';
+/** The request headers a proof of work travels in: see headers.ts. */
+export { POW_CHALLENGE_HEADER, POW_NONCE_HEADER } from './headers';
 /** Which daily follow-up quota a 429 names in its details (`{ quota }`). */
 export const FOLLOWUP_QUOTAS = ['message', 'flag', 'bytes'] as const;
 export type FollowUpQuota = (typeof FOLLOWUP_QUOTAS)[number];

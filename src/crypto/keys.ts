@@ -186,6 +186,30 @@ export async function signChallenge(challenge: string, key: openpgp.PrivateKey):
   }) as Promise<string>;
 }
 
+/**
+ * Checks a detached signature over a text (a signed sign-in challenge) against one armored public
+ * key at the given time. False for anything else: a bad signature, another key, unreadable input.
+ */
+export async function verifyDetachedText(input: {
+  text: string;
+  signature: string;
+  publicKey: string;
+  date: Date;
+}): Promise<boolean> {
+  try {
+    const result = await openpgp.verify({
+      message: await openpgp.createMessage({ text: input.text }),
+      signature: await openpgp.readSignature({ armoredSignature: input.signature }),
+      verificationKeys: await openpgp.readKey({ armoredKey: input.publicKey }),
+      expectSigned: true,
+      date: input.date,
+    });
+    return (await result.signatures[0]?.verified) === true;
+  } catch {
+    return false;
+  }
+}
+
 const ENCRYPTION_ALGORITHMS = new Set(['ecdh', 'x25519', 'x448', 'rsaEncryptSign', 'rsaEncrypt']);
 
 const TIME_OF_DAY =

@@ -92,14 +92,50 @@ export async function sealFile(
 
 export interface OpenOptions {
   decryptionKeys: openpgp.PrivateKey[];
-  /** When given, the message must carry a valid signature by one of these keys. */
+  /** The keys whose signature counts; without them the signature is not looked at. */
   verificationKeys?: string[];
 }
 
+/**
+ * What the signature of an opened message says, as pmcrypto reports it:
+ * - `verified`: a valid signature by one of the expected keys;
+ * - `unsigned`: no signature at all;
+ * - `unknown-key`: signed, but by none of the expected keys (a key since revoked, or a stranger);
+ * - `bad`: a signature by an expected key that does not verify (altered or forged);
+ * - `not-checked`: no expected keys were given.
+ * Decryption failures still throw: a message this key cannot open has no status.
+ */
+export type Verification = 'verified' | 'unsigned' | 'unknown-key' | 'bad' | 'not-checked';
+
 export interface Opened<T> {
   value: T;
-  /** Fingerprint of the key whose signature verified, or null when none was required. */
+  /** Fingerprint of the expected key whose signature verified, else null. */
   signer: string | null;
+  verification: Verification;
+}
+
+async function signatureStatus(
+  signatures: openpgp.DecryptMessageResult['signatures'],
+  verificationKeys: openpgp.PublicKey[] | undefined,
+): Promise<{ verification: Verification; signer: string | null }> {
+  if (!verificationKeys) return { verification: 'not-checked', signer: null };
+  const sig = signatures[0];
+  if (!sig) return { verification: 'unsigned', signer: null };
+  const keyId = sig.keyID.toHex();
+  const match = verificationKeys.find((k) =>
+    k.getKeys().some((s) => s.getKeyID().toHex() === keyId),
+  );
+  if (!match) {
+    // openpgp.js rejects `verified` when no key matches; swallow it so nothing is left unhandled.
+    sig.verified.catch(() => undefined);
+    return { verification: 'unknown-key', signer: null };
+  }
+  try {
+    await sig.verified;
+    return { verification: 'verified', signer: match.getFingerprint().toUpperCase() };
+  } catch {
+    return { verification: 'bad', signer: null };
+  }
 }
 
 async function openBytes(
@@ -113,20 +149,10 @@ async function openBytes(
     message,
     decryptionKeys: options.decryptionKeys,
     format: 'binary',
-    ...(verificationKeys ? { verificationKeys, expectSigned: true } : {}),
+    ...(verificationKeys ? { verificationKeys } : {}),
   });
-  let signer: string | null = null;
-  if (verificationKeys) {
-    const sig = result.signatures[0];
-    if (!sig) throw new Error('message is not signed');
-    await sig.verified;
-    const keyId = sig.keyID.toHex();
-    const match = verificationKeys.find((k) =>
-      k.getKeys().some((s) => s.getKeyID().toHex() === keyId),
-    );
-    signer = match ? match.getFingerprint().toUpperCase() : null;
-  }
-  return { value: unpad(result.data as Uint8Array), signer };
+  const status = await signatureStatus(result.signatures, verificationKeys);
+  return { value: unpad(result.data as Uint8Array), ...status };
 }
 
 export async function openJson<T = unknown>(
@@ -135,7 +161,7 @@ export async function openJson<T = unknown>(
 ): Promise<Opened<T>> {
   const message = await openpgp.readMessage({ armoredMessage: armored });
   const opened = await openBytes(message, options);
-  return { value: JSON.parse(fromUtf8(opened.value)) as T, signer: opened.signer };
+  return { ...opened, value: JSON.parse(fromUtf8(opened.value)) as T };
 }
 
 export async function openFile(
@@ -147,7 +173,7 @@ export async function openFile(
   const body = opened.value;
   const headerLength = new DataView(body.buffer, body.byteOffset, body.byteLength).getUint32(0);
   const meta = JSON.parse(fromUtf8(body.subarray(4, 4 + headerLength))) as FileMeta;
-  return { value: { meta, bytes: body.subarray(4 + headerLength) }, signer: opened.signer };
+  return { ...opened, value: { meta, bytes: body.subarray(4 + headerLength) } };
 }
 
 /**

@@ -123,6 +123,21 @@ export function withKeyPacket(
   return out;
 }
 
+/** The message with granted packets put after its own (each a session-key packet); the data is
+ * not touched. Grants are stored apart from the message, so two grants never rewrite one record. */
+export function withKeyPackets(bytes: Uint8Array, packets: Uint8Array[]): Uint8Array {
+  if (packets.length === 0) return bytes;
+  const parts = wrappedKeys(bytes);
+  if (!parts) throw new RangeError('not session-key packets followed by encrypted data');
+  const joined = new Uint8Array(packets.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of packets) {
+    joined.set(p, at);
+    at += p.length;
+  }
+  return withKeyPacket(bytes, parts.dataStart, joined);
+}
+
 /**
  * In the browser or CLI: decrypts the session key with the reader's own key and wraps it for the
  * new key. Returns the new session-key packet (binary), the only thing sent to the server.

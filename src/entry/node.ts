@@ -6,7 +6,7 @@ import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { createApp } from '../app';
 import { ConfigError, loadConfig } from '../config';
-import type { Ctx } from '../context';
+import { contextOf } from '../context';
 import { logTallyDaily, RequestTally } from '../http/request-log';
 import { prepareServerSecret } from '../pow/service';
 import { keepAtRest } from '../storage/at-rest';
@@ -28,14 +28,14 @@ const PAGES: Record<string, string> = {
 export async function startNodeServer(env: Record<string, string | undefined>, log = console.log) {
   const config = loadConfig(env);
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-  const { db, close } = await openLibsql(config.databaseUrl, config.databaseAuthToken);
+  const storage = await openLibsql(config.databaseUrl, config.databaseAuthToken);
+  const { db, close } = storage;
   const stopCompaction = await keepAtRest(db, config, log);
-  const ctx: Ctx = {
-    db,
+  const ctx = contextOf(storage, {
     blobs: new DbBlobStore(db),
     config,
     now: () => new Date(),
-  };
+  });
   await firstStart(ctx, config.dataDir, log);
   const quiet = env.PORTAL_QUIET === '1';
   const tally = new RequestTally();

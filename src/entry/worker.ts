@@ -2,7 +2,7 @@
 // bucket. Bindings are checked with zod once per isolate; a bad setup gets a clear 503 page.
 import type { MiddlewareHandler } from 'hono';
 import { createApp } from '../app';
-import type { Ctx } from '../context';
+import { type Ctx, contextOf } from '../context';
 import { hasDemoUnits } from '../demo/seed';
 import type { AppEnv } from '../http/types';
 import { prepareServerSecret } from '../pow/service';
@@ -17,17 +17,16 @@ type Bindings = Record<string, unknown>;
 
 async function prepare(env: Bindings, now: () => Date): Promise<Ctx> {
   const w = parseWorkerEnv(env);
-  const db =
+  const storage =
     w.database.driver === 'd1'
       ? openD1(w.database.binding)
       : openTurso(w.database.url, w.database.authToken);
-  const ctx: Ctx = {
-    db,
+  const ctx = contextOf(storage, {
     blobs: new R2BlobStore(w.blobs),
     config: w.config,
     now,
     ...(w.limits ? { limits: new DurableLimits(w.limits, w.config.abuse.lookupsPerSecond) } : {}),
-  };
+  });
   let demo: boolean;
   try {
     demo = await hasDemoUnits(ctx);

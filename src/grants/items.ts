@@ -1,18 +1,19 @@
 // The encrypted items of one case that a grant re-wraps: every message (armored in the database)
-// and every file (binary in the blob store), as bytes with the key IDs they are encrypted to.
+// and every file (binary in the blob store), with the packets of earlier grants (packets.ts), as
+// bytes with the key IDs they are encrypted to.
 import { asc, eq } from 'drizzle-orm';
 import { attachments, messages } from '../../db/schema';
 import type { Ctx } from '../context';
-import { keyIdsOf, messageBytes, wrappedKeys } from '../crypto/rewrap';
+import { keyIdsOf, messageBytes, withKeyPackets, wrappedKeys } from '../crypto/rewrap';
 import { AppError } from '../lib/errors';
+import { casePackets } from './packets';
 
 export type ItemKind = 'message' | 'attachment';
 
 export interface CaseItem {
   kind: ItemKind;
   id: string;
-  /** The stored text of a message (to match on update), null for a file. */
-  stored: string | null;
+  /** As readers get it: the stored bytes with the packets of earlier grants. */
   bytes: Uint8Array;
   dataStart: number;
   keyPackets: Uint8Array;
@@ -21,17 +22,23 @@ export interface CaseItem {
   keyIds: string[];
 }
 
-async function item(kind: ItemKind, id: string, stored: string | null, bytes: Uint8Array) {
+async function item(kind: ItemKind, id: string, stored: Uint8Array, granted: Uint8Array[] = []) {
+  let bytes: Uint8Array;
+  try {
+    bytes = withKeyPackets(stored, granted);
+  } catch {
+    throw new AppError('conflict', `The stored ${kind} ${id} is not a readable message.`);
+  }
   const parts = wrappedKeys(bytes);
   // Only ciphertext the server itself checked is stored, so this means a damaged record.
   if (!parts) throw new AppError('conflict', `The stored ${kind} ${id} is not a readable message.`);
   const keyIds = await keyIdsOf(parts.keyPackets);
-  return { kind, id, stored, bytes, ...parts, keyIds } satisfies CaseItem;
+  return { kind, id, bytes, ...parts, keyIds } satisfies CaseItem;
 }
 
 /** Every message and file of the case, in order; a file whose bytes are gone is left out. */
 export async function caseItems(ctx: Ctx, reportId: string): Promise<CaseItem[]> {
-  const [msgs, files] = await Promise.all([
+  const [msgs, files, packets] = await Promise.all([
     ctx.db
       .select({ id: messages.id, ciphertext: messages.ciphertext })
       .from(messages)
@@ -42,13 +49,14 @@ export async function caseItems(ctx: Ctx, reportId: string): Promise<CaseItem[]>
       .from(attachments)
       .where(eq(attachments.reportId, reportId))
       .orderBy(asc(attachments.id)),
+    casePackets(ctx, reportId),
   ]);
   const out: CaseItem[] = [];
   for (const m of msgs)
-    out.push(await item('message', m.id, m.ciphertext, await messageBytes(m.ciphertext)));
+    out.push(await item('message', m.id, await messageBytes(m.ciphertext), packets.get(m.id)));
   for (const f of files) {
     const bytes = await ctx.blobs.get(f.id);
-    if (bytes) out.push(await item('attachment', f.id, null, bytes));
+    if (bytes) out.push(await item('attachment', f.id, bytes, packets.get(f.id)));
   }
   return out;
 }

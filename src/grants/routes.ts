@@ -8,6 +8,7 @@ import type { AppEnv } from '../http/types';
 import { jsonBody, limitBody, parseWith, query } from '../http/validate';
 import { entityId } from '../reports/schemas';
 import { unitReadingKeys } from './keys';
+import { recoveryBacklog } from './recovery';
 import { actorGranter, grantCase, pendingItems } from './service';
 
 const caseParams = z.strictObject({ id: entityId });
@@ -49,5 +50,12 @@ export const grantRoutes = new Hono<AppEnv>()
     return c.json(await grantCase(ctx, granter, id, body.granteeId, items));
   })
   .get('/api/grants/keys', supervisor, async (c) => {
-    return c.json({ keys: await unitReadingKeys(c.get('ctx'), c.get('actor').unitId) });
+    const ctx = c.get('ctx');
+    const unitId = c.get('actor').unitId;
+    const [keys, backlog] = await Promise.all([
+      unitReadingKeys(ctx, unitId),
+      recoveryBacklog(ctx, unitId),
+    ]);
+    // Cases of the unit its recovery key cannot read yet: the page offers to grant them.
+    return c.json({ keys, recoveryBacklog: backlog?.cases.length ?? 0 });
   });

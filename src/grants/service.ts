@@ -1,13 +1,13 @@
 // Grants: whoever can read a case gives it to another key that may read it (cases/reach.ts), by
 // adding one session-key packet per message and file. The server holds no key: it checks that the
 // data is unchanged, the new packet names the grantee, and the granter's key was a recipient.
-import { and, eq } from 'drizzle-orm';
-import { caseGrants, messages, reports, supervisors } from '../../db/schema';
+import { eq } from 'drizzle-orm';
+import { caseGrants, grantPackets, reports, supervisors } from '../../db/schema';
 import { withAudit } from '../audit/service';
 import { caseFacts, caseNotFound, nowSeconds } from '../cases/reach';
 import type { Ctx } from '../context';
 import { mayRead } from '../contract/reach';
-import { armorMessage, checkRewrap, toBase64Url, withKeyPacket } from '../crypto';
+import { checkRewrap, toBase64Url, withKeyPacket } from '../crypto';
 import { AppError, notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
 import type { SupervisorRow } from '../supervisors/records';
@@ -77,24 +77,21 @@ export async function pendingItems(
   };
 }
 
-/** Checks every sent packet against its stored item; returns the new bytes of each. */
+/** Checks every sent packet against its item; returns the packets to store. An item the grantee
+ * came to read meanwhile (a grant of theirs that raced this one) is skipped, not refused. */
 async function rewrapped(
   granter: Granter,
   grantee: SupervisorRow,
-  todo: CaseItem[],
+  items: CaseItem[],
   sent: GrantItem[],
 ) {
   const byKey = new Map(sent.map((s) => [`${s.kind}:${s.id}`, s]));
   if (byKey.size !== sent.length) throw new AppError('invalid_request', 'An item is listed twice.');
-  const known = new Set(todo.map((i) => `${i.kind}:${i.id}`));
+  const known = new Set(items.map((i) => `${i.kind}:${i.id}`));
   const stray = sent.find((s) => !known.has(`${s.kind}:${s.id}`));
-  if (stray)
-    throw new AppError(
-      'invalid_request',
-      `No ${stray.kind} ${stray.id} of this case still needs a grant.`,
-    );
-  const out: { item: CaseItem; bytes: Uint8Array }[] = [];
-  for (const item of todo) {
+  if (stray) throw new AppError('invalid_request', `The case has no ${stray.kind} ${stray.id}.`);
+  const out: { item: CaseItem; packet: Uint8Array }[] = [];
+  for (const item of items.filter((i) => !readableBy(i, keyIdsOf(grantee)))) {
     const s = byKey.get(`${item.kind}:${item.id}`);
     if (!s)
       throw new AppError(
@@ -110,13 +107,14 @@ async function rewrapped(
     const check = await checkRewrap(item.bytes, bytes, keyIdsOf(grantee));
     if (!check.ok)
       throw new AppError('invalid_request', `The ${item.kind} ${item.id}: ${check.reason}.`);
-    out.push({ item, bytes });
+    out.push({ item, packet: s.packet });
   }
   return out;
 }
 
-/** Stores a grant: files first (an extra packet for a permitted key harms nobody), then in one batch
- * the messages (each only if unchanged since it was read), the grant record and its audit entry. */
+/** Stores a grant in one batch: one new session-key packet per item (grant_packets, insert only,
+ * so a grant racing another on the same item cannot drop its packet), the grant record and its
+ * audit entry. A packet the grantee already got from a racing grant of their own is kept as is. */
 export async function grantCase(
   ctx: Ctx,
   granter: Granter,
@@ -125,11 +123,8 @@ export async function grantCase(
   sent: GrantItem[],
 ) {
   const { report, grantee, items } = await grantContext(ctx, granter, reportId, granteeId);
-  const todo = items.filter((i) => !readableBy(i, keyIdsOf(grantee)));
-  const changed = await rewrapped(granter, grantee, todo, sent);
+  const changed = await rewrapped(granter, grantee, items, sent);
   if (changed.length === 0) return { granted: 0 };
-  for (const c of changed)
-    if (c.item.kind === 'attachment') await ctx.blobs.put(c.item.id, c.bytes);
   const id = newId();
   await withAudit(
     ctx,
@@ -146,14 +141,18 @@ export async function grantCase(
       },
     },
     () => [
-      ...changed
-        .filter((c) => c.item.kind === 'message')
-        .map((c) =>
-          ctx.db
-            .update(messages)
-            .set({ ciphertext: armorMessage(c.bytes) })
-            .where(and(eq(messages.id, c.item.id), eq(messages.ciphertext, c.item.stored ?? ''))),
-        ),
+      ctx.db
+        .insert(grantPackets)
+        .values(
+          changed.map((c) => ({
+            itemId: c.item.id,
+            granteeId: grantee.id,
+            reportId,
+            grantId: id,
+            packet: toBase64Url(c.packet),
+          })),
+        )
+        .onConflictDoNothing(),
       ctx.db.insert(caseGrants).values({
         id,
         reportId,

@@ -1,6 +1,7 @@
-// The abuse guards of one running portal, made once per database handle: the shared limits (load
+// The abuse guards of one running portal, made once per storage: the shared limits (load
 // meters of paid work, the look-up cap, single-use marks) and the memory request bodies may take.
 import type { Ctx } from '../context';
+import { remember } from '../storage/db';
 import { type Limits, MemoryLimits } from './limits';
 import { ByteBudget } from './rate';
 
@@ -11,16 +12,15 @@ export interface Guards {
   local: MemoryLimits;
 }
 
-const all = new WeakMap<object, Guards>();
-
+/** Made once per running portal, kept with its storage. */
 export function guards(ctx: Ctx): Guards {
-  let g = all.get(ctx.db);
-  if (!g) {
+  return remember(ctx.storage, 'guards', () => {
     const a = ctx.config.abuse;
-    g = { bodies: new ByteBudget(a.bodyMemoryBytes), local: new MemoryLimits(a.lookupsPerSecond) };
-    all.set(ctx.db, g);
-  }
-  return g;
+    return {
+      bodies: new ByteBudget(a.bodyMemoryBytes),
+      local: new MemoryLimits(a.lookupsPerSecond),
+    };
+  });
 }
 
 /** The limits every request of this portal shares: a Durable Object on Workers, else memory. */

@@ -11,12 +11,14 @@ import { addDays, toDay } from './days';
 export const DRAFT_DAYS = 7;
 
 const EVERY_MS = 10 * 60_000;
-const lastRun = new WeakMap<object, number>();
+/** Where the storage keeps the time of the last run, in this process. */
+const LAST_RUN = 'housekeeping-last-run';
 
 export async function tidy(ctx: Ctx): Promise<void> {
   const nowMs = ctx.now().getTime();
-  if (nowMs - (lastRun.get(ctx.db) ?? -Infinity) < EVERY_MS) return;
-  lastRun.set(ctx.db, nowMs);
+  const last = ctx.storage.memo.get(LAST_RUN);
+  if (typeof last === 'number' && nowMs - last < EVERY_MS) return;
+  ctx.storage.memo.set(LAST_RUN, nowMs);
   const now = Math.floor(nowMs / 1000);
   await ctx.db.batch([
     ctx.db.delete(powSpent).where(lt(powSpent.expiresAt, now)),

@@ -50,7 +50,8 @@ export class TokenBucket {
     // A clock set back (a test's, or another instance's) refills nothing rather than draining.
     const elapsed = Math.max(0, nowMs - this.last);
     this.tokens = Math.min(this.burst, this.tokens + (elapsed / 1000) * this.ratePerSecond);
-    this.last = nowMs;
+    // Kept at the latest time seen: a clock that went back and returns refills nothing twice.
+    this.last = Math.max(this.last, nowMs);
     if (this.tokens >= 1) {
       this.tokens -= 1;
       return { ok: true };

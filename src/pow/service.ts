@@ -18,14 +18,13 @@ import { AppError } from '../lib/errors';
 import { limits } from '../lib/guards';
 import { tidy } from '../lib/housekeeping';
 import type { Meter } from '../lib/limits';
-import { isUniqueViolation } from '../storage/db';
+import { isUniqueViolation, remember } from '../storage/db';
 
 export { POW_PURPOSES, type PowPurpose };
 
 /** A sign-in challenge is priced and metered like a look-up. */
 const meterOf = (purpose: PowPurpose): Meter => (purpose === 'submit' ? 'submit' : 'lookup');
 const TTL_SECONDS = 600;
-const keyCache = new WeakMap<object, Promise<Uint8Array>>();
 
 async function loadMacKey(ctx: Ctx): Promise<Uint8Array> {
   const [row] = await ctx.db
@@ -62,14 +61,13 @@ export const prepareServerSecret = async (ctx: Ctx): Promise<void> => {
   await macKey(ctx);
 };
 
+/** Loaded once per storage; a failed load is forgotten, so the next request tries again. */
 function macKey(ctx: Ctx): Promise<Uint8Array> {
-  let key = keyCache.get(ctx.db);
-  if (!key) {
-    key = loadMacKey(ctx);
-    key.catch(() => keyCache.delete(ctx.db));
-    keyCache.set(ctx.db, key);
-  }
-  return key;
+  return remember(ctx.storage, 'pow-mac-key', () => {
+    const key = loadMacKey(ctx);
+    key.catch(() => ctx.storage.memo.delete('pow-mac-key'));
+    return key;
+  });
 }
 
 /** A MAC under the server's secret, for stateless tokens it must later recognise as its own. */

@@ -9,6 +9,7 @@ import { jsonBody, limitBody, parseWith, query } from '../http/validate';
 import { AppError, BusyError } from '../lib/errors';
 import { limits } from '../lib/guards';
 import { requirePow } from '../pow/middleware';
+import { unfinishedReport } from '../reports/drafts';
 import { lookupToken, MAX_FOLLOWUP_MESSAGE } from '../reports/schemas';
 import { reportByToken, unknownReceipt } from './access';
 import { type FollowUp, requireQuota } from './quotas';
@@ -30,7 +31,7 @@ export function tokenFrom(c: Context<AppEnv>): string {
 }
 
 /** The declared body size, or 0 when none is declared (the body cap still holds). */
-const declared = (c: Context<AppEnv>) => {
+export const declaredBytes = (c: Context<AppEnv>) => {
   const n = Number(c.req.header('content-length'));
   return Number.isSafeInteger(n) && n > 0 ? n : 0;
 };
@@ -41,7 +42,7 @@ const followUp =
   async (c, next) => {
     const ctx = c.get('ctx');
     const report = await reportByToken(ctx, tokenFrom(c));
-    if (kind) await requireQuota(ctx, report.id, kind, declared(c));
+    if (kind) await requireQuota(ctx, report.id, kind, declaredBytes(c));
     c.set('report', report);
     await next();
   };
@@ -84,7 +85,7 @@ export const receiptRoutes = new Hono<AppEnv>()
     }
     const token = tokenFrom(c);
     const view = await reporterViewJson(ctx, token);
-    if (view === null) throw unknownReceipt();
+    if (view === null) throw (await unfinishedReport(ctx, token)) ?? unknownReceipt();
     await noteLookup(ctx, token, view);
     return c.body(view, 200, { 'content-type': 'application/json' });
   })

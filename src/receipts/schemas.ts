@@ -1,5 +1,6 @@
 // Shapes of the reporter's follow-up requests, all authorised by the receipt's lookup token.
 import { z } from 'zod';
+import { LOOKUP_TOKEN_HEADER } from '../contract/headers';
 import { armoredMessage, entityId, MAX_FOLLOWUP_MESSAGE } from '../reports/schemas';
 
 export const addMessageBody = z.strictObject({ message: armoredMessage(MAX_FOLLOWUP_MESSAGE) });
@@ -9,4 +10,4 @@ export const flagRetaliationBody = z.strictObject({
 export const attachmentQuery = z.strictObject({ message: entityId });
 export const attachmentParams = z.strictObject({ id: entityId });
 
-export const LOOKUP_TOKEN_HEADER = 'x-lookup-token';
+export { LOOKUP_TOKEN_HEADER };

@@ -95,7 +95,7 @@ export async function reporterViewJson(
 ): Promise<string | Uint8Array<ArrayBuffer> | null> {
   const now = Math.floor(ctx.now().getTime() / 1000);
   const lookupHash = await sha256Hex(token);
-  const direct = directStatement(ctx.db, 'reporter-view', () =>
+  const direct = directStatement(ctx.storage, 'reporter-view', () =>
     VIEW_SQL(sql.placeholder('lookupHash'), sql.placeholder('now'), true),
   );
   if (direct) return direct({ lookupHash, now });

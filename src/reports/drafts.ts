@@ -7,9 +7,11 @@ import type { Ctx } from '../context';
 import { sha256Hex } from '../crypto/encoding';
 import { toDay } from '../lib/days';
 import { AppError } from '../lib/errors';
+import { DRAFT_DAYS } from '../lib/housekeeping';
 import { newId } from '../lib/ids';
 import { unknownReceipt } from '../receipts/access';
-import { commitWrites, isUniqueViolation } from '../storage/db';
+import { requireQuota } from '../receipts/quotas';
+import { isUniqueViolation } from '../storage/db';
 import { recipientSet, requireEncryptedTo } from './recipients';
 import { finalReportWrites } from './rows';
 
@@ -71,33 +73,80 @@ export async function repeatedSubmission(
 export const receiptTaken = () =>
   new AppError('conflict', 'Generate a new receipt and submit again.');
 
+type DraftRow = typeof reportDrafts.$inferSelect;
+
 /**
- * Stores file `index` of the draft behind `token`. A file already stored is acknowledged again
- * without a second copy; the last one turns the draft into the report in the same batch.
+ * Asked with the receipt of a report whose files did not all arrive: it reaches nobody yet, so the
+ * follow-up page says so, and how to finish it, instead of "no report matches". Null: no draft.
  */
-export async function addDraftFile(
+export async function unfinishedReport(ctx: Ctx, token: string) {
+  const [draft] = await ctx.db
+    .select({ expected: reportDrafts.filesExpected, messageId: reportDrafts.messageId })
+    .from(reportDrafts)
+    .where(eq(reportDrafts.lookupHash, await sha256Hex(token)))
+    .limit(1);
+  if (!draft) return null;
+  const received = await filesOf(ctx, draft.messageId);
+  return new AppError(
+    'conflict',
+    `This report is not finished: ${received} of its ${draft.expected} files arrived, and it reaches the unit only when all are in. Send it again from the report page where you wrote it: it continues where it stopped. An unfinished report is deleted after ${DRAFT_DAYS} days.`,
+    { unfinished: { filesReceived: received, filesExpected: draft.expected, days: DRAFT_DAYS } },
+  );
+}
+
+/** A file upload once everything that needs no body is known: answered already, or to store. */
+export type DraftUpload =
+  | { answered: SubmissionAnswer }
+  | { answered: null; draft: DraftRow; received: number; index: number };
+
+const draftAnswer = (
+  draft: DraftRow,
+  filesReceived: number,
+  complete: boolean,
+  day = draft.day,
+) => ({
+  messageId: draft.messageId,
+  receivedDay: day,
+  complete,
+  filesReceived,
+});
+
+/**
+ * What can be settled before the body of file `index` is read: the token (an unknown one is
+ * refused), a repeat of a stored file (answered again), the order of files, and the receipt's
+ * daily quota (receipts/quotas.ts) for the `declared` size.
+ */
+export async function beginDraftFile(
   ctx: Ctx,
   token: string,
   index: number,
-  bytes: Uint8Array,
-): Promise<SubmissionAnswer> {
+  declared: number,
+): Promise<DraftUpload> {
   const lookupHash = await sha256Hex(token);
   const [draft] = await ctx.db
     .select()
     .from(reportDrafts)
     .where(eq(reportDrafts.lookupHash, lookupHash))
     .limit(1);
-  if (!draft) return alreadyFinal(ctx, lookupHash, index);
+  if (!draft) return { answered: await alreadyFinal(ctx, lookupHash, index) };
   const received = await filesOf(ctx, draft.messageId);
-  const answer = (filesReceived: number, complete: boolean, day = draft.day) => ({
-    messageId: draft.messageId,
-    receivedDay: day,
-    complete,
-    filesReceived,
-  });
-  if (index < received) return answer(received, false);
+  if (index < received) return { answered: draftAnswer(draft, received, false) };
   if (index > received)
     throw new AppError('conflict', `Send file ${received + 1} first: files go in order.`);
+  await requireQuota(ctx, draft.id, 'upload', declared);
+  return { answered: null, draft, received, index };
+}
+
+/** Stores the file of an upload begun above; the last one turns the draft into the report in the
+ * same batch. A file already stored is acknowledged again without a second copy. */
+export async function storeDraftFile(
+  ctx: Ctx,
+  upload: Extract<DraftUpload, { answered: null }>,
+  bytes: Uint8Array,
+): Promise<SubmissionAnswer> {
+  const { draft, received, index } = upload;
+  // A body sent without its size is held to the quota once its size is known.
+  await requireQuota(ctx, draft.id, 'upload', bytes.length);
   const units = draft.copiedUnitId ? [draft.unitId, draft.copiedUnitId] : [draft.unitId];
   const reporter = {
     publicKey: draft.reporterPublicKey,
@@ -119,18 +168,29 @@ export async function addDraftFile(
   try {
     if (!last) await attach;
     else
-      await commitWrites(ctx.db, [
+      await ctx.storage.commit([
         attach,
         ...finalReportWrites(ctx, draft, day),
         ctx.db.delete(reportDrafts).where(eq(reportDrafts.id, draft.id)),
       ]);
   } catch (err) {
     await ctx.blobs.delete(id).catch(() => undefined);
-    // Two copies of the last file raced: the other one finished the report.
-    if (last && isUniqueViolation(err, 'reports')) return alreadyFinal(ctx, lookupHash, index);
+    // Two copies of the same file raced: the other one stored it (or finished the report).
+    if (isUniqueViolation(err, 'reports')) return alreadyFinal(ctx, draft.lookupHash, index);
     throw err;
   }
-  return answer(received + 1, last, last ? day : draft.day);
+  return draftAnswer(draft, received + 1, last, last ? day : draft.day);
+}
+
+/** Stores file `index` of the draft behind `token` (both steps above, for callers with the bytes). */
+export async function addDraftFile(
+  ctx: Ctx,
+  token: string,
+  index: number,
+  bytes: Uint8Array,
+): Promise<SubmissionAnswer> {
+  const upload = await beginDraftFile(ctx, token, index, bytes.length);
+  return upload.answered ?? storeDraftFile(ctx, upload, bytes);
 }
 
 /** A file sent again after its report was finished: acknowledged, nothing stored. */

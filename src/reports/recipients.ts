@@ -3,7 +3,7 @@
 import type { reports } from '../../db/schema';
 import { type ReportRow, recipientUnitIds } from '../cases/reach';
 import type { Ctx } from '../context';
-import type { Purpose } from '../contract/reach';
+import { type Purpose, unitHealth } from '../contract/reach';
 import { inspectEncryptedMessage } from '../crypto';
 import { AppError } from '../lib/errors';
 import { activeKeys, type UnitKey } from '../units/service';
@@ -42,16 +42,20 @@ export function recipientsFrom(
   };
 }
 
-/** As `recipientsFrom`, refusing a first unit without keys: nobody could read what is sent. */
+/**
+ * As `recipientsFrom`, refusing a first unit without a reader: nobody could act on what is sent.
+ * A recovery key does not count (unitHealth): it is an escrow kept offline, opened only when every
+ * reader's key is lost, so a unit that has only it has nobody who reads.
+ */
 export function readableRecipients(
   unitIds: string[],
   byUnit: Map<string, UnitKey[]>,
   reporter: ReporterKey,
 ): RecipientSet {
-  if (unitIds.length > 0 && (byUnit.get(unitIds[0]!) ?? []).length === 0) {
+  if (unitIds.length > 0 && unitHealth(byUnit.get(unitIds[0]!) ?? []).readers === 0) {
     throw new AppError(
       'conflict',
-      'This unit has no active supervisor keys and cannot receive reports yet.',
+      'This unit has no active supervisor keys and cannot receive reports yet (a recovery key is kept offline and reads nothing until a recovery).',
     );
   }
   return recipientsFrom(unitIds, byUnit, reporter);

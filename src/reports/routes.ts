@@ -5,8 +5,8 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../http/types';
 import { jsonBody, limitBody, query } from '../http/validate';
 import { requirePow } from '../pow/middleware';
-import { tokenFrom, uploadedBytes, uploadLimit } from '../receipts/routes';
-import { addDraftFile } from './drafts';
+import { declaredBytes, tokenFrom, uploadedBytes, uploadLimit } from '../receipts/routes';
+import { beginDraftFile, storeDraftFile } from './drafts';
 import {
   createReportBody,
   createReportResponse,
@@ -27,14 +27,18 @@ export const reportRoutes = new Hono<AppEnv>()
       return c.json(createReportResponse.parse(created), 201);
     },
   )
-  .post(
-    '/api/reports/files',
-    (c, next) => limitBody(uploadLimit(c))(c, next),
-    async (c) => {
-      const { index } = query(c, draftFileQuery);
-      const token = tokenFrom(c);
-      const bytes = await uploadedBytes(c);
-      const stored = await addDraftFile(c.get('ctx'), token, index, bytes);
-      return c.json(createReportResponse.parse(stored), 201);
-    },
-  );
+  .post('/api/reports/files', async (c) => {
+    const ctx = c.get('ctx');
+    const { index } = query(c, draftFileQuery);
+    // The token, the order of files and the receipt's quota come before any byte of the body
+    // is read (limitBody reads it whole), so a stranger or a repeat costs no upload.
+    const upload = await beginDraftFile(ctx, tokenFrom(c), index, declaredBytes(c));
+    let answer = upload.answered;
+    if (!upload.answered) {
+      const open = upload;
+      await limitBody(uploadLimit(c))(c, async () => {
+        answer = await storeDraftFile(ctx, open, await uploadedBytes(c));
+      });
+    }
+    return c.json(createReportResponse.parse(answer), 201);
+  });

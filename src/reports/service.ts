@@ -9,7 +9,7 @@ import { inspectReporterKey, isLockedPrivateKey, KeyRejectedError, sha256Hex } f
 import { toDay } from '../lib/days';
 import { AppError, notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
-import { commitWrites, isUniqueViolation } from '../storage/db';
+import { isUniqueViolation } from '../storage/db';
 import { unitWithKeys } from '../units/service';
 import { receiptTaken, repeatedSubmission, type SubmissionAnswer } from './drafts';
 import { type ReporterKey, readableRecipients, requireEncryptedTo } from './recipients';
@@ -89,7 +89,7 @@ export async function createReport(ctx: Ctx, body: CreateReportBody): Promise<Su
           ctx.db.insert(reportDrafts).values({ ...report, filesExpected: body.files, day }),
         ] as const);
   try {
-    await commitWrites(ctx.db, [...writes]);
+    await ctx.storage.commit([...writes]);
   } catch (err) {
     // The same submission twice at once: the one that lost the race gets the winner's answer.
     if (isUniqueViolation(err, 'reports') || isUniqueViolation(err, 'report_drafts')) {

@@ -1,6 +1,6 @@
 // The database handle every service uses: drizzle over SQLite (libSQL on Node and Turso, D1 at
 // the edge). Only `batch` is used for multi-statement atomic writes, which both drivers support;
-// new reports go through `commitWrites`, which on Node groups the writes of one moment.
+// new reports go through `storage.commit`, which on Node groups the writes of one moment.
 import type { InArgs } from '@libsql/client';
 import { fillPlaceholders, type SQL } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
@@ -44,76 +44,76 @@ export type DirectRead = (
   args: (string | number)[],
 ) => string | Uint8Array<ArrayBuffer> | null;
 
-const directReads = new WeakMap<object, DirectRead>();
-
-/** Offers `read` for queries on `db` (the embedded file database on Node does). */
-export function offerDirectRead(db: Db, read: DirectRead): void {
-  directReads.set(db, read);
+/**
+ * One opened database, as each opener returns it (libSQL file, Turso, D1) and the entry puts into
+ * the context: the ORM, the direct read path where there is one, how atomic writes are committed,
+ * and what this running portal keeps in memory beside it (prepared queries, the MAC key, guards).
+ */
+export interface Storage {
+  db: Db;
+  /** The embedded file database's second connection (Node); absent on D1 and Turso. */
+  directRead?: DirectRead;
+  /** Commits `writes` atomically; on the embedded file database, grouped with the same moment's. */
+  commit: (writes: [Write, ...Write[]]) => Promise<void>;
+  /** Made once per storage and kept by key: see `remember`. */
+  memo: Map<string, unknown>;
+  close: () => void;
 }
 
-/** The direct read for `db`, where the database offers one; otherwise go through drizzle. */
-export function directRead(db: Db): DirectRead | undefined {
-  return directReads.get(db);
+export type Write = BatchItem<'sqlite'> & { toSQL(): { sql: string; params: unknown[] } };
+
+/** A storage with neither a direct read nor group commit: D1, Turso, and tests' own handles. */
+export function plainStorage(db: Db, close: () => void = () => {}): Storage {
+  return {
+    db,
+    commit: async (writes) => {
+      await db.batch(writes);
+    },
+    memo: new Map(),
+    close,
+  };
+}
+
+/** The storage's commit made into group commit (see `group-commit.ts`). */
+export function groupedCommit(group: CommitGroup): Storage['commit'] {
+  return (writes) =>
+    group(
+      writes.map((w) => {
+        const { sql, params } = w.toSQL();
+        return { sql, args: params as InArgs };
+      }),
+    );
+}
+
+/** The value kept under `key` for this storage, made by `make` the first time. */
+export function remember<T>(storage: Storage, key: string, make: () => T): T {
+  if (!storage.memo.has(key)) storage.memo.set(key, make());
+  return storage.memo.get(key) as T;
 }
 
 /**
- * The statement `build` makes, ready for the direct read on `db`: turned into text with its
- * parameters as placeholders once per database handle and `key`, then run with the values given.
- * Undefined where the database offers no direct read (go through drizzle then).
+ * The statement `build` makes, ready for the direct read: turned into text with its parameters
+ * as placeholders once per storage and `key`, then run with the values given. Undefined where
+ * the database offers no direct read (go through drizzle then).
  */
 export function directStatement(
-  db: Db,
+  storage: Storage,
   key: string,
   build: () => SQL,
 ): ((values: Record<string, unknown>) => ReturnType<DirectRead>) | undefined {
-  const read = directRead(db);
+  const read = storage.directRead;
   if (!read) return undefined;
-  const query = preparedOnce(db, `direct|${key}`, () =>
+  const query = remember(storage, `direct|${key}`, () =>
     new SQLiteSyncDialect().sqlToQuery(build()),
   );
   return (values) => read(query.sql, fillPlaceholders(query.params, values) as (string | number)[]);
 }
 
-const groupCommits = new WeakMap<object, CommitGroup>();
-
-/** Offers group commit for atomic writes on `db` (the embedded file database on Node does). */
-export function offerGroupCommit(db: Db, commit: CommitGroup): void {
-  groupCommits.set(db, commit);
-}
-
-type Write = BatchItem<'sqlite'> & { toSQL(): { sql: string; params: unknown[] } };
-
 /**
- * Commits `writes` atomically, as `db.batch` does; where the database offers group commit, in
- * one transaction with the other writes of the same moment (see `group-commit.ts`).
+ * The query `build` makes for the storage's database, built and prepared once per storage and
+ * `key`: for the hot paths whose SQL costs about as much to build as to run. The key must name
+ * everything that shapes the SQL; values go in as placeholders.
  */
-export async function commitWrites(db: Db, writes: [Write, ...Write[]]): Promise<void> {
-  const group = groupCommits.get(db);
-  if (!group) {
-    await db.batch(writes);
-    return;
-  }
-  await group(
-    writes.map((w) => {
-      const { sql, params } = w.toSQL();
-      return { sql, args: params as InArgs };
-    }),
-  );
-}
-
-const preparedQueries = new WeakMap<object, Map<string, unknown>>();
-
-/**
- * The query `build` makes for `db`, built and prepared once per database handle and `key`: for
- * the hot paths whose SQL costs about as much to build as to run. The key must name everything
- * that shapes the SQL; values go in as placeholders.
- */
-export function preparedOnce<T>(db: Db, key: string, build: (db: Db) => T): T {
-  let byKey = preparedQueries.get(db);
-  if (!byKey) {
-    byKey = new Map();
-    preparedQueries.set(db, byKey);
-  }
-  if (!byKey.has(key)) byKey.set(key, build(db));
-  return byKey.get(key) as T;
+export function preparedOnce<T>(storage: Storage, key: string, build: (db: Db) => T): T {
+  return remember(storage, `prepared|${key}`, () => build(storage.db));
 }

@@ -5,18 +5,16 @@ import { drizzle } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import Database from 'libsql';
 import * as schema from '../../db/schema';
-import { type Db, type DirectRead, offerDirectRead, offerGroupCommit } from './db';
+import { type DirectRead, groupedCommit, plainStorage, type Storage } from './db';
 import { groupCommitter } from './group-commit';
 import { installStatementCache } from './statement-cache';
 
 export const MIGRATIONS_FOLDER = new URL('../../db/migrations', import.meta.url).pathname;
 
-export interface OpenedDb {
-  db: Db;
-  close: () => void;
-}
+/** An opened libSQL database: see `Storage`. */
+export type OpenedDb = Storage;
 
-export async function openLibsql(url: string, authToken?: string): Promise<OpenedDb> {
+export async function openLibsql(url: string, authToken?: string): Promise<Storage> {
   // One connection for a local file: the PRAGMAs below are per connection, and the native calls
   // run one at a time on this thread anyway.
   const local = url.startsWith('file:');
@@ -39,19 +37,19 @@ export async function openLibsql(url: string, authToken?: string): Promise<Opene
   }
   const db = drizzle(client, { schema });
   await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
-  if (local) offerGroupCommit(db, groupCommitter(client));
-  const path = local ? filePath(url) : null;
-  if (!path) return { db, close: () => client.close() };
+  const storage = plainStorage(db, () => client.close());
+  if (!local) return storage;
+  storage.commit = groupedCommit(groupCommitter(client));
+  const path = filePath(url);
+  if (!path) return storage;
   const reader = new Database(path);
   reader.exec('PRAGMA busy_timeout = 5000');
-  offerDirectRead(db, readOn(reader));
-  return {
-    db,
-    close: () => {
-      reader.close();
-      client.close();
-    },
+  storage.directRead = readOn(reader);
+  storage.close = () => {
+    reader.close();
+    client.close();
   };
+  return storage;
 }
 
 /**

@@ -3,9 +3,9 @@
 import { createClient } from '@libsql/client/web';
 import { drizzle } from 'drizzle-orm/libsql/web';
 import * as schema from '../../db/schema';
-import type { Db } from './db';
+import { plainStorage, type Storage } from './db';
 
-export function openTurso(url: string, authToken: string | undefined): Db {
+export function openTurso(url: string, authToken: string | undefined): Storage {
   const client = createClient({ url, ...(authToken ? { authToken } : {}) });
-  return drizzle(client, { schema });
+  return plainStorage(drizzle(client, { schema }), () => client.close());
 }

@@ -87,7 +87,7 @@ const unitWithKeysQuery = (db: Db) =>
  * needs to know before it is accepted (one round trip on D1 or Turso).
  */
 export async function unitWithKeys(ctx: Ctx, id: string) {
-  const query = preparedOnce(ctx.db, 'unitWithKeys', unitWithKeysQuery);
+  const query = preparedOnce(ctx.storage, 'unitWithKeys', unitWithKeysQuery);
   const rows = await query.all({ id, now: nowSeconds(ctx) });
   const unit = rows[0]?.unit;
   if (!unit) return null;

@@ -20,7 +20,6 @@ import {
   requireEncryptedTo,
 } from '../reports/recipients';
 import { finalReportWrites } from '../reports/rows';
-import { commitWrites } from '../storage/db';
 
 type Draft = typeof reportDrafts.$inferSelect;
 type Report = typeof reports.$inferSelect;
@@ -241,12 +240,12 @@ async function finish(ctx: Ctx, o: Owner, u: Upload): Promise<ChunkAnswer> {
   const drop = ctx.db.delete(uploads).where(eq(uploads.id, u.id));
   const state = { ...stateOf(u), attachmentId: u.id };
   if (!o.draft) {
-    await commitWrites(ctx.db, [attach, drop]);
+    await ctx.storage.commit([attach, drop]);
     return state;
   }
   const d = o.draft;
   const lastFile = u.position + 1 >= d.filesExpected;
-  await commitWrites(ctx.db, [
+  await ctx.storage.commit([
     attach,
     drop,
     ...(lastFile

@@ -1,14 +1,10 @@
 // The audit view names who acted and where, beside the ids, so an auditor need not look them up.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditEntries } from '../../src/client/admin';
 import { signIn } from '../../src/client/supervisor';
-import { demoKey, type Harness, makeHarness, withCookies } from '../helpers/harness';
+import { demoKey, useHarness, withCookies } from '../helpers/harness';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await makeHarness();
-});
-afterAll(() => h.close());
+const h = useHarness();
 
 describe('audit entries', () => {
   it('carry the actor’s and the unit’s names', async () => {

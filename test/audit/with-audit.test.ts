@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, units } from '../../db/schema';
 import { readLog, verifyAuditLog, withAudit } from '../../src/audit/service';
 import { loadConfig } from '../../src/config';
-import type { Ctx } from '../../src/context';
+import { type Ctx, contextOf } from '../../src/context';
 import { AppError } from '../../src/lib/errors';
 import { DbBlobStore } from '../../src/storage/db-blobs';
 import { openLibsql } from '../../src/storage/libsql';
@@ -22,12 +22,11 @@ beforeAll(async () => {
   const opened = await openLibsql(`file:${join(dir, 'portal.db')}`);
   close = opened.close;
   const config = loadConfig({ PORTAL_ENV: 'test', DATA_DIR: dir });
-  ctx = {
-    db: opened.db,
+  ctx = contextOf(opened, {
     blobs: new DbBlobStore(opened.db),
     config,
     now: () => new Date(),
-  };
+  });
 });
 
 afterAll(async () => {

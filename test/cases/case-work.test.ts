@@ -17,7 +17,6 @@ import {
   setState,
   signIn,
 } from '../../src/client/supervisor';
-import { directRead } from '../../src/storage/db';
 import { throughDrizzle } from '../helpers/db';
 import {
   demoKey,
@@ -256,7 +255,7 @@ describe('inbox order and paging', () => {
         files: [],
       });
       const drizzleOnly = throughDrizzle(h.ctx);
-      expect(directRead(drizzleOnly.db)).toBeUndefined();
+      expect(drizzleOnly.storage.directRead).toBeUndefined();
       const queries: InboxQuery[] = [
         { limit: 100 },
         { limit: 2 },

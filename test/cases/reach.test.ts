@@ -1,7 +1,7 @@
 // Who may read a case: properties of the rules (contract/reach.ts), and, over random unit trees,
 // keys and cases in a real database, that every query which decides access agrees with them.
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { reports, retaliationFlags, supervisors, units } from '../../db/schema';
 import type { Actor } from '../../src/auth/actor';
 import { listInbox } from '../../src/cases/inbox';
@@ -20,7 +20,7 @@ import { sha256Hex } from '../../src/crypto/encoding';
 import { reporterViewJson } from '../../src/receipts/view';
 import { listFlags } from '../../src/retaliation/service';
 import { activeKeys } from '../../src/units/service';
-import { type Harness, makeHarness } from '../helpers/harness';
+import { useHarness } from '../helpers/harness';
 
 const UNIT_IDS = ['u0', 'u1', 'u2', 'u3', 'u4'];
 const unitId = fc.constantFrom(...UNIT_IDS);
@@ -118,11 +118,7 @@ const world = fc.record({
 });
 type World = typeof world extends fc.Arbitrary<infer T> ? T : never;
 
-let h: Harness;
-beforeAll(async () => {
-  h = await makeHarness();
-});
-afterAll(() => h.close());
+const h = useHarness();
 
 async function writeWorld(w: World) {
   const db = h.ctx.db;

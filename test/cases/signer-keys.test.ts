@@ -1,7 +1,7 @@
 // The keys a case's replies are verified against hold only keys that were approved when they
 // signed: pending, rejected and never-used keys of the unit are not among them, in the browser's
 // case view or in an export for `case decrypt`; a key revoked after it replied stays.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { exportCase } from '../../src/cases/export';
 import { fetchCase, inbox, sendReply, signIn } from '../../src/client/supervisor';
 import {
@@ -9,17 +9,12 @@ import {
   demoKey,
   demoUnit,
   enrolKey,
-  type Harness,
-  makeHarness,
   reportTo,
+  useHarness,
   withCookies,
 } from '../helpers/harness';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await makeHarness();
-});
-afterAll(() => h.close());
+const h = useHarness();
 
 describe('signature keys of a case', () => {
   it('are the keys that replied, not every key ever enrolled in the unit', async () => {

@@ -11,7 +11,7 @@ import { verifyAuditLog } from '../../src/audit/service';
 import { bootstrapSql } from '../../src/cli/bootstrap';
 import { signIn } from '../../src/client/supervisor';
 import { loadConfig } from '../../src/config';
-import type { Ctx } from '../../src/context';
+import { contextOf } from '../../src/context';
 import { DbBlobStore } from '../../src/storage/db-blobs';
 import { openLibsql } from '../../src/storage/libsql';
 import { withCookies } from '../helpers/harness';
@@ -44,16 +44,17 @@ describe('bootstrap sql', () => {
     const dir = await mkdtemp(join(tmpdir(), 'portal-boot-'));
     dirs.push(dir);
     const url = `file:${join(dir, 'portal.db')}`;
-    const { db, close } = await openLibsql(url); // migrated, empty: as after `wrangler d1 migrations apply`
+    // Migrated, empty: as after `wrangler d1 migrations apply`.
+    const storage = await openLibsql(url);
+    const { db, close } = storage;
     const raw = createClient({ url });
     await raw.executeMultiple(text);
     raw.close();
-    const ctx: Ctx = {
-      db,
+    const ctx = contextOf(storage, {
       blobs: new DbBlobStore(db),
       config: loadConfig({ PORTAL_ENV: 'production', PUBLIC_ORIGIN: 'http://localhost' }),
       now: () => new Date(),
-    };
+    });
     try {
       const check = await verifyAuditLog(ctx);
       expect(check).toMatchObject({ ok: true, entries: 2 });

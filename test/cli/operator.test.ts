@@ -5,17 +5,13 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as openpgp from 'openpgp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateDemoKey } from '../../src/crypto';
 import { enrol } from '../../src/supervisors/service';
-import { demoUnit, type Harness, makeHarness } from '../helpers/harness';
+import { demoUnit, useHarness } from '../helpers/harness';
 import { cli, cliOn } from './run';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await makeHarness();
-});
-afterAll(() => h.close());
+const h = useHarness();
 
 const idOf = (stdout: string) => /created \w+ ([A-Za-z0-9_-]{22})/.exec(stdout)?.[1] ?? '';
 

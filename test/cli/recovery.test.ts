@@ -61,6 +61,7 @@ describe('recovery with 2 of 3 shares', () => {
     expect(before.stdout.split('\n').find((l) => l.includes(unitId))).toMatch(
       /readers=1 {2}recovery=no .*AT RISK/,
     );
+    await report('Before the recovery key.');
     const set = await cliOn(h, [
       'recovery',
       'set',
@@ -69,6 +70,9 @@ describe('recovery with 2 of 3 shares', () => {
       join(work, 'made', 'recovery.public.asc'),
     ]);
     expect(set.stderr).toBe('');
+    // The case that came before it is offered for a grant, with the commands that do it.
+    expect(set.stdout).toMatch(/1 existing case\(s\) of the unit cannot be read by it yet/);
+    expect(set.stdout).toMatch(/grant prepare EXPORT --to .*recovery\.public\.asc/);
     const after = await cliOn(h, ['unit', 'list']);
     const line = after.stdout.split('\n').find((l) => l.includes(unitId)) ?? '';
     expect(line).toMatch(/readers=1 {2}recovery=yes/);
@@ -76,7 +80,6 @@ describe('recovery with 2 of 3 shares', () => {
   });
 
   it('is a required recipient of new reports, and is given the older case by the supervisor', async () => {
-    await report('Before the recovery key.');
     // (Reports before it was set are granted to it from a supervisor's browser.)
     await cliOn(h, [
       'recovery',
@@ -88,7 +91,9 @@ describe('recovery with 2 of 3 shares', () => {
     const s1 = await signIn(withCookies(h.fetcher), await demoKey(h, 'basic-supervisor'));
     const recovery = (await grantableKeys(s1)).keys.find((k) => k.role === 'recovery');
     expect(recovery).toBeDefined();
+    expect((await grantableKeys(s1)).recoveryBacklog).toBe(1);
     for (const item of (await inbox(s1)).items) await grantCase(s1, item.id, recovery!.id);
+    expect((await grantableKeys(s1)).recoveryBacklog).toBe(0);
     const { receipt } = await report('After the recovery key.');
     // A follow-up not encrypted to the recovery key is refused like any missing recipient.
     const session = await openCase(h.fetcher, receipt);

@@ -7,7 +7,14 @@ import type { Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../../public/src/i18n/en';
 import { zh } from '../../public/src/i18n/zh';
-import { fetchCase, inbox, sendReply, signIn } from '../../src/client/supervisor';
+import {
+  decryptCase,
+  downloadAttachment,
+  fetchCase,
+  inbox,
+  sendReply,
+  signIn,
+} from '../../src/client/supervisor';
 import { unlockPrivateKey } from '../../src/crypto';
 import { withCookies } from '../helpers/scenario';
 import { type Browser, launchBrowser, shot, watchPage } from './helpers/browser';
@@ -187,7 +194,9 @@ describe('receipt first, whole submission, no loss', { timeout: 180_000 }, () =>
     const widths = await page.evaluate(() => [document.documentElement.scrollWidth, innerWidth]);
     expect(widths[0]).toBeLessThanOrEqual(widths[1]!);
     await shot(page, 'flow-follow-up-phone-zh');
-    // Files alone are a message: no words needed.
+    // Files alone are a message: no words needed. They are sealed in the worker, as the report's.
+    const workers: string[] = [];
+    page.on('worker', (w) => workers.push(new URL(w.url()).pathname));
     await page.setInputFiles('#message-files', {
       name: 'photo.txt',
       mimeType: 'text/plain',
@@ -197,6 +206,17 @@ describe('receipt first, whole submission, no loss', { timeout: 180_000 }, () =>
     await page
       .locator('#case-status[data-i18n="compose.message.sent"]')
       .waitFor({ timeout: 30_000 });
+    expect(workers.some((w) => w.startsWith('/assets/seal-worker.'))).toBe(true);
+    const mine = (await inbox(s)).items.map((i) => i.id);
+    const files: string[] = [];
+    for (const id of mine) {
+      const c = await fetchCase(s, id);
+      const last = (await decryptCase(s, c)).at(-1);
+      if (last?.kind !== 'message') continue;
+      const got = await downloadAttachment(s, c, 'message', last.attachments[0]!.id);
+      files.push(`${got.meta.name}:${new TextDecoder().decode(got.bytes)}`);
+    }
+    expect(files).toEqual(['photo.txt:photo']);
     expect(problems).toEqual([]);
   });
 });

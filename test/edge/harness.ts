@@ -5,7 +5,7 @@ import { env } from 'cloudflare:workers';
 import { sql } from 'drizzle-orm';
 import type { Fetcher } from '../../src/client/api';
 import type { UnitView } from '../../src/client/types';
-import type { Ctx } from '../../src/context';
+import { type Ctx, contextOf } from '../../src/context';
 import { DEMO_PASSPHRASE, type DemoKey, seedDemo } from '../../src/demo/seed';
 import { createWorker } from '../../src/entry/worker';
 import { parseWorkerEnv } from '../../src/entry/worker-env';
@@ -56,12 +56,11 @@ export async function makeHarness(overrides: Record<string, string> = {}): Promi
   const now = () => new Date(Date.now() + offset);
   const worker = createWorker({ now });
   await applyD1Migrations(env.DB, env.TEST_MIGRATIONS as Migrations);
-  const ctx: Ctx = {
-    db: openD1(env.DB as D1Binding),
+  const ctx = contextOf(openD1(env.DB as D1Binding), {
     blobs: new R2BlobStore(env.BLOBS as R2BucketLike),
     config: parseWorkerEnv(bindings).config,
     now,
-  };
+  });
   await emptyDatabase(ctx);
   const demoKeys = await seedDemo(ctx);
   // As after a deployed portal's first request: its MAC key exists.
@@ -86,11 +85,20 @@ export async function makeHarness(overrides: Record<string, string> = {}): Promi
   };
 }
 
+import { harnessHooks } from '../helpers/scenario';
+
+/** A fresh portal for this test file, made in beforeAll and closed in afterAll. */
+export const useHarness = <S = undefined>(
+  env: Record<string, string> = {},
+  setup?: (h: Harness) => Promise<S>,
+) => harnessHooks(() => makeHarness(env), setup);
+
 export {
   decideAsAdmin,
   demoKey,
   demoUnit,
   enrolKey,
+  expectLikeMissing,
   reportTo,
   sampleReport,
   withCookies,

@@ -5,16 +5,17 @@ import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/libsql';
 import * as schema from '../../db/schema';
 import type { Ctx } from '../../src/context';
-import { directRead } from '../../src/storage/db';
+import { plainStorage } from '../../src/storage/db';
 
 /**
  * `ctx` with a drizzle handle on the same client and no direct read: the path D1 and Turso take,
  * to compare with the second-connection reads Node's embedded database offers.
  */
 export function throughDrizzle(ctx: Ctx): Ctx {
-  if (!directRead(ctx.db)) throw new Error('this database offers no direct read to compare with');
+  if (!ctx.storage.directRead)
+    throw new Error('this database offers no direct read to compare with');
   const db = drizzle((ctx.db as Ctx['db'] & { $client: Client }).$client, { schema });
-  return { ...ctx, db };
+  return { ...ctx, db, storage: plainStorage(db) };
 }
 
 const TABLES = [

@@ -7,7 +7,7 @@ import { createApp } from '../../src/app';
 import type { Fetcher } from '../../src/client/api';
 import type { UnitView } from '../../src/client/types';
 import { loadConfig } from '../../src/config';
-import type { Ctx } from '../../src/context';
+import { type Ctx, contextOf } from '../../src/context';
 import { DEMO_PASSPHRASE, type DemoKey, seedDemo } from '../../src/demo/seed';
 import { RequestTally } from '../../src/http/request-log';
 import { prepareServerSecret } from '../../src/pow/service';
@@ -47,14 +47,14 @@ export async function makeHarness(env: Record<string, string> = {}): Promise<Har
     PUBLIC_ORIGIN: 'http://localhost',
     ...env,
   });
-  const { db, close } = await openLibsql(config.databaseUrl);
+  const storage = await openLibsql(config.databaseUrl);
+  const { db, close } = storage;
   let offset = 0;
-  const ctx: Ctx = {
-    db,
+  const ctx = contextOf(storage, {
     blobs: new DbBlobStore(db),
     config,
     now: () => new Date(Date.now() + offset),
-  };
+  });
   const demoKeys = await seedDemo(ctx);
   await prepareServerSecret(ctx);
   const logs: string[] = [];
@@ -83,11 +83,20 @@ export async function makeHarness(env: Record<string, string> = {}): Promise<Har
   };
 }
 
+import { harnessHooks } from './scenario';
+
+/** A fresh portal for this test file, made in beforeAll and closed in afterAll. */
+export const useHarness = <S = undefined>(
+  env: Record<string, string> = {},
+  setup?: (h: Harness) => Promise<S>,
+) => harnessHooks(() => makeHarness(env), setup);
+
 export {
   decideAsAdmin,
   demoKey,
   demoUnit,
   enrolKey,
+  expectLikeMissing,
   reportTo,
   sampleReport,
   withCookies,

@@ -1,6 +1,7 @@
 // Runtime-neutral helpers shared by the Node harness and the workerd harness, so the same
 // scenario files run in both (no node: imports here).
 import * as openpgp from 'openpgp';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { decideSupervisor } from '../../src/client/admin';
 import type { Fetcher } from '../../src/client/api';
 import { powHeaders, proofOfWork } from '../../src/client/pow';
@@ -103,4 +104,63 @@ export async function reportTo(
     report: sampleReport(text),
     files,
   });
+}
+
+/**
+ * The portal for one test file, made before its tests and closed after them: replaces the
+ * `let h; beforeAll(make); afterAll(close)` lines each file used to repeat. `setup` runs once
+ * the harness exists (sign-ins, a first report); its result is `h.setup`. The returned object
+ * stands for the harness made in beforeAll, so `h.fetcher` reads as before inside tests.
+ */
+export function harnessHooks<H extends object & { close: () => Promise<void> }, S>(
+  make: () => Promise<H>,
+  setup?: (h: H) => Promise<S>,
+): H & { setup: S } {
+  let made: (H & { setup: S }) | undefined;
+  beforeAll(async () => {
+    const h = await make();
+    made = Object.assign(h, { setup: (setup ? await setup(h) : undefined) as S });
+  });
+  afterAll(() => made?.close());
+  return new Proxy({} as H & { setup: S }, {
+    get(_, prop) {
+      if (!made) throw new Error('the harness is made in beforeAll: use it inside hooks and tests');
+      return Reflect.get(made, prop, made);
+    },
+  });
+}
+
+/** What a client sees of a refusal: status and error body, less the per-request id. */
+async function refusal(fetcher: Fetcher, path: string, init?: RequestInit) {
+  const res = await fetcher(path, init);
+  const text = await res.text();
+  let error: unknown = text;
+  try {
+    const parsed = (JSON.parse(text) as { error?: Record<string, unknown> }).error;
+    // The request id differs for every request, whatever it asked.
+    if (parsed) delete parsed.requestId;
+    error = parsed ?? text;
+  } catch {
+    // not JSON: compared as text
+  }
+  return { status: res.status, error };
+}
+
+/**
+ * Checks that something out of reach answers exactly as something absent: the same status, code
+ * and message, so the answer tells no one that it exists. `missing` is the same route with an id
+ * that exists nowhere. Returns the shared answer for further checks.
+ */
+export async function expectLikeMissing(
+  fetcher: Fetcher,
+  unreachable: string,
+  missing: string,
+  init?: RequestInit,
+) {
+  const a = await refusal(fetcher, unreachable, init);
+  const b = await refusal(fetcher, missing, init);
+  expect(a.status).toBeGreaterThanOrEqual(400);
+  expect(a.status).toBeLessThan(500);
+  expect(a).toEqual(b);
+  return a;
 }

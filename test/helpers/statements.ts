@@ -2,7 +2,6 @@
 // the direct read, so tests can compare the work two paths do instead of timing them.
 import type { Client } from '@libsql/client';
 import type { Ctx } from '../../src/context';
-import { directRead, offerDirectRead } from '../../src/storage/db';
 
 export function recordStatements(ctx: Ctx): { log: string[]; stop: () => void } {
   const log: string[] = [];
@@ -17,18 +16,18 @@ export function recordStatements(ctx: Ctx): { log: string[]; stop: () => void } 
     for (const s of stmts) log.push(text(s));
     return (batch as (...a: unknown[]) => unknown).call(client, stmts, ...rest);
   }) as Client['batch'];
-  const read = directRead(ctx.db);
+  const read = ctx.storage.directRead;
   if (read)
-    offerDirectRead(ctx.db, (sql, args) => {
+    ctx.storage.directRead = (sql, args) => {
       log.push(sql);
       return read(sql, args);
-    });
+    };
   return {
     log,
     stop: () => {
       client.execute = execute;
       client.batch = batch;
-      if (read) offerDirectRead(ctx.db, read);
+      if (read) ctx.storage.directRead = read;
     },
   };
 }

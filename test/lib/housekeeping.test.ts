@@ -1,25 +1,14 @@
 // Expired rows do not pile up: spent proof-of-work challenges, unused sign-in challenges and
 // ended sessions are forgotten by the routes that create such rows.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { powHeaders, proofOfWork } from '../../src/client/pow';
 import { submitReport } from '../../src/client/reporter';
 import { signIn } from '../../src/client/supervisor';
 import { rowCounts } from '../helpers/db';
-import {
-  demoKey,
-  demoUnit,
-  type Harness,
-  makeHarness,
-  sampleReport,
-  withCookies,
-} from '../helpers/harness';
+import { demoKey, demoUnit, sampleReport, useHarness, withCookies } from '../helpers/harness';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await makeHarness();
-});
-afterAll(() => h.close());
+const h = useHarness();
 
 describe('housekeeping', () => {
   it('drops expired challenges and sessions once they can no longer be used', async () => {

@@ -1,12 +1,8 @@
 // The OpenAPI document describes every API route the app serves, and only those.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, makeHarness } from '../helpers/harness';
+import { describe, expect, it } from 'vitest';
+import { useHarness } from '../helpers/harness';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await makeHarness();
-});
-afterAll(() => h.close());
+const h = useHarness();
 
 describe('GET /api/openapi.json', () => {
   it('lists every API route of the app', async () => {

@@ -1,16 +1,13 @@
 // The day of the reporter's last look-up, kept in the case as a day and nothing finer, so the
 // follow-up page can mark replies since then as new.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// scenario: node and workerd
+import { describe, expect, it } from 'vitest';
 import { reports } from '../../db/schema';
 import { openCase, submitReport } from '../../src/client/reporter';
 import { toDay } from '../../src/lib/days';
-import { demoUnit, type Harness, makeHarness, sampleReport } from '../helpers/harness';
+import { demoUnit, sampleReport, useHarness } from '../helpers/harness';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await makeHarness();
-});
-afterAll(() => h.close());
+const h = useHarness();
 
 describe("the reporter's last look-up", () => {
   it('is null on the first visit, then the day of the visit before, as a day only', async () => {

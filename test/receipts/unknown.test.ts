@@ -1,16 +1,12 @@
 // Unknown receipts are indistinguishable: any unknown or malformed token gets the same answer.
 // scenario: node and workerd
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/client/api';
 import { openCase } from '../../src/client/reporter';
 import { deriveReceiptSecrets, generateReceipt, solvePow } from '../../src/crypto';
-import { type Harness, makeHarness } from '../helpers/harness';
+import { useHarness } from '../helpers/harness';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await makeHarness();
-});
-afterAll(() => h.close());
+const h = useHarness();
 
 async function lookup(token: string) {
   const pow = (await (await h.app.request('/api/pow?purpose=lookup')).json()) as {

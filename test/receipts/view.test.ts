@@ -14,7 +14,6 @@ import { fetchCase, inbox, type SupervisorSession, signIn } from '../../src/clie
 import type { CaseViewBody } from '../../src/client/types';
 import { generateDemoKey, solvePow } from '../../src/crypto';
 import { reporterViewJson } from '../../src/receipts/view';
-import { directRead } from '../../src/storage/db';
 import { supervisorValues } from '../../src/supervisors/records';
 import { throughDrizzle } from '../helpers/db';
 import {
@@ -164,7 +163,7 @@ describe('the reporter view', () => {
     // On Node the view is read on the second connection; through drizzle (as on D1 and Turso)
     // the same statement gives the same bytes.
     const drizzleOnly = throughDrizzle(h.ctx);
-    expect(directRead(drizzleOnly.db)).toBeUndefined();
+    expect(drizzleOnly.storage.directRead).toBeUndefined();
     const text = (body: string | Uint8Array | null) =>
       typeof body === 'string' || body === null ? body : new TextDecoder().decode(body);
     const direct = text(await reporterViewJson(h.ctx, session.lookupToken));

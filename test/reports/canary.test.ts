@@ -2,10 +2,10 @@
 // body, in the database files (with WAL and shared memory), in stored blobs, or in the logs.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Fetcher } from '../../src/client/api';
 import { flagRetaliation, openCase, sendMessage, submitReport } from '../../src/client/reporter';
-import { demoUnit, type Harness, makeHarness, sampleReport } from '../helpers/harness';
+import { demoUnit, sampleReport, useHarness } from '../helpers/harness';
 
 const CANARY = 'CANARY-7f3a91-do-not-store';
 const CANARY_ZH = '金丝雀测试字符串';
@@ -27,11 +27,7 @@ function bodyText(body: RequestInit['body']): string {
   return String(body ?? '');
 }
 
-let h: Harness;
-beforeAll(async () => {
-  h = await makeHarness();
-});
-afterAll(() => h.close());
+const h = useHarness();
 
 describe('canary', () => {
   it('never appears in request bodies, the database, blobs or logs', async () => {

@@ -1,7 +1,8 @@
 // A submission that can be repeated: a retry after a lost answer gets the first answer and never
 // a second case, and a report with files stays out of every inbox until its last file is in.
+// scenario: node and workerd
 import { count, eq, isNull } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { attachments, reportDrafts, reports } from '../../db/schema';
 import { ApiError, type Fetcher } from '../../src/client/api';
 import {
@@ -15,20 +16,9 @@ import {
 import { inbox, signIn } from '../../src/client/supervisor';
 import { generateReceipt, sha256Hex } from '../../src/crypto';
 import { DRAFT_DAYS, dropAbandonedDrafts } from '../../src/lib/housekeeping';
-import {
-  demoKey,
-  demoUnit,
-  type Harness,
-  makeHarness,
-  sampleReport,
-  withCookies,
-} from '../helpers/harness';
+import { demoKey, demoUnit, sampleReport, useHarness, withCookies } from '../helpers/harness';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await makeHarness();
-});
-afterAll(() => h.close());
+const h = useHarness();
 
 const file = (name: string, text: string) => ({
   name,

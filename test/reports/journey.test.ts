@@ -1,6 +1,6 @@
 // The reporter's whole journey through the same client and crypto code the browser runs.
 // scenario: node and workerd
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   downloadAttachment,
   flagRetaliation,
@@ -10,13 +10,9 @@ import {
   submitReport,
 } from '../../src/client/reporter';
 import { openFile, openJson, unlockPrivateKey } from '../../src/crypto';
-import { demoUnit, type Harness, makeHarness, sampleReport } from '../helpers/harness';
+import { demoUnit, sampleReport, useHarness } from '../helpers/harness';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await makeHarness();
-});
-afterAll(() => h.close());
+const h = useHarness();
 
 describe('reporter journey', () => {
   it('submits, comes back with the receipt, reads, writes and flags retaliation', async () => {

@@ -1,23 +1,19 @@
 // Threat: floods of submissions and receipt guessing. Defences that track no one: proof of work
 // that hardens with paid load, body caps, a memory budget for the bodies being received, and a
 // global look-up limit that degrades gracefully. Each named attack of issue 18 has its own file.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { powHeaders, proofOfWork } from '../../src/client/pow';
 import { deriveReceiptSecrets, generateReceipt, solvePow } from '../../src/crypto';
 import { guards } from '../../src/lib/guards';
 import { rowCounts } from '../helpers/db';
-import { type Harness, makeHarness } from '../helpers/harness';
+import { useHarness } from '../helpers/harness';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await makeHarness({
-    POW_LOAD_SUBMIT_PER_MINUTE: '10',
-    POW_LOAD_LOOKUP_PER_MINUTE: '10',
-    LOOKUPS_PER_SECOND: '3',
-    BODY_MEMORY_MB: '8',
-  });
+const h = useHarness({
+  POW_LOAD_SUBMIT_PER_MINUTE: '10',
+  POW_LOAD_LOOKUP_PER_MINUTE: '10',
+  LOOKUPS_PER_SECOND: '3',
+  BODY_MEMORY_MB: '8',
 });
-afterAll(() => h.close());
 
 const difficulty = async (purpose: string) =>
   ((await (await h.app.request(`/api/pow?purpose=${purpose}`)).json()) as { difficulty: number })

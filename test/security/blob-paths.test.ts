@@ -2,16 +2,12 @@
 // the bytes are stored only under a random ID the server made, inside the database.
 import { readdir } from 'node:fs/promises';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { downloadAttachment, openCase, submitReport } from '../../src/client/reporter';
 import { DbBlobStore } from '../../src/storage/db-blobs';
-import { demoUnit, type Harness, makeHarness, sampleReport } from '../helpers/harness';
+import { demoUnit, sampleReport, useHarness } from '../helpers/harness';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await makeHarness();
-});
-afterAll(() => h.close());
+const h = useHarness();
 
 const HOSTILE = [
   '../../../etc/passwd',

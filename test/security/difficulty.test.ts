@@ -1,16 +1,12 @@
 // Attack 4, difficulty inflation: asking for proof-of-work challenges is free, so it moves
 // nothing. Only solved and spent work counts toward the load that raises the difficulty.
 // scenario: node and workerd
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { powHeaders, proofOfWork } from '../../src/client/pow';
-import { demoKey, type Harness, makeHarness } from '../helpers/harness';
+import { demoKey, useHarness } from '../helpers/harness';
 import { REAL_USERS_WITHIN_MS, realUsersSucceed } from './helpers/real-users';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await makeHarness({ POW_LOAD_SUBMIT_PER_MINUTE: '10', POW_LOAD_LOOKUP_PER_MINUTE: '10' });
-});
-afterAll(() => h.close());
+const h = useHarness({ POW_LOAD_SUBMIT_PER_MINUTE: '10', POW_LOAD_LOOKUP_PER_MINUTE: '10' });
 
 const difficulty = async (purpose: string) =>
   ((await (await h.app.request(`/api/pow?purpose=${purpose}`)).json()) as { difficulty: number })

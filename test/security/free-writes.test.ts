@@ -2,17 +2,13 @@
 // asked. Now it is stateless (its nonce carries a MAC) and paid for with work: asking without work
 // is refused, and asking with work writes nothing. Only a verified sign-in writes its challenge.
 // scenario: node and workerd
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { signInChallenge } from '../../src/client/supervisor';
-import { demoKey, type Harness, makeHarness } from '../helpers/harness';
+import { demoKey, useHarness } from '../helpers/harness';
 import { tableCounts } from './helpers/counts';
 import { REAL_USERS_WITHIN_MS, realUsersSucceed } from './helpers/real-users';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await makeHarness();
-});
-afterAll(() => h.close());
+const h = useHarness();
 
 describe('free writes', () => {
   it(

@@ -1,15 +1,11 @@
 // Threat: a page framed, sniffed, cached or loaded with foreign script. Every response carries
 // the strict headers; HSTS is left off .onion hosts; Onion-Location points Tor users to the service.
 // scenario: node and workerd
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, makeHarness } from '../helpers/harness';
+import { describe, expect, it } from 'vitest';
+import { useHarness } from '../helpers/harness';
 
 const ONION = `${'a'.repeat(56)}.onion`;
-let h: Harness;
-beforeAll(async () => {
-  h = await makeHarness({ ONION_ADDRESS: ONION });
-});
-afterAll(() => h.close());
+const h = useHarness({ ONION_ADDRESS: ONION });
 
 function expectStrict(res: Response) {
   const csp = res.headers.get('content-security-policy') ?? '';

@@ -2,17 +2,13 @@
 // junk sign-ins. Nothing is counted per key: each attempt spends its own paid challenge, and no
 // one but the key holder holds theirs, so the holder always gets in.
 // scenario: node and workerd
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { signInChallenge } from '../../src/client/supervisor';
 import { signChallenge } from '../../src/crypto';
-import { demoKey, type Harness, makeHarness } from '../helpers/harness';
+import { demoKey, useHarness } from '../helpers/harness';
 import { REAL_USERS_WITHIN_MS, realUsersSucceed } from './helpers/real-users';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await makeHarness();
-});
-afterAll(() => h.close());
+const h = useHarness();
 
 const attempt = (fingerprint: string, challenge: string, signature: string) =>
   h.app.request('/api/auth/sign-in', {

@@ -2,18 +2,14 @@
 // work is checked and spent, so a flood of look-ups without work (or with forged or reused work)
 // uses none of it, and real look-ups keep their turn.
 // scenario: node and workerd
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { powHeaders, proofOfWork } from '../../src/client/pow';
 import { openCase, submitReport } from '../../src/client/reporter';
 import { deriveReceiptSecrets, generateReceipt } from '../../src/crypto';
-import { demoKey, demoUnit, type Harness, makeHarness, sampleReport } from '../helpers/harness';
+import { demoKey, demoUnit, sampleReport, useHarness } from '../helpers/harness';
 import { REAL_USERS_WITHIN_MS, realUsersSucceed } from './helpers/real-users';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await makeHarness({ LOOKUPS_PER_SECOND: '2' });
-});
-afterAll(() => h.close());
+const h = useHarness({ LOOKUPS_PER_SECOND: '2' });
 
 describe('look-up cap', () => {
   it(

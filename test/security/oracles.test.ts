@@ -8,6 +8,7 @@ import { inbox, type SupervisorSession, signIn } from '../../src/client/supervis
 import {
   demoKey,
   demoUnit,
+  expectLikeMissing,
   type Harness,
   makeHarness,
   sampleReport,
@@ -54,6 +55,11 @@ describe('existence oracles', () => {
   it('a case outside the unit answers exactly like a missing one, after the same work', async () => {
     const missing = 'AAAAAAAAAAAAAAAAAAAAAA';
     for (const suffix of ['', '/access', '/attachments/AAAAAAAAAAAAAAAAAAAAAA']) {
+      await expectLikeMissing(
+        outsider.fetcher,
+        `/api/cases/${foreignCase}${suffix}`,
+        `/api/cases/${missing}${suffix}`,
+      );
       const a = await answer(`/api/cases/${foreignCase}${suffix}`);
       const b = await answer(`/api/cases/${missing}${suffix}`);
       expect(a.status).toBe(404);

@@ -2,20 +2,16 @@
 // request to any other host (a phishing site relaying requests under its own name) gets no
 // challenge; a portal with two addresses names the one asked; production needs PUBLIC_ORIGIN.
 // scenario: node and workerd
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { powHeaders, proofOfWork } from '../../src/client/pow';
 import { signInChallenge } from '../../src/client/supervisor';
 import { ConfigError, loadConfig } from '../../src/config';
 import { signChallenge } from '../../src/crypto';
-import { demoKey, type Harness, makeHarness } from '../helpers/harness';
+import { demoKey, useHarness } from '../helpers/harness';
 import { REAL_USERS_WITHIN_MS, realUsersSucceed } from './helpers/real-users';
 
 const ONION = `http://${'a'.repeat(56)}.onion`;
-let h: Harness;
-beforeAll(async () => {
-  h = await makeHarness({ PUBLIC_ORIGIN: `http://localhost, ${ONION}` });
-});
-afterAll(() => h.close());
+const h = useHarness({ PUBLIC_ORIGIN: `http://localhost, ${ONION}` });
 
 /** A request as a relaying site would make it: the path on another host. */
 const at = (origin: string, path: string, init: RequestInit = {}) =>

@@ -3,17 +3,13 @@
 // never a 500, never a second row, never a second round of key and message parsing.
 // scenario: node and workerd
 import * as openpgp from 'openpgp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { powHeaders, proofOfWork } from '../../src/client/pow';
-import { demoKey, demoUnit, type Harness, makeHarness } from '../helpers/harness';
+import { demoKey, demoUnit, useHarness } from '../helpers/harness';
 import { tableCounts } from './helpers/counts';
 import { REAL_USERS_WITHIN_MS, realUsersSucceed } from './helpers/real-users';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await makeHarness();
-});
-afterAll(() => h.close());
+const h = useHarness();
 
 const post = (path: string, body: unknown, pow: Record<string, string>) =>
   h.app.request(path, {

@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { directRead } from '../../src/storage/db';
 import { filePath, type OpenedDb, openLibsql } from '../../src/storage/libsql';
 
 let dir: string;
@@ -39,7 +38,7 @@ describe('direct reads on the embedded database', () => {
   });
 
   it('see what the client has just committed, and give text, bytes or null', async () => {
-    const read = directRead(opened.db);
+    const read = opened.directRead;
     expect(read).toBeDefined();
     const client = clientOf(opened);
     await client.execute('CREATE TABLE t (k TEXT PRIMARY KEY, v TEXT NOT NULL)');
@@ -62,7 +61,7 @@ describe('direct reads on the embedded database', () => {
   });
 
   it('do not see a transaction before it commits', async () => {
-    const read = directRead(opened.db)!;
+    const read = opened.directRead!;
     const tx = await clientOf(opened).transaction('write');
     await tx.execute({ sql: 'UPDATE t SET v = ? WHERE k = ?', args: ['pending', 'a'] });
     expect(read('SELECT v FROM t WHERE k = ?', ['a'])).toBe('second');

@@ -9,6 +9,7 @@ import { byId, clearStatus, setBusy, showStatus } from '../lib/dom';
 import { FilePicker } from '../lib/files';
 import { type FieldCheck, FormErrors } from '../lib/form-errors';
 import { progressLine } from '../lib/progress';
+import { followUpSealer } from '../report/sealer';
 import type { CaseSession } from './session';
 
 export interface Sent {
@@ -84,6 +85,8 @@ export function wireCompose(
   session: () => CaseSession | null,
   afterSend: (sent: Sent) => Promise<void>,
 ): void {
+  // Files are sealed off the page's thread, as the report's are.
+  const seal = followUpSealer();
   const text = textOf('message-text');
   wire(
     'message',

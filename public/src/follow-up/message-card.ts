@@ -1,7 +1,7 @@
 // One decrypted message as a card: its fields as text only, its signature status, its files.
 import type { OpenedMessage } from '../../../src/client/reporter';
 import type { FileNote } from '../../../src/client/types';
-import { t } from '../i18n';
+import { type MessageKey, t } from '../i18n';
 import { contentBody } from '../lib/content';
 import { h } from '../lib/dom';
 import { formatSize } from '../lib/format';
@@ -51,6 +51,20 @@ function files(m: OpenedMessage, fromUnit: boolean, download: Download): HTMLEle
   );
 }
 
+/** Why a reply is not shown, in words: unsigned, signed by a stranger, forged, or unreadable. */
+function replyStatusKey(v: OpenedMessage['verification']): MessageKey {
+  switch (v) {
+    case 'unsigned':
+    case 'unknown-key':
+    case 'bad':
+      return `msg.sig.${v}`;
+    case 'undecryptable':
+      return 'msg.undecryptable';
+    default:
+      return 'msg.unverified';
+  }
+}
+
 /** `isNew` marks a reply written since the reporter's last look-up. */
 export function messageCard(m: OpenedMessage, download: Download, isNew = false): HTMLLIElement {
   const fromUnit = m.kind === 'reply';
@@ -60,7 +74,7 @@ export function messageCard(m: OpenedMessage, download: Download, isNew = false)
     note = h('p', {
       class: 'badge-line badge-error',
       attrs: { role: 'alert' },
-      i18n: 'msg.unverified',
+      i18n: replyStatusKey(m.verification),
     });
   else if (!m.content)
     note = h('p', { class: 'badge-line badge-error', i18n: 'msg.undecryptable' });

@@ -199,6 +199,8 @@ export const en = {
   'follow.error.checksum':
     'This receipt code contains a typo. Compare each group with what you wrote down.',
   'follow.notFound': 'No report matches this receipt. Check the code and try again.',
+  'follow.unfinished':
+    'This report is not finished yet: {received} of its {expected} files arrived, and nobody can read it until all of them are in. To finish it, go back to the report page where you wrote it and press Send again: it continues where it stopped. If that page is closed, the report cannot be finished; it is deleted after {days} days, and you can write a new one.',
   'follow.lookup': 'Checking your receipt…',
   'follow.close': 'Close the report',
   'follow.refreshing': 'Updating…',
@@ -237,6 +239,12 @@ export const en = {
   'msg.verified': 'Signature verified: written by the unit’s supervisors.',
   'msg.unverified': 'Signature not verified. This reply may be forged and is not shown.',
   'msg.undecryptable': 'This message could not be decrypted.',
+  'msg.sig.unsigned':
+    'This reply carries no signature, so it could come from anyone: it is not shown.',
+  'msg.sig.unknown-key':
+    'This reply is signed by a key that is not one of the unit’s: it is not shown.',
+  'msg.sig.bad':
+    'This reply’s signature does not verify: it was altered or forged, and is not shown.',
   'msg.text': 'Message',
   'msg.attachments': 'Files',
   'msg.download': 'Download file ({size})',
@@ -350,6 +358,14 @@ export const en = {
   'sup.msg.by': 'by {who}',
   'sup.msg.verified': 'Signature verified.',
   'sup.msg.unverified': 'Could not decrypt or verify the signature of this message.',
+  'sup.msg.sig.undecryptable':
+    'This message was not encrypted to your key, so you cannot read it. A colleague who can may grant it to you.',
+  'sup.msg.sig.unsigned':
+    'This message carries no signature, so it could come from anyone holding the server: it is not shown.',
+  'sup.msg.sig.unknown-key':
+    'This message is signed by a key that this case does not expect: it is not shown.',
+  'sup.msg.sig.bad':
+    'This message’s signature does not verify: it was altered or forged, and is not shown.',
   'sup.reply.title': 'Reply to the reporter',
   'sup.reply.text': 'Your reply',
   'sup.reply.help':
@@ -615,6 +631,18 @@ export const en = {
     '{count} cases could not be granted (for example ones your key cannot read). Run it again to retry them.',
   'access.resume': 'A grant to {name} stopped after {done} cases. It continues where it stopped.',
   'access.resumeButton': 'Continue the grant',
+  'sup.msg.filesMissing':
+    'Incomplete: {arrived} of the {announced} files announced with this message have arrived. The rest may still be on their way, or were never sent.',
+  'sup.grant.title': 'Give this case to another key',
+  'sup.grant.label': 'Key that will read it',
+  'sup.grant.help':
+    'Your browser re-wraps only the session keys of this case’s messages and files for that key; the encrypted data does not change. The Access tab grants all cases at once.',
+  'sup.grant.submit': 'Grant this case',
+  'sup.grant.done': 'Granted: that key now reads {count} more messages and files of this case.',
+  'sup.grant.nothing': 'That key could already read everything in this case.',
+  'access.recovery.backlog':
+    'The unit’s recovery key cannot read {count} of its cases yet: they arrived before it was set. Grant them to it, so that they can be recovered if every reader’s key is lost.',
+  'access.recovery.grant': 'Grant them to the recovery key',
   'admin.health.title': 'Units and their readers',
   'admin.health.help':
     'A unit with fewer than two active reading keys and no recovery key loses its cases when one key is lost.',
@@ -634,7 +662,6 @@ export const en = {
   'admin.recovery.key': 'Public key of the recovery key',
   'admin.recovery.submit': 'Set recovery key',
   'admin.recovery.missing': 'Choose a unit and paste an armored public key.',
-  'admin.recovery.done': 'Recovery key {fingerprint} set.',
   'resume.title': 'Was sending your report interrupted?',
   'resume.help':
     'If the page was closed or reloaded while your files were being sent, type your receipt code and choose the same files again, in the same order. Sending goes on from where it stopped.',
@@ -650,6 +677,8 @@ export const en = {
   'progress.uploadBytes': 'Uploading file {current} of {total}: {done} of {size}.',
   'progress.uploadRate':
     'Uploading file {current} of {total}: {done} of {size} at {rate}/s, about {left} minutes left.',
+  'admin.recovery.done':
+    'Recovery key {fingerprint} set. It reads what is written from now on; a supervisor of the unit grants it the existing cases from their Access tab, which offers it on their next visit.',
 } satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

@@ -177,6 +177,8 @@ export const zh: Record<MessageKey, string> = {
   'follow.error.character': '回执码中有不可能出现的字符，请逐一核对。',
   'follow.error.checksum': '回执码有输入错误，请与您抄写的内容逐组核对。',
   'follow.notFound': '没有与此回执码对应的举报。请检查后重试。',
+  'follow.unfinished':
+    '这份举报尚未发送完成：{expected} 个文件中已收到 {received} 个，在全部文件到达之前，任何人都无法阅读它。要完成发送，请回到您填写举报的页面，再次点击“发送”，它会从中断处继续。如果该页面已经关闭，这份举报就无法完成；它将在 {days} 天后被删除，您可以重新提交一份举报。',
   'follow.lookup': '正在核验您的回执码…',
   'follow.close': '关闭举报',
   'follow.refreshing': '正在更新…',
@@ -215,6 +217,9 @@ export const zh: Record<MessageKey, string> = {
   'msg.verified': '签名已验证：由该单位监督人员撰写。',
   'msg.unverified': '签名未通过验证。此答复可能是伪造的，不予显示。',
   'msg.undecryptable': '此消息无法解密。',
+  'msg.sig.unsigned': '此答复没有签名，可能出自任何人之手，因此不予显示。',
+  'msg.sig.unknown-key': '此答复的签名密钥不属于该单位，因此不予显示。',
+  'msg.sig.bad': '此答复的签名未通过验证：内容已被篡改或伪造，不予显示。',
   'msg.text': '消息',
   'msg.attachments': '文件',
   'msg.downloadNamed': '下载 {name}（{size}）',
@@ -323,6 +328,11 @@ export const zh: Record<MessageKey, string> = {
   'sup.msg.by': '作者：{who}',
   'sup.msg.verified': '签名已验证。',
   'sup.msg.unverified': '无法解密此消息或验证其签名。',
+  'sup.msg.sig.undecryptable':
+    '此消息未加密给您的密钥，您无法阅读。能够阅读的同事可以将其授权给您。',
+  'sup.msg.sig.unsigned': '此消息没有签名，可能出自任何掌握服务器的人之手，因此不予显示。',
+  'sup.msg.sig.unknown-key': '此消息的签名密钥不是本案件预期的密钥，因此不予显示。',
+  'sup.msg.sig.bad': '此消息的签名未通过验证：内容已被篡改或伪造，不予显示。',
   'sup.reply.title': '答复举报人',
   'sup.reply.text': '您的答复',
   'sup.reply.help': '加密给举报人和本单位，并用您的密钥签名。举报人看到的是您的化名，而不是姓名。',
@@ -565,6 +575,18 @@ export const zh: Record<MessageKey, string> = {
   'access.failed': '有 {count} 件案件未能授权（例如您的密钥无法阅读的案件）。再次运行即可重试。',
   'access.resume': '授权给 {name} 的操作在完成 {done} 件案件后中断，将从中断处继续。',
   'access.resumeButton': '继续授权',
+  'sup.msg.filesMissing':
+    '不完整：此消息声明的 {announced} 个文件中已收到 {arrived} 个。其余文件可能仍在上传中，也可能未能发送。',
+  'sup.grant.title': '将此案件授权给其他密钥',
+  'sup.grant.label': '将可阅读此案件的密钥',
+  'sup.grant.help':
+    '您的浏览器只为该密钥重新封装此案件各条消息和文件的会话密钥，加密数据本身不会改变。如需一次授权全部案件，请使用“访问权限”页面。',
+  'sup.grant.submit': '授权此案件',
+  'sup.grant.done': '已授权：该密钥现在还可以阅读此案件的 {count} 条消息和文件。',
+  'sup.grant.nothing': '该密钥已能阅读此案件的全部内容。',
+  'access.recovery.backlog':
+    '本单位的恢复密钥还无法阅读其中 {count} 件案件：这些案件在设置恢复密钥之前就已收到。请将它们授权给恢复密钥，以便在所有阅读人员的密钥都丢失时仍能恢复。',
+  'access.recovery.grant': '授权给恢复密钥',
   'admin.health.title': '各单位及其阅读密钥',
   'admin.health.help': '有效阅读密钥少于两个且没有恢复密钥的单位，一旦丢失一个密钥就会失去其案件。',
   'admin.health.unit': '单位',
@@ -583,7 +605,6 @@ export const zh: Record<MessageKey, string> = {
   'admin.recovery.key': '恢复密钥的公钥',
   'admin.recovery.submit': '设置恢复密钥',
   'admin.recovery.missing': '请选择单位并粘贴 ASCII 格式的公钥。',
-  'admin.recovery.done': '已设置恢复密钥 {fingerprint}。',
   'resume.title': '举报发送中断了吗？',
   'resume.help':
     '如果发送文件时页面被关闭或刷新，请输入回执码，并按原来的顺序重新选择同样的文件。发送会从中断处继续。',
@@ -599,4 +620,6 @@ export const zh: Record<MessageKey, string> = {
     '正在上传第 {current} 个文件（共 {total} 个）：已上传 {done}，共 {size}。',
   'progress.uploadRate':
     '正在上传第 {current} 个文件（共 {total} 个）：已上传 {done}，共 {size}，速度 {rate}/秒，大约还需 {left} 分钟。',
+  'admin.recovery.done':
+    '已设置恢复密钥 {fingerprint}。它可以阅读此后写入的内容；已有案件由本单位的一名监督人员在其“访问权限”页面授权给它，该页面会在其下次访问时提示。',
 };

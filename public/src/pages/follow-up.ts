@@ -78,6 +78,18 @@ const RECEIPT_ERRORS: Record<'length' | 'character' | 'checksum', MessageKey> = 
   checksum: 'follow.error.checksum',
 };
 
+/** The counts of a report whose files did not all arrive (the server's 409 says so), or null. */
+function unfinished(err: unknown): { received: number; expected: number; days: number } | null {
+  if (!(err instanceof ApiError) || err.status !== 409) return null;
+  const d = (err.details as { unfinished?: Record<string, unknown> } | undefined)?.unfinished;
+  if (!d) return null;
+  return {
+    received: Number(d.filesReceived),
+    expected: Number(d.filesExpected),
+    days: Number(d.days),
+  };
+}
+
 lookupForm.addEventListener('submit', async (event) => {
   event.preventDefault();
   clearStatus(lookupError);
@@ -99,6 +111,8 @@ lookupForm.addEventListener('submit', async (event) => {
     // One message for every unknown receipt, so the answer reveals nothing about other reports.
     if (err instanceof ApiError && err.status === 404)
       showStatus(lookupError, 'error', 'follow.notFound');
+    else if (unfinished(err))
+      showStatus(lookupError, 'error', 'follow.unfinished', unfinished(err) ?? undefined);
     else showStatus(lookupError, 'error', describeError(err).key, describeError(err).vars);
   } finally {
     clearStatus(lookupProgress);

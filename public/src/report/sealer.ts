@@ -1,11 +1,14 @@
 // Preparing a report in a Web Worker when the browser allows one, on the page otherwise: the
 // same prepareReport either way, so the sealed result is the same.
+
 import {
+  type FileSealer,
   type PreparedReport,
   type PrepareInput,
   type Progress,
   prepareReport,
 } from '../../../src/client/reporter';
+import { sealFile } from '../../../src/crypto';
 import type { SealReply, SealRequest } from './seal-protocol';
 
 /** Set by the build to the worker's content-hashed path. */
@@ -58,5 +61,37 @@ export async function prepareOffPage(
       return sealed.bytes;
     },
     close: () => worker.terminate(),
+  };
+}
+
+/**
+ * Seals follow-up files in the worker, so a large file never freezes the follow-up page; on the
+ * page when no worker can run. One worker for the page's life, one file at a time.
+ */
+export function followUpSealer(): FileSealer {
+  let worker: Worker | null | undefined;
+  let queue: Promise<unknown> = Promise.resolve();
+  return (file, recipients, signingKey) => {
+    if (worker === undefined) worker = startWorker();
+    const w = worker;
+    const onPage = () =>
+      sealFile(file.bytes, { name: file.name, type: file.type }, { recipients, signingKey });
+    if (!w) return onPage();
+    const bytes = file.bytes.slice().buffer as ArrayBuffer;
+    const run = queue.then(async () => {
+      const request: SealRequest = {
+        type: 'sealFile',
+        key: signingKey.armor(),
+        recipients,
+        name: file.name,
+        mimeType: file.type,
+        bytes,
+      };
+      const reply = await ask(w, request);
+      if (reply.type !== 'sealed') throw new Error('unexpected answer from the worker');
+      return reply.bytes;
+    });
+    queue = run.catch(() => undefined);
+    return run;
   };
 }

@@ -1,12 +1,16 @@
 // The unit chooser: the hierarchy as nested radio buttons, the copy-to-parent box, and a plain
 // statement of exactly who will be able to read the report.
 import type { UnitView } from '../../../src/client/types';
+import { unitHealth } from '../../../src/contract/reach';
 import { lang, onLanguageChange } from '../i18n';
 import { h, setI18n } from '../lib/dom';
 import { formatFingerprint } from '../lib/format';
 
 export const unitName = (u: { name: string; nameZh: string }): string =>
   lang() === 'zh' ? u.nameZh : u.name;
+
+/** A unit can take a report when someone reads it: its recovery key alone does not count. */
+const hasReader = (u: UnitView): boolean => unitHealth(u.keys).readers > 0;
 
 export class UnitPicker {
   private units: UnitView[] = [];
@@ -33,7 +37,7 @@ export class UnitPicker {
   }
 
   private parentOf(unit: UnitView): UnitView | undefined {
-    return this.units.find((u) => u.id === unit.parentId && u.keys.length > 0);
+    return this.units.find((u) => u.id === unit.parentId && hasReader(u));
   }
 
   copyToParent(): boolean {
@@ -64,8 +68,8 @@ export class UnitPicker {
     const id = `unit-${unit.id}`;
     const radio = h('input', { attrs: { type: 'radio', name: 'unit', id, value: unit.id } });
     radio.checked = unit.id === this.selectedId;
-    // A unit without an approved key could not read the report, so it cannot be chosen.
-    radio.disabled = unit.keys.length === 0;
+    // A unit without a reader's key could not act on the report, so it cannot be chosen.
+    radio.disabled = !hasReader(unit);
     radio.addEventListener('change', () => {
       this.selectedId = unit.id;
       this.renderCopy();
@@ -81,9 +85,7 @@ export class UnitPicker {
         i18n: `level.${unit.level}` as const,
       }),
       unit.isDemo ? h('span', { class: 'badge badge-demo', i18n: 'report.unit.demo' }) : null,
-      unit.keys.length === 0
-        ? h('span', { class: 'unit-nokeys', i18n: 'report.unit.noKeys' })
-        : null,
+      !hasReader(unit) ? h('span', { class: 'unit-nokeys', i18n: 'report.unit.noKeys' }) : null,
     );
     const children = this.units.filter((u) => u.parentId === unit.id);
     return h(

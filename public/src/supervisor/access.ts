@@ -14,6 +14,8 @@ import { label, session, showError, withKey } from './session';
 const STORE = 'portal.bulkGrant';
 
 let keys: GrantableKey[] = [];
+/** Cases of the unit its recovery key cannot read yet (the server counts them). */
+let recoveryBacklog = 0;
 
 interface Saved extends BulkGrantState {
   /** The granter, so another person signing in on this device never resumes it. */
@@ -54,7 +56,19 @@ function keyOption(k: GrantableKey, checked: boolean): HTMLElement {
   );
 }
 
+/** Offers to grant the older cases to a recovery key set after they arrived. */
+function renderBacklog(): void {
+  const recovery = keys.find((k) => k.role === 'recovery');
+  const offer = byId('recovery-backlog', HTMLElement);
+  offer.hidden = !recovery || recoveryBacklog === 0;
+  if (!offer.hidden)
+    byId('recovery-backlog-text', HTMLElement).textContent = t('access.recovery.backlog', {
+      count: recoveryBacklog,
+    });
+}
+
 function render(): void {
+  renderBacklog();
   const resume = saved();
   const others = keys.filter((k) => k.id !== session()?.supervisor.id);
   const list = byId('grant-keys', HTMLElement);
@@ -79,7 +93,7 @@ export async function loadAccess(): Promise<void> {
   const s = session();
   if (!s) return;
   try {
-    keys = (await grantableKeys(s)).keys;
+    ({ keys, recoveryBacklog } = await grantableKeys(s));
     render();
   } catch (err) {
     showError(byId('grant-status', HTMLElement), err);
@@ -113,10 +127,19 @@ async function run(granteeId: string): Promise<void> {
     showStatus(status, 'success', 'access.done', { done: result.done.length, total });
   }
   render();
+  // The recovery key's count is the server's: ask again after a run.
+  await loadAccess();
 }
 
 export function wireAccess(): void {
   const form = byId('grant-form', HTMLFormElement);
+  byId('recovery-backlog-grant', HTMLButtonElement).addEventListener('click', () => {
+    const recovery = keys.find((k) => k.role === 'recovery');
+    const input = recovery && byId(`grantee-${recovery.id}`, HTMLInputElement);
+    if (!input) return;
+    input.checked = true;
+    form.requestSubmit();
+  });
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const status = byId('grant-status', HTMLElement);

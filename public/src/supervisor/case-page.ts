@@ -1,6 +1,7 @@
 // Opening a case (an audited act), and the work on it: download, reply, status, classification.
 import { type AccessEntry, caseAccess } from '../../../src/client/admin';
 import { downloadTo } from '../../../src/client/downloads';
+import { grantableKeys, grantCase } from '../../../src/client/grants';
 import {
   attachmentSource,
   type CaseContent,
@@ -11,12 +12,12 @@ import {
   setClassification,
   setState,
 } from '../../../src/client/supervisor';
-import { type MessageKey, onLanguageChange, type Vars } from '../i18n';
-import { byId, clearStatus, setBusy, setI18n, showStatus } from '../lib/dom';
+import { type MessageKey, onLanguageChange, t, type Vars } from '../i18n';
+import { byId, clearStatus, h, setBusy, setI18n, showStatus } from '../lib/dom';
 import { diskSink } from '../lib/download';
 import { transferBar } from '../lib/transfer';
 import { type Download, type Opened, renderAccess, renderCase } from './case-view';
-import { showError, withKey } from './session';
+import { label, showError, withKey } from './session';
 
 let current: { c: CaseContent; messages: Opened[] } | null = null;
 let access: AccessEntry[] = [];
@@ -101,9 +102,36 @@ export async function openCase(id: string): Promise<void> {
     current = { c, messages: await decryptCase(s, c) };
     render();
     clearStatus(status());
-    await refreshAccess(id);
+    await Promise.all([refreshAccess(id), loadGrantKeys(s)]);
   } catch (err) {
     showError(status(), err);
+  }
+}
+
+/** The keys of the unit this case can be given to: every reading key but one's own. */
+async function loadGrantKeys(s: SupervisorSession): Promise<void> {
+  const select = byId('case-grant-key', HTMLSelectElement);
+  const line = byId('case-grant-status', HTMLElement);
+  clearStatus(line);
+  try {
+    const others = (await grantableKeys(s)).keys.filter((k) => k.id !== s.supervisor.id);
+    select.replaceChildren(
+      ...others.map((k) =>
+        h(
+          'option',
+          { attrs: { value: k.id } },
+          t('access.keyLine', {
+            name: k.displayName,
+            pseudonym: k.pseudonym,
+            role: label('role', k.role),
+          }),
+        ),
+      ),
+    );
+    byId('case-grant-submit', HTMLButtonElement).hidden = others.length === 0;
+    if (others.length === 0) showStatus(line, 'info', 'access.noKeys');
+  } catch (err) {
+    showError(line, err);
   }
 }
 
@@ -168,6 +196,7 @@ export function wireCase(): void {
         ciphertext: '',
         attachments: [],
         content: { v: 1, type: 'reply', text: reply },
+        verification: 'verified',
         verified: true,
       });
     });
@@ -182,11 +211,35 @@ export function wireCase(): void {
       open.c.history.push(done);
     });
   });
+  wireCaseGrant();
   wireForm('class-form', 'class-status', 'sup.class.saved', (s, open) => {
     const value = byId('class-select', HTMLSelectElement).value;
     return setClassification(s, open.c.id, value).then(() => {
       open.c.classification = value;
     });
+  });
+}
+
+/** Gives the open case to the chosen key: session keys re-wrapped in this browser. */
+function wireCaseGrant(): void {
+  const form = byId('case-grant-form', HTMLFormElement);
+  const line = byId('case-grant-status', HTMLElement);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearStatus(line);
+    const s = withKey();
+    const granteeId = byId('case-grant-key', HTMLSelectElement).value;
+    if (!s || !current || !granteeId) return;
+    setBusy(form, true);
+    try {
+      const { granted } = await grantCase(s, current.c.id, granteeId);
+      if (granted === 0) showStatus(line, 'info', 'sup.grant.nothing');
+      else showStatus(line, 'success', 'sup.grant.done', { count: granted });
+    } catch (err) {
+      showError(line, err);
+    } finally {
+      setBusy(form, false);
+    }
   });
 }
 

@@ -36,6 +36,34 @@ function files(m: Opened, download: Download): HTMLElement | null {
   );
 }
 
+/**
+ * A message's files go up after it, one by one: when fewer arrived than it announces (their
+ * names are sealed inside it), the message says it is incomplete rather than look whole.
+ */
+function missingFiles(m: Opened): HTMLElement | null {
+  const announced = m.content && 'files' in m.content ? (m.content.files?.length ?? 0) : 0;
+  if (m.attachments.length >= announced) return null;
+  return h('p', {
+    class: 'badge-line badge-error',
+    attrs: { role: 'status' },
+    i18n: 'sup.msg.filesMissing',
+    vars: { arrived: m.attachments.length, announced },
+  });
+}
+
+/** Each way a message can fail to verify, in words (pmcrypto's statuses). */
+function statusKey(v: Opened['verification']): MessageKey {
+  switch (v) {
+    case 'undecryptable':
+    case 'unsigned':
+    case 'unknown-key':
+    case 'bad':
+      return `sup.msg.sig.${v}`;
+    default:
+      return 'sup.msg.unverified';
+  }
+}
+
 function card(m: Opened, download: Download): HTMLLIElement {
   const author = m.kind === 'reply' ? t('sup.msg.by', { who: m.author }) : '';
   const note = m.verified
@@ -43,7 +71,7 @@ function card(m: Opened, download: Download): HTMLLIElement {
     : h('p', {
         class: 'badge-line badge-error',
         attrs: { role: 'alert' },
-        i18n: 'sup.msg.unverified',
+        i18n: statusKey(m.verification),
       });
   return h(
     'li',
@@ -57,6 +85,7 @@ function card(m: Opened, download: Download): HTMLLIElement {
     note,
     m.content ? contentBody(m.content) : null,
     m.content ? files(m, download) : null,
+    missingFiles(m),
   );
 }
 

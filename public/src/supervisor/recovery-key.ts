@@ -1,5 +1,7 @@
 // Administration: set a unit's recovery key from its public part (made offline, docs/recovery.md).
+
 import { callApi, jsonInit } from '../../../src/client/api';
+import { CSRF_HEADER } from '../../../src/contract/headers';
 import { byId, clearStatus, h, setBusy, showStatus } from '../lib/dom';
 import { formatFingerprint } from '../lib/format';
 import { session, showError } from './session';
@@ -33,7 +35,7 @@ export function wireRecoveryKey(reload: () => Promise<void>): void {
       const done = await callApi<{ fingerprint: string }>(
         s.fetcher,
         `/api/admin/units/${encodeURIComponent(unitId)}/recovery-key`,
-        jsonInit({ publicKey: key.value.trim() }, { 'x-csrf-token': s.csrfToken }),
+        jsonInit({ publicKey: key.value.trim() }, { [CSRF_HEADER]: s.csrfToken }),
       );
       showStatus(status, 'success', 'admin.recovery.done', {
         fingerprint: formatFingerprint(done.fingerprint),
