@@ -1,11 +1,12 @@
 // A supervisor's work on one case: open it (audited), read files (audited), reply, move it
 // through its states and classify it. Every change and its audit entry land in one batch.
-import { and, eq, sql } from 'drizzle-orm';
+import { and, count, eq, sql } from 'drizzle-orm';
 import {
   attachments,
   type CaseOutcome,
   type CaseState,
   caseEvents,
+  grantPackets,
   messages,
   reports,
 } from '../../db/schema';
@@ -81,7 +82,7 @@ export async function openAttachment(
   actor: Actor,
   reportId: string,
   attachmentId: string,
-): Promise<Uint8Array> {
+): Promise<ReadableStream<Uint8Array>> {
   await caseForActor(ctx, actor, reportId);
   const [row] = await ctx.db
     .select({ id: attachments.id })
@@ -96,9 +97,20 @@ export async function openAttachment(
     reportId,
     targetId: attachmentId,
   });
-  const bytes = await grantedFile(ctx, reportId, row.id);
-  if (!bytes) throw notFound('No such attachment.');
-  return bytes;
+  // A file granted to more keys carries their key packets too: it is put together whole (files
+  // sent in chunks are not granted; see docs). Any other file streams from the store.
+  const [granted] = await ctx.db
+    .select({ n: count() })
+    .from(grantPackets)
+    .where(and(eq(grantPackets.reportId, reportId), eq(grantPackets.itemId, row.id)));
+  if ((granted?.n ?? 0) > 0) {
+    const bytes = await grantedFile(ctx, reportId, row.id);
+    if (!bytes) throw notFound('No such attachment.');
+    return new Response(bytes as Uint8Array<ArrayBuffer>).body as ReadableStream<Uint8Array>;
+  }
+  const stream = await ctx.blobs.stream(row.id);
+  if (!stream) throw notFound('No such attachment.');
+  return stream;
 }
 
 const nextMessagePosition = (reportId: string) =>

@@ -6,13 +6,17 @@ import * as openpgp from 'openpgp';
 import { LOOKUP_TOKEN_HEADER } from '../contract/headers';
 import { reportRecipientKeys } from '../contract/reach';
 import {
+  type ChunkLabel,
+  chunkLayout,
+  chunkPlaintext,
   deriveReceiptSecrets,
   fromBase64Url,
   generateReceipt,
   generateReporterKey,
-  openFile,
+  openJson,
   parseReceipt,
   rewrapSessionKey,
+  sealChunk,
   sealFile,
   sealJson,
   toBase64Url,
@@ -20,6 +24,7 @@ import {
   type WrappedKeys,
 } from '../crypto';
 import { ApiError, callApi, type Fetcher, jsonInit } from './api';
+import { downloadWhole } from './downloads';
 import { type ReadStatus, readSigned, verifiedValue } from './opened';
 import { type PowPurpose, type PowSolution, powHeaders, proofOfWork } from './pow';
 import type {
@@ -33,12 +38,13 @@ import type {
   RetaliationContent,
   UnitView,
 } from './types';
+import { type FileSource, sendFile, type Uploader } from './uploads';
 
 export type Progress = (step: {
   stage: 'pow' | 'keys' | 'encrypt' | 'upload' | 'done';
   current?: number;
   total?: number;
-  /** Bytes of the current upload sent so far, and its size. */
+  /** Bytes of the current file sent so far, and its size. */
   sent?: number;
   size?: number;
 }) => void;
@@ -66,9 +72,22 @@ export interface Session {
 
 const tokenHeaders = (token: string) => ({ [LOOKUP_TOKEN_HEADER]: token });
 
+/** Seals chunk `label.n` of `file` to `recipients`, signed by the reporter's key. */
+async function sealChunkOf(
+  file: FileSource,
+  label: ChunkLabel,
+  recipients: string[],
+  key: PrivateKey,
+): Promise<Uint8Array> {
+  const layout = chunkLayout({ name: file.name, type: file.type, size: file.size });
+  const plain = await chunkPlaintext(layout, label.n, (a, b) => file.read(a, b));
+  return sealChunk(plain, label, { recipients, signingKey: key });
+}
+
 /**
- * Encrypts and uploads files one by one. A failed file does not stop the others, and never loses
- * what was already acknowledged: the caller gets the names that failed, to offer another try.
+ * Encrypts and uploads files one by one, each in chunks. A failed file does not stop the others,
+ * and never loses what was already acknowledged: the caller gets the names that failed, to offer
+ * another try (which resumes them).
  */
 /** Seals one follow-up file for the recipients; the pages pass one that runs in a Web Worker. */
 export type FileSealer = (
@@ -83,26 +102,26 @@ const sealOnPage: FileSealer = (file, recipients, signingKey) =>
 async function uploadFiles(
   s: Omit<Session, 'view'>,
   messageId: string,
-  files: FileInput[],
+  files: FileSource[],
   recipients: string[],
   progress?: Progress,
-  seal: FileSealer = sealOnPage,
+  upload?: Uploader,
 ): Promise<string[]> {
   const failed: string[] = [];
   for (const [i, file] of files.entries()) {
     try {
       progress?.({ stage: 'encrypt', current: i + 1, total: files.length });
-      const sealed = await seal(file, recipients, s.key);
-      progress?.({ stage: 'upload', current: i + 1, total: files.length });
-      await callApi(
-        s.fetcher,
-        `/api/receipt/attachments?message=${encodeURIComponent(messageId)}`,
-        {
-          method: 'POST',
-          headers: { ...tokenHeaders(s.lookupToken), 'content-type': 'application/octet-stream' },
-          body: sealed as Uint8Array<ArrayBuffer> | Blob,
-        },
-      );
+      await sendFile({
+        fetcher: s.fetcher,
+        lookupToken: s.lookupToken,
+        messageId,
+        index: i,
+        file,
+        seal: (label) => sealChunkOf(file, label, recipients, s.key),
+        ...(upload ? { upload } : {}),
+        onSent: (sent, size) =>
+          progress?.({ stage: 'upload', current: i + 1, total: files.length, sent, size }),
+      });
     } catch {
       failed.push(file.name);
     }
@@ -120,13 +139,7 @@ export interface SubmitInput {
   files: FileInput[];
 }
 
-/** A file to seal later, read only when its turn comes so that large files are not all held. */
-export interface FileSource {
-  name: string;
-  type: string;
-  size: number;
-  read(): Promise<Uint8Array>;
-}
+export type { FileSource, Uploader };
 
 /** Everything a submission sends, as plain data, so it can come back from a Web Worker. */
 export interface ReportDraft {
@@ -145,8 +158,8 @@ export interface ReportDraft {
 
 export interface PreparedReport {
   draft: ReportDraft;
-  /** Seals file `index`, signed by the reporter's key (held wherever the sealing runs). */
-  sealFile(index: number): Promise<Uint8Array | Blob>;
+  /** Seals a chunk of file `index`, signed by the reporter's key (held wherever sealing runs). */
+  sealChunk(index: number, label: ChunkLabel): Promise<Uint8Array | Blob>;
   /** Drops the reporter's unlocked key where it is held (ends a worker). */
   close?(): void;
 }
@@ -161,8 +174,10 @@ export const fileSource = (f: FileInput): FileSource => ({
   name: f.name,
   type: f.type,
   size: f.bytes.length,
-  read: async () => f.bytes,
+  read: async (start, end) => f.bytes.subarray(start, end),
 });
+
+const asSource = (f: FileInput | FileSource): FileSource => ('bytes' in f ? fileSource(f) : f);
 
 /** Makes the reporter's key and seals the report; nothing is sent yet. */
 export async function prepareReport(
@@ -187,11 +202,10 @@ export async function prepareReport(
   };
   progress?.({ stage: 'encrypt' });
   const report = await sealJson(content, { recipients, signingKey: key });
-  const sealFileAt = async (index: number) => {
+  const sealChunkAt = async (index: number, label: ChunkLabel) => {
     const file = input.files[index];
     if (!file) throw new Error(`no file ${index}`);
-    const meta = { name: file.name, type: file.type };
-    return sealFile(await file.read(), meta, { recipients, signingKey: key });
+    return sealChunkOf(file, label, recipients, key);
   };
   return {
     draft: {
@@ -205,19 +219,9 @@ export async function prepareReport(
       report,
       fileSizes: files.map((f) => f.size),
     },
-    sealFile: sealFileAt,
+    sealChunk: sealChunkAt,
   };
 }
-
-const sizeOf = (body: Uint8Array | Blob) => (body instanceof Uint8Array ? body.length : body.size);
-
-/** Sends bytes with progress where the runtime can report it (XMLHttpRequest in a browser). */
-export type Uploader = (
-  path: string,
-  headers: Record<string, string>,
-  body: Uint8Array | Blob,
-  onSent: (bytes: number) => void,
-) => Promise<unknown>;
 
 interface SubmissionAnswer {
   messageId: string;
@@ -258,29 +262,90 @@ export async function sendReport(
   );
   for (let i = answer.filesReceived; i < total; i++) {
     progress?.({ stage: 'encrypt', current: i + 1, total });
-    const sealed = await prepared.sealFile(i);
-    const path = `/api/reports/files?index=${i}`;
-    const headers = {
-      ...tokenHeaders(d.lookupToken),
-      'content-type': 'application/octet-stream',
-    };
-    const onSent = (sent: number) =>
-      progress?.({ stage: 'upload', current: i + 1, total, sent, size: sizeOf(sealed) });
-    onSent(0);
-    answer = upload
-      ? ((await upload(path, headers, sealed, onSent)) as SubmissionAnswer)
-      : await callApi<SubmissionAnswer>(fetcher, path, {
-          method: 'POST',
-          headers,
-          body: sealed as Uint8Array<ArrayBuffer> | Blob,
-        });
+    const size = d.fileSizes[i] ?? 0;
+    const sent = await sendFile({
+      fetcher,
+      lookupToken: d.lookupToken,
+      messageId: answer.messageId,
+      index: i,
+      file: { name: '', type: '', size, read: () => Promise.reject(new Error('sealed elsewhere')) },
+      seal: (label) => prepared.sealChunk(i, label),
+      ...(upload ? { upload } : {}),
+      onSent: (bytes, all) =>
+        progress?.({ stage: 'upload', current: i + 1, total, sent: bytes, size: all }),
+    });
+    if (sent.submission) answer = sent.submission;
   }
+  // The last answer was lost on the way: a retry of the whole (which repeats) learns the state.
+  if (!answer.complete) throw new ApiError(0, 'incomplete', 'The report is not complete yet.');
   progress?.({ stage: 'done' });
   return {
     receipt: d.receipt,
     messageId: answer.messageId,
     receivedDay: answer.receivedDay,
     failedFiles: [] as string[],
+  };
+}
+
+interface DraftToResume {
+  unitId: string;
+  copyToParent: boolean;
+  reporterPublicKey: string;
+  reporterLockedKey: string;
+  report: string;
+  filesExpected: number;
+  filesReceived: number;
+}
+
+/**
+ * After a reload: from the receipt alone, the submission that was under way, ready for
+ * `sendReport` again. `files` must be the same files, chosen again in the same order; their
+ * names and sizes are checked against those sealed in the report, and the upload goes on from the
+ * last chunk the server acknowledged.
+ */
+export async function resumeReport(
+  fetcher: Fetcher,
+  typedReceipt: string,
+  units: UnitView[],
+  files: FileSource[],
+  progress?: Progress,
+): Promise<PreparedReport> {
+  const parsed = parseReceipt(typedReceipt);
+  if (!parsed.ok)
+    throw new ApiError(0, `receipt_${parsed.reason}`, 'The receipt code is mistyped.');
+  const { lookupToken, keyPassphrase } = await deriveReceiptSecrets(parsed.code);
+  const pow = await paidWith(fetcher, 'lookup', progress);
+  const d = await callApi<DraftToResume>(fetcher, '/api/reports/draft', {
+    headers: { ...tokenHeaders(lookupToken), ...powHeaders(pow) },
+  });
+  const key = await unlockPrivateKey(d.reporterLockedKey, keyPassphrase);
+  const opened = await openJson<ReportContent>(d.report, {
+    decryptionKeys: [key],
+    verificationKeys: [d.reporterPublicKey],
+  });
+  const notes = opened.value.files ?? [];
+  const same =
+    notes.length === files.length &&
+    notes.every((n, i) => n.name === files[i]?.name && n.size === files[i]?.size);
+  if (!same || notes.length !== d.filesExpected)
+    throw new ApiError(0, 'other_files', 'Choose the same files, in the same order, as before.');
+  const recipients = [...reportRecipients(units, d.unitId, d.copyToParent), d.reporterPublicKey];
+  return {
+    draft: {
+      receipt: parsed.code,
+      lookupToken,
+      publicKey: d.reporterPublicKey,
+      lockedKey: d.reporterLockedKey,
+      unitId: d.unitId,
+      copyToParent: d.copyToParent,
+      report: d.report,
+      fileSizes: files.map((f) => f.size),
+    },
+    sealChunk: async (index, label) => {
+      const file = files[index];
+      if (!file) throw new Error(`no file ${index}`);
+      return sealChunkOf(file, label, recipients, key);
+    },
   };
 }
 
@@ -389,16 +454,17 @@ export async function readMessages(s: Session): Promise<OpenedMessage[]> {
 }
 
 /** Names and sizes of the files to follow, sealed with the message they belong to. */
-const fileNotes = (files: FileInput[]): { files?: FileNote[] } =>
-  files.length > 0 ? { files: files.map((f) => ({ name: f.name, size: f.bytes.length })) } : {};
+const fileNotes = (files: FileSource[]): { files?: FileNote[] } =>
+  files.length > 0 ? { files: files.map((f) => ({ name: f.name, size: f.size })) } : {};
 
 export async function sendMessage(
   s: Session,
   text: string,
-  files: FileInput[] = [],
+  given: (FileInput | FileSource)[] = [],
   progress?: Progress,
-  seal?: FileSealer,
+  upload?: Uploader,
 ) {
+  const files = given.map(asSource);
   const content: MessageContent = { v: 1, type: 'message', text, ...fileNotes(files) };
   const recipients = s.view.recipients.messages;
   const message = await sealJson(content, { recipients, signingKey: s.key });
@@ -407,17 +473,18 @@ export async function sendMessage(
     '/api/receipt/messages',
     jsonInit({ message }, tokenHeaders(s.lookupToken)),
   );
-  const failedFiles = await uploadFiles(s, messageId, files, recipients, progress, seal);
+  const failedFiles = await uploadFiles(s, messageId, files, recipients, progress, upload);
   return { messageId, failedFiles };
 }
 
 export async function flagRetaliation(
   s: Session,
   flag: Omit<RetaliationContent, 'v' | 'type'>,
-  files: FileInput[] = [],
+  given: (FileInput | FileSource)[] = [],
   progress?: Progress,
-  seal?: FileSealer,
+  upload?: Uploader,
 ) {
+  const files = given.map(asSource);
   const content: RetaliationContent = { v: 1, type: 'retaliation', ...flag, ...fileNotes(files) };
   const recipients = s.view.recipients.retaliation;
   const details = await sealJson(content, { recipients, signingKey: s.key });
@@ -426,18 +493,21 @@ export async function flagRetaliation(
     '/api/receipt/retaliation',
     jsonInit({ details }, tokenHeaders(s.lookupToken)),
   );
-  const failedFiles = await uploadFiles(s, messageId, files, recipients, progress, seal);
+  const failedFiles = await uploadFiles(s, messageId, files, recipients, progress, upload);
   return { messageId, failedFiles };
 }
 
+/** Downloads and decrypts one of the case's files whole (small files; pages stream instead). */
 export async function downloadAttachment(s: Session, attachmentId: string, fromUnit = false) {
-  const bytes = await callApi<Uint8Array>(
+  return downloadWhole(
     s.fetcher,
     `/api/receipt/attachments/${encodeURIComponent(attachmentId)}`,
     { headers: tokenHeaders(s.lookupToken) },
+    {
+      decryptionKeys: [s.key],
+      verificationKeys: fromUnit ? s.view.unitSigningKeys : [s.view.reporterPublicKey],
+    },
   );
-  const verificationKeys = fromUnit ? s.view.unitSigningKeys : [s.view.reporterPublicKey];
-  return verifiedValue(await openFile(bytes, { decryptionKeys: [s.key], verificationKeys }));
 }
 
 interface ShareOffer {

@@ -1,7 +1,7 @@
 // Per-receipt daily quotas on follow-ups: messages, flags and bytes a reporter may add in one UTC
 // day. One receipt must not be able to fill the disk or bury a unit in retaliation flags.
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { attachments, messages, retaliationFlags } from '../../db/schema';
+import { attachments, messages, retaliationFlags, uploads } from '../../db/schema';
 import type { Ctx } from '../context';
 import type { FollowUpQuota } from '../contract/terms';
 import { toDay } from '../lib/days';
@@ -38,10 +38,15 @@ async function usedToday(ctx: Ctx, reportId: string, day: string) {
     .select({ bytes: sql<number>`coalesce(sum(${attachments.size}), 0)` })
     .from(attachments)
     .where(and(eq(attachments.reportId, reportId), eq(attachments.day, day)));
+  // Files still arriving count at their announced size, so parallel uploads cannot pass the quota.
+  const [arriving] = await ctx.db
+    .select({ bytes: sql<number>`coalesce(sum(${uploads.total}), 0)` })
+    .from(uploads)
+    .where(and(eq(uploads.reportId, reportId), eq(uploads.day, day)));
   return {
     messages: Number(written?.messages ?? 0),
     flags: Number(flags?.n ?? 0),
-    bytes: Number(written?.bytes ?? 0) + Number(files?.bytes ?? 0),
+    bytes: Number(written?.bytes ?? 0) + Number(files?.bytes ?? 0) + Number(arriving?.bytes ?? 0),
   };
 }
 

@@ -3,6 +3,7 @@
 // is a body read.
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { fromBase64Url } from '../crypto/encoding';
+import { CHUNK_BYTES, CHUNK_OVERHEAD } from '../crypto/chunks';
 import { bucketSize } from '../crypto/padding';
 import { shareCase, shareOffer } from '../grants/share';
 import type { AppEnv } from '../http/types';
@@ -49,9 +50,16 @@ const followUp =
     await next();
   };
 
-/** Largest accepted upload: the padded bucket of the biggest file plus OpenPGP overhead. */
+/**
+ * Largest file accepted in one request: the padded bucket of the biggest file plus OpenPGP
+ * overhead, and never more than one chunk (src/uploads): larger files come in chunks, so no
+ * request body holds a large file whole.
+ */
 export const uploadLimit = (c: Context<AppEnv>) =>
-  bucketSize(c.get('ctx').config.limits.attachmentBytes + 4096) + 64 * 1024;
+  Math.min(
+    bucketSize(c.get('ctx').config.limits.attachmentBytes + 4096) + 64 * 1024,
+    CHUNK_BYTES + CHUNK_OVERHEAD,
+  );
 
 /** The body of an encrypted file upload, refusing other media types and empty bodies. */
 export async function uploadedBytes(c: Context<AppEnv>): Promise<Uint8Array> {
@@ -132,8 +140,8 @@ export const receiptRoutes = new Hono<AppEnv>()
   })
   .get('/api/receipt/attachments/:id', followUp(null), async (c) => {
     const { id } = parseWith(attachmentParams, c.req.param(), 'path');
-    const bytes = await readAttachment(c.get('ctx'), c.get('report').id, id);
-    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
+    const stream = await readAttachment(c.get('ctx'), c.get('report').id, id);
+    return c.body(stream, 200, {
       'content-type': 'application/octet-stream',
     });
   });

@@ -132,13 +132,13 @@ export async function readAttachment(
   ctx: Ctx,
   reportId: string,
   attachmentId: string,
-): Promise<Uint8Array> {
+): Promise<ReadableStream<Uint8Array>> {
   const [row] = await ctx.db
     .select({ id: attachments.id })
     .from(attachments)
     .where(and(eq(attachments.id, attachmentId), eq(attachments.reportId, reportId)))
     .limit(1);
-  const bytes = row ? await ctx.blobs.get(row.id) : null;
-  if (!bytes) throw notFound('No such attachment.');
-  return bytes;
+  const stream = row ? await ctx.blobs.stream(row.id) : null;
+  if (!stream) throw notFound('No such attachment.');
+  return stream;
 }

@@ -1,11 +1,8 @@
 // The two forms under a case: add information, and flag retaliation; each with evidence files,
 // sent through the shared client so a failed file never loses the message itself.
 import { flagRetaliation, type Progress, sendMessage } from '../../../src/client/reporter';
-import {
-  type FileInput,
-  RETALIATION_KINDS,
-  type RetaliationContent,
-} from '../../../src/client/types';
+import { RETALIATION_KINDS, type RetaliationContent } from '../../../src/client/types';
+import type { FileSource } from '../../../src/client/uploads';
 import type { MessageKey, Vars } from '../i18n';
 import { describeError } from '../lib/api';
 import { byId, clearStatus, setBusy, showStatus } from '../lib/dom';
@@ -21,7 +18,7 @@ export interface Sent {
 }
 type Post = (
   s: CaseSession,
-  files: FileInput[],
+  files: FileSource[],
   progress: Progress,
 ) => Promise<{ messageId: string; failedFiles: string[] }>;
 
@@ -63,7 +60,7 @@ function wire(
     if (!errors.validate() || !s) return;
     setBusy(form, true);
     try {
-      const files = await picker.read();
+      const files = picker.sources();
       showStatus(progress, 'info', 'progress.encrypt');
       const { failedFiles } = await post(s, files, progressLine(progress));
       // Sent: the words live only in the ciphertext now, so nothing is left in the form.
@@ -96,7 +93,7 @@ export function wireCompose(
     'compose.message.sent',
     // Files alone are a message too: a few words are welcome but not required.
     (picker) => [filled('message-text', 'compose.message.error', () => picker.count > 0)],
-    (s, files, progress) => sendMessage(s, text.value.trim(), files, progress, seal),
+    (s, files, progress) => sendMessage(s, text.value.trim(), files, progress),
     session,
     afterSend,
   );
@@ -125,7 +122,6 @@ export function wireCompose(
         },
         files,
         progress,
-        seal,
       ),
     session,
     afterSend,

@@ -1,5 +1,5 @@
 // The follow-up page: check the receipt locally, open the case, read it, write back.
-import { downloadAttachment } from '../../../src/client/reporter';
+import { downloadTo } from '../../../src/client/downloads';
 import { parseReceipt } from '../../../src/crypto';
 import { renderCase } from '../follow-up/case-view';
 import { type Sent, wireCompose } from '../follow-up/compose';
@@ -8,8 +8,9 @@ import { type CaseSession, openSession, reloadSession } from '../follow-up/sessi
 import { type MessageKey, onLanguageChange, type Vars } from '../i18n';
 import { ApiError, describeError } from '../lib/api';
 import { byId, clearStatus, setBusy, setI18n, showStatus } from '../lib/dom';
-import { saveBytes } from '../lib/download';
+import { diskSink } from '../lib/download';
 import { initShell } from '../lib/shell';
+import { transferBar } from '../lib/transfer';
 
 initShell();
 
@@ -29,8 +30,31 @@ const download: Download = async (attachmentId, fromUnit, button) => {
   button.disabled = true;
   setI18n(button, 'msg.downloading');
   try {
-    const { meta, bytes } = await downloadAttachment(session, attachmentId, fromUnit);
-    saveBytes(bytes, meta.name, meta.type);
+    // Decrypted chunk by chunk and written as it comes, with its progress under the button.
+    const s = session;
+    const sink = await diskSink('attachment');
+    const bar = transferBar(button);
+    try {
+      const meta = await downloadTo(
+        s.fetcher,
+        `/api/receipt/attachments/${encodeURIComponent(attachmentId)}`,
+        { headers: { 'x-lookup-token': s.lookupToken } },
+        {
+          decryptionKeys: [s.key],
+          verificationKeys: fromUnit ? s.view.unitSigningKeys : [s.view.reporterPublicKey],
+        },
+        {
+          write: (bytes) => sink.write(bytes),
+          onProgress: (done, total) => bar.update(done, total ?? 0),
+        },
+      );
+      await sink.close(meta.name, meta.type);
+      bar.finish(meta.size);
+    } catch (err) {
+      await sink.abort();
+      bar.remove();
+      throw err;
+    }
     clearStatus(caseStatus);
   } catch {
     showStatus(caseStatus, 'error', 'msg.downloadFailed');

@@ -1,9 +1,10 @@
 // The messages between the reporter's pages and their sealing worker.
 import type { PrepareInput, Progress, ReportDraft } from '../../../src/client/reporter';
+import type { ChunkLabel } from '../../../src/crypto';
 
 export type SealRequest =
   | { type: 'prepare'; input: Omit<PrepareInput, 'files'>; files: File[] }
-  | { type: 'seal'; index: number }
+  | { type: 'seal'; index: number; label: ChunkLabel }
   /** A follow-up file: the reporter's unlocked key (armored, in memory only) signs it. */
   | {
       type: 'sealFile';

@@ -56,8 +56,8 @@ export async function prepareOffPage(
   if (reply.type !== 'prepared') throw new Error('unexpected answer from the worker');
   return {
     draft: reply.draft,
-    sealFile: async (index) => {
-      const sealed = await ask(worker, { type: 'seal', index });
+    sealChunk: async (index, label) => {
+      const sealed = await ask(worker, { type: 'seal', index, label });
       if (sealed.type !== 'sealed') throw new Error('unexpected answer from the worker');
       return sealed.bytes;
     },

@@ -37,7 +37,7 @@ const source = (file: File): FileSource => ({
   name: file.name,
   type: file.type,
   size: file.size,
-  read: async () => new Uint8Array(await file.arrayBuffer()),
+  read: async (start, end) => new Uint8Array(await file.slice(start, end).arrayBuffer()),
 });
 
 async function handle(request: SealRequest): Promise<void> {
@@ -50,7 +50,7 @@ async function handle(request: SealRequest): Promise<void> {
   if (request.type === 'sealFile') return sealFollowUpFile(request);
   if (!prepared) throw new Error('nothing prepared');
   // As a Blob: it reaches the page by reference, where 5 MB of bytes took seconds to arrive.
-  const bytes = await prepared.sealFile(request.index);
+  const bytes = await prepared.sealChunk(request.index, request.label);
   self.postMessage({ type: 'sealed', bytes: new Blob([bytes as Uint8Array<ArrayBuffer>]) });
 }
 
