@@ -6,9 +6,8 @@ import { reports } from '../../db/schema';
 import { withAudit } from '../audit/service';
 import { OPERATOR_ACTOR_ID } from '../auth/actor';
 import type { Ctx } from '../context';
-import { MessageSplitter } from '../crypto/chunks';
 import { utf8 } from '../crypto/encoding';
-import { grantedFile } from '../grants/packets';
+import { grantedPieces } from '../grants/packets';
 import { caseNotFound, signerKeys } from './reach';
 import { caseRecords } from './records';
 
@@ -106,21 +105,19 @@ async function cipherFiles(ctx: Ctx, { msgs, files }: Loaded, out: ExportFile[])
   const missing: string[] = [];
   const manifestAttachments: ExportManifest['attachments'] = [];
   for (const a of files) {
-    const bytes = await grantedFile(ctx, a.reportId, a.id);
-    // A file sent in chunks is one OpenPGP message a chunk: GnuPG decrypts one message a file,
-    // so each chunk gets its own, numbered in order, in a folder named after the attachment.
-    const chunks = bytes ? new MessageSplitter().push(bytes) : [];
-    const file = chunks.length > 1 ? `attachments/${a.id}/` : `attachments/${a.id}.gpg`;
-    chunks.forEach((c, i) => {
-      if (chunks.length > 1)
-        out.push({
-          path: `${file}${String(i).padStart(5, '0')}.gpg`,
-          kind: 'attachment',
-          bytes: c,
-        });
-    });
-    if (chunks.length <= 1 && bytes) out.push({ path: file, kind: 'attachment', bytes });
-    if (!bytes) missing.push(a.id);
+    // Each message with the file's granted packets. A file sent in chunks is one OpenPGP
+    // message a chunk: GnuPG decrypts one message a file, so each chunk gets its own, numbered
+    // in order, in a folder named after the attachment.
+    const pieces: Uint8Array[] = [];
+    const found = await grantedPieces(ctx, a.reportId, a.id, (p) => void pieces.push(p));
+    const file = pieces.length > 1 ? `attachments/${a.id}/` : `attachments/${a.id}.gpg`;
+    if (pieces.length > 1)
+      pieces.forEach((bytes, i) =>
+        out.push({ path: `${file}${String(i).padStart(5, '0')}.gpg`, kind: 'attachment', bytes }),
+      );
+    else if (pieces[0]) out.push({ path: file, kind: 'attachment', bytes: pieces[0] });
+    if (!found) missing.push(a.id);
+    const bytes = found ? { length: pieces.reduce((n, p) => n + p.length, 0) } : null;
     manifestAttachments.push({
       file,
       message: messageFile.get(a.messageId) ?? '',

@@ -14,7 +14,7 @@ import { withAudit } from '../audit/service';
 import type { Actor } from '../auth/actor';
 import type { Ctx } from '../context';
 import { mayActOnCase, type Relation } from '../contract/reach';
-import { grantedFile } from '../grants/packets';
+import { grantedFileStream } from '../grants/packets';
 import { toDay } from '../lib/days';
 import { AppError, notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
@@ -97,18 +97,8 @@ export async function openAttachment(
     reportId,
     targetId: attachmentId,
   });
-  // A file granted to more keys carries their key packets too: it is put together whole (files
-  // sent in chunks are not granted; see docs). Any other file streams from the store.
-  const [granted] = await ctx.db
-    .select({ n: count() })
-    .from(grantPackets)
-    .where(and(eq(grantPackets.reportId, reportId), eq(grantPackets.itemId, row.id)));
-  if ((granted?.n ?? 0) > 0) {
-    const bytes = await grantedFile(ctx, reportId, row.id);
-    if (!bytes) throw notFound('No such attachment.');
-    return new Response(bytes as Uint8Array<ArrayBuffer>).body as ReadableStream<Uint8Array>;
-  }
-  const stream = await ctx.blobs.stream(row.id);
+  // Streamed from the store, each message (one, or one a chunk) with the file's granted packets.
+  const stream = await grantedFileStream(ctx, reportId, row.id);
   if (!stream) throw notFound('No such attachment.');
   return stream;
 }

@@ -16,8 +16,7 @@ import {
   openJson,
   parseReceipt,
   rewrapSessionKey,
-  sealChunk,
-  sealFile,
+  FileKeys,
   sealJson,
   toBase64Url,
   unlockPrivateKey,
@@ -38,7 +37,7 @@ import type {
   RetaliationContent,
   UnitView,
 } from './types';
-import { type FileSource, sendFile, type Uploader } from './uploads';
+import { type ChunkRequest, type FileSource, sendFile, type Uploader } from './uploads';
 
 export type Progress = (step: {
   stage: 'pow' | 'keys' | 'encrypt' | 'upload' | 'done';
@@ -72,61 +71,78 @@ export interface Session {
 
 const tokenHeaders = (token: string) => ({ [LOOKUP_TOKEN_HEADER]: token });
 
-/** Seals chunk `label.n` of `file` to `recipients`, signed by the reporter's key. */
-async function sealChunkOf(
+/**
+ * Seals chunk `chunk.n` of `file` to `recipients`, signed by the reporter's key, with the file's
+ * one session key (made by its first chunk, recovered from the server's packets after a reload).
+ * Wherever sealing runs (a Web Worker, or the page) keeps one `FileKeys`.
+ */
+export async function sealChunkOf(
+  keys: FileKeys,
   file: FileSource,
-  label: ChunkLabel,
+  chunk: ChunkRequest,
   recipients: string[],
   key: PrivateKey,
 ): Promise<Uint8Array> {
   const layout = chunkLayout({ name: file.name, type: file.type, size: file.size });
-  const plain = await chunkPlaintext(layout, label.n, (a, b) => file.read(a, b));
-  return sealChunk(plain, label, { recipients, signingKey: key });
+  const plain = await chunkPlaintext(layout, chunk.n, (a, b) => file.read(a, b));
+  const held = chunk.keys ? fromBase64Url(chunk.keys) : null;
+  const label = { tag: chunk.tag, n: chunk.n, count: chunk.count };
+  return keys.seal(plain, label, { recipients, signingKey: key }, held);
 }
 
 /**
- * Encrypts and uploads files one by one, each in chunks. A failed file does not stop the others,
- * and never loses what was already acknowledged: the caller gets the names that failed, to offer
- * another try (which resumes them).
+ * Seals chunk `chunk.n` of one file for the recipients; the pages pass one that runs in a Web
+ * Worker (public/src/report/sealer.ts), chunk after chunk, so the page never holds a file whole.
  */
-/** Seals one follow-up file for the recipients; the pages pass one that runs in a Web Worker. */
 export type FileSealer = (
-  file: FileInput,
+  file: FileSource,
+  chunk: ChunkRequest,
   recipients: string[],
   signingKey: Session['key'],
 ) => Promise<Uint8Array | Blob>;
 
-const sealOnPage: FileSealer = (file, recipients, signingKey) =>
-  sealFile(file.bytes, { name: file.name, type: file.type }, { recipients, signingKey });
+/** Sealing on the page's own thread: where no worker can run, and in tests and the CLI. */
+export function pageSealer(): FileSealer {
+  const keys = new FileKeys();
+  return (file, chunk, recipients, signingKey) =>
+    sealChunkOf(keys, file, chunk, recipients, signingKey);
+}
 
+/**
+ * Encrypts and uploads files in order from `from`, each in chunks. A file that cannot be sent
+ * stops the rest (the server takes files in order) and the error is thrown: what was
+ * acknowledged is kept, and sending the same files again resumes it.
+ */
 async function uploadFiles(
   s: Omit<Session, 'view'>,
   messageId: string,
   files: FileSource[],
   recipients: string[],
-  progress?: Progress,
-  upload?: Uploader,
-): Promise<string[]> {
-  const failed: string[] = [];
-  for (const [i, file] of files.entries()) {
-    try {
-      progress?.({ stage: 'encrypt', current: i + 1, total: files.length });
-      await sendFile({
-        fetcher: s.fetcher,
-        lookupToken: s.lookupToken,
-        messageId,
-        index: i,
-        file,
-        seal: (label) => sealChunkOf(file, label, recipients, s.key),
-        ...(upload ? { upload } : {}),
-        onSent: (sent, size) =>
-          progress?.({ stage: 'upload', current: i + 1, total: files.length, sent, size }),
-      });
-    } catch {
-      failed.push(file.name);
-    }
+  options: FileOptions & { from?: number },
+): Promise<void> {
+  const seal = options.seal ?? pageSealer();
+  for (let i = options.from ?? 0; i < files.length; i++) {
+    const file = files[i] as FileSource;
+    options.progress?.({ stage: 'encrypt', current: i + 1, total: files.length });
+    await sendFile({
+      fetcher: s.fetcher,
+      lookupToken: s.lookupToken,
+      messageId,
+      index: i,
+      file,
+      seal: (chunk) => seal(file, chunk, recipients, s.key),
+      ...(options.upload ? { upload: options.upload } : {}),
+      onSent: (sent, size) =>
+        options.progress?.({ stage: 'upload', current: i + 1, total: files.length, sent, size }),
+    });
   }
-  return failed;
+}
+
+/** How files are sealed and sent: progress, an uploader with progress, a sealer (a worker's). */
+export interface FileOptions {
+  progress?: Progress;
+  upload?: Uploader;
+  seal?: FileSealer;
 }
 
 export interface SubmitInput {
@@ -159,7 +175,7 @@ export interface ReportDraft {
 export interface PreparedReport {
   draft: ReportDraft;
   /** Seals a chunk of file `index`, signed by the reporter's key (held wherever sealing runs). */
-  sealChunk(index: number, label: ChunkLabel): Promise<Uint8Array | Blob>;
+  sealChunk(index: number, chunk: ChunkRequest): Promise<Uint8Array | Blob>;
   /** Drops the reporter's unlocked key where it is held (ends a worker). */
   close?(): void;
 }
@@ -202,10 +218,11 @@ export async function prepareReport(
   };
   progress?.({ stage: 'encrypt' });
   const report = await sealJson(content, { recipients, signingKey: key });
-  const sealChunkAt = async (index: number, label: ChunkLabel) => {
+  const keys = new FileKeys();
+  const sealChunkAt = async (index: number, chunk: ChunkRequest) => {
     const file = input.files[index];
     if (!file) throw new Error(`no file ${index}`);
-    return sealChunkOf(file, label, recipients, key);
+    return sealChunkOf(keys, file, chunk, recipients, key);
   };
   return {
     draft: {
@@ -269,7 +286,7 @@ export async function sendReport(
       messageId: answer.messageId,
       index: i,
       file: { name: '', type: '', size, read: () => Promise.reject(new Error('sealed elsewhere')) },
-      seal: (label) => prepared.sealChunk(i, label),
+      seal: (chunk) => prepared.sealChunk(i, chunk),
       ...(upload ? { upload } : {}),
       onSent: (bytes, all) =>
         progress?.({ stage: 'upload', current: i + 1, total, sent: bytes, size: all }),
@@ -290,6 +307,7 @@ export async function sendReport(
 interface DraftToResume {
   unitId: string;
   copyToParent: boolean;
+  exclude: string[];
   reporterPublicKey: string;
   reporterLockedKey: string;
   report: string;
@@ -309,6 +327,7 @@ export async function resumeReport(
   units: UnitView[],
   files: FileSource[],
   progress?: Progress,
+  seal: FileSealer = pageSealer(),
 ): Promise<PreparedReport> {
   const parsed = parseReceipt(typedReceipt);
   if (!parsed.ok)
@@ -329,7 +348,12 @@ export async function resumeReport(
     notes.every((n, i) => n.name === files[i]?.name && n.size === files[i]?.size);
   if (!same || notes.length !== d.filesExpected)
     throw new ApiError(0, 'other_files', 'Choose the same files, in the same order, as before.');
-  const recipients = [...reportRecipients(units, d.unitId, d.copyToParent), d.reporterPublicKey];
+  // The same keys as the first time, less those the reporter kept out. A file already begun
+  // is sealed with the key packets the server holds, whatever the unit's keys are now.
+  const recipients = [
+    ...reportRecipients(units, d.unitId, d.copyToParent, d.exclude),
+    d.reporterPublicKey,
+  ];
   return {
     draft: {
       receipt: parsed.code,
@@ -338,13 +362,14 @@ export async function resumeReport(
       lockedKey: d.reporterLockedKey,
       unitId: d.unitId,
       copyToParent: d.copyToParent,
+      exclude: d.exclude,
       report: d.report,
       fileSizes: files.map((f) => f.size),
     },
-    sealChunk: async (index, label) => {
+    sealChunk: async (index, chunk) => {
       const file = files[index];
       if (!file) throw new Error(`no file ${index}`);
-      return sealChunkOf(file, label, recipients, key);
+      return seal(file, chunk, recipients, key);
     },
   };
 }
@@ -457,12 +482,16 @@ export async function readMessages(s: Session): Promise<OpenedMessage[]> {
 const fileNotes = (files: FileSource[]): { files?: FileNote[] } =>
   files.length > 0 ? { files: files.map((f) => ({ name: f.name, size: f.size })) } : {};
 
+/**
+ * Sends a message with its files. With files, the server keeps the message pending, seen by no
+ * supervisor, until its last file is in; a failure leaves it pending, and `finishMessage` with the
+ * same files (after a reload too) resumes it from the last acknowledged chunk.
+ */
 export async function sendMessage(
   s: Session,
   text: string,
   given: (FileInput | FileSource)[] = [],
-  progress?: Progress,
-  upload?: Uploader,
+  options: FileOptions = {},
 ) {
   const files = given.map(asSource);
   const content: MessageContent = { v: 1, type: 'message', text, ...fileNotes(files) };
@@ -471,18 +500,17 @@ export async function sendMessage(
   const { messageId } = await callApi<{ messageId: string }>(
     s.fetcher,
     '/api/receipt/messages',
-    jsonInit({ message }, tokenHeaders(s.lookupToken)),
+    jsonInit({ message, files: files.length }, tokenHeaders(s.lookupToken)),
   );
-  const failedFiles = await uploadFiles(s, messageId, files, recipients, progress, upload);
-  return { messageId, failedFiles };
+  await uploadFiles(s, messageId, files, recipients, options);
+  return { messageId, failedFiles: [] as string[] };
 }
 
 export async function flagRetaliation(
   s: Session,
   flag: Omit<RetaliationContent, 'v' | 'type'>,
   given: (FileInput | FileSource)[] = [],
-  progress?: Progress,
-  upload?: Uploader,
+  options: FileOptions = {},
 ) {
   const files = given.map(asSource);
   const content: RetaliationContent = { v: 1, type: 'retaliation', ...flag, ...fileNotes(files) };
@@ -491,10 +519,61 @@ export async function flagRetaliation(
   const { messageId } = await callApi<{ messageId: string }>(
     s.fetcher,
     '/api/receipt/retaliation',
-    jsonInit({ details }, tokenHeaders(s.lookupToken)),
+    jsonInit({ details, files: files.length }, tokenHeaders(s.lookupToken)),
   );
-  const failedFiles = await uploadFiles(s, messageId, files, recipients, progress, upload);
-  return { messageId, failedFiles };
+  await uploadFiles(s, messageId, files, recipients, options);
+  return { messageId, failedFiles: [] as string[] };
+}
+
+/** A message of the reporter's that waits for its files, opened: its words and file names. */
+export interface PendingMessage {
+  messageId: string;
+  kind: 'message' | 'retaliation';
+  filesExpected: number;
+  filesReceived: number;
+  /** The names and sizes sealed with it: the files to choose again. */
+  files: FileNote[];
+}
+
+/** The reporter's messages still waiting for their files (none reach a supervisor yet). */
+export async function pendingMessages(s: Session): Promise<PendingMessage[]> {
+  const { pending } = await callApi<{
+    pending: (Omit<PendingMessage, 'files'> & { ciphertext: string })[];
+  }>(s.fetcher, '/api/receipt/pending', { headers: tokenHeaders(s.lookupToken) });
+  const out: PendingMessage[] = [];
+  for (const p of pending) {
+    const opened = await openJson<MessageContent | RetaliationContent>(p.ciphertext, {
+      decryptionKeys: [s.key],
+      verificationKeys: [s.view.reporterPublicKey],
+    });
+    const { ciphertext: _, ...rest } = p;
+    out.push({ ...rest, files: opened.value.files ?? [] });
+  }
+  return out;
+}
+
+/**
+ * Finishes a pending message with the same files chosen again, in the same order (checked by
+ * name and size against those sealed in it); uploads go on from the last acknowledged chunk.
+ */
+export async function finishMessage(
+  s: Session,
+  pending: PendingMessage,
+  given: (FileInput | FileSource)[],
+  options: FileOptions = {},
+) {
+  const files = given.map(asSource);
+  const same =
+    pending.files.length === files.length &&
+    pending.files.every((n, i) => n.name === files[i]?.name && n.size === files[i]?.size);
+  if (!same || files.length !== pending.filesExpected)
+    throw new ApiError(0, 'other_files', 'Choose the same files, in the same order, as before.');
+  const use = pending.kind === 'retaliation' ? 'retaliation' : 'messages';
+  await uploadFiles(s, pending.messageId, files, s.view.recipients[use], {
+    ...options,
+    from: pending.filesReceived,
+  });
+  return { messageId: pending.messageId };
 }
 
 /** Downloads and decrypts one of the case's files whole (small files; pages stream instead). */

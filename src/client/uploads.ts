@@ -10,6 +10,8 @@ export interface FileSource {
   type: string;
   size: number;
   read(start: number, end: number): Promise<Uint8Array>;
+  /** The File behind it in a browser: handed to a Web Worker by reference, read there. */
+  blob?: Blob;
 }
 
 /** Sends bytes with progress where the runtime can report it (XMLHttpRequest in a browser). */
@@ -25,8 +27,17 @@ export interface UploadAnswer {
   tag: string;
   chunks: number;
   received: number;
+  /** The first chunk's session-key packets (base64url), once the server holds that chunk. */
+  keys?: string;
   attachmentId?: string;
   submission?: { messageId: string; receivedDay: string; complete: boolean; filesReceived: number };
+  message?: { messageId: string; complete: boolean };
+}
+
+/** What sealing one chunk needs: its label, and the file's key packets once the server has them. */
+export interface ChunkRequest extends ChunkLabel {
+  /** Base64url of the first chunk's session-key packets; absent for the first chunk. */
+  keys?: string;
 }
 
 export interface SendFileOptions {
@@ -37,7 +48,7 @@ export interface SendFileOptions {
   index: number;
   file: FileSource;
   /** Seals the plaintext of one chunk (wherever the reporter's key is held). */
-  seal(label: ChunkLabel): Promise<Uint8Array | Blob>;
+  seal(chunk: ChunkRequest): Promise<Uint8Array | Blob>;
   upload?: Uploader;
   /** Plaintext bytes of the file sent so far, of its padded size. */
   onSent?(sent: number, total: number): void;
@@ -81,7 +92,12 @@ export async function sendFile(o: SendFileOptions): Promise<UploadAnswer> {
       state ??= await announce();
       const s = state;
       const path = `/api/uploads/${s.uploadId}/chunks/${s.received}`;
-      const body = await o.seal({ tag: s.tag, n: s.received, count: s.chunks });
+      const body = await o.seal({
+        tag: s.tag,
+        n: s.received,
+        count: s.chunks,
+        ...(s.keys ? { keys: s.keys } : {}),
+      });
       const done = s.received * CHUNK_BYTES;
       const share = Math.min(CHUNK_BYTES, layout.total - done) / sizeOf(body);
       const onSent = (bytes: number) => o.onSent?.(done + bytes * share, layout.total);

@@ -23,7 +23,14 @@ import {
   LOOKUP_TOKEN_HEADER,
   shareBody,
 } from './schemas';
-import { addAttachment, addMessage, flagRetaliation, readAttachment } from './service';
+import {
+  addAttachment,
+  addMessage,
+  addPendingMessage,
+  flagRetaliation,
+  pendingMessagesOf,
+  readAttachment,
+} from './service';
 import { noteLookup, reporterViewJson } from './view';
 
 export function tokenFrom(c: Context<AppEnv>): string {
@@ -101,6 +108,11 @@ export const receiptRoutes = new Hono<AppEnv>()
       const body = await jsonBody(c, addMessageBody);
       const ctx = c.get('ctx');
       await requireQuota(ctx, c.get('report').id, 'message', body.message.length);
+      if (body.files > 0)
+        return c.json(
+          await addPendingMessage(ctx, c.get('report'), 'message', body.message, body.files),
+          201,
+        );
       return c.json(await addMessage(ctx, c.get('report'), body.message), 201);
     },
   )
@@ -112,6 +124,11 @@ export const receiptRoutes = new Hono<AppEnv>()
       const body = await jsonBody(c, flagRetaliationBody);
       const ctx = c.get('ctx');
       await requireQuota(ctx, c.get('report').id, 'flag', body.details.length);
+      if (body.files > 0)
+        return c.json(
+          await addPendingMessage(ctx, c.get('report'), 'retaliation', body.details, body.files),
+          201,
+        );
       return c.json(await flagRetaliation(ctx, c.get('report'), body.details), 201);
     },
   )
@@ -127,6 +144,9 @@ export const receiptRoutes = new Hono<AppEnv>()
       return c.json(await addAttachment(ctx, c.get('report'), message, bytes), 201);
     },
   )
+  .get('/api/receipt/pending', followUp(null), async (c) => {
+    return c.json(await pendingMessagesOf(c.get('ctx'), c.get('report')));
+  })
   .get('/api/receipt/share', followUp(null), async (c) => {
     return c.json(await shareOffer(c.get('ctx'), c.get('report')));
   })

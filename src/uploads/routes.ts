@@ -28,7 +28,9 @@ export const uploadState = z.strictObject({
   tag: z.string(),
   chunks: z.number().int(),
   received: z.number().int(),
+  keys: z.string().optional(),
   attachmentId: z.string().optional(),
+  message: z.strictObject({ messageId: z.string(), complete: z.boolean() }).optional(),
   submission: z
     .strictObject({
       messageId: z.string(),

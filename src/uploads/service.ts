@@ -1,17 +1,36 @@
 // Files in numbered chunks, for a report's draft or a reporter's message: announce the file (its
 // padded size and chunk count), then send chunk after chunk; any chunk may be sent again after a
 // lost answer, and announcing the same file again resumes where the server stopped. A file is
-// shown to nobody until its last chunk is in; an upload left a day is deleted (`dropStaleUploads`).
-import { and, count, eq, lt } from 'drizzle-orm';
-import { attachments, messages, reportDrafts, reports, uploads } from '../../db/schema';
+// shown to nobody until its last chunk is in, and a follow-up message with files (a pending
+// message) to nobody until its last file is in; an upload or pending message left a day is
+// deleted (`dropStaleUploads`). Every chunk of a file repeats its first chunk's session-key
+// packets byte for byte: one session key per file, so a grant stays one packet per file.
+import { and, count, eq, gte, inArray, lt, notInArray } from 'drizzle-orm';
+import {
+  attachments,
+  pendingMessages,
+  reportDrafts,
+  reports,
+  uploads,
+} from '../../db/schema';
+import { excludedKeyIds } from '../cases/reach';
 import type { Ctx } from '../context';
-import { bucketSize, CHUNK_BYTES, CHUNK_OVERHEAD, chunkCount, isPaddedSize } from '../crypto';
-import { sha256Hex } from '../crypto/encoding';
+import {
+  bucketSize,
+  CHUNK_BYTES,
+  CHUNK_OVERHEAD,
+  chunkCount,
+  isPaddedSize,
+  sameKeyPackets,
+  wrappedKeys,
+} from '../crypto';
+import { fromBase64Url, sha256Hex, toBase64Url } from '../crypto/encoding';
 import { addDays, toDay } from '../lib/days';
 import { AppError, notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { unknownReceipt } from '../receipts/access';
 import { requireQuota } from '../receipts/quotas';
+import { followUpWrites } from '../receipts/service';
 import type { SubmissionAnswer } from '../reports/drafts';
 import {
   type RecipientSet,
@@ -20,10 +39,12 @@ import {
   requireEncryptedTo,
 } from '../reports/recipients';
 import { finalReportWrites } from '../reports/rows';
+import type { Write } from '../storage/db';
 
 type Draft = typeof reportDrafts.$inferSelect;
 type Report = typeof reports.$inferSelect;
 type Upload = typeof uploads.$inferSelect;
+type Pending = typeof pendingMessages.$inferSelect;
 
 /** Who a lookup token speaks for: a draft whose files are arriving, or a received report. */
 type Owner = { draft: Draft; report?: undefined } | { report: Report; draft?: undefined };
@@ -39,28 +60,42 @@ async function ownerOf(ctx: Ctx, token: string): Promise<Owner> {
 
 const ownerId = (o: Owner) => (o.draft ? o.draft.id : o.report.id);
 
-async function filesIn(ctx: Ctx, messageId: string): Promise<number> {
-  const [row] = await ctx.db
-    .select({ n: count() })
-    .from(attachments)
-    .where(eq(attachments.messageId, messageId));
+/** Files of a message that are in: a draft's attachments, or a pending message's finished uploads. */
+async function filesIn(ctx: Ctx, messageId: string, pending = false): Promise<number> {
+  const [row] = pending
+    ? await ctx.db
+        .select({ n: count() })
+        .from(uploads)
+        .where(and(eq(uploads.messageId, messageId), eq(uploads.received, uploads.chunks)))
+    : await ctx.db
+        .select({ n: count() })
+        .from(attachments)
+        .where(eq(attachments.messageId, messageId));
   return row?.n ?? 0;
 }
 
-/** The keys every chunk of a file for `messageId` must be encrypted to. */
-async function recipientsOf(ctx: Ctx, o: Owner, messageId: string): Promise<RecipientSet> {
+/** The report's pending message `messageId`; files come only with a message that waits for them. */
+async function pendingOf(ctx: Ctx, o: Owner, messageId: string): Promise<Pending> {
+  const [m] = o.report
+    ? await ctx.db
+        .select()
+        .from(pendingMessages)
+        .where(and(eq(pendingMessages.id, messageId), eq(pendingMessages.reportId, o.report.id)))
+    : [];
+  if (!m) throw notFound('No message of this report is waiting for files.');
+  return m;
+}
+
+/** The keys every chunk of a file for the message must be encrypted to (and no excluded one). */
+async function recipientsOf(ctx: Ctx, o: Owner, pending: Pending | null): Promise<RecipientSet> {
   if (o.draft) {
     const d = o.draft;
     const units = d.copiedUnitId ? [d.unitId, d.copiedUnitId] : [d.unitId];
     const keyIds = JSON.parse(d.reporterKeyIds) as string[];
-    return recipientSet(ctx, units, { publicKey: d.reporterPublicKey, keyIds });
+    const excluded = await excludedKeyIds(ctx, d.id);
+    return recipientSet(ctx, units, { publicKey: d.reporterPublicKey, keyIds }, excluded);
   }
-  const [m] = await ctx.db
-    .select({ kind: messages.kind })
-    .from(messages)
-    .where(and(eq(messages.id, messageId), eq(messages.reportId, o.report.id)));
-  if (!m) throw notFound('No such message in this report.');
-  return recipientsFor(ctx, o.report, m.kind === 'retaliation' ? 'retaliation' : 'message');
+  return recipientsFor(ctx, o.report, pending?.kind === 'retaliation' ? 'retaliation' : 'message');
 }
 
 /**
@@ -76,6 +111,7 @@ export async function draftToResume(ctx: Ctx, token: string) {
     copyToParent: d.copiedUnitId !== null,
     reporterPublicKey: d.reporterPublicKey,
     reporterLockedKey: d.reporterLockedKey,
+    exclude: await excludedKeyIds(ctx, d.id),
     report: d.ciphertext,
     filesExpected: d.filesExpected,
     filesReceived: await filesIn(ctx, d.messageId),
@@ -95,6 +131,9 @@ export interface UploadState {
   tag: string;
   chunks: number;
   received: number;
+  /** The first chunk's session-key packets (base64url) once it is in: later chunks repeat them,
+   * and a reporter's browser recovers the file's key from them after a reload. */
+  keys?: string;
 }
 
 const stateOf = (u: Upload): UploadState => ({
@@ -102,6 +141,7 @@ const stateOf = (u: Upload): UploadState => ({
   tag: u.tag,
   chunks: u.chunks,
   received: u.received,
+  ...(u.keys ? { keys: u.keys } : {}),
 });
 
 /** Checks what a file announces against the configured limit and the padding rule. */
@@ -121,13 +161,13 @@ function checkAnnounced(ctx: Ctx, s: StartUpload): void {
 }
 
 /** Checks that file `index` of the message may come now: the files before it are all in. */
-async function checkSlot(ctx: Ctx, o: Owner, s: StartUpload): Promise<void> {
-  const expected = o.draft ? o.draft.filesExpected : ctx.config.limits.attachmentsPerMessage;
+async function checkSlot(ctx: Ctx, o: Owner, pending: Pending | null, s: StartUpload) {
   if (o.draft && s.messageId !== o.draft.messageId)
     throw notFound('No such message in this report.');
+  const expected = o.draft ? o.draft.filesExpected : (pending?.filesExpected ?? 0);
   if (s.index >= expected)
-    throw new AppError('conflict', `A message can carry at most ${expected} files.`);
-  const done = await filesIn(ctx, s.messageId);
+    throw new AppError('conflict', `This message carries ${expected} files.`, { expected });
+  const done = await filesIn(ctx, s.messageId, pending !== null);
   if (s.index < done) throw new AppError('conflict', 'This file is already complete.', { done });
   if (s.index > done)
     throw new AppError('conflict', `Send file ${done + 1} first: files go in order.`, { done });
@@ -135,13 +175,15 @@ async function checkSlot(ctx: Ctx, o: Owner, s: StartUpload): Promise<void> {
 
 /**
  * Announces a file, or finds the upload already under way for the same place and size (a
- * resume, after a lost connection or a reload): the answer says how many chunks are in.
+ * resume, after a lost connection or a reload): the answer says how many chunks are in. A
+ * report's own files count against the report's limits (files and size per file); a follow-up's
+ * against the receipt's daily quota.
  */
 export async function startUpload(ctx: Ctx, token: string, s: StartUpload): Promise<UploadState> {
   checkAnnounced(ctx, s);
   const o = await ownerOf(ctx, token);
-  await recipientsOf(ctx, o, s.messageId); // the message must be this reporter's
-  await checkSlot(ctx, o, s);
+  const pending = o.report ? await pendingOf(ctx, o, s.messageId) : null;
+  await checkSlot(ctx, o, pending, s);
   const [existing] = await ctx.db
     .select()
     .from(uploads)
@@ -149,7 +191,7 @@ export async function startUpload(ctx: Ctx, token: string, s: StartUpload): Prom
   if (existing && existing.total === s.total) return stateOf(existing);
   // Another file chosen for this place: the unfinished one gives way.
   if (existing) await dropUpload(ctx, existing);
-  await requireQuota(ctx, ownerId(o), 'upload', s.total);
+  if (o.report) await requireQuota(ctx, o.report.id, 'upload', s.total);
   const id = newId();
   const store = await ctx.blobs.begin(id);
   const row = {
@@ -172,6 +214,8 @@ export interface ChunkAnswer extends UploadState {
   attachmentId?: string;
   /** For a draft: the submission's state after this file (complete once its last file is in). */
   submission?: SubmissionAnswer;
+  /** For a pending follow-up: whether this file was its last, so supervisors see it now. */
+  message?: { messageId: string; complete: boolean };
 }
 
 /** Plaintext bytes chunk `n` carries: all chunks are CHUNK_BYTES but the last. */
@@ -207,11 +251,15 @@ export async function putChunk(
       { received: u.received },
     );
   }
-  await requireEncryptedTo(bytes, await recipientsOf(ctx, o, u.messageId));
+  const pending = o.report ? await pendingOf(ctx, o, u.messageId) : null;
+  const keys = await checkKeys(ctx, o, pending, u, n, bytes);
   const last = n === u.chunks - 1;
   const store = await ctx.blobs.putChunk(u.id, u.store, n, bytes, last);
   const day = toDay(ctx.now());
-  const next = { received: n + 1, bytes: u.bytes + bytes.length, store, day };
+  const next = { received: n + 1, bytes: u.bytes + bytes.length, store, keys, day };
+  // The pending message lives as long as its files keep arriving.
+  if (pending && pending.day !== day)
+    await ctx.db.update(pendingMessages).set({ day }).where(eq(pendingMessages.id, pending.id));
   if (!last) {
     const moved = await ctx.db
       .update(uploads)
@@ -220,30 +268,90 @@ export async function putChunk(
       .returning({ id: uploads.id });
     if (moved.length === 0)
       throw new AppError('conflict', `Chunk ${n + 1} was already received.`, { received: n + 1 });
-    return { ...stateOf(u), received: n + 1 };
+    return stateOf({ ...u, ...next });
   }
-  return finish(ctx, o, { ...u, ...next });
+  return finish(ctx, o, pending, { ...u, ...next });
 }
 
-/** The last chunk is in: the upload becomes an attachment, and a draft's last file the report. */
-async function finish(ctx: Ctx, o: Owner, u: Upload): Promise<ChunkAnswer> {
-  await ctx.blobs.complete(u.id, u.store);
-  const day = u.day;
-  const attach = ctx.db.insert(attachments).values({
-    id: u.id,
-    reportId: u.reportId,
-    messageId: u.messageId,
-    position: u.position,
-    size: u.bytes,
-    day,
-  });
-  const drop = ctx.db.delete(uploads).where(eq(uploads.id, u.id));
-  const state = { ...stateOf(u), attachmentId: u.id };
-  if (!o.draft) {
-    await ctx.storage.commit([attach, drop]);
-    return state;
+/**
+ * The first chunk is checked against the recipients and its session-key packets are kept; every
+ * later chunk must carry those packets byte for byte (the same session key, the same recipients).
+ */
+async function checkKeys(
+  ctx: Ctx,
+  o: Owner,
+  pending: Pending | null,
+  u: Upload,
+  n: number,
+  bytes: Uint8Array,
+): Promise<string> {
+  const parts = wrappedKeys(bytes);
+  if (!parts)
+    throw new AppError(
+      'not_encrypted',
+      `Chunk ${n + 1} is not an OpenPGP message encrypted in the browser.`,
+      { received: u.received },
+    );
+  if (n === 0) {
+    await requireEncryptedTo(bytes, await recipientsOf(ctx, o, pending));
+    return toBase64Url(parts.keyPackets);
   }
+  if (!u.keys || !sameKeyPackets(fromBase64Url(u.keys), parts.keyPackets))
+    throw new AppError(
+      'wrong_recipients',
+      `Chunk ${n + 1} is not sealed with the file's key: every chunk of a file carries the first chunk's session-key packets.`,
+      { received: u.received },
+    );
+  return u.keys;
+}
+
+const attachmentOf = (u: Upload) => ({
+  id: u.id,
+  reportId: u.reportId,
+  messageId: u.messageId,
+  position: u.position,
+  size: u.bytes,
+  day: u.day,
+});
+
+/**
+ * The last chunk is in: the upload becomes an attachment and a draft's last file the report; a
+ * pending message's file waits for the others, and the last one makes the message and all its
+ * attachments visible at once.
+ */
+async function finish(
+  ctx: Ctx,
+  o: Owner,
+  pending: Pending | null,
+  u: Upload,
+): Promise<ChunkAnswer> {
+  await ctx.blobs.complete(u.id, u.store);
+  const state = { ...stateOf(u), attachmentId: u.id };
+  if (o.report) {
+    if (!pending) throw notFound('No message of this report is waiting for files.');
+    const done = u.position + 1 >= pending.filesExpected;
+    if (!done) {
+      await ctx.db
+        .update(uploads)
+        .set({ received: u.received, bytes: u.bytes, store: u.store, keys: u.keys, day: u.day })
+        .where(eq(uploads.id, u.id));
+      return { ...state, message: { messageId: pending.id, complete: false } };
+    }
+    const held = await ctx.db.select().from(uploads).where(eq(uploads.messageId, pending.id));
+    const files = [...held.filter((h) => h.id !== u.id), u];
+    const writes: Write[] = [
+      ...(await followUpWrites(ctx, o.report, pending.kind, pending.id, pending.ciphertext)),
+      ctx.db.insert(attachments).values(files.map(attachmentOf)),
+      ctx.db.delete(uploads).where(eq(uploads.messageId, pending.id)),
+      ctx.db.delete(pendingMessages).where(eq(pendingMessages.id, pending.id)),
+    ];
+    await ctx.storage.commit(writes as [Write, ...Write[]]);
+    return { ...state, message: { messageId: pending.id, complete: true } };
+  }
+  const attach = ctx.db.insert(attachments).values(attachmentOf(u));
+  const drop = ctx.db.delete(uploads).where(eq(uploads.id, u.id));
   const d = o.draft;
+  const day = u.day;
   const lastFile = u.position + 1 >= d.filesExpected;
   await ctx.storage.commit([
     attach,
@@ -270,12 +378,36 @@ async function dropUpload(ctx: Ctx, u: Upload): Promise<void> {
 }
 
 /**
- * Deletes uploads that received no chunk yesterday or today, with their chunks: a day after it
+ * Deletes uploads that received no chunk yesterday or today, with their chunks, and pending
+ * messages whose files stopped arriving as long ago, with every upload they had: a day after it
  * stopped, nobody is coming back to finish it. Called by the daily housekeeping.
  */
 export async function dropStaleUploads(ctx: Ctx): Promise<number> {
   const before = addDays(toDay(ctx.now()), -1);
-  const stale = await ctx.db.select().from(uploads).where(lt(uploads.day, before));
+  const live = ctx.db
+    .select({ id: pendingMessages.id })
+    .from(pendingMessages)
+    .where(gte(pendingMessages.day, before));
+  const stale = await ctx.db
+    .select()
+    .from(uploads)
+    .where(and(lt(uploads.day, before), notInArray(uploads.messageId, live)));
   for (const u of stale) await dropUpload(ctx, u);
-  return stale.length;
+  const abandoned = await ctx.db
+    .select({ id: pendingMessages.id })
+    .from(pendingMessages)
+    .where(lt(pendingMessages.day, before));
+  await dropPending(
+    ctx,
+    abandoned.map((p) => p.id),
+  );
+  return stale.length + abandoned.length;
+}
+
+/** Deletes pending messages with whatever uploads they had (a deleted case's too). */
+export async function dropPending(ctx: Ctx, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  const held = await ctx.db.select().from(uploads).where(inArray(uploads.messageId, ids));
+  for (const u of held) await dropUpload(ctx, u);
+  await ctx.db.delete(pendingMessages).where(inArray(pendingMessages.id, ids));
 }

@@ -262,6 +262,16 @@ export const en = {
   'msg.downloading': 'Decrypting file…',
   'msg.downloadFailed': 'The file could not be downloaded or decrypted. Try again.',
 
+  'unfinished.title': 'A message is not finished yet',
+  'unfinished.intro':
+    'This message reaches the unit only when all its files are in; nobody sees it until then. Choose the same files again, in the same order, to finish it: sending goes on where it stopped. An unfinished message is deleted after a day without progress.',
+  'unfinished.files': 'Files this message waits for',
+  'unfinished.file': '{name} ({size})',
+  'unfinished.submit': 'Finish sending',
+  'unfinished.otherFiles': 'These are not the same files. Choose {count} files, in the order listed above.',
+  'unfinished.done': 'Your message and its files were sent.',
+  'compose.unfinished':
+    'Not all files could be sent, so the message was not delivered yet. It is kept unfinished: choose the same files again under “A message is not finished yet” to finish it.',
   'compose.message.title': 'Add information',
   'compose.message.text': 'Your message',
   'compose.message.submit': 'Encrypt and send message',

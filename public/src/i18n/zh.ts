@@ -237,6 +237,16 @@ export const zh: Record<MessageKey, string> = {
   'msg.downloading': '正在解密文件…',
   'msg.downloadFailed': '文件无法下载或解密，请重试。',
 
+  'unfinished.title': '有一条消息尚未发送完成',
+  'unfinished.intro':
+    '只有在所有文件都上传完成后，这条消息才会送达该单位；在此之前任何人都看不到它。请按相同顺序重新选择相同的文件以完成发送：上传会从中断处继续。一天内没有进展的未完成消息将被删除。',
+  'unfinished.files': '这条消息等待的文件',
+  'unfinished.file': '{name}（{size}）',
+  'unfinished.submit': '完成发送',
+  'unfinished.otherFiles': '这些不是原来的文件。请按上面列出的顺序选择 {count} 个文件。',
+  'unfinished.done': '您的消息及其文件已发送。',
+  'compose.unfinished':
+    '部分文件未能发送，因此消息尚未送达。它被保留为未完成状态：请在“有一条消息尚未发送完成”下重新选择相同的文件以完成发送。',
   'compose.message.title': '补充材料',
   'compose.message.text': '您的消息',
   'compose.message.submit': '加密并发送消息',

@@ -24,6 +24,7 @@ export const sliced = (f: File): FileSource => ({
   type: f.type,
   size: f.size,
   read: async (start, end) => new Uint8Array(await f.slice(start, end).arrayBuffer()),
+  blob: f,
 });
 
 export class FilePicker {

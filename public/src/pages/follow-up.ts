@@ -3,6 +3,7 @@ import { downloadTo } from '../../../src/client/downloads';
 import { parseReceipt } from '../../../src/crypto';
 import { renderCase } from '../follow-up/case-view';
 import { type Sent, wireCompose } from '../follow-up/compose';
+import { showUnfinished, wireUnfinished } from '../follow-up/unfinished';
 import type { Download } from '../follow-up/message-card';
 import { type CaseSession, openSession, reloadSession } from '../follow-up/session';
 import { type MessageKey, onLanguageChange, type Vars } from '../i18n';
@@ -72,6 +73,7 @@ async function afterShare(): Promise<void> {
 function show(s: CaseSession): void {
   session = s;
   renderCase(s, download, afterShare);
+  void showUnfinished(s);
   byId('lookup-view', HTMLElement).hidden = true;
   byId('case-view', HTMLElement).hidden = false;
 }
@@ -138,7 +140,13 @@ async function afterSend(sent: Sent): Promise<void> {
   byId('case-status', HTMLElement).scrollIntoView({ block: 'nearest' });
 }
 
-wireCompose(() => session, afterSend);
+/** A message with files that did not all go: it waits, and the page offers to finish it. */
+async function afterFailure(): Promise<void> {
+  if (session) await showUnfinished(session);
+}
+
+wireCompose(() => session, afterSend, afterFailure);
+wireUnfinished(() => session, afterSend);
 
 byId('case-close', HTMLButtonElement).addEventListener('click', () => {
   // Reloading drops the unlocked key and every decrypted word from memory.

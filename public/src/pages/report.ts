@@ -192,8 +192,17 @@ byId('resume-form', HTMLFormElement).addEventListener('submit', async (event) =>
   clearStatus(error);
   try {
     const code = byId('resume-receipt', HTMLInputElement).value;
-    const [{ resumeReport }] = await sealing();
-    prepared = await resumeReport(browserFetch, code, units.all(), resumeFiles.sources());
+    const [{ resumeReport }, { followUpSealer }] = await sealing();
+    // The key is unlocked here, but every chunk is sealed in the worker, as the first time.
+    const seal = followUpSealer();
+    prepared = await resumeReport(
+      browserFetch,
+      code,
+      units.all(),
+      resumeFiles.sources(),
+      undefined,
+      seal,
+    );
   } catch (err) {
     const key =
       err instanceof ApiError && err.code === 'other_files'
