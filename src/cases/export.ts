@@ -112,9 +112,8 @@ async function cipherFiles(ctx: Ctx, { msgs, files }: Loaded, out: ExportFile[])
     const found = await grantedPieces(ctx, a.reportId, a.id, (p) => void pieces.push(p));
     const file = pieces.length > 1 ? `attachments/${a.id}/` : `attachments/${a.id}.gpg`;
     if (pieces.length > 1)
-      pieces.forEach((bytes, i) =>
-        out.push({ path: `${file}${String(i).padStart(5, '0')}.gpg`, kind: 'attachment', bytes }),
-      );
+      for (const [i, bytes] of pieces.entries())
+        out.push({ path: `${file}${String(i).padStart(5, '0')}.gpg`, kind: 'attachment', bytes });
     else if (pieces[0]) out.push({ path: file, kind: 'attachment', bytes: pieces[0] });
     if (!found) missing.push(a.id);
     const bytes = found ? { length: pieces.reduce((n, p) => n + p.length, 0) } : null;

@@ -1,12 +1,11 @@
 // A supervisor's work on one case: open it (audited), read files (audited), reply, move it
 // through its states and classify it. Every change and its audit entry land in one batch.
-import { and, count, eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import {
   attachments,
   type CaseOutcome,
   type CaseState,
   caseEvents,
-  grantPackets,
   messages,
   reports,
 } from '../../db/schema';

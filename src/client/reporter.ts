@@ -6,17 +6,16 @@ import * as openpgp from 'openpgp';
 import { LOOKUP_TOKEN_HEADER } from '../contract/headers';
 import { reportRecipientKeys } from '../contract/reach';
 import {
-  type ChunkLabel,
   chunkLayout,
   chunkPlaintext,
   deriveReceiptSecrets,
+  FileKeys,
   fromBase64Url,
   generateReceipt,
   generateReporterKey,
   openJson,
   parseReceipt,
   rewrapSessionKey,
-  FileKeys,
   sealJson,
   toBase64Url,
   unlockPrivateKey,
@@ -24,7 +23,7 @@ import {
 } from '../crypto';
 import { ApiError, callApi, type Fetcher, jsonInit } from './api';
 import { downloadWhole } from './downloads';
-import { type ReadStatus, readSigned, verifiedValue } from './opened';
+import { type ReadStatus, readSigned } from './opened';
 import { type PowPurpose, type PowSolution, powHeaders, proofOfWork } from './pow';
 import type {
   CaseView,

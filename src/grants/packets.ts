@@ -4,8 +4,8 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { grantPackets } from '../../db/schema';
 import type { Ctx } from '../context';
-import { fromBase64Url } from '../crypto/encoding';
 import { MessageSplitter } from '../crypto/chunks';
+import { fromBase64Url } from '../crypto/encoding';
 import { armorMessage, messageBytes, withKeyPackets } from '../crypto/rewrap';
 
 export type PacketsByItem = Map<string, Uint8Array[]>;

@@ -14,7 +14,7 @@ import {
 } from '../../db/schema';
 import type { Ctx } from '../context';
 import { escalateOverdueFlags } from '../retaliation/escalation';
-import { dropStaleUploads } from '../uploads/service';
+import { dropStaleUploads, dropUploadsOf } from '../uploads/service';
 import { addDays, toDay } from './days';
 
 /** A draft left this many days was abandoned: its page was closed before its files were in. */
@@ -71,4 +71,5 @@ export async function dropAbandonedDrafts(ctx: Ctx): Promise<void> {
     ctx.db.delete(reportDrafts).where(inArray(reportDrafts.id, ids)),
   ]);
   for (const f of files) await ctx.blobs.delete(f.id).catch(() => undefined);
+  await dropUploadsOf(ctx, ids);
 }

@@ -1,13 +1,7 @@
 // Per-receipt daily quotas on follow-ups: messages, flags and bytes a reporter may add in one UTC
 // day. One receipt must not be able to fill the disk or bury a unit in retaliation flags.
 import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
-import {
-  attachments,
-  messages,
-  pendingMessages,
-  retaliationFlags,
-  uploads,
-} from '../../db/schema';
+import { attachments, messages, pendingMessages, retaliationFlags, uploads } from '../../db/schema';
 import type { Ctx } from '../context';
 import type { FollowUpQuota } from '../contract/terms';
 import { toDay } from '../lib/days';

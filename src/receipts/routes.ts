@@ -2,8 +2,8 @@
 // cheapest checks come first: the proof of work or the token, then the day's quota, and only then
 // is a body read.
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
-import { fromBase64Url } from '../crypto/encoding';
 import { CHUNK_BYTES, CHUNK_OVERHEAD } from '../crypto/chunks';
+import { fromBase64Url } from '../crypto/encoding';
 import { bucketSize } from '../crypto/padding';
 import { shareCase, shareOffer } from '../grants/share';
 import type { AppEnv } from '../http/types';

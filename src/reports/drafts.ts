@@ -115,11 +115,7 @@ const draftAnswer = (
  * What can be settled before the body of file `index` is read: the token (an unknown one is
  * refused), a repeat of a stored file (answered again) and the order of files.
  */
-export async function beginDraftFile(
-  ctx: Ctx,
-  token: string,
-  index: number,
-): Promise<DraftUpload> {
+export async function beginDraftFile(ctx: Ctx, token: string, index: number): Promise<DraftUpload> {
   const lookupHash = await sha256Hex(token);
   const [draft] = await ctx.db
     .select()

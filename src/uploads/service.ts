@@ -6,13 +6,7 @@
 // deleted (`dropStaleUploads`). Every chunk of a file repeats its first chunk's session-key
 // packets byte for byte: one session key per file, so a grant stays one packet per file.
 import { and, count, eq, gte, inArray, lt, notInArray } from 'drizzle-orm';
-import {
-  attachments,
-  pendingMessages,
-  reportDrafts,
-  reports,
-  uploads,
-} from '../../db/schema';
+import { attachments, pendingMessages, reportDrafts, reports, uploads } from '../../db/schema';
 import { excludedKeyIds } from '../cases/reach';
 import type { Ctx } from '../context';
 import {
@@ -410,4 +404,19 @@ export async function dropPending(ctx: Ctx, ids: string[]): Promise<void> {
   const held = await ctx.db.select().from(uploads).where(inArray(uploads.messageId, ids));
   for (const u of held) await dropUpload(ctx, u);
   await ctx.db.delete(pendingMessages).where(inArray(pendingMessages.id, ids));
+}
+
+/** Deletes every unfinished upload and pending message of these reports or drafts (deleted). */
+export async function dropUploadsOf(ctx: Ctx, reportIds: string[]): Promise<void> {
+  if (reportIds.length === 0) return;
+  const pending = await ctx.db
+    .select({ id: pendingMessages.id })
+    .from(pendingMessages)
+    .where(inArray(pendingMessages.reportId, reportIds));
+  await dropPending(
+    ctx,
+    pending.map((p) => p.id),
+  );
+  const left = await ctx.db.select().from(uploads).where(inArray(uploads.reportId, reportIds));
+  for (const u of left) await dropUpload(ctx, u);
 }

@@ -18,8 +18,10 @@ import {
   CHUNK_BYTES,
   chunkLayout,
   chunkPlaintext,
+  type FileKey,
   generateReceipt,
   sealChunk,
+  sealJson,
 } from '../../src/crypto';
 import { dropStaleUploads } from '../../src/uploads/service';
 import {
@@ -128,9 +130,12 @@ describe('a large file in chunks', () => {
     const sealed: number[] = [];
     const counting = {
       ...resumed,
-      sealChunk: (i: number, label: Parameters<typeof resumed.sealChunk>[1]) => {
-        sealed.push(label.n);
-        return resumed.sealChunk(i, label);
+      sealChunk: (i: number, chunk: Parameters<typeof resumed.sealChunk>[1]) => {
+        sealed.push(chunk.n);
+        // Every chunk after the reload is sealed with the file's key, recovered from the packets
+        // of the chunk the server holds.
+        expect(chunk.keys).toMatch(/^[A-Za-z0-9_-]+$/);
+        return resumed.sealChunk(i, chunk);
       },
     };
     const done = await sendReport(h.fetcher, counting);
@@ -146,13 +151,29 @@ describe('a large file in chunks', () => {
 });
 
 describe('bad chunks', () => {
+  /** A follow-up message announced with one file: it waits, pending, for that file. */
   async function followUp() {
     const { receipt } = await reportTo(h, 'basic', 'A report to add files to.');
     const session = await openCase(h.fetcher, receipt);
-    const { messageId } = await sendMessage(session, 'Files follow.');
     const headers = { 'x-lookup-token': session.lookupToken };
     const file = patterned('clip.mp4', 2 * CHUNK_BYTES + 99);
     const layout = chunkLayout(file);
+    const recipients = session.view.recipients.messages;
+    const message = await sealJson(
+      {
+        v: 1,
+        type: 'message',
+        text: 'Files follow.',
+        files: [{ name: file.name, size: file.size }],
+      },
+      { recipients, signingKey: session.key },
+    );
+    const posted = await h.fetcher('/api/receipt/messages', {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ message, files: 1 }),
+    });
+    const { messageId } = (await posted.json()) as { messageId: string };
     const announce = (over: Record<string, unknown> = {}, token = headers) =>
       h.fetcher('/api/uploads', {
         method: 'POST',
@@ -166,12 +187,17 @@ describe('bad chunks', () => {
           ...over,
         }),
       });
-    const seal = async (n: number, tag = 'T'.repeat(22)) =>
-      sealChunk(
+    // The file's key, made by chunk 0 and used for every later chunk (unless `key` says otherwise).
+    let fileKey: FileKey | null = null;
+    const seal = async (n: number, key: FileKey | null = n === 0 ? null : fileKey) => {
+      const sealed = await sealChunk(
         await chunkPlaintext(layout, n, file.read),
-        { tag, n, count: layout.count },
-        { recipients: session.view.recipients.messages, signingKey: session.key },
+        { tag: 'T'.repeat(22), n, count: layout.count },
+        { recipients, signingKey: session.key, key },
       );
+      if (n === 0) fileKey = sealed.key;
+      return sealed.bytes;
+    };
     const send = (uploadId: string, n: number, body: Uint8Array, token = headers) =>
       h.fetcher(`/api/uploads/${uploadId}/chunks/${n}`, {
         method: 'POST',
@@ -208,6 +234,20 @@ describe('bad chunks', () => {
     expect(files.flat().flatMap((m) => m.attachments.map((x) => x.id))).not.toContain(id);
   }, 120_000);
 
+  it('refuses a chunk sealed with another session key than the file’s first chunk', async () => {
+    const a = await followUp();
+    const id = await idOf(await a.announce());
+    expect((await a.send(id, 0, await a.seal(0))).status).toBe(201);
+    // A second "first chunk" makes a key of its own: chunk 1 sealed with it is refused, since a
+    // grant (one packet a file) could not open it.
+    await a.seal(0);
+    const stranger = await a.seal(1);
+    expect(await codeOf(await a.send(id, 1, stranger))).toEqual([422, 'wrong_recipients']);
+    const state = (await (await a.announce()).json()) as { received: number; keys: string };
+    expect(state.received).toBe(1);
+    expect(state.keys).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+  }, 120_000);
+
   it('refuses sizes that do not match what the file announced, and plaintext', async () => {
     const a = await followUp();
     expect(await codeOf(await a.announce({ total: 5000 }))).toEqual([400, 'invalid_request']);
@@ -221,6 +261,13 @@ describe('bad chunks', () => {
     expect(await codeOf(await a.send(id, 0, plain))).toEqual([422, 'not_encrypted']);
   }, 120_000);
 
+  it('refuses a file for a message that is not waiting for files, or beyond its count', async () => {
+    const a = await followUp();
+    const { messageId } = await sendMessage(a.session, 'No files here.');
+    expect(await codeOf(await a.announce({ messageId }))).toEqual([404, 'not_found']);
+    expect(await codeOf(await a.announce({ index: 1 }))).toEqual([409, 'conflict']);
+  }, 120_000);
+
   it("refuses a file beyond the day's quota, before any chunk", async () => {
     const a = await followUp();
     const layout = chunkLayout({ name: 'x', type: '', size: 70 * 1024 * 1024 });
@@ -228,7 +275,7 @@ describe('bad chunks', () => {
     expect(await codeOf(res)).toEqual([429, 'too_many_requests']);
   });
 
-  it('forgets an upload left for a day, with its chunks', async () => {
+  it('forgets an upload left for a day, with its chunks and the message waiting for it', async () => {
     const a = await followUp();
     const id = await idOf(await a.announce());
     expect((await a.send(id, 0, await a.seal(0))).status).toBe(201);
@@ -236,7 +283,7 @@ describe('bad chunks', () => {
     h.advance(2 * 86_400_000);
     expect(await dropStaleUploads(h.ctx)).toBeGreaterThanOrEqual(1);
     expect(await codeOf(await a.send(id, 1, await a.seal(1)))).toEqual([404, 'not_found']);
-    // Announcing it again starts afresh.
-    expect(((await (await a.announce()).json()) as { received: number }).received).toBe(0);
+    // The message that waited for it went with it: nobody will ever see half of it.
+    expect(await codeOf(await a.announce())).toEqual([404, 'not_found']);
   }, 120_000);
 });

@@ -1,11 +1,7 @@
 // A follow-up message that waits for its files (sent with a connection that dropped, or a page
 // closed half-way): nobody sees it yet, and the reporter finishes it here by choosing the same
 // files again; the upload goes on from the last chunk the server acknowledged.
-import {
-  finishMessage,
-  type PendingMessage,
-  pendingMessages,
-} from '../../../src/client/reporter';
+import { finishMessage, type PendingMessage, pendingMessages } from '../../../src/client/reporter';
 import { ApiError, describeError } from '../lib/api';
 import { byId, clearStatus, setBusy, setI18n, showStatus } from '../lib/dom';
 import { FilePicker } from '../lib/files';

@@ -268,7 +268,8 @@ export const en = {
   'unfinished.files': 'Files this message waits for',
   'unfinished.file': '{name} ({size})',
   'unfinished.submit': 'Finish sending',
-  'unfinished.otherFiles': 'These are not the same files. Choose {count} files, in the order listed above.',
+  'unfinished.otherFiles':
+    'These are not the same files. Choose {count} files, in the order listed above.',
   'unfinished.done': 'Your message and its files were sent.',
   'compose.unfinished':
     'Not all files could be sent, so the message was not delivered yet. It is kept unfinished: choose the same files again under “A message is not finished yet” to finish it.',
