@@ -169,7 +169,9 @@ async function flagWrites(ctx: Ctx, report: ReportRow, messageId: string, cipher
   return { writes, flagId };
 }
 
-const REPORTER_KINDS = new Set(['report', 'message', 'retaliation']);
+// The report's own files come with the report (src/reports/drafts.ts, src/uploads), held to its
+// limits; one added later would escape the follow-up quota, which does not count them.
+const REPORTER_KINDS = new Set(['message', 'retaliation']);
 
 export async function addAttachment(
   ctx: Ctx,
