@@ -130,10 +130,19 @@ export function openApiDocument() {
       },
       '/api/receipt/messages': {
         post: {
-          summary: 'Add a message',
+          summary:
+            'Add a message; with `files` > 0 it waits, seen by no supervisor, until its files are in (POST /api/uploads)',
           parameters: [tokenHeader],
           requestBody: json(addMessageBody),
-          responses: { '201': { description: 'Added' }, ...errors },
+          responses: { '201': { description: 'Added (or pending its files)' }, ...errors },
+        },
+      },
+      '/api/receipt/pending': {
+        get: {
+          summary:
+            'The reporter’s messages still waiting for their files: ciphertext, files expected and received',
+          parameters: [tokenHeader],
+          responses: { '200': { description: 'Pending messages' }, ...errors },
         },
       },
       '/api/receipt/retaliation': {
@@ -207,7 +216,8 @@ export function openApiDocument() {
       },
       '/api/uploads/{id}/chunks/{n}': {
         post: {
-          summary: 'Send chunk n (from 0): one OpenPGP message; the last one finishes the file',
+          summary:
+            'Send chunk n (from 0): one OpenPGP message carrying the first chunk’s session-key packets byte for byte; the last one finishes the file',
           parameters: [
             tokenHeader,
             { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
