@@ -286,10 +286,9 @@ async function checkKeys(
       `Chunk ${n + 1} is not an OpenPGP message encrypted in the browser.`,
       { received: u.received },
     );
-  if (n === 0) {
-    await requireEncryptedTo(bytes, await recipientsOf(ctx, o, pending));
-    return toBase64Url(parts.keyPackets);
-  }
+  // Every chunk is checked like any ciphertext (recipients, and no plaintext behind them).
+  await requireEncryptedTo(bytes, await recipientsOf(ctx, o, pending));
+  if (n === 0) return toBase64Url(parts.keyPackets);
   if (!u.keys || !sameKeyPackets(fromBase64Url(u.keys), parts.keyPackets))
     throw new AppError(
       'wrong_recipients',
