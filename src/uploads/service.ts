@@ -14,6 +14,7 @@ import {
   CHUNK_BYTES,
   CHUNK_OVERHEAD,
   chunkCount,
+  inspectEncryptedMessage,
   isPaddedSize,
   sameKeyPackets,
   wrappedKeys,
@@ -286,9 +287,18 @@ async function checkKeys(
       `Chunk ${n + 1} is not an OpenPGP message encrypted in the browser.`,
       { received: u.received },
     );
-  // Every chunk is checked like any ciphertext (recipients, and no plaintext behind them).
-  await requireEncryptedTo(bytes, await recipientsOf(ctx, o, pending));
-  if (n === 0) return toBase64Url(parts.keyPackets);
+  if (n === 0) {
+    await requireEncryptedTo(bytes, await recipientsOf(ctx, o, pending));
+    return toBase64Url(parts.keyPackets);
+  }
+  // Later chunks: no plaintext behind the packets. Their recipients are the first chunk's (a key
+  // approved meanwhile must not stop a long upload); the file's later readers get it by a grant.
+  if (!(await inspectEncryptedMessage(bytes)))
+    throw new AppError(
+      'not_encrypted',
+      `Chunk ${n + 1} is not an OpenPGP message encrypted in the browser.`,
+      { received: u.received },
+    );
   if (!u.keys || !sameKeyPackets(fromBase64Url(u.keys), parts.keyPackets))
     throw new AppError(
       'wrong_recipients',

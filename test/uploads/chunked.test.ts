@@ -22,6 +22,7 @@ import {
   generateReceipt,
   sealChunk,
   sealJson,
+  wrappedKeys,
 } from '../../src/crypto';
 import { dropStaleUploads } from '../../src/uploads/service';
 import {
@@ -240,6 +241,11 @@ describe('bad chunks', () => {
     expect((await a.send(id, 0, await a.seal(0))).status).toBe(201);
     // A second "first chunk" makes a key of its own: chunk 1 sealed with it is refused, since a
     // grant (one packet a file) could not open it.
+    const real = await a.seal(1);
+    // The file's own packets before a body of zeros: plaintext behind real packets is refused.
+    const zeroed = real.slice();
+    zeroed.fill(0, wrappedKeys(real)!.dataStart + 64);
+    expect(await codeOf(await a.send(id, 1, zeroed))).toEqual([422, 'not_encrypted']);
     await a.seal(0);
     const stranger = await a.seal(1);
     expect(await codeOf(await a.send(id, 1, stranger))).toEqual([422, 'wrong_recipients']);
