@@ -207,7 +207,7 @@ export const en = {
     'This receipt code contains a typo. Compare each group with what you wrote down.',
   'follow.notFound': 'No report matches this receipt. Check the code and try again.',
   'follow.unfinished':
-    'This report is not finished yet: {received} of its {expected} files arrived, and nobody can read it until all of them are in. To finish it, go back to the report page where you wrote it and press Send again: it continues where it stopped. If that page is closed, the report cannot be finished; it is deleted after {days} days, and you can write a new one.',
+    'This report is not finished yet: {received} of its {expected} files arrived, and nobody can read it until all of them are in. To finish it, go back to the report page where you wrote it and press “Try again”: it continues where it stopped. If that page is closed, the report cannot be finished; it is deleted after {days} days, and you can write a new one.',
   'follow.lookup': 'Checking your receipt…',
   'follow.close': 'Close the report',
   'follow.refreshing': 'Updating…',

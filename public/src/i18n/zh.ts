@@ -185,7 +185,7 @@ export const zh: Record<MessageKey, string> = {
   'follow.error.checksum': '回执码有输入错误，请与您抄写的内容逐组核对。',
   'follow.notFound': '没有与此回执码对应的举报。请检查后重试。',
   'follow.unfinished':
-    '这份举报尚未发送完成：{expected} 个文件中已收到 {received} 个，在全部文件到达之前，任何人都无法阅读它。要完成发送，请回到您填写举报的页面，再次点击“发送”，它会从中断处继续。如果该页面已经关闭，这份举报就无法完成；它将在 {days} 天后被删除，您可以重新提交一份举报。',
+    '这份举报尚未发送完成：{expected} 个文件中已收到 {received} 个，在全部文件到达之前，任何人都无法阅读它。要完成发送，请回到您填写举报的页面，点击“重试”，它会从中断处继续。如果该页面已经关闭，这份举报就无法完成；它将在 {days} 天后被删除，您可以重新提交一份举报。',
   'follow.lookup': '正在核验您的回执码…',
   'follow.close': '关闭举报',
   'follow.refreshing': '正在更新…',
