@@ -3,7 +3,7 @@
 // until the report page's retry finishes it; a follow-up message whose second file is stopped is
 // shown to the supervisor as "1 of the 2 files arrived", never as whole.
 import { readFile } from 'node:fs/promises';
-import type { Page, Route } from 'playwright-core';
+import type { Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../../public/src/i18n/en';
 import { zh } from '../../public/src/i18n/zh';
@@ -41,11 +41,10 @@ const twoFiles = [
 ];
 
 /** Cuts every upload the predicate picks while `on` is true; counts what it cut. */
-function cutter(page: Page, pick: (url: URL, n: number) => boolean) {
-  const state = { on: true, cut: 0, seen: 0 };
+function cutter(pick: (url: URL) => boolean) {
+  const state = { on: true, cut: 0 };
   const handler = async (route: Route) => {
-    const n = state.seen++;
-    if (state.on && pick(new URL(route.request().url()), n)) {
+    if (state.on && pick(new URL(route.request().url()))) {
       state.cut++;
       return route.abort('connectionreset');
     }
@@ -87,7 +86,6 @@ describe('files stopped on the way', { timeout: 300_000 }, () => {
     await page.locator('#what').fill('Money changed hands in the registry.');
     await page.setInputFiles('#report-files', twoFiles);
     const cut = cutter(
-      page,
       (url) => url.pathname === '/api/reports/files' && url.searchParams.get('index') === '1',
     );
     await page.route('**/api/reports/files**', cut.handler);
@@ -112,6 +110,8 @@ describe('files stopped on the way', { timeout: 300_000 }, () => {
         fill(catalogue['follow.unfinished'], { received: 1, expected: 2, days: DRAFT_DAYS }),
       );
       expect(await error.getAttribute('role')).toBe('alert');
+      // It names the button the report page shows after a stop, in the same words.
+      expect(await error.textContent()).toContain(`“${catalogue['send.retry']}”`);
       expect(await look.page.locator('#case-view').isHidden()).toBe(true);
       await expectLanguage(look.page, lang, `unfinished draft on the follow-up page (${lang})`);
       await expectNoAxeViolations(look.page, `unfinished draft (${lang})`);
@@ -198,7 +198,9 @@ describe('files stopped on the way', { timeout: 300_000 }, () => {
     // One file to download, not two; the report itself announced none and is not marked.
     expect(await message.locator('.attachments li').count()).toBe(1);
     expect(
-      await sup.locator('#case-messages .message-report [data-i18n="sup.msg.filesMissing"]').count(),
+      await sup
+        .locator('#case-messages .message-report [data-i18n="sup.msg.filesMissing"]')
+        .count(),
     ).toBe(0);
     await expectNoAxeViolations(sup, 'supervisor case with a missing file (en)');
     await sup.locator('#lang-switch').click();
