@@ -312,6 +312,8 @@ describe('the smaller things, in both languages', { timeout: 300_000 }, () => {
         );
         const doc = await page.evaluate(() => [document.documentElement.scrollWidth, innerWidth]);
         expect(doc[0]).toBeLessThanOrEqual(doc[1]!);
+        await expectLanguage(page, lang, `${where} (${lang})`);
+        await expectNoAxeViolations(page, `${where} with figures (${lang})`);
       }
     };
     const pub = await open('en-US');

@@ -98,6 +98,18 @@ describe('files stopped on the way', { timeout: 300_000 }, () => {
     await hasAttribute(page.locator('#send-error'), 'data-i18n', 'error.network');
     // A draft: no supervisor sees half a submission.
     expect((await inbox(s)).items.length).toBe(before);
+    // The page still says to keep it open, and leaving it now asks first.
+    await hasText(page.locator('#send-view'), en['send.keepOpen']);
+    expect(await page.locator('#send-view').isVisible()).toBe(true);
+    const asked: string[] = [];
+    page.removeAllListeners('dialog');
+    page.on('dialog', (d) => {
+      asked.push(d.type());
+      void d.dismiss();
+    });
+    await page.close({ runBeforeUnload: true });
+    await expect.poll(() => asked).toEqual(['beforeunload']);
+    expect(page.isClosed()).toBe(false);
 
     for (const [locale, catalogue, lang] of [
       ['en-US', en, 'en'],
@@ -125,6 +137,9 @@ describe('files stopped on the way', { timeout: 300_000 }, () => {
     await page.locator('#send-retry').click();
     await page.locator('#receipt-view').waitFor({ state: 'visible', timeout: 60_000 });
     expect(((await page.locator('#receipt-code').textContent()) ?? '').trim()).toBe(receipt);
+    // Sent: the words and the chosen files live only in the ciphertext now.
+    expect(await page.locator('#what').inputValue()).toBe('');
+    expect(await page.locator('#report-file-list li').count()).toBe(0);
     await confirmKept(page);
     expect((await inbox(s)).items.length).toBe(before + 1);
     const opened = await lookUp('en-US', receipt);
@@ -168,6 +183,7 @@ describe('files stopped on the way', { timeout: 300_000 }, () => {
     await page.locator('#message-form button[type="submit"]').click();
     await hasAttribute(page.locator('#case-status'), 'data-i18n', 'compose.filesFailed');
     await hasText(page.locator('#case-status'), 'second.txt');
+    expect(await page.locator('#message-text').inputValue()).toBe('');
     expect(uploads).toBe(2);
     expect(problems).toEqual([]);
 
