@@ -1,7 +1,7 @@
 // Files that stop on the way, in Chromium: a report whose second file never arrives stays a draft,
 // and its receipt on the follow-up page says so in words (the 409's counts, English and Chinese)
 // until the report page's retry finishes it; a follow-up message whose second file is stopped is
-// shown to the supervisor as "1 of the 2 files arrived", never as whole.
+// shown to the supervisor, and to the reporter, as "1 of the 2 files arrived", never as whole.
 import { readFile } from 'node:fs/promises';
 import type { Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -152,7 +152,7 @@ describe('files stopped on the way', { timeout: 300_000 }, () => {
     expect([...problems, ...opened.problems]).toEqual([]);
   });
 
-  it('a follow-up message whose second file is stopped is marked "1 of 2 files arrived" for the supervisor (en, zh)', async () => {
+  it('a follow-up message whose second file is stopped is marked "1 of 2 files arrived" for the reporter and the supervisor (en, zh)', async () => {
     const fetcher: Fetcher = (path, init) => fetch(new URL(path, portal.base), init);
     const { units } = await callApi<{ units: UnitView[] }>(fetcher, '/api/units');
     const seeded = await submitReport(fetcher, {
@@ -184,6 +184,14 @@ describe('files stopped on the way', { timeout: 300_000 }, () => {
     await hasAttribute(page.locator('#case-status'), 'data-i18n', 'compose.filesFailed');
     await hasText(page.locator('#case-status'), 'second.txt');
     expect(await page.locator('#message-text').inputValue()).toBe('');
+    // The reporter's own page says it too, once the case is read again.
+    const mine = page.locator('#case-messages .message-message');
+    await hasText(
+      mine.locator('[data-i18n="msg.filesMissing"]'),
+      fill(en['msg.filesMissing'], { arrived: 1, announced: 2 }),
+    );
+    expect(await mine.locator('.attachments li').count()).toBe(1);
+    await expectNoAxeViolations(page, 'reporter’s message with a missing file (en)');
     expect(uploads).toBe(2);
     expect(problems).toEqual([]);
 

@@ -260,6 +260,8 @@ export const en = {
   'msg.newSince':
     'Marked “New”: replies from the day of your last visit ({day}) or later. Only the day is noted, in your case.',
   'msg.downloading': 'Decrypting file…',
+  'msg.filesMissing':
+    '{arrived} of the {announced} files you attached to this message arrived. Attach the others to a new message.',
   'msg.downloadFailed': 'The file could not be downloaded or decrypted. Try again.',
 
   'compose.message.title': 'Add information',
