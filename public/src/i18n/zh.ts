@@ -235,7 +235,8 @@ export const zh: Record<MessageKey, string> = {
     '标有“新”的是您上次查看当天（{day}）及之后收到的答复。系统只在您的案件中记录日期。',
   'msg.download': '下载文件（{size}）',
   'msg.downloading': '正在解密文件…',
-  'msg.filesMissing': '您随此消息附上的 {announced} 个文件中已收到 {arrived} 个。请在一条新消息中附上其余文件。',
+  'msg.filesMissing':
+    '您随此消息附上的 {announced} 个文件中已收到 {arrived} 个。请在一条新消息中附上其余文件。',
   'msg.downloadFailed': '文件无法下载或解密，请重试。',
 
   'compose.message.title': '补充材料',
