@@ -71,19 +71,16 @@ async function lookUp(locale: 'en-US' | 'zh-CN', receipt: string) {
 }
 
 describe('files stopped on the way', { timeout: 300_000 }, () => {
-  it('a report whose second file is stopped: the follow-up page says how far it got (en, zh), the retry finishes it', async () => {
+  it('a report whose second file is stopped (sent in Chinese): the follow-up page says how far it got (en, zh), the retry finishes it', async () => {
     const s = await supervisorApi();
     const before = (await inbox(s)).items.length;
-    const context = await browser.context({ locale: 'en-US' });
+    const context = await browser.context({ locale: 'zh-CN' });
     const page = await context.newPage();
     const problems = watchPage(page);
     await page.goto(`${portal.base}/report`);
-    await page
-      .getByRole('radio', { name: /District Basic Court/ })
-      .first()
-      .check();
+    await page.getByRole('radio', { name: /基层/ }).first().check();
     await page.locator('#category').selectOption('bribery');
-    await page.locator('#what').fill('Money changed hands in the registry.');
+    await page.locator('#what').fill('登记处有人收钱。');
     await page.setInputFiles('#report-files', twoFiles);
     const cut = cutter(
       (url) => url.pathname === '/api/reports/files' && url.searchParams.get('index') === '1',
@@ -96,10 +93,14 @@ describe('files stopped on the way', { timeout: 300_000 }, () => {
     await page.locator('#send-failed').waitFor({ state: 'visible', timeout: 60_000 });
     expect(cut.state.cut).toBe(1);
     await hasAttribute(page.locator('#send-error'), 'data-i18n', 'error.network');
+    expect(await page.locator('#send-error').textContent()).toBe(zh['error.network']);
+    await hasText(page.locator('#send-failed'), zh['send.retryHelp']);
+    await expectLanguage(page, 'zh', 'report page after a stopped file (zh)');
+    await expectNoAxeViolations(page, 'report page after a stopped file (zh)');
     // A draft: no supervisor sees half a submission.
     expect((await inbox(s)).items.length).toBe(before);
     // The page still says to keep it open, and leaving it now asks first.
-    await hasText(page.locator('#send-view'), en['send.keepOpen']);
+    await hasText(page.locator('#send-view'), zh['send.keepOpen']);
     expect(await page.locator('#send-view').isVisible()).toBe(true);
     const asked: string[] = [];
     page.removeAllListeners('dialog');
