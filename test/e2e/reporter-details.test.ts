@@ -171,6 +171,15 @@ describe('the smaller things, in both languages', { timeout: 300_000 }, () => {
     const code = s.supervisor.pseudonym.replace('Supervisor ', '');
     await hasText(page.locator('#case-summary'), fill(zh['common.pseudonym'], { code }));
     expect(await page.locator('#case-summary').textContent()).not.toContain('Supervisor ');
+    // Who reads what is sent next: unit and pseudonym joined with Chinese punctuation.
+    const basic = units.find((u) => u.level === 'basic')!;
+    await hasText(
+      page.locator('#case-summary li'),
+      fill(zh['case.readerLine'], {
+        unit: basic.nameZh,
+        who: fill(zh['common.pseudonym'], { code }),
+      }),
+    );
 
     // Retaliation flag sent empty: both problems named at once, focus on the summary.
     await page.locator('#ret-form button[type="submit"]').click();

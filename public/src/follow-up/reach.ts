@@ -31,8 +31,8 @@ function byUnit(s: CaseSession, readers: CaseReader[]): HTMLElement {
       const unit = names.get(unitId);
       const who = keys
         .map((r) => (r.recovery ? t('case.recoveryKey') : pseudonymText(r.pseudonym)))
-        .join(', ');
-      return h('li', {}, `${unit ? unitName(unit) : unitId}: ${who}`);
+        .join(t('case.readerSeparator'));
+      return h('li', {}, t('case.readerLine', { unit: unit ? unitName(unit) : unitId, who }));
     }),
   );
 }

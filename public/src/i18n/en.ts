@@ -707,6 +707,8 @@ export const en = {
   'case.share.working': 'Sharing: re-encrypting the case’s keys in this browser…',
   'case.share.done': 'The case is now shared with {unit}.',
   'case.recoveryKey': 'the unit’s recovery key (kept offline)',
+  'case.readerLine': '{unit}: {who}',
+  'case.readerSeparator': ', ',
   'admin.recovery.title': 'Set a unit’s recovery key',
   'admin.recovery.help':
     'Paste the public key made offline with `portal recovery create` (docs/recovery.md). New messages of the unit are then encrypted to it too; a previous recovery key is revoked. Then a supervisor grants the existing cases to it from the Access page.',

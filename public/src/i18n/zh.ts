@@ -528,7 +528,7 @@ export const zh: Record<MessageKey, string> = {
   'gpg.copyManual': '无法自动复制：文字已选中，请手动复制。',
   'gpg.command': '2. 将其保存为 challenge.txt，然后运行：',
   'gpg.commandHelp':
-    'GnuPG 会要求输入密码短语，并在同一目录下生成 challenge.txt.asc。请将其全部内容粘贴到下方。',
+    'GnuPG 会要求输入密钥的口令，并在同一目录下生成 challenge.txt.asc。请将其全部内容粘贴到下方。',
   'gpg.fingerprint': '3. 您的密钥指纹或公钥',
   'gpg.fingerprintHelp':
     '40 或 64 位十六进制字符，即“gpg --fingerprint”显示的内容（空格不影响）。也可以粘贴 ASCII 格式的公钥。',
@@ -647,6 +647,8 @@ export const zh: Record<MessageKey, string> = {
   'case.share.working': '正在共享：本浏览器正在重新加密案件的密钥……',
   'case.share.done': '案件已与 {unit} 共享。',
   'case.recoveryKey': '本单位的恢复密钥（离线保管）',
+  'case.readerLine': '{unit}：{who}',
+  'case.readerSeparator': '、',
   'admin.recovery.title': '设置单位的恢复密钥',
   'admin.recovery.help':
     '粘贴在离线计算机上用 `portal recovery create` 生成的公钥（见 docs/recovery.md）。此后本单位的新消息也会加密给它；原有的恢复密钥将被撤销。然后由一名监督人员在“访问权限”页面把已有案件授权给它。',
