@@ -1,7 +1,8 @@
 // Files that stop on the way, in Chromium: a report whose second file never arrives stays a draft,
 // and its receipt on the follow-up page says so in words (the 409's counts, English and Chinese)
-// until the report page's retry finishes it; a follow-up message whose second file is stopped is
-// shown to the supervisor, and to the reporter, as "1 of the 2 files arrived", never as whole.
+// until the report page's retry finishes it (Reload and Back ask first until the code is kept);
+// a follow-up message whose second file is stopped is shown to the supervisor, and to the
+// reporter, as "1 of the 2 files arrived", never as whole.
 import { readFile } from 'node:fs/promises';
 import type { Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -141,6 +142,14 @@ describe('files stopped on the way', { timeout: 300_000 }, () => {
     // Sent: the words and the chosen files live only in the ciphertext now.
     expect(await page.locator('#what').inputValue()).toBe('');
     expect(await page.locator('#report-file-list li').count()).toBe(0);
+    // Reload and Back ask first too, until the reporter says the code is kept.
+    for (const leave of [() => location.reload(), () => history.back()]) {
+      const asks = asked.length;
+      void page.evaluate(leave).catch(() => undefined);
+      await expect.poll(() => asked.length).toBe(asks + 1);
+      expect(asked.at(-1)).toBe('beforeunload');
+      expect(await page.locator('#receipt-code').textContent()).toContain(receipt);
+    }
     await confirmKept(page);
     expect((await inbox(s)).items.length).toBe(before + 1);
     const opened = await lookUp('en-US', receipt);
