@@ -15,6 +15,7 @@ import {
 import { type MessageKey, onLanguageChange, t, type Vars } from '../i18n';
 import { byId, clearStatus, h, setBusy, setI18n, showStatus } from '../lib/dom';
 import { diskSink } from '../lib/download';
+import { pseudonymText } from '../lib/pseudonym';
 import { transferBar } from '../lib/transfer';
 import { type Download, type Opened, renderAccess, renderCase } from './case-view';
 import { label, showError, withKey } from './session';
@@ -125,7 +126,7 @@ async function loadGrantKeys(s: SupervisorSession): Promise<void> {
           { attrs: { value: k.id } },
           t('access.keyLine', {
             name: k.displayName,
-            pseudonym: k.pseudonym,
+            pseudonym: pseudonymText(k.pseudonym),
             role: label('role', k.role),
           }),
         ),
