@@ -6,7 +6,7 @@ import { and, desc, eq, lt } from 'drizzle-orm';
 import { auditCheckpoints, auditLog, supervisors } from '../../db/schema';
 import type { Actor } from '../auth/actor';
 import type { Ctx } from '../context';
-import { verifyDetachedText } from '../crypto/keys';
+import { signatureCreated, verifyDetachedText } from '../crypto/keys';
 import { toDay } from '../lib/days';
 import { AppError } from '../lib/errors';
 import { newId } from '../lib/ids';
@@ -36,9 +36,59 @@ export function parseCheckpoint(text: string): Head | null {
   return { entries: Number(entries), hash };
 }
 
-/** True when `signature` is a valid detached signature over `text` by `publicKey`. */
-export const signedBy = (text: string, signature: string, publicKey: string) =>
-  verifyDetachedText({ text, signature, publicKey, date: new Date() });
+/**
+ * True when `signature` is a valid detached signature over `text` by `publicKey`. openpgp.js
+ * checks the key as it stood when the signature was made (so a key that has expired since still
+ * verifies what it signed while valid); `date` only refuses a signature dated in the future.
+ */
+export const signedBy = (text: string, signature: string, publicKey: string, now = new Date()) =>
+  verifyDetachedText({ text, signature, publicKey, date: now });
+
+/** A key that may have signed a checkpoint: an auditor the database knows, or a witness file. */
+export interface SignerKey {
+  /** How to name it: `auditor Jane Doe` or `witness key ./jane.asc`. */
+  name: string;
+  fingerprint: string;
+  publicKey: string;
+  /** The entry that revoked (or rejected) it in the log; it can sign only heads before that. */
+  closedAt: number | null;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Which of `keys` signed a checkpoint of `head`, judged at the checkpoint's own time, not today:
+ * - the key must have been valid when it signed (openpgp.js, see signedBy), so a key that expired
+ *   or was revoked afterwards still vouches for what it signed before;
+ * - the signature may not be dated before the day of the entry it signs (`headAt`, seconds),
+ *   less a day for the signer's clock: a head cannot be signed before it exists, so a key
+ *   that has expired cannot sign a later head by backdating its signature;
+ * - a key revoked in the log signs only heads older than its revocation: a head at or after the
+ *   revocation entry did not exist while the key was valid, whatever date the signature claims.
+ */
+export async function checkpointSigner(
+  checkpoint: { text: string; signature: string; head: Head },
+  headAt: number | undefined,
+  keys: SignerKey[],
+  now: Date,
+): Promise<{ signer: SignerKey } | { problem: string }> {
+  const created = await signatureCreated(checkpoint.signature);
+  if (!created) return { problem: 'its signature cannot be read' };
+  for (const key of keys) {
+    if (!(await signedBy(checkpoint.text, checkpoint.signature, key.publicKey, now))) continue;
+    const by = `${key.name} (${key.fingerprint})`;
+    if (headAt !== undefined && created.getTime() < headAt * 1000 - DAY_MS)
+      return {
+        problem: `signed by ${by} with a date (${created.toISOString().slice(0, 10)}) before its entry ${checkpoint.head.entries} was written: backdated`,
+      };
+    if (key.closedAt !== null && checkpoint.head.entries >= key.closedAt)
+      return {
+        problem: `signed by ${by} after its key was revoked at entry ${key.closedAt}: not a witness`,
+      };
+    return { signer: key };
+  }
+  return { problem: 'not signed by any key given' };
+}
 
 /** The newest entry, or null for an empty log. */
 export async function currentHead(ctx: Ctx): Promise<Head | null> {
@@ -48,6 +98,12 @@ export async function currentHead(ctx: Ctx): Promise<Head | null> {
     .orderBy(desc(auditLog.seq))
     .limit(1);
   return head ? { entries: head.seq, hash: head.hash } : null;
+}
+
+/** The current head with the exact text an auditor signs for it, or null for an empty log. */
+export async function headToSign(ctx: Ctx): Promise<(Head & { text: string }) | null> {
+  const head = await currentHead(ctx);
+  return head ? { ...head, text: checkpointText(head) } : null;
 }
 
 /**
@@ -88,7 +144,7 @@ export async function storeCheckpoint(
     .from(supervisors)
     .where(and(eq(supervisors.id, actor.id), eq(supervisors.status, 'approved')))
     .limit(1);
-  if (!me || !(await signedBy(checkpointText(head), input.signature, me.publicKey)))
+  if (!me || !(await signedBy(checkpointText(head), input.signature, me.publicKey, ctx.now())))
     throw new AppError('invalid_request', 'The signature does not verify with your key.');
   const row = {
     id: newId(),

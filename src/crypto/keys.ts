@@ -210,6 +210,29 @@ export async function verifyDetachedText(input: {
   }
 }
 
+/**
+ * When a detached signature says it was made, or null for anything that is not one readable
+ * signature. The signer chooses this time: it bounds nothing alone, only beside a time the signer
+ * cannot choose (the day of the entry a checkpoint signs, say).
+ */
+export async function signatureCreated(armored: string): Promise<Date | null> {
+  try {
+    const [packet, ...more] = (await openpgp.readSignature({ armoredSignature: armored })).packets;
+    return packet?.created && more.length === 0 ? packet.created : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The upper-case hex fingerprint of an armored public key, or null when it is not one. */
+export async function fingerprintOf(armored: string): Promise<string | null> {
+  try {
+    return (await openpgp.readKey({ armoredKey: armored })).getFingerprint().toUpperCase();
+  } catch {
+    return null;
+  }
+}
+
 const ENCRYPTION_ALGORITHMS = new Set(['ecdh', 'x25519', 'x448', 'rsaEncryptSign', 'rsaEncrypt']);
 
 const TIME_OF_DAY =

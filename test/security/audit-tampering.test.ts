@@ -325,7 +325,7 @@ describe('a stranger cannot forge a checkpoint', () => {
     const r = await verify(file);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
-      /checkpoints: audit_checkpoints\/[A-Za-z0-9_-]{22}: the signature does not verify: forged/,
+      /checkpoints: audit_checkpoints\/[A-Za-z0-9_-]{22}: the signature does not verify with the key of auditor .*: forged/,
     );
     // And a forged file is no witness against the auditor's own key.
     const forgedFile = join(h.dir, 'forged-checkpoint.txt');
