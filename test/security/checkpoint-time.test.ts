@@ -1,0 +1,167 @@
+// A checkpoint is judged at its own time, not today's: an auditor's key that has expired, or was
+// revoked in the portal, since it signed still vouches for what it signed; a signature made after
+// the revocation (a head the log wrote after it), or dated before the head it signs existed, is
+// no witness. Real auditor keys (one expiring in three days), real sign-ins, the real CLI.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { and, desc, eq } from 'drizzle-orm';
+import * as openpgp from 'openpgp';
+import { describe, expect, it } from 'vitest';
+import * as schema from '../../db/schema';
+import { emptyState, reconcile, replay } from '../../src/audit/reconcile';
+import { readLog } from '../../src/audit/service';
+import { signCheckpoint } from '../../src/client/admin';
+import { signIn } from '../../src/client/supervisor';
+import { signChallenge } from '../../src/crypto';
+import { newId } from '../../src/lib/ids';
+import { cliOn } from '../cli/run';
+import {
+  approveAsAuditor,
+  createdId,
+  decideAsAdmin,
+  demoKey,
+  demoUnit,
+  type Harness,
+  useHarness,
+  withCookies,
+} from '../helpers/harness';
+
+const DAY = 86_400_000;
+
+/** An auditor added by the operator and approved by the demo auditor (four eyes). */
+async function addAuditor(h: Harness, name: string, keyExpirationTime?: number) {
+  const { privateKey, publicKey } = await openpgp.generateKey({
+    type: 'ecc',
+    curve: 'curve25519Legacy',
+    userIDs: [{ name }],
+    format: 'object',
+    ...(keyExpirationTime ? { keyExpirationTime } : {}),
+  });
+  const file = join(h.dir, `${name.replace(/\W/g, '-')}.asc`);
+  await writeFile(file, publicKey.armor());
+  const unit = demoUnit(await h.units(), 'provincial');
+  const made = await cliOn(h, [
+    'admin',
+    'create',
+    '--unit',
+    unit.id,
+    '--name',
+    name,
+    '--key',
+    file,
+    '--role',
+    'auditor',
+  ]);
+  expect(made.code, made.stderr).toBe(0);
+  const id = createdId(made.stdout);
+  await approveAsAuditor(h, id);
+  return { id, key: privateKey, fingerprint: privateKey.getFingerprint().toUpperCase() };
+}
+
+/** Signs the current head with `key` and stores it as if the portal had (a forger's way in). */
+async function storeSignedHead(
+  h: Harness,
+  signer: { id: string; key: openpgp.PrivateKey; fingerprint: string },
+  name: string,
+) {
+  const [head] = await h.ctx.db
+    .select()
+    .from(schema.auditLog)
+    .orderBy(desc(schema.auditLog.seq))
+    .limit(1);
+  const text = [
+    'Whistleblower portal audit checkpoint',
+    'purpose: audit-checkpoint',
+    `entries: ${head!.seq}`,
+    `head: ${head!.hash}`,
+  ].join('\n');
+  const signature = await signChallenge(text, signer.key);
+  const id = newId();
+  await h.ctx.db.insert(schema.auditCheckpoints).values({
+    id,
+    seq: head!.seq,
+    hash: head!.hash,
+    signerId: signer.id,
+    signerFingerprint: signer.fingerprint,
+    text,
+    signature,
+    day: '2026-01-01',
+  });
+  const file = join(h.dir, `${name}.txt`);
+  await writeFile(file, `${text}\n${signature}`);
+  return { id, seq: head!.seq, file };
+}
+
+async function checkpointProblems(h: Harness) {
+  const log = emptyState();
+  for await (const e of readLog(h.ctx)) replay(log, e);
+  return (await reconcile(h.ctx, log)).filter((d) => d.checker === 'checkpoints');
+}
+
+const h = useHarness();
+
+describe('checkpoints judged at their own time', () => {
+  it('keep vouching after the key expired or was revoked, and a later signature does not', async () => {
+    const ada = await addAuditor(h, 'Ada Expiring', 3 * 86_400);
+    const bea = await addAuditor(h, 'Bea Revoked');
+    const adaSession = await signIn(withCookies(h.fetcher), ada.key);
+    const adaCheckpoint = await signCheckpoint(adaSession, ada.key);
+    const beaSession = await signIn(withCookies(h.fetcher), bea.key);
+    const beaCheckpoint = await signCheckpoint(beaSession, bea.key);
+    expect(adaCheckpoint && beaCheckpoint).toBeTruthy();
+    const adaFile = join(h.dir, 'ada-checkpoint.txt');
+    await writeFile(adaFile, `${adaCheckpoint!.text}\n${adaCheckpoint!.signature}`);
+
+    // Bea is revoked in the portal; then her key (kept by someone) signs the head written since.
+    await decideAsAdmin(h, bea.id, 'revoke');
+    const [revoked] = await h.ctx.db
+      .select({ seq: schema.auditLog.seq })
+      .from(schema.auditLog)
+      .where(
+        and(eq(schema.auditLog.action, 'supervisor.revoke'), eq(schema.auditLog.targetId, bea.id)),
+      );
+    const late = await storeSignedHead(h, bea, 'bea-after-revocation');
+    expect(late.seq).toBeGreaterThanOrEqual(revoked!.seq);
+
+    // Ten days on, Ada's key has expired. The portal writes new entries, dated ten days on; Ada's
+    // key signs the newest head with its own (earlier, still valid) date: a backdated signature.
+    h.advance(10 * DAY);
+    await expect(signIn(withCookies(h.fetcher), ada.key)).rejects.toThrow(/refused/);
+    await signIn(withCookies(h.fetcher), await demoKey(h, 'admin'));
+    const backdated = await storeSignedHead(h, ada, 'ada-backdated');
+
+    // Ada's and Bea's own checkpoints, signed while their keys were valid, are not named.
+    const found = await checkpointProblems(h);
+    expect(found.map((d) => d.row).sort()).toEqual(
+      [`audit_checkpoints/${late.id}`, `audit_checkpoints/${backdated.id}`].sort(),
+    );
+    expect(found.find((d) => d.row.endsWith(late.id))?.problem).toBe(
+      `signed by auditor Bea Revoked (${bea.fingerprint}) after its key was revoked at entry ${revoked!.seq}: not a witness`,
+    );
+    expect(found.find((d) => d.row.endsWith(backdated.id))?.problem).toMatch(
+      new RegExp(
+        `^signed by auditor Ada Expiring \\(${ada.fingerprint}\\) with a date \\(\\d{4}-\\d\\d-\\d\\d\\) before its entry ${backdated.seq} was written: backdated$`,
+      ),
+    );
+
+    // The same, from files kept outside, checked against the auditors the database knows.
+    const r = await cliOn(h, [
+      'audit',
+      'verify',
+      '--checkpoint',
+      adaFile,
+      '--checkpoint',
+      late.file,
+      '--checkpoint',
+      backdated.file,
+    ]);
+    expect(r.stdout).toContain(
+      `checkpoint ${adaFile} (entry ${adaCheckpoint!.entries}): signed by auditor Ada Expiring (${ada.fingerprint})`,
+    );
+    expect(r.stderr).toContain(
+      `checkpoint ${late.file}: signed by auditor Bea Revoked (${bea.fingerprint}) after its key was revoked at entry ${revoked!.seq}: not a witness`,
+    );
+    expect(r.stderr).toContain(`checkpoint ${backdated.file}: signed by auditor Ada Expiring`);
+    expect(r.code).toBe(1);
+  });
+});
