@@ -230,14 +230,17 @@ const verify: Command = {
     if (!result.ok) {
       throw new CliFailure(`audit log BROKEN at entry ${result.brokenAt}: ${result.reason}`);
     }
-    for (const n of notes) print(io.stdout, n);
-    // Today's cases are not in the log before tomorrow's sweep: said, never passed over in silence.
-    if (waiting > 0)
-      print(
-        io.stdout,
-        `cases not yet logged (${waiting}): received since the last sweep of arrivals (00:05 UTC daily); until it logs them, adding or removing such a case leaves no trace in the log`,
-      );
+    const said = () => {
+      for (const n of notes) print(io.stdout, n);
+      // Today's cases are not in the log before tomorrow's sweep: said, never passed over.
+      if (waiting > 0)
+        print(
+          io.stdout,
+          `cases not yet logged (${waiting}): received since the last sweep of arrivals (00:05 UTC daily); until it logs them, adding or removing such a case leaves no trace in the log`,
+        );
+    };
     if (problems.length > 0) {
+      said();
       // One line per problem, each naming the row or head it is about.
       for (const p of problems)
         print(io.stderr, `audit log BROKEN after entry ${result.entries}: ${p}`);
@@ -248,6 +251,7 @@ const verify: Command = {
       io.stdout,
       `by supervisors, administrators and auditors: ${log.supervisorEntries}; by the operator (command line): ${log.operatorEntries}; by the portal itself: ${log.systemEntries}`,
     );
+    said();
     print(io.stdout, 'database agrees with the log');
     return 0;
   },
