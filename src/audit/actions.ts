@@ -35,7 +35,7 @@ export const AUDIT_ACTIONS = [
   'retaliation.state',
   'notify.register',
   'notify.verify',
-  /** A person read a list of cases (`detail.list`: inbox, retaliation): once per person, list and day. */
+  /** A person read a list of cases (`detail.list`: inbox, retaliation, retention): once per person, list and day. */
   'case.list',
   /** A read of the audit log or of a case's access list. */
   'audit.read',

@@ -1,9 +1,9 @@
 // Reads that leave traces: the audit log itself, a page at a time (each page read is an entry),
-// and the lists of cases a supervisor looks at (the inbox, the retaliation list), once per person,
-// list and day. A list is polled and paged all day long; an entry per request would bury the
-// openings and downloads that trace a leak, and grow the public daily count with every refresh.
-// What a list shows (which cases, states, deadlines, flags) is the same all day, so "this person
-// looked at this list on this day" is the whole of what is worth keeping.
+// and the lists of cases a supervisor looks at (the inbox, the retaliation list, the cases due
+// for deletion), once per person, list and day. A list is polled and paged all day long; an
+// entry per request would bury the openings and downloads that trace a leak, and grow the public
+// daily count with every refresh. What a list shows (which cases, states, deadlines, flags) is
+// the same all day, so "this person looked at this list on this day" is what is worth keeping.
 import { and, asc, eq, gt } from 'drizzle-orm';
 import { auditLog, supervisors, units } from '../../db/schema';
 import type { Actor } from '../auth/actor';
@@ -12,7 +12,7 @@ import type { AuditAction } from './actions';
 import { auditDay, withAudit, withAuditMany } from './service';
 
 /** The lists whose reading is logged, once per person and day each. */
-export type CaseList = 'inbox' | 'retaliation';
+export type CaseList = 'inbox' | 'retaliation' | 'retention';
 
 /**
  * Logs that `actor` read `list` today, unless already logged. The check is made again against

@@ -1,9 +1,10 @@
-// Reads of case lists leave traces: a supervisor listing their inbox or the retaliation list is
-// logged once per person, list and day, however often the page polls or pages, and even when
-// several requests arrive at once; each entry is dated by the day like every other.
+// Reads of case lists leave traces: a supervisor listing their inbox, the retaliation list or the
+// cases due for deletion is logged once per person, list and day, however often the page polls or
+// pages, and even when several requests arrive at once; each entry is dated by the day.
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { auditLog } from '../../db/schema';
+import { upcomingDeletions } from '../../src/client/months';
 import { inbox, retaliationFlags, signIn } from '../../src/client/supervisor';
 import { demoKey, reportTo, useHarness, withCookies } from '../helpers/harness';
 
@@ -25,10 +26,12 @@ describe('reads of case lists', () => {
     await inbox(basic, { limit: 1 });
     await retaliationFlags(basic);
     await retaliationFlags(basic, { all: true });
+    await upcomingDeletions(basic);
+    await upcomingDeletions(basic);
     const today = await listReads(me);
     expect(
       today.map((e) => JSON.parse(e.detail)).sort((a, b) => (a.list < b.list ? -1 : 1)),
-    ).toEqual([{ list: 'inbox' }, { list: 'retaliation' }]);
+    ).toEqual([{ list: 'inbox' }, { list: 'retaliation' }, { list: 'retention' }]);
     for (const e of today) {
       expect(e.at % 86_400).toBe(0);
       expect(e.unitId).toBe(basic.supervisor.unitId);
@@ -38,7 +41,7 @@ describe('reads of case lists', () => {
     const other = await signIn(withCookies(h.fetcher), await demoKey(h, 'intermediate-supervisor'));
     await inbox(other);
     expect(await listReads(other.supervisor.id)).toHaveLength(1);
-    expect(await listReads(me)).toHaveLength(2);
+    expect(await listReads(me)).toHaveLength(3);
 
     // The next day, one more each; requests at once still make one.
     h.advance(86_400_000);
