@@ -133,7 +133,7 @@ export async function storeCheckpoint(
   const head = parseCheckpoint(input.text);
   if (!head) throw new AppError('invalid_request', 'This is not an audit checkpoint text.');
   const [entry] = await ctx.db
-    .select({ hash: auditLog.hash })
+    .select({ hash: auditLog.hash, at: auditLog.at })
     .from(auditLog)
     .where(eq(auditLog.seq, head.entries))
     .limit(1);
@@ -144,8 +144,21 @@ export async function storeCheckpoint(
     .from(supervisors)
     .where(and(eq(supervisors.id, actor.id), eq(supervisors.status, 'approved')))
     .limit(1);
-  if (!me || !(await signedBy(checkpointText(head), input.signature, me.publicKey, ctx.now())))
-    throw new AppError('invalid_request', 'The signature does not verify with your key.');
+  if (!me) throw new AppError('invalid_request', 'The signature does not verify with your key.');
+  // Judged now as `audit verify` will judge it later, so that a checkpoint stored is not named then.
+  const found = await checkpointSigner(
+    { text: checkpointText(head), signature: input.signature, head },
+    entry.at,
+    [{ name: 'your key', fingerprint: actor.fingerprint, publicKey: me.publicKey, closedAt: null }],
+    ctx.now(),
+  );
+  if ('problem' in found)
+    throw new AppError(
+      'invalid_request',
+      found.problem.includes('backdated')
+        ? "The signature is dated before the head it signs: check your device's clock and sign again."
+        : 'The signature does not verify with your key.',
+    );
   const row = {
     id: newId(),
     seq: head.entries,

@@ -164,4 +164,24 @@ describe('checkpoints judged at their own time', () => {
     expect(r.stderr).toContain(`checkpoint ${backdated.file}: signed by auditor Ada Expiring`);
     expect(r.code).toBe(1);
   });
+
+  it('the portal refuses to store a checkpoint dated before the head it signs', async () => {
+    // The portal's clock is ten days ahead of the auditor's device (the test above moved it).
+    const auditor = await signIn(withCookies(h.fetcher), await demoKey(h, 'auditor'));
+    const head = (await (await auditor.fetcher('/api/audit/head')).json()) as { text: string };
+    const before = await h.ctx.db.$count(schema.auditCheckpoints);
+    const res = await auditor.fetcher('/api/audit/checkpoints', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': auditor.csrfToken },
+      body: JSON.stringify({
+        text: head.text,
+        signature: await signChallenge(head.text, await demoKey(h, 'auditor')),
+      }),
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toBe(
+      "The signature is dated before the head it signs: check your device's clock and sign again.",
+    );
+    expect(await h.ctx.db.$count(schema.auditCheckpoints)).toBe(before);
+  });
 });
