@@ -56,6 +56,9 @@ export interface SignerKey {
 
 const DAY_MS = 86_400_000;
 
+/** Why a checkpoint is no witness: no key given signed it, or one did at a time it could not. */
+export type SignerProblem = 'unsigned' | 'backdated' | 'revoked';
+
 /**
  * Which of `keys` signed a checkpoint of `head`, judged at the checkpoint's own time, not today:
  * - the key must have been valid when it signed (openpgp.js, see signedBy), so a key that expired
@@ -71,23 +74,25 @@ export async function checkpointSigner(
   headAt: number | undefined,
   keys: SignerKey[],
   now: Date,
-): Promise<{ signer: SignerKey } | { problem: string }> {
+): Promise<{ signer: SignerKey } | { problem: string; reason: SignerProblem }> {
   const created = await signatureCreated(checkpoint.signature);
-  if (!created) return { problem: 'its signature cannot be read' };
+  if (!created) return { problem: 'its signature cannot be read', reason: 'unsigned' };
   for (const key of keys) {
     if (!(await signedBy(checkpoint.text, checkpoint.signature, key.publicKey, now))) continue;
     const by = `${key.name} (${key.fingerprint})`;
     if (headAt !== undefined && created.getTime() < headAt * 1000 - DAY_MS)
       return {
         problem: `signed by ${by} with a date (${created.toISOString().slice(0, 10)}) before its entry ${checkpoint.head.entries} was written: backdated`,
+        reason: 'backdated',
       };
     if (key.closedAt !== null && checkpoint.head.entries >= key.closedAt)
       return {
         problem: `signed by ${by} after its key was revoked at entry ${key.closedAt}: not a witness`,
+        reason: 'revoked',
       };
     return { signer: key };
   }
-  return { problem: 'not signed by any key given' };
+  return { problem: 'not signed by any key given', reason: 'unsigned' };
 }
 
 /** The newest entry, or null for an empty log. */
@@ -155,7 +160,7 @@ export async function storeCheckpoint(
   if ('problem' in found)
     throw new AppError(
       'invalid_request',
-      found.problem.includes('backdated')
+      found.reason === 'backdated'
         ? "The signature is dated before the head it signs: check your device's clock and sign again."
         : 'The signature does not verify with your key.',
     );

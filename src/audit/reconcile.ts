@@ -378,7 +378,7 @@ const checkpoints: Checker = {
             checker: 'checkpoints',
             row,
             problem:
-              found.problem === 'not signed by any key given'
+              found.reason === 'unsigned'
                 ? `the signature does not verify with the key of ${signer.name}: forged`
                 : found.problem,
           });

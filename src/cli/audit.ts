@@ -124,7 +124,7 @@ async function checkFiles(
       notes.push(
         `checkpoint ${f.name} (entry ${f.head.entries}): signed by ${found.signer.name} (${found.signer.fingerprint})`,
       );
-    else if (found.problem === 'not signed by any key given')
+    else if (found.reason === 'unsigned')
       problems.push(
         witnesses.length > 0
           ? `checkpoint ${f.name} is not signed by any witness key given`

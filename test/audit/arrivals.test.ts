@@ -2,6 +2,7 @@
 // day that has ended at 00:05 UTC (a sign-in after that minute does too), as its id, unit, copy and
 // day, in id order, with every entry dated by the day (00:00 UTC), never the second. Reconciling
 // then tells a case waiting for its sweep from one that was added by hand.
+// scenario: node and workerd
 import { asc, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, reports } from '../../db/schema';

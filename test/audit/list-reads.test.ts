@@ -1,6 +1,7 @@
 // Reads of case lists leave traces: a supervisor listing their inbox, the retaliation list or the
 // cases due for deletion is logged once per person, list and day, however often the page polls or
 // pages, and even when several requests arrive at once; each entry is dated by the day.
+// scenario: node and workerd
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { auditLog } from '../../db/schema';
