@@ -6,7 +6,7 @@ import { and, desc, eq, lt } from 'drizzle-orm';
 import { auditCheckpoints, auditLog, supervisors } from '../../db/schema';
 import type { Actor } from '../auth/actor';
 import type { Ctx } from '../context';
-import { signatureCreated, verifyDetachedText } from '../crypto/keys';
+import { retiredKey, signatureCreated, verifyDetachedText } from '../crypto/keys';
 import { toDay } from '../lib/days';
 import { AppError } from '../lib/errors';
 import { newId } from '../lib/ids';
@@ -67,7 +67,10 @@ export type SignerProblem = 'unsigned' | 'backdated' | 'revoked';
  *   less a day for the signer's clock: a head cannot be signed before it exists, so a key
  *   that has expired cannot sign a later head by backdating its signature;
  * - a key revoked in the log signs only heads older than its revocation: a head at or after the
- *   revocation entry did not exist while the key was valid, whatever date the signature claims.
+ *   revocation entry did not exist while the key was valid, whatever date the signature claims;
+ * - a key its holder retired or superseded (an OpenPGP revocation with that reason) vouches only
+ *   for heads of days up to its retirement, signed before it; any other OpenPGP revocation
+ *   (compromised, or no reason) leaves none of its signatures standing (openpgp.js).
  */
 export async function checkpointSigner(
   checkpoint: { text: string; signature: string; head: Head },
@@ -78,8 +81,25 @@ export async function checkpointSigner(
   const created = await signatureCreated(checkpoint.signature);
   if (!created) return { problem: 'its signature cannot be read', reason: 'unsigned' };
   for (const key of keys) {
-    if (!(await signedBy(checkpoint.text, checkpoint.signature, key.publicKey, now))) continue;
     const by = `${key.name} (${key.fingerprint})`;
+    // openpgp.js already lets a retired key's earlier signatures stand (a "soft" revocation is
+    // checked at the signature's time); the key as it was also names a later one for what it is.
+    const retired = await retiredKey(key.publicKey);
+    const signed =
+      (await signedBy(checkpoint.text, checkpoint.signature, key.publicKey, now)) ||
+      (retired !== null &&
+        (await signedBy(checkpoint.text, checkpoint.signature, retired.publicKey, now)));
+    if (!signed) continue;
+    // The signer dates its signature; the head's day it cannot: a head of a day after the
+    // retirement was not there to sign while the key was in use.
+    if (
+      retired &&
+      (created >= retired.at || (headAt !== undefined && headAt * 1000 > retired.at.getTime()))
+    )
+      return {
+        problem: `signed by ${by} after its key was retired (${retired.at.toISOString().slice(0, 10)}): not a witness`,
+        reason: 'revoked',
+      };
     if (headAt !== undefined && created.getTime() < headAt * 1000 - DAY_MS)
       return {
         problem: `signed by ${by} with a date (${created.toISOString().slice(0, 10)}) before its entry ${checkpoint.head.entries} was written: backdated`,

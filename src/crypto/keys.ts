@@ -224,6 +224,35 @@ export async function signatureCreated(armored: string): Promise<Date | null> {
   }
 }
 
+/**
+ * A key that its holder retired or superseded (RFC 9580, 5.2.3.31: a "soft" revocation), as it
+ * stood before: its public key without those revocations, and when the first of them was made.
+ * Null when the key is not revoked, or revoked with any other reason (compromised, or none: a
+ * "hard" revocation, which no signature of the key survives), or unreadable.
+ */
+export async function retiredKey(armored: string): Promise<{ publicKey: string; at: Date } | null> {
+  try {
+    const key = await openpgp.readKey({ armoredKey: armored });
+    const soft = new Set([
+      openpgp.enums.reasonForRevocation.keySuperseded,
+      openpgp.enums.reasonForRevocation.keyRetired,
+    ]);
+    const revocations = key.revocationSignatures;
+    if (revocations.length === 0) return null;
+    if (
+      !revocations.every(
+        (r) => r.reasonForRevocationFlag !== null && soft.has(r.reasonForRevocationFlag),
+      )
+    )
+      return null;
+    const at = Math.min(...revocations.map((r) => r.created?.getTime() ?? 0));
+    key.revocationSignatures = [];
+    return { publicKey: key.armor(), at: new Date(at) };
+  } catch {
+    return null;
+  }
+}
+
 /** The upper-case hex fingerprint of an armored public key, or null when it is not one. */
 export async function fingerprintOf(armored: string): Promise<string | null> {
   try {

@@ -22,6 +22,7 @@ import {
   demoKey,
   demoUnit,
   type Harness,
+  makeHarness,
   useHarness,
   withCookies,
 } from '../helpers/harness';
@@ -183,5 +184,95 @@ describe('checkpoints judged at their own time', () => {
       "The signature is dated before the head it signs: check your device's clock and sign again.",
     );
     expect(await h.ctx.db.$count(schema.auditCheckpoints)).toBe(before);
+  });
+
+  it('a witness key its holder has since retired vouches only for heads before; a compromised one for none', async () => {
+    const fresh = await makeHarness();
+    try {
+      const [head] = await fresh.ctx.db
+        .select()
+        .from(schema.auditLog)
+        .orderBy(desc(schema.auditLog.seq))
+        .limit(1);
+      // Every time below is anchored on the head's day (00:00 UTC), never after the real now.
+      const day = head!.at * 1000;
+      const { privateKey } = await openpgp.generateKey({
+        type: 'ecc',
+        curve: 'curve25519Legacy',
+        userIDs: [{ name: 'Cid Retiring' }],
+        date: new Date(day - 3 * DAY),
+        format: 'object',
+      });
+      const text = [
+        'Whistleblower portal audit checkpoint',
+        'purpose: audit-checkpoint',
+        `entries: ${head!.seq}`,
+        `head: ${head!.hash}`,
+      ].join('\n');
+      const signedAt = async (name: string, at: number) => {
+        const signature = await openpgp.sign({
+          message: await openpgp.createMessage({ text }),
+          signingKeys: privateKey,
+          detached: true,
+          date: new Date(at),
+        });
+        const file = join(fresh.dir, `${name}.txt`);
+        await writeFile(file, `${text}\n${signature}`);
+        return file;
+      };
+      const revokedAt = async (
+        name: string,
+        at: number,
+        flag: openpgp.enums.reasonForRevocation,
+      ) => {
+        const { publicKey } = await openpgp.revokeKey({
+          key: privateKey,
+          reasonForRevocation: { flag },
+          date: new Date(at),
+          format: 'armored',
+        });
+        const file = join(fresh.dir, `${name}.asc`);
+        await writeFile(file, publicKey);
+        return file;
+      };
+      const { keyRetired, keyCompromised } = openpgp.enums.reasonForRevocation;
+      const retiredToday = await revokedAt('retired-today', day, keyRetired);
+      const retiredYesterday = await revokedAt(
+        'retired-yesterday',
+        day - DAY + 3_600_000,
+        keyRetired,
+      );
+      const compromised = await revokedAt('compromised', day, keyCompromised);
+      const before = await signedAt('before', day - 2 * 3_600_000);
+      const atRetirement = await signedAt('at-retirement', day);
+      const dayBefore = await signedAt('day-before', day - DAY);
+      const verify = (checkpoint: string, witness: string) =>
+        cliOn(fresh, ['audit', 'verify', '--checkpoint', checkpoint, '--witness', witness]);
+
+      // Signed before the retirement, of a head of that day: still a witness.
+      const kept = await verify(before, retiredToday);
+      expect(kept.stderr).toBe('');
+      expect(kept.stdout).toContain(
+        `checkpoint ${before} (entry ${head!.seq}): signed by witness key ${retiredToday}`,
+      );
+      // Signed at the retirement: not.
+      expect((await verify(atRetirement, retiredToday)).stderr).toMatch(
+        new RegExp(
+          `checkpoint ${atRetirement}: signed by witness key ${retiredToday} .* after its key was retired`,
+        ),
+      );
+      // Dated before the retirement (openpgp.js accepts it), but of a head of a later day.
+      expect((await verify(dayBefore, retiredYesterday)).stderr).toMatch(
+        new RegExp(
+          `checkpoint ${dayBefore}: signed by witness key ${retiredYesterday} .* after its key was retired`,
+        ),
+      );
+      // A key revoked as compromised vouches for nothing it ever signed.
+      expect((await verify(before, compromised)).stderr).toContain(
+        `checkpoint ${before} is not signed by any witness key given`,
+      );
+    } finally {
+      await fresh.close();
+    }
   });
 });
