@@ -354,6 +354,8 @@ export const auditLog = sqliteTable(
     // Approvals of a key are found by their target; the latest arrivals sweep by its action.
     index('audit_target').on(t.targetId),
     index('audit_action').on(t.action, t.seq),
+    // A person's reads of a list on a day are logged once (audit/reads.ts): found by this.
+    index('audit_actor').on(t.actorId, t.action, t.at),
   ],
 );
 

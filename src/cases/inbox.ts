@@ -2,6 +2,7 @@
 // 100,000 cases cost the same. Cases addressed to, copied to, or flagged up to the unit are merged.
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import { type CaseState, reports } from '../../db/schema';
+import { logListRead } from '../audit/reads';
 import type { Actor } from '../auth/actor';
 import type { Ctx } from '../context';
 import { toDay } from '../lib/days';
@@ -151,6 +152,8 @@ async function pages(ctx: Ctx, actor: Actor, q: InboxQuery): Promise<Pages> {
 }
 
 export async function listInbox(ctx: Ctx, actor: Actor, q: InboxQuery) {
+  // Who looked at the list is traced, once a day (audit/reads.ts), before it is answered.
+  await logListRead(ctx, actor, 'inbox');
   const [addressed, copied, below] = await pages(ctx, actor, q);
   const seen = new Map<string, { row: PageRow; relation: Relation }>();
   for (const row of [...addressed, ...copied, ...below])

@@ -2,6 +2,7 @@
 // state changes (received → acknowledged → protective measures taken → resolved), each audited.
 import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import { type FLAG_STATES, reports, retaliationFlags } from '../../db/schema';
+import { logListRead } from '../audit/reads';
 import { withAudit } from '../audit/service';
 import type { Actor } from '../auth/actor';
 import { belowRelation, caseForActor, nowSeconds, type Relation, visibleTo } from '../cases/reach';
@@ -21,6 +22,7 @@ export async function listFlags(
   actor: Actor,
   filter: { state?: FlagState | undefined; includeResolved?: boolean },
 ) {
+  await logListRead(ctx, actor, 'retaliation');
   const now = nowSeconds(ctx);
   const reach = visibleTo(actor.unitId, actor.id, now);
   const rows = await ctx.db

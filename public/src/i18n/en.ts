@@ -477,6 +477,7 @@ export const en = {
   'audit.action.case.export': 'Case exported',
   'audit.action.case.delete': 'Case deleted',
   'audit.action.retaliation.state': 'Retaliation flag changed',
+  'audit.action.case.list': 'List of cases read (once a day per list)',
   'audit.action.audit.read': 'Audit trail read',
   'audit.action.stats.export': 'Statistics exported',
   'enrol.title': 'Enrol as a supervisor',

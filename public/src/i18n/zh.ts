@@ -439,6 +439,7 @@ export const zh: Record<MessageKey, string> = {
   'audit.action.case.export': '导出案件',
   'audit.action.case.delete': '删除案件',
   'audit.action.retaliation.state': '变更打击报复标记',
+  'audit.action.case.list': '查阅案件列表（每个列表每天记一次）',
   'audit.action.audit.read': '查阅审计日志',
   'audit.action.stats.export': '导出统计',
   'enrol.title': '登记为监督人员',
