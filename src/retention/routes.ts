@@ -3,6 +3,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { requireActor } from '../auth/middleware';
+import type { UpcomingDeletions } from '../contract/retention';
 import type { AppEnv } from '../http/types';
 import { jsonBody, limitBody, parseWith } from '../http/validate';
 import { entityId } from '../reports/schemas';
@@ -19,7 +20,9 @@ const id = (c: { req: { param: () => Record<string, string> } }) =>
 export const retentionRoutes = new Hono<AppEnv>()
   .get('/api/retention/upcoming', requireActor('supervisor'), async (c) => {
     const actor = c.get('actor');
-    return c.json({ cases: await upcomingDeletions(c.get('ctx'), [actor.unitId]) });
+    return c.json({
+      cases: await upcomingDeletions(c.get('ctx'), [actor.unitId]),
+    } satisfies UpcomingDeletions);
   })
   .post('/api/cases/:id/hold', requireActor('supervisor', 'admin'), limitBody(256), async (c) => {
     const reportId = id(c);
