@@ -22,7 +22,8 @@ export const caseFlagSchema = z.strictObject({
   dueBy: day,
 });
 
-export const inboxItemSchema = z.strictObject({
+/** What the inbox and the opened case both say of a case's state and deadlines. */
+const caseStatus = {
   id: z.string(),
   state: z.enum(CASE_STATES),
   outcome: z.enum(CASE_OUTCOMES).nullable(),
@@ -31,12 +32,16 @@ export const inboxItemSchema = z.strictObject({
   receivedDay: day,
   acknowledgeBy: day,
   feedbackBy: day,
+  retaliationFlagged: z.boolean(),
+  relation: relationSchema,
+};
+
+export const inboxItemSchema = z.strictObject({
+  ...caseStatus,
   /** The next deadline, or null once none is open. */
   due: day.nullable(),
   overdue: z.boolean(),
-  retaliationFlagged: z.boolean(),
   openRetaliation: z.boolean(),
-  relation: relationSchema,
 });
 
 /** GET /api/cases */
@@ -47,20 +52,11 @@ export const inboxPageSchema = z.strictObject({
 
 /** GET /api/cases/:id: one case's content, still encrypted, for the supervisor's browser. */
 export const caseContentSchema = z.strictObject({
-  id: z.string(),
-  relation: relationSchema,
+  ...caseStatus,
   /** Whether this unit reads the case and so may change its state, outcome and classification. */
   casePowers: z.boolean(),
   unitId: z.string(),
   copiedUnitId: z.string().nullable(),
-  state: z.enum(CASE_STATES),
-  outcome: z.enum(CASE_OUTCOMES).nullable(),
-  /** One of REPORT_CATEGORIES once a supervisor classified it. */
-  classification: z.string().nullable(),
-  receivedDay: day,
-  acknowledgeBy: day,
-  feedbackBy: day,
-  retaliationFlagged: z.boolean(),
   history: z.array(historyEntrySchema),
   reporterPublicKey: z.string(),
   replyRecipients: z.array(z.string()),

@@ -1,6 +1,7 @@
 // Supervisors' keys and units as administrators and auditors manage them.
 import { z } from 'zod';
 import { ROLES, SUPERVISOR_STATUSES, UNIT_LEVELS } from './terms';
+import { unitSchema } from './units';
 
 export const supervisorRecordSchema = z.strictObject({
   id: z.string(),
@@ -25,14 +26,7 @@ export const decisionResponse = supervisorRecordSchema.extend({
 });
 
 /** GET /api/admin/units: each unit with how many people read it and whether it is at risk. */
-export const adminUnitSchema = z.strictObject({
-  id: z.string(),
-  parentId: z.string().nullable(),
-  name: z.string(),
-  nameZh: z.string(),
-  level: z.enum(UNIT_LEVELS),
-  isDemo: z.boolean(),
-  retentionMonths: z.number().int(),
+export const adminUnitSchema = unitSchema.omit({ keys: true }).extend({
   readers: z.number().int(),
   hasRecoveryKey: z.boolean(),
   atRisk: z.boolean(),
