@@ -117,7 +117,8 @@ refs.set('/styles.css', { name: cssName, integrity: sri(css), chunks: [] });
 // Parts pages share (head, brand, the reporter's header, a file picker) live once in
 // public/partials, written without indentation. `<!-- include name key=value … -->` on a line of
 // its own is replaced by the partial, indented like the comment, with each `{{key}}` filled in;
-// a partial may include others.
+// a partial may include others. `<!-- include columns prefix=p names=a,b -->` is made here, not
+// read: one `<th scope="col" data-i18n="p.a"></th>` line for each name.
 const partialsDir = join(publicDir, 'partials');
 const partials = new Map();
 for (const f of await readdir(partialsDir)) {
@@ -127,15 +128,26 @@ for (const f of await readdir(partialsDir)) {
   );
 }
 
-const INCLUDE = /^([ \t]*)<!-- include ([\w-]+)((?: [\w-]+=[\w-]+)*) -->$/gm;
+const INCLUDE = /^([ \t]*)<!-- include ([\w-]+)((?: [\w-]+=[\w.,-]+)*) -->$/gm;
+
+/** The header cells of a data table, each labelled by its i18n key `prefix.name`. */
+const columns = (args) =>
+  args.names
+    .split(',')
+    .map((name) => `<th scope="col" data-i18n="${args.prefix}.${name}"></th>`)
+    .join('\n');
 
 function includePartials(html, page, depth = 0) {
   if (depth > 4) throw new Error(`${page}: partials include each other too deeply`);
   return html.replace(INCLUDE, (_line, indent, name, args) => {
-    let part = partials.get(name);
+    const values = Object.fromEntries(
+      [...args.matchAll(/ ([\w-]+)=([\w.,-]+)/g)].map(([, key, value]) => [key, value]),
+    );
+    if (name === 'columns' && !(values.prefix && values.names))
+      throw new Error(`${page}: columns needs prefix=… and names=…`);
+    let part = name === 'columns' ? columns(values) : partials.get(name);
     if (part === undefined) throw new Error(`${page}: no partial "${name}"`);
-    for (const [, key, value] of args.matchAll(/ ([\w-]+)=([\w-]+)/g))
-      part = part.replaceAll(`{{${key}}}`, value);
+    for (const [key, value] of Object.entries(values)) part = part.replaceAll(`{{${key}}}`, value);
     const unset = /\{\{([\w-]+)\}\}/.exec(part);
     if (unset) throw new Error(`${page}: partial "${name}" needs ${unset[1]}=…`);
     const indented = part.replace(/^(?=.)/gm, indent);
