@@ -117,8 +117,9 @@ refs.set('/styles.css', { name: cssName, integrity: sri(css), chunks: [] });
 // Parts pages share (head, brand, the reporter's header, a file picker) live once in
 // public/partials, written without indentation. `<!-- include name key=value … -->` on a line of
 // its own is replaced by the partial, indented like the comment, with each `{{key}}` filled in;
-// a partial may include others. `<!-- include columns prefix=p names=a,b -->` is made here, not
-// read: one `<th scope="col" data-i18n="p.a"></th>` line for each name.
+// a partial may include others. Two includes are made here, not read: `<!-- include columns
+// prefix=p names=a,b -->`, one `<th scope="col" data-i18n="p.a"></th>` line for each name, and
+// `<!-- include options prefix=p names=a,b -->`, one `<option value="a" data-i18n="p.a">` each.
 const partialsDir = join(publicDir, 'partials');
 const partials = new Map();
 for (const f of await readdir(partialsDir)) {
@@ -130,11 +131,15 @@ for (const f of await readdir(partialsDir)) {
 
 const INCLUDE = /^([ \t]*)<!-- include ([\w-]+)((?: [\w-]+=[\w.,-]+)*) -->$/gm;
 
-/** The header cells of a data table, each labelled by its i18n key `prefix.name`. */
-const columns = (args) =>
+/** Header cells of a data table, or options of a select, each labelled by `prefix.name`. */
+const GENERATED = {
+  columns: (prefix, name) => `<th scope="col" data-i18n="${prefix}.${name}"></th>`,
+  options: (prefix, name) => `<option value="${name}" data-i18n="${prefix}.${name}"></option>`,
+};
+const generated = (kind, args) =>
   args.names
     .split(',')
-    .map((name) => `<th scope="col" data-i18n="${args.prefix}.${name}"></th>`)
+    .map((name) => GENERATED[kind](args.prefix, name))
     .join('\n');
 
 function includePartials(html, page, depth = 0) {
@@ -143,9 +148,10 @@ function includePartials(html, page, depth = 0) {
     const values = Object.fromEntries(
       [...args.matchAll(/ ([\w-]+)=([\w.,-]+)/g)].map(([, key, value]) => [key, value]),
     );
-    if (name === 'columns' && !(values.prefix && values.names))
-      throw new Error(`${page}: columns needs prefix=… and names=…`);
-    let part = name === 'columns' ? columns(values) : partials.get(name);
+    const made = Object.hasOwn(GENERATED, name);
+    if (made && !(values.prefix && values.names))
+      throw new Error(`${page}: ${name} needs prefix=… and names=…`);
+    let part = made ? generated(name, values) : partials.get(name);
     if (part === undefined) throw new Error(`${page}: no partial "${name}"`);
     for (const [key, value] of Object.entries(values)) part = part.replaceAll(`{{${key}}}`, value);
     const unset = /\{\{([\w-]+)\}\}/.exec(part);
