@@ -78,8 +78,8 @@ describe('message catalogues', () => {
       // Keys the build writes from an include (scripts/build.mjs): a table's label, and its
       // header cells `prefix.name` for each name.
       for (const m of html.matchAll(/<!-- include [\w-]+ ([^>]*)-->/g)) {
-        const args = Object.fromEntries(
-          [...m[1]!.matchAll(/([\w-]+)=([\w.,-]+)/g)].map(([, k, v]) => [k, v!]),
+        const args: Record<string, string> = Object.fromEntries(
+          [...m[1]!.matchAll(/([\w-]+)=([\w.,-]+)/g)].map(([, k, v]) => [k!, v!]),
         );
         const named = [
           ...(args.label ? [args.label] : []),
