@@ -2,6 +2,7 @@
 // below run through the real client over a recording fetcher; each JSON answer is then matched to
 // its route and parsed with a strict schema, so a field the server adds, drops or renames without
 // the contract fails here. Parts owned elsewhere (src/audit, src/grants) are also checked by type.
+// scenario: node and workerd
 import * as openpgp from 'openpgp';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
