@@ -13,6 +13,7 @@ import {
 } from '../../db/schema';
 import { withAudit } from '../audit/service';
 import type { Actor } from '../auth/actor';
+import { nowSeconds, visibleTo } from '../cases/reach';
 import type { Ctx } from '../context';
 import { randomBytes, sha256Hex, toBase64Url, utf8 } from '../crypto/encoding';
 import { sealToKey } from '../crypto/messages';
@@ -124,12 +125,20 @@ export interface Summary {
 
 const n = (rows: { n: number }[]) => Number(rows[0]?.n ?? 0);
 
-/** What concerns one unit's supervisor (or administrator) today. */
-export async function summary(ctx: Ctx, unitId: string, role: string): Promise<Summary> {
+/**
+ * What concerns one supervisor (or administrator) today: every case their key sees, by any
+ * relation (addressed, copied, shared, escalated, a flag passed up), and none they are excluded
+ * from, as their inbox shows them.
+ */
+export async function summary(
+  ctx: Ctx,
+  who: { id: string; unitId: string; role: string },
+): Promise<Summary> {
+  const { unitId, role } = who;
   const today = toDay(ctx.now());
   const yesterday = addDays(today, -1);
   const tomorrow = addDays(today, 1);
-  const mine = or(eq(reports.unitId, unitId), eq(reports.copiedUnitId, unitId));
+  const mine = visibleTo(unitId, who.id, nowSeconds(ctx));
   const open = ne(reports.state, 'closed');
   const [newItems, ackTomorrow, feedback, flags, overdueCases, overdueFlags, enrol] =
     await Promise.all([
@@ -270,7 +279,7 @@ export async function queueDigests(ctx: Ctx): Promise<number> {
   let queued = 0;
   for (const r of await recipients(ctx)) {
     if (r.digestHour !== hour) continue;
-    const s = await summary(ctx, r.unitId, r.role);
+    const s = await summary(ctx, r);
     if (r.onlyWhenActive && !anything(s)) continue;
     const details = r.encryptDetails ? await sealedDetails(r.publicKey, s) : undefined;
     await enqueue(ctx, r.email, DIGEST_SUBJECT, noticeText('digest', siteOf(ctx), head, details));
@@ -285,7 +294,7 @@ export async function queueReminders(ctx: Ctx): Promise<number> {
   const head = await auditHead(ctx);
   let queued = 0;
   for (const r of await recipients(ctx)) {
-    const s = await summary(ctx, r.unitId, r.role);
+    const s = await summary(ctx, r);
     if (!urgent(s)) continue;
     const details = r.encryptDetails ? await sealedDetails(r.publicKey, s) : undefined;
     await enqueue(

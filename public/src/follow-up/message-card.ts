@@ -51,6 +51,22 @@ function files(m: OpenedMessage, fromUnit: boolean, download: Download): HTMLEle
   );
 }
 
+/**
+ * The reporter's own message whose files did not all arrive (an upload was stopped): said in
+ * words, since the names sealed in it can no longer be matched to the files that came.
+ */
+function missingFiles(m: OpenedMessage): HTMLElement | null {
+  const announced = (m.content as { files?: FileNote[] } | null)?.files;
+  if (m.kind === 'reply' || !Array.isArray(announced)) return null;
+  if (m.attachments.length >= announced.length) return null;
+  return h('p', {
+    class: 'badge-line badge-error',
+    attrs: { role: 'status' },
+    i18n: 'msg.filesMissing',
+    vars: { arrived: m.attachments.length, announced: announced.length },
+  });
+}
+
 /** Why a reply is not shown, in words: unsigned, signed by a stranger, forged, or unreadable. */
 function replyStatusKey(v: OpenedMessage['verification']): MessageKey {
   switch (v) {
@@ -96,5 +112,6 @@ export function messageCard(m: OpenedMessage, download: Download, isNew = false)
     // An unverified reply is never shown: its words could come from anyone holding the server.
     m.content && m.verified ? contentBody(m.content) : null,
     m.content && m.verified ? files(m, fromUnit, download) : null,
+    m.content && m.verified ? missingFiles(m) : null,
   );
 }

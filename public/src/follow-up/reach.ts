@@ -6,6 +6,7 @@ import type { CaseReader } from '../../../src/client/types';
 import { t } from '../i18n';
 import { describeError } from '../lib/api';
 import { h, showStatus } from '../lib/dom';
+import { pseudonymText } from '../lib/pseudonym';
 import { unitName } from '../report/units';
 import type { CaseSession } from './session';
 
@@ -28,8 +29,10 @@ function byUnit(s: CaseSession, readers: CaseReader[]): HTMLElement {
     { class: 'points' },
     ...[...groups].map(([unitId, keys]) => {
       const unit = names.get(unitId);
-      const who = keys.map((r) => (r.recovery ? t('case.recoveryKey') : r.pseudonym)).join(', ');
-      return h('li', {}, `${unit ? unitName(unit) : unitId}: ${who}`);
+      const who = keys
+        .map((r) => (r.recovery ? t('case.recoveryKey') : pseudonymText(r.pseudonym)))
+        .join(t('case.readerSeparator'));
+      return h('li', {}, t('case.readerLine', { unit: unit ? unitName(unit) : unitId, who }));
     }),
   );
 }

@@ -207,7 +207,7 @@ export const en = {
     'This receipt code contains a typo. Compare each group with what you wrote down.',
   'follow.notFound': 'No report matches this receipt. Check the code and try again.',
   'follow.unfinished':
-    'This report is not finished yet: {received} of its {expected} files arrived, and nobody can read it until all of them are in. To finish it, go back to the report page where you wrote it and press Send again: it continues where it stopped. If that page is closed, the report cannot be finished; it is deleted after {days} days, and you can write a new one.',
+    'This report is not finished yet: {received} of its {expected} files arrived, and nobody can read it until all of them are in. To finish it, go back to the report page where you wrote it and press “Try again”: it continues where it stopped. If that page is closed, the report cannot be finished; it is deleted after {days} days, and you can write a new one.',
   'follow.lookup': 'Checking your receipt…',
   'follow.close': 'Close the report',
   'follow.refreshing': 'Updating…',
@@ -260,6 +260,8 @@ export const en = {
   'msg.newSince':
     'Marked “New”: replies from the day of your last visit ({day}) or later. Only the day is noted, in your case.',
   'msg.downloading': 'Decrypting file…',
+  'msg.filesMissing':
+    '{arrived} of the {announced} files you attached to this message arrived. Attach the others to a new message.',
   'msg.downloadFailed': 'The file could not be downloaded or decrypted. Try again.',
 
   'compose.message.title': 'Add information',
@@ -705,6 +707,8 @@ export const en = {
   'case.share.working': 'Sharing: re-encrypting the case’s keys in this browser…',
   'case.share.done': 'The case is now shared with {unit}.',
   'case.recoveryKey': 'the unit’s recovery key (kept offline)',
+  'case.readerLine': '{unit}: {who}',
+  'case.readerSeparator': ', ',
   'admin.recovery.title': 'Set a unit’s recovery key',
   'admin.recovery.help':
     'Paste the public key made offline with `portal recovery create` (docs/recovery.md). New messages of the unit are then encrypted to it too; a previous recovery key is revoked. Then a supervisor grants the existing cases to it from the Access page.',

@@ -185,7 +185,7 @@ export const zh: Record<MessageKey, string> = {
   'follow.error.checksum': '回执码有输入错误，请与您抄写的内容逐组核对。',
   'follow.notFound': '没有与此回执码对应的举报。请检查后重试。',
   'follow.unfinished':
-    '这份举报尚未发送完成：{expected} 个文件中已收到 {received} 个，在全部文件到达之前，任何人都无法阅读它。要完成发送，请回到您填写举报的页面，再次点击“发送”，它会从中断处继续。如果该页面已经关闭，这份举报就无法完成；它将在 {days} 天后被删除，您可以重新提交一份举报。',
+    '这份举报尚未发送完成：{expected} 个文件中已收到 {received} 个，在全部文件到达之前，任何人都无法阅读它。要完成发送，请回到您填写举报的页面，点击“重试”，它会从中断处继续。如果该页面已经关闭，这份举报就无法完成；它将在 {days} 天后被删除，您可以重新提交一份举报。',
   'follow.lookup': '正在核验您的回执码…',
   'follow.close': '关闭举报',
   'follow.refreshing': '正在更新…',
@@ -235,6 +235,8 @@ export const zh: Record<MessageKey, string> = {
     '标有“新”的是您上次查看当天（{day}）及之后收到的答复。系统只在您的案件中记录日期。',
   'msg.download': '下载文件（{size}）',
   'msg.downloading': '正在解密文件…',
+  'msg.filesMissing':
+    '您随此消息附上的 {announced} 个文件中已收到 {arrived} 个。请在一条新消息中附上其余文件。',
   'msg.downloadFailed': '文件无法下载或解密，请重试。',
 
   'compose.message.title': '补充材料',
@@ -526,7 +528,7 @@ export const zh: Record<MessageKey, string> = {
   'gpg.copyManual': '无法自动复制：文字已选中，请手动复制。',
   'gpg.command': '2. 将其保存为 challenge.txt，然后运行：',
   'gpg.commandHelp':
-    'GnuPG 会要求输入密码短语，并在同一目录下生成 challenge.txt.asc。请将其全部内容粘贴到下方。',
+    'GnuPG 会要求输入密钥的口令，并在同一目录下生成 challenge.txt.asc。请将其全部内容粘贴到下方。',
   'gpg.fingerprint': '3. 您的密钥指纹或公钥',
   'gpg.fingerprintHelp':
     '40 或 64 位十六进制字符，即“gpg --fingerprint”显示的内容（空格不影响）。也可以粘贴 ASCII 格式的公钥。',
@@ -645,6 +647,8 @@ export const zh: Record<MessageKey, string> = {
   'case.share.working': '正在共享：本浏览器正在重新加密案件的密钥……',
   'case.share.done': '案件已与 {unit} 共享。',
   'case.recoveryKey': '本单位的恢复密钥（离线保管）',
+  'case.readerLine': '{unit}：{who}',
+  'case.readerSeparator': '、',
   'admin.recovery.title': '设置单位的恢复密钥',
   'admin.recovery.help':
     '粘贴在离线计算机上用 `portal recovery create` 生成的公钥（见 docs/recovery.md）。此后本单位的新消息也会加密给它；原有的恢复密钥将被撤销。然后由一名监督人员在“访问权限”页面把已有案件授权给它。',

@@ -9,6 +9,7 @@ import {
 } from '../../../src/client/grants';
 import { t } from '../i18n';
 import { byId, clearStatus, h, setBusy, showStatus } from '../lib/dom';
+import { pseudonymText } from '../lib/pseudonym';
 import { label, session, showError, withKey } from './session';
 
 const STORE = 'portal.bulkGrant';
@@ -45,7 +46,7 @@ function keyOption(k: GrantableKey, checked: boolean): HTMLElement {
     ? t('access.you', { name: k.displayName })
     : t('access.keyLine', {
         name: k.displayName,
-        pseudonym: k.pseudonym,
+        pseudonym: pseudonymText(k.pseudonym),
         role: label('role', k.role),
       });
   return h(

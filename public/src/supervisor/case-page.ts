@@ -14,6 +14,7 @@ import {
 import { type MessageKey, onLanguageChange, t, type Vars } from '../i18n';
 import { byId, clearStatus, h, setBusy, setI18n, showStatus } from '../lib/dom';
 import { saveBytes } from '../lib/download';
+import { pseudonymText } from '../lib/pseudonym';
 import { type Download, type Opened, renderAccess, renderCase } from './case-view';
 import { label, showError, withKey } from './session';
 
@@ -107,7 +108,7 @@ async function loadGrantKeys(s: SupervisorSession): Promise<void> {
           { attrs: { value: k.id } },
           t('access.keyLine', {
             name: k.displayName,
-            pseudonym: k.pseudonym,
+            pseudonym: pseudonymText(k.pseudonym),
             role: label('role', k.role),
           }),
         ),

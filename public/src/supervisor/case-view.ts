@@ -65,7 +65,7 @@ function statusKey(v: Opened['verification']): MessageKey {
 }
 
 function card(m: Opened, download: Download): HTMLLIElement {
-  const author = m.kind === 'reply' ? t('sup.msg.by', { who: m.author }) : '';
+  const author = m.kind === 'reply' ? t('sup.msg.by', { who: pseudonymText(m.author) }) : '';
   const note = m.notShared
     ? h('p', { class: 'badge-line', i18n: 'sup.msg.notShared' })
     : m.verified
