@@ -5,6 +5,7 @@ import { type CaseState, reports } from '../../db/schema';
 import { logListRead } from '../audit/reads';
 import type { Actor } from '../auth/actor';
 import type { Ctx } from '../context';
+import type { InboxPage as InboxAnswer, InboxItem } from '../contract/cases';
 import { toDay } from '../lib/days';
 import { type Db, directStatement, preparedOnce } from '../storage/db';
 import {
@@ -21,20 +22,7 @@ export interface InboxQuery {
   limit: number;
 }
 
-export interface InboxItem {
-  id: string;
-  state: CaseState;
-  outcome: string | null;
-  classification: string | null;
-  receivedDay: string;
-  acknowledgeBy: string;
-  feedbackBy: string;
-  due: string | null;
-  overdue: boolean;
-  retaliationFlagged: boolean;
-  openRetaliation: boolean;
-  relation: Relation;
-}
+export type { InboxItem };
 
 const INBOX_COLUMNS = {
   id: reports.id,
@@ -151,7 +139,7 @@ async function pages(ctx: Ctx, actor: Actor, q: InboxQuery): Promise<Pages> {
   ) as Promise<Pages>;
 }
 
-export async function listInbox(ctx: Ctx, actor: Actor, q: InboxQuery) {
+export async function listInbox(ctx: Ctx, actor: Actor, q: InboxQuery): Promise<InboxAnswer> {
   // Who looked at the list is traced, once a day (audit/reads.ts), before it is answered.
   await logListRead(ctx, actor, 'inbox');
   const [addressed, copied, below] = await pages(ctx, actor, q);

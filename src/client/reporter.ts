@@ -3,8 +3,11 @@
 
 import type { PrivateKey } from 'openpgp';
 import * as openpgp from 'openpgp';
+import type { ShareOffer, ShareResponse } from '../contract/grants';
 import { LOOKUP_TOKEN_HEADER } from '../contract/headers';
 import { reportRecipientKeys } from '../contract/reach';
+import type { FlagResponse, MessageResponse } from '../contract/receipt';
+import type { CreateReportResponse } from '../contract/reports';
 import {
   deriveReceiptSecrets,
   fromBase64Url,
@@ -17,7 +20,6 @@ import {
   sealJson,
   toBase64Url,
   unlockPrivateKey,
-  type WrappedKeys,
 } from '../crypto';
 import { ApiError, callApi, type Fetcher, jsonInit } from './api';
 import { type ReadStatus, readSigned, verifiedValue } from './opened';
@@ -219,12 +221,7 @@ export type Uploader = (
   onSent: (bytes: number) => void,
 ) => Promise<unknown>;
 
-interface SubmissionAnswer {
-  messageId: string;
-  receivedDay: string;
-  complete: boolean;
-  filesReceived: number;
-}
+type SubmissionAnswer = CreateReportResponse;
 
 /**
  * Sends a prepared report, then its files in order; safe to call again after any failure: the
@@ -402,7 +399,7 @@ export async function sendMessage(
   const content: MessageContent = { v: 1, type: 'message', text, ...fileNotes(files) };
   const recipients = s.view.recipients.messages;
   const message = await sealJson(content, { recipients, signingKey: s.key });
-  const { messageId } = await callApi<{ messageId: string }>(
+  const { messageId } = await callApi<MessageResponse>(
     s.fetcher,
     '/api/receipt/messages',
     jsonInit({ message }, tokenHeaders(s.lookupToken)),
@@ -421,7 +418,7 @@ export async function flagRetaliation(
   const content: RetaliationContent = { v: 1, type: 'retaliation', ...flag, ...fileNotes(files) };
   const recipients = s.view.recipients.retaliation;
   const details = await sealJson(content, { recipients, signingKey: s.key });
-  const { messageId } = await callApi<{ messageId: string }>(
+  const { messageId } = await callApi<FlagResponse>(
     s.fetcher,
     '/api/receipt/retaliation',
     jsonInit({ details }, tokenHeaders(s.lookupToken)),
@@ -438,28 +435,6 @@ export async function downloadAttachment(s: Session, attachmentId: string, fromU
   );
   const verificationKeys = fromUnit ? s.view.unitSigningKeys : [s.view.reporterPublicKey];
   return verifiedValue(await openFile(bytes, { decryptionKeys: [s.key], verificationKeys }));
-}
-
-interface ShareOffer {
-  targets: {
-    id: string;
-    name: string;
-    nameZh: string;
-    keys: {
-      id: string;
-      pseudonym: string;
-      fingerprint: string;
-      publicKey: string;
-      /** IDs of the items this key cannot read yet. */
-      needs: string[];
-    }[];
-  }[];
-  items: {
-    kind: 'message' | 'attachment';
-    id: string;
-    keyPackets: string;
-    data: WrappedKeys['data'];
-  }[];
 }
 
 /**
@@ -497,7 +472,7 @@ export async function shareCase(s: Session, unitId: string, progress?: Progress)
     grants.push({ granteeId: key.id, items });
   }
   progress?.({ stage: 'upload' });
-  return callApi<{ sharedWith: string; keys: number; items: number; day: string }>(
+  return callApi<ShareResponse>(
     s.fetcher,
     '/api/receipt/share',
     jsonInit({ unitId, grants }, tokenHeaders(s.lookupToken)),

@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { logListRead } from '../audit/reads';
 import { requireActor } from '../auth/middleware';
+import type { UpcomingDeletions } from '../contract/retention';
 import type { AppEnv } from '../http/types';
 import { jsonBody, limitBody, parseWith } from '../http/validate';
 import { entityId } from '../reports/schemas';
@@ -22,7 +23,9 @@ export const retentionRoutes = new Hono<AppEnv>()
     const actor = c.get('actor');
     // A list of cases: its reading is traced once a day, like the inbox (audit/reads.ts).
     await logListRead(c.get('ctx'), actor, 'retention');
-    return c.json({ cases: await upcomingDeletions(c.get('ctx'), [actor.unitId]) });
+    return c.json({
+      cases: await upcomingDeletions(c.get('ctx'), [actor.unitId]),
+    } satisfies UpcomingDeletions);
   })
   .post('/api/cases/:id/hold', requireActor('supervisor', 'admin'), limitBody(256), async (c) => {
     const reportId = id(c);
