@@ -40,7 +40,7 @@ export const publicStatsResponse = z.strictObject({
   nextPublication: z.string(),
   /** Yesterday's head of the audit log: a witness anyone can copy (null before any entry). */
   auditHead: z
-    .strictObject({ entries: z.number().int(), hash: z.string(), day: z.string() })
+    .strictObject({ hash: z.string(), day: z.string() })
     .nullable(),
 });
 export type PublicStats = z.infer<typeof publicStatsResponse>;

@@ -532,7 +532,7 @@ export const en = {
   'stats.auditHeadTitle': 'Witness of the audit log',
   'stats.auditHeadHelp':
     'Every supervisor and administrator action is written to a hash-chained audit log. Its head at the end of each day is shown here; anyone may copy it, and portal audit verify --head proves later that the log still holds it.',
-  'stats.auditHead': 'At the end of {day}: {entries} entries, head',
+  'stats.auditHead': 'Head at the end of {day}:',
   'stats.empty': 'No figures have been published yet.',
   'stats.fewer': 'fewer than 5',
   'stats.withheld': 'withheld',
