@@ -4,7 +4,7 @@
 // The tables that hold rows a reporter's actions make (reports, case_events, messages,
 // attachments, attachment_chunks, retaliation_flags, pow_spent, report_drafts, case_exclusions,
 // case_shares, case_stats, deleted_receipts, uploads, pending_messages) are WITHOUT ROWID in the
-// SQL (migrations 0004, 0006, 0008, 0010 and 0011): rows sit in the order of their random keys,
+// SQL (migrations 0004, 0006, 0008, 0010 and 0012): rows sit in the order of their random keys,
 // with no rowid counting them in.
 // drizzle-kit cannot express that: if it ever generates a rebuild of one of these tables, add
 // `WITHOUT ROWID` back by hand and copy the rows `ORDER BY` the key.
@@ -408,6 +408,8 @@ export const auditLog = sqliteTable(
     // Approvals of a key are found by their target; the latest arrivals sweep by its action.
     index('audit_target').on(t.targetId),
     index('audit_action').on(t.action, t.seq),
+    // A person's reads of a list on a day are logged once (audit/reads.ts): found by this.
+    index('audit_actor').on(t.actorId, t.action, t.at),
   ],
 );
 

@@ -117,7 +117,9 @@ refs.set('/styles.css', { name: cssName, integrity: sri(css), chunks: [] });
 // Parts pages share (head, brand, the reporter's header, a file picker) live once in
 // public/partials, written without indentation. `<!-- include name key=value … -->` on a line of
 // its own is replaced by the partial, indented like the comment, with each `{{key}}` filled in;
-// a partial may include others.
+// a partial may include others. Two includes are made here, not read: `<!-- include columns
+// prefix=p names=a,b -->`, one `<th scope="col" data-i18n="p.a"></th>` line for each name, and
+// `<!-- include options prefix=p names=a,b -->`, one `<option value="a" data-i18n="p.a">` each.
 const partialsDir = join(publicDir, 'partials');
 const partials = new Map();
 for (const f of await readdir(partialsDir)) {
@@ -127,15 +129,31 @@ for (const f of await readdir(partialsDir)) {
   );
 }
 
-const INCLUDE = /^([ \t]*)<!-- include ([\w-]+)((?: [\w-]+=[\w-]+)*) -->$/gm;
+const INCLUDE = /^([ \t]*)<!-- include ([\w-]+)((?: [\w-]+=[\w.,-]+)*) -->$/gm;
+
+/** Header cells of a data table, or options of a select, each labelled by `prefix.name`. */
+const GENERATED = {
+  columns: (prefix, name) => `<th scope="col" data-i18n="${prefix}.${name}"></th>`,
+  options: (prefix, name) => `<option value="${name}" data-i18n="${prefix}.${name}"></option>`,
+};
+const generated = (kind, args) =>
+  args.names
+    .split(',')
+    .map((name) => GENERATED[kind](args.prefix, name))
+    .join('\n');
 
 function includePartials(html, page, depth = 0) {
   if (depth > 4) throw new Error(`${page}: partials include each other too deeply`);
   return html.replace(INCLUDE, (_line, indent, name, args) => {
-    let part = partials.get(name);
+    const values = Object.fromEntries(
+      [...args.matchAll(/ ([\w-]+)=([\w.,-]+)/g)].map(([, key, value]) => [key, value]),
+    );
+    const made = Object.hasOwn(GENERATED, name);
+    if (made && !(values.prefix && values.names))
+      throw new Error(`${page}: ${name} needs prefix=… and names=…`);
+    let part = made ? generated(name, values) : partials.get(name);
     if (part === undefined) throw new Error(`${page}: no partial "${name}"`);
-    for (const [, key, value] of args.matchAll(/ ([\w-]+)=([\w-]+)/g))
-      part = part.replaceAll(`{{${key}}}`, value);
+    for (const [key, value] of Object.entries(values)) part = part.replaceAll(`{{${key}}}`, value);
     const unset = /\{\{([\w-]+)\}\}/.exec(part);
     if (unset) throw new Error(`${page}: partial "${name}" needs ${unset[1]}=…`);
     const indented = part.replace(/^(?=.)/gm, indent);

@@ -35,6 +35,8 @@ export const AUDIT_ACTIONS = [
   'retaliation.state',
   'notify.register',
   'notify.verify',
+  /** A person read a list of cases (`detail.list`: inbox, retaliation, retention): once per person, list and day. */
+  'case.list',
   /** A read of the audit log or of a case's access list. */
   'audit.read',
   /** An auditor's signed checkpoint of the head (checkpoints.ts). */

@@ -2,14 +2,25 @@
 // `case.arrive` entry (its id, unit, copy and day, nothing else), then one `case.arrivals` entry
 // says "every arrival through this day is logged". Written after the day, in id order, so an
 // entry's place in the chain says nothing finer than the day (a report's own time never shows).
-// The sweep runs at a verified sign-in (auth/service.ts), never at a submission, so no reporter's
-// action decides when an entry is written. The price: a case is not in the log until the first
-// sign-in after its day (reconcile.ts treats it as waiting until then).
-import { and, desc, eq, gt, lt, notInArray } from 'drizzle-orm';
+// The sweep runs at a fixed time, 00:05 UTC, from the scheduler (jobs/list.ts), and at any
+// verified sign-in after it (auth/service.ts), never at a submission: no reporter's action
+// decides when an entry is written. So a case is out of the log only on its own day (and until
+// 00:05 the next): reconcile.ts reports such cases as not yet logged, and names any older one.
+import { and, desc, eq, gt, lte, notInArray } from 'drizzle-orm';
 import { auditLog, reports } from '../../db/schema';
 import type { Ctx } from '../context';
 import { addDays, toDay } from '../lib/days';
 import { type AuditEvent, withAuditMany } from './service';
+
+/**
+ * Minutes after 00:00 UTC before a day's arrivals are swept: a submission that took its day just
+ * before midnight (then stored its last file, or waited for a group commit) is in by then.
+ */
+export const SWEEP_MINUTE = 5;
+
+/** The last day whose sweep is due by `now`: yesterday from 00:05 UTC, else the day before. */
+export const sweptThrough = (now: Date) =>
+  addDays(toDay(new Date(now.getTime() - SWEEP_MINUTE * 60_000)), -1);
 
 /** The last day whose arrivals are all in the log, or null before the first sweep. */
 export async function arrivalsThrough(ctx: Ctx): Promise<string | null> {
@@ -24,15 +35,16 @@ export async function arrivalsThrough(ctx: Ctx): Promise<string | null> {
   return typeof through === 'string' ? through : null;
 }
 
-/** Logs the arrivals of every ended day not yet logged. Returns how many were logged. */
-export async function logArrivals(ctx: Ctx): Promise<number> {
-  const yesterday = addDays(toDay(ctx.now()), -1);
-  const through = await arrivalsThrough(ctx);
-  if (through !== null && through >= yesterday) return 0;
+/** The entries of a sweep through `through`, decided against the head they will extend. */
+async function sweep(ctx: Ctx, through: string): Promise<AuditEvent[]> {
+  const last = await arrivalsThrough(ctx);
+  if (last !== null && last >= through) return [];
   const logged = ctx.db
     .select({ id: auditLog.reportId })
     .from(auditLog)
     .where(eq(auditLog.action, 'case.arrive'));
+  // Only days after the last sweep: a case dated into a day already swept was put there by hand
+  // (a submission takes its day and commits within seconds, well before 00:05), and stays named.
   const rows = await ctx.db
     .select({
       id: reports.id,
@@ -43,8 +55,8 @@ export async function logArrivals(ctx: Ctx): Promise<number> {
     .from(reports)
     .where(
       and(
-        lt(reports.receivedDay, toDay(ctx.now())),
-        through === null ? undefined : gt(reports.receivedDay, through),
+        lte(reports.receivedDay, through),
+        last === null ? undefined : gt(reports.receivedDay, last),
         notInArray(reports.id, logged),
       ),
     );
@@ -56,11 +68,18 @@ export async function logArrivals(ctx: Ctx): Promise<number> {
     reportId: r.id,
     detail: { day: r.day, copiedUnitId: r.copiedUnitId },
   }));
-  events.push({
-    actorId: null,
-    action: 'case.arrivals',
-    detail: { through: yesterday, count: rows.length },
+  events.push({ actorId: null, action: 'case.arrivals', detail: { through, count: rows.length } });
+  return events;
+}
+
+/** Logs the arrivals of every day whose sweep is due and not yet done. Returns how many. */
+export async function logArrivals(ctx: Ctx): Promise<number> {
+  const through = sweptThrough(ctx.now());
+  let logged = 0;
+  await withAuditMany(ctx, async () => {
+    const events = await sweep(ctx, through);
+    logged = events.filter((e) => e.action === 'case.arrive').length;
+    return events;
   });
-  await withAuditMany(ctx, events);
-  return rows.length;
+  return logged;
 }

@@ -1,7 +1,7 @@
 // Reconciliation: replays the log and checks that the security-relevant state of the database
 // agrees with it, naming every row that does not. Each aspect is a checker of its own, so more
 // can be added (a checker reads what `replay` gathered and the tables it is about).
-import { eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import {
   auditCheckpoints,
   caseExclusions,
@@ -11,10 +11,11 @@ import {
   units,
 } from '../../db/schema';
 import type { Ctx } from '../context';
-import { addDays, toDay } from '../lib/days';
+import { toDay } from '../lib/days';
 import { type Approval, approvalOf, approvalsComplete } from '../supervisors/approvals';
+import { sweptThrough } from './arrivals';
 import type { ChainedEntry } from './chain';
-import { signedBy } from './checkpoints';
+import { checkpointSigner, parseCheckpoint, type SignerKey } from './checkpoints';
 import { exclusionCommitment } from './exclusion';
 
 export interface Disagreement {
@@ -23,6 +24,8 @@ export interface Disagreement {
   /** The row, named by table and id, e.g. `reports/AbC…`. */
   row: string;
   problem: string;
+  /** Not a disagreement yet: the row is too new for the log to hold it (a case of today). */
+  waiting?: true;
 }
 
 /** What the log says, gathered in one pass over the entries. */
@@ -34,7 +37,8 @@ export interface LoggedState {
   /** Arrivals of every day through this one are in the log. */
   arrivalsThrough: string | null;
   units: Map<string, { parentId: string | null | undefined }>;
-  keys: Map<string, { approvals: Approval[]; closed: boolean }>;
+  /** Each key's approvals, and the entry that rejected or revoked it (null while open). */
+  keys: Map<string, { approvals: Approval[]; closedAt: number | null }>;
   grants: {
     seq: number;
     grantId: string | null;
@@ -45,6 +49,8 @@ export interface LoggedState {
   exclusions: Map<string, 'logged' | 'deleted'>;
   /** The heads of the chain by entry count, to check checkpoints against. */
   hashes: Map<number, string>;
+  /** Each entry's day (seconds), to judge a checkpoint by its head's day (checkpoints.ts). */
+  ats: Map<number, number>;
   operatorEntries: number;
   supervisorEntries: number;
   systemEntries: number;
@@ -70,6 +76,7 @@ export function emptyState(): LoggedState {
     grants: [],
     exclusions: new Map(),
     hashes: new Map(),
+    ats: new Map(),
     operatorEntries: 0,
     supervisorEntries: 0,
     systemEntries: 0,
@@ -80,6 +87,7 @@ export function emptyState(): LoggedState {
 export function replay(state: LoggedState, e: ChainedEntry): void {
   const d = detailOf(e);
   state.hashes.set(e.seq, e.hash);
+  state.ats.set(e.seq, e.at);
   if (e.actorId === 'operator') state.operatorEntries++;
   else if (e.actorId === null) state.systemEntries++;
   else state.supervisorEntries++;
@@ -87,7 +95,7 @@ export function replay(state: LoggedState, e: ChainedEntry): void {
   const key = (id: string) => {
     let k = state.keys.get(id);
     if (!k) {
-      k = { approvals: [], closed: false };
+      k = { approvals: [], closedAt: null };
       state.keys.set(id, k);
     }
     return k;
@@ -119,7 +127,7 @@ export function replay(state: LoggedState, e: ChainedEntry): void {
       break;
     case 'supervisor.reject':
     case 'supervisor.revoke':
-      if (e.targetId) key(e.targetId).closed = true;
+      if (e.targetId) key(e.targetId).closedAt ??= e.seq;
       break;
     case 'case.grant':
       state.grants.push({
@@ -146,15 +154,16 @@ export interface Checker {
 /** A case exists iff it arrived (or is too new to be logged yet) and was not deleted; its unit. */
 const cases: Checker = {
   name: 'cases',
-  async check(ctx, log, today) {
+  async check(ctx, log) {
     const out: Disagreement[] = [];
     const rows = await ctx.db
       .select({ id: reports.id, unitId: reports.unitId, day: reports.receivedDay })
       .from(reports);
     const present = new Set<string>();
-    // Arrivals are logged after their day has ended (arrivals.ts): a case newer than the last
-    // sweep, and of no earlier than yesterday, is waiting for its entry, not missing one.
-    const pendingFrom = log.arrivalsThrough ? addDays(log.arrivalsThrough, 1) : null;
+    // Arrivals are logged at 00:05 UTC after their day (arrivals.ts): until then a case is waiting
+    // for its entry. Any older case without one is named, whether or not a sweep has run since.
+    const due = sweptThrough(ctx.now());
+    const swept = log.arrivalsThrough;
     for (const r of rows) {
       present.add(r.id);
       const row = `reports/${r.id}`;
@@ -162,10 +171,20 @@ const cases: Checker = {
       if (log.deleted.has(r.id))
         out.push({ checker: 'cases', row, problem: 'deleted in the log, yet present' });
       else if (!arrived) {
-        // Sweeps ride on sign-ins: after the first, a case is waiting iff newer than the last.
-        const waiting = pendingFrom === null ? r.day >= addDays(today, -1) : r.day >= pendingFrom;
-        if (!waiting)
-          out.push({ checker: 'cases', row, problem: `no arrival in the log (received ${r.day})` });
+        if (swept !== null && r.day <= swept)
+          out.push({
+            checker: 'cases',
+            row,
+            problem: `no arrival in the log (received ${r.day}; every arrival through ${swept} is logged)`,
+          });
+        else if (r.day > due)
+          out.push({ checker: 'cases', row, problem: 'not yet logged', waiting: true });
+        else
+          out.push({
+            checker: 'cases',
+            row,
+            problem: `no arrival in the log (received ${r.day}, a day whose sweep was due; the last sweep logged through ${swept ?? 'no day'}): added by hand, or the daily sweep did not run`,
+          });
       } else {
         if (arrived.unitId !== r.unitId)
           out.push({
@@ -272,7 +291,7 @@ const keyApprovals: Checker = {
           row,
           problem: `${s.role} key ${s.fingerprint} is approved without the approvals the log must hold`,
         });
-      else if (logged.closed)
+      else if (logged.closedAt !== null)
         out.push({ checker: 'keys', row, problem: 'approved, but rejected or revoked in the log' });
     }
     return out;
@@ -305,20 +324,65 @@ const grants: Checker = {
   },
 };
 
-/** Stored checkpoints: signed by the auditor they name, for a head this chain still has. */
+/**
+ * The auditor keys the database knows, as witnesses of checkpoints: approved ones, and revoked
+ * ones for the heads before their revocation in the log (checkpointSigner). A revoked row the log
+ * never saw revoked is left out: nothing says until when it was valid.
+ */
+export async function knownAuditors(ctx: Ctx, log: LoggedState) {
+  const rows = await ctx.db
+    .select()
+    .from(supervisors)
+    .where(
+      and(eq(supervisors.role, 'auditor'), inArray(supervisors.status, ['approved', 'revoked'])),
+    );
+  return rows.flatMap((s) => {
+    const closedAt = log.keys.get(s.id)?.closedAt ?? null;
+    if (s.status === 'revoked' && closedAt === null) return [];
+    const key: SignerKey & { id: string } = {
+      id: s.id,
+      name: `auditor ${s.displayName}`,
+      fingerprint: s.fingerprint,
+      publicKey: s.publicKey,
+      closedAt,
+    };
+    return [key];
+  });
+}
+
+/** Stored checkpoints: signed by the auditor they name, judged at their own time, for a head this
+ * chain still has. */
 const checkpoints: Checker = {
   name: 'checkpoints',
   async check(ctx, log) {
     const out: Disagreement[] = [];
     const rows = await ctx.db.select().from(auditCheckpoints);
-    const signers = new Map((await ctx.db.select().from(supervisors)).map((s) => [s.id, s]));
+    const auditors = new Map((await knownAuditors(ctx, log)).map((k) => [k.id, k]));
     for (const c of rows) {
       const row = `audit_checkpoints/${c.id}`;
-      const signer = signers.get(c.signerId);
-      if (signer?.role !== 'auditor' || signer.fingerprint !== c.signerFingerprint)
+      const head = parseCheckpoint(c.text);
+      const signer = auditors.get(c.signerId);
+      if (head?.entries !== c.seq || head.hash !== c.hash)
+        out.push({ checker: 'checkpoints', row, problem: 'its text is not of the head it names' });
+      else if (signer?.fingerprint !== c.signerFingerprint)
         out.push({ checker: 'checkpoints', row, problem: 'not signed by a known auditor' });
-      else if (!(await signedBy(c.text, c.signature, signer.publicKey)))
-        out.push({ checker: 'checkpoints', row, problem: 'the signature does not verify: forged' });
+      else {
+        const found = await checkpointSigner(
+          { text: c.text, signature: c.signature, head },
+          log.ats.get(c.seq),
+          [signer],
+          ctx.now(),
+        );
+        if ('problem' in found)
+          out.push({
+            checker: 'checkpoints',
+            row,
+            problem:
+              found.reason === 'unsigned'
+                ? `the signature does not verify with the key of ${signer.name}: forged`
+                : found.problem,
+          });
+      }
       if (log.hashes.get(c.seq) !== c.hash)
         out.push({
           checker: 'checkpoints',

@@ -32,12 +32,20 @@ const MAX_ATTEMPTS = 8;
  */
 export const auditDay = (now: Date) => Math.floor(now.getTime() / 86_400_000) * 86_400;
 
-async function nextEntries(ctx: Ctx, events: AuditEvent[]): Promise<ChainedEntry[]> {
+/**
+ * Events to append: fixed, or decided by a function that runs after the head is read, so that what
+ * it finds ("not yet logged today") holds for the head the batch extends; a concurrent append
+ * makes the batch fail on `seq`, and the retry asks again.
+ */
+export type AuditEvents = AuditEvent[] | (() => Promise<AuditEvent[]>);
+
+async function nextEntries(ctx: Ctx, wanted: AuditEvents): Promise<ChainedEntry[]> {
   const [head] = await ctx.db
     .select({ seq: auditLog.seq, hash: auditLog.hash })
     .from(auditLog)
     .orderBy(desc(auditLog.seq))
     .limit(1);
+  const events = typeof wanted === 'function' ? await wanted() : wanted;
   let seq = head?.seq ?? 0;
   let prevHash = head?.hash ?? GENESIS_HASH;
   const out: ChainedEntry[] = [];
@@ -76,13 +84,15 @@ export function withAudit(
 /** Like `withAudit`, for several entries chained one after the other in the same batch. */
 export async function withAuditMany(
   ctx: Ctx,
-  events: AuditEvent[],
+  events: AuditEvents,
   changes: () => BatchItem<'sqlite'>[] = () => [],
 ): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     const entries = await nextEntries(ctx, events);
     try {
       const inserts = entries.map((e) => ctx.db.insert(auditLog).values(e));
+      // Nothing left to log (another request logged it): no unaudited change runs either.
+      if (entries.length === 0 && typeof events === 'function') return;
       const [first, ...rest] = [...inserts, ...changes()];
       if (!first) return;
       await ctx.db.batch([first, ...rest]);

@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
+import type { ActorView, SessionResponse } from '../contract/auth';
 import type { AppEnv } from '../http/types';
 import { jsonBody, limitBody } from '../http/validate';
 import { requirePow } from '../pow/middleware';
@@ -22,14 +23,8 @@ export const signInBody = z.strictObject({
     .startsWith('-----BEGIN PGP SIGNATURE-----', 'must be an armored OpenPGP signature'),
 });
 
-export const actorView = (a: {
-  id: string;
-  displayName: string;
-  role: string;
-  unitId: string;
-  pseudonym: string;
-  fingerprint: string;
-}) => ({
+/** Only the fields the contract names leave the server (an `Actor` may carry more). */
+export const actorView = (a: ActorView): ActorView => ({
   id: a.id,
   displayName: a.displayName,
   role: a.role,
@@ -69,16 +64,19 @@ export const authRoutes = new Hono<AppEnv>()
       path: '/',
       maxAge: ctx.config.sessions.maxSeconds,
     });
-    return c.json({ supervisor: actorView(result.supervisor), csrfToken: result.csrfToken });
+    return c.json({
+      supervisor: actorView(result.supervisor),
+      csrfToken: result.csrfToken,
+    } satisfies SessionResponse);
   })
   .post('/api/auth/sign-out', requireActor(), async (c) => {
     await signOut(c.get('ctx'), c.get('actor'), sessionToken(c)!);
     deleteCookie(c, SESSION_COOKIE, { prefix: 'host', path: '/', secure: true });
-    return c.json({ signedOut: true });
+    return c.json({ signedOut: true } as const);
   })
   .get('/api/auth/me', requireActor(), async (c) => {
     return c.json({
       supervisor: actorView(c.get('actor')),
       csrfToken: await csrfFor(sessionToken(c)!),
-    });
+    } satisfies SessionResponse);
   });

@@ -2,8 +2,10 @@
 // 100,000 cases cost the same. Cases addressed to, copied to, or flagged up to the unit are merged.
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import { type CaseState, reports } from '../../db/schema';
+import { logListRead } from '../audit/reads';
 import type { Actor } from '../auth/actor';
 import type { Ctx } from '../context';
+import type { InboxPage as InboxAnswer, InboxItem } from '../contract/cases';
 import { toDay } from '../lib/days';
 import { type Db, directStatement, preparedOnce } from '../storage/db';
 import {
@@ -20,20 +22,7 @@ export interface InboxQuery {
   limit: number;
 }
 
-export interface InboxItem {
-  id: string;
-  state: CaseState;
-  outcome: string | null;
-  classification: string | null;
-  receivedDay: string;
-  acknowledgeBy: string;
-  feedbackBy: string;
-  due: string | null;
-  overdue: boolean;
-  retaliationFlagged: boolean;
-  openRetaliation: boolean;
-  relation: Relation;
-}
+export type { InboxItem };
 
 const INBOX_COLUMNS = {
   id: reports.id,
@@ -150,7 +139,9 @@ async function pages(ctx: Ctx, actor: Actor, q: InboxQuery): Promise<Pages> {
   ) as Promise<Pages>;
 }
 
-export async function listInbox(ctx: Ctx, actor: Actor, q: InboxQuery) {
+export async function listInbox(ctx: Ctx, actor: Actor, q: InboxQuery): Promise<InboxAnswer> {
+  // Who looked at the list is traced, once a day (audit/reads.ts), before it is answered.
+  await logListRead(ctx, actor, 'inbox');
   const [addressed, copied, below] = await pages(ctx, actor, q);
   const seen = new Map<string, { row: PageRow; relation: Relation }>();
   for (const row of [...addressed, ...copied, ...below])

@@ -5,6 +5,7 @@ import { auditLog, supervisors } from '../../db/schema';
 import { withAudit } from '../audit/service';
 import type { Actor } from '../auth/actor';
 import type { Ctx } from '../context';
+import type { AccessList } from '../contract/cases';
 import { caseForActor } from './reach';
 
 const ACCESS_ACTIONS = ['case.open', 'case.attachment_open', 'case.export'] as const;
@@ -34,7 +35,11 @@ async function accessEntries(ctx: Ctx, reportId: string, actions: readonly strin
 }
 
 /** Every opening, attachment download and export of a case, with who did it and when. */
-export async function caseAccessList(ctx: Ctx, actor: Actor, reportId: string) {
+export async function caseAccessList(
+  ctx: Ctx,
+  actor: Actor,
+  reportId: string,
+): Promise<AccessList> {
   await caseForActor(ctx, actor, reportId);
   // Reading who read a case is itself a read: it is recorded before anything is answered.
   await withAudit(ctx, {

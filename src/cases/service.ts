@@ -12,7 +12,14 @@ import {
 import { withAudit } from '../audit/service';
 import type { Actor } from '../auth/actor';
 import type { Ctx } from '../context';
+import type {
+  CaseContent,
+  ClassifyResponse,
+  ReplyResponse,
+  StateResponse,
+} from '../contract/cases';
 import { mayActOnCase, type Relation } from '../contract/reach';
+import type { ReportCategory } from '../contract/terms';
 import { grantedFileStream } from '../grants/packets';
 import { toDay } from '../lib/days';
 import { AppError, notFound } from '../lib/errors';
@@ -33,7 +40,11 @@ function requireCasePowers(relation: Relation) {
 }
 
 /** Opens a case's content for a supervisor, leaving an audit entry before anything is returned. */
-export async function openCaseContent(ctx: Ctx, actor: Actor, reportId: string) {
+export async function openCaseContent(
+  ctx: Ctx,
+  actor: Actor,
+  reportId: string,
+): Promise<CaseContent> {
   const { report, relation } = await caseForActor(ctx, actor, reportId);
   await withAudit(ctx, { actorId: actor.id, action: 'case.open', unitId: actor.unitId, reportId });
   const [{ history, messages: msgs, filesOf, flags }, signers, recipients] = await Promise.all([
@@ -107,7 +118,12 @@ const nextMessagePosition = (reportId: string) =>
 const nextEventPosition = (reportId: string) =>
   sql`(select coalesce(max(position), -1) + 1 from case_events where report_id = ${reportId})`;
 
-export async function reply(ctx: Ctx, actor: Actor, reportId: string, ciphertext: string) {
+export async function reply(
+  ctx: Ctx,
+  actor: Actor,
+  reportId: string,
+  ciphertext: string,
+): Promise<ReplyResponse> {
   const { report } = await caseForActor(ctx, actor, reportId);
   await requireEncryptedTo(ciphertext, await recipientsFor(ctx, report, 'reply'));
   const id = newId();
@@ -139,7 +155,7 @@ export async function changeState(
   actor: Actor,
   reportId: string,
   next: { state: CaseState; outcome?: CaseOutcome | undefined },
-) {
+): Promise<StateResponse> {
   const { report, relation } = await caseForActor(ctx, actor, reportId);
   requireCasePowers(relation);
   if (next.state === 'received')
@@ -181,7 +197,12 @@ export async function changeState(
   return { state: next.state, outcome, day };
 }
 
-export async function classify(ctx: Ctx, actor: Actor, reportId: string, classification: string) {
+export async function classify(
+  ctx: Ctx,
+  actor: Actor,
+  reportId: string,
+  classification: ReportCategory,
+): Promise<ClassifyResponse> {
   requireCasePowers((await caseForActor(ctx, actor, reportId)).relation);
   await withAudit(
     ctx,

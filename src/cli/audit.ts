@@ -8,11 +8,17 @@ import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/libsql';
 import * as schema from '../../db/schema';
 import { type ChainCheck, type ChainedEntry, verifyChain } from '../audit/chain';
-import { checkpointText, type Head, parseCheckpoint, signedBy } from '../audit/checkpoints';
-import { emptyState, type LoggedState, reconcile, replay } from '../audit/reconcile';
+import {
+  checkpointSigner,
+  checkpointText,
+  type Head,
+  parseCheckpoint,
+  type SignerKey,
+} from '../audit/checkpoints';
+import { emptyState, knownAuditors, type LoggedState, reconcile, replay } from '../audit/reconcile';
 import { readLog } from '../audit/service';
 import { type Ctx, contextOf } from '../context';
-import { readPrivateKey, signChallenge, unlockPrivateKey } from '../crypto';
+import { fingerprintOf, readPrivateKey, signChallenge, unlockPrivateKey } from '../crypto';
 import { plainStorage } from '../storage/db';
 import { DbBlobStore } from '../storage/db-blobs';
 import { passphrase } from './cases';
@@ -76,6 +82,57 @@ interface Findings {
   result: ChainCheck;
   log: LoggedState;
   problems: string[];
+  /** What checked out and is worth saying: who signed each checkpoint given. */
+  notes: string[];
+  /** Cases too new to be in the log yet (today's, until the 00:05 UTC sweep). */
+  waiting: number;
+}
+
+type CheckpointFile = { head: Head; text: string; signature: string; name: string };
+
+/**
+ * Each checkpoint file: the log must extend it, and it must be signed, at its own time, by one of
+ * the witness keys given or, with none given, by an auditor the database knows (weaker: the
+ * database is what is being checked, though the keys checker names an auditor slipped into it).
+ */
+async function checkFiles(
+  ctx: Ctx,
+  log: LoggedState,
+  files: CheckpointFile[],
+  witnesses: { name: string; text: string }[],
+): Promise<{ problems: string[]; notes: string[] }> {
+  const problems: string[] = [];
+  const notes: string[] = [];
+  const keys: SignerKey[] =
+    witnesses.length > 0
+      ? await Promise.all(
+          witnesses.map(async (w) => ({
+            name: `witness key ${w.name}`,
+            fingerprint: (await fingerprintOf(w.text)) ?? 'not a key',
+            publicKey: w.text,
+            closedAt: null,
+          })),
+        )
+      : await knownAuditors(ctx, log);
+  for (const f of files) {
+    if (log.hashes.get(f.head.entries) !== f.head.hash)
+      problems.push(
+        `checkpoint ${f.name} (entry ${f.head.entries}, head ${f.head.hash}) is not extended by this log (tail removed or chain rewritten)`,
+      );
+    const found = await checkpointSigner(f, log.ats.get(f.head.entries), keys, ctx.now());
+    if ('signer' in found)
+      notes.push(
+        `checkpoint ${f.name} (entry ${f.head.entries}): signed by ${found.signer.name} (${found.signer.fingerprint})`,
+      );
+    else if (found.reason === 'unsigned')
+      problems.push(
+        witnesses.length > 0
+          ? `checkpoint ${f.name} is not signed by any witness key given`
+          : `checkpoint ${f.name} is not signed by any auditor this database knows: an unknown signer is no witness`,
+      );
+    else problems.push(`checkpoint ${f.name}: ${found.problem}`);
+  }
+  return { problems, notes };
 }
 
 /**
@@ -86,8 +143,8 @@ interface Findings {
 async function check(
   ctx: Ctx,
   heads: string[],
-  files: { head: Head; text: string; signature: string; name: string }[],
-  witnesses: string[],
+  files: CheckpointFile[],
+  witnesses: { name: string; text: string }[],
 ): Promise<Findings> {
   const log = emptyState();
   async function* watched(): AsyncGenerator<ChainedEntry> {
@@ -98,22 +155,13 @@ async function check(
   }
   const result: ChainCheck = await verifyChain(watched());
   const problems: string[] = [];
-  if (!result.ok) return { result, log, problems };
+  if (!result.ok) return { result, log, problems, notes: [], waiting: 0 };
   const hashes = new Set(log.hashes.values());
   for (const h of heads)
     if (!hashes.has(h))
       problems.push(`recorded head ${h} is no longer in the log (tail removed or chain rewritten)`);
-  for (const f of files) {
-    if (log.hashes.get(f.head.entries) !== f.head.hash)
-      problems.push(
-        `checkpoint ${f.name} (entry ${f.head.entries}, head ${f.head.hash}) is not extended by this log (tail removed or chain rewritten)`,
-      );
-    if (witnesses.length > 0) {
-      let signed = false;
-      for (const w of witnesses) if (await signedBy(f.text, f.signature, w)) signed = true;
-      if (!signed) problems.push(`checkpoint ${f.name} is not signed by any witness key given`);
-    }
-  }
+  const signed = await checkFiles(ctx, log, files, witnesses);
+  problems.push(...signed.problems);
   const rows = await ctx.db.all<{ n: number; low: number | null }>(
     sql`select count(*) as n, min(seq) as low from audit_log`,
   );
@@ -126,8 +174,11 @@ async function check(
       `${total - result.entries} row(s) outside the chain: ${outside.map((r) => `audit_log/${r.id} (seq ${String(r.seq)})`).join(', ')}`,
     );
   }
-  for (const d of await reconcile(ctx, log)) problems.push(`${d.checker}: ${d.row}: ${d.problem}`);
-  return { result, log, problems };
+  let waiting = 0;
+  for (const d of await reconcile(ctx, log))
+    if (d.waiting) waiting++;
+    else problems.push(`${d.checker}: ${d.row}: ${d.problem}`);
+  return { result, log, problems, notes: signed.notes, waiting };
 }
 
 async function readAll(io: CliIo, files: string[]) {
@@ -151,7 +202,8 @@ const verify: Command = {
     '--head HASH          a head recorded earlier (`audit head`, the public statistics page, a',
     '                     notification): fails if the log no longer holds it (tail cut or rewritten)',
     '--checkpoint FILE    a checkpoint an auditor kept (`audit checkpoint`): the log must extend it',
-    '--witness FILE       an auditor’s public key: each checkpoint given must be signed by one of them',
+    '--witness FILE       an auditor’s public key: each checkpoint given must be signed by one of them;',
+    '                     without it, by an auditor key the database knows (the signer is named)',
     'The database is reconciled with the log: cases and their arrivals and deletions, units and',
     'parents, approvals of every active key, grants, copies, and checkpoints stored in the portal.',
     'Every disagreeing row is named. Exit code 0 when all agrees, 1 otherwise.',
@@ -169,8 +221,8 @@ const verify: Command = {
       name: f.name,
       ...readCheckpointFile(f.text),
     }));
-    const witnesses = (await readAll(io, list('witness'))).map((f) => f.text);
-    const { result, log, problems } = await withReadOnlyCtx(
+    const witnesses = await readAll(io, list('witness'));
+    const { result, log, problems, notes, waiting } = await withReadOnlyCtx(
       io,
       optionalString(values, 'db'),
       (ctx) => check(ctx, heads, files, witnesses),
@@ -178,7 +230,17 @@ const verify: Command = {
     if (!result.ok) {
       throw new CliFailure(`audit log BROKEN at entry ${result.brokenAt}: ${result.reason}`);
     }
+    const said = () => {
+      for (const n of notes) print(io.stdout, n);
+      // Today's cases are not in the log before tomorrow's sweep: said, never passed over.
+      if (waiting > 0)
+        print(
+          io.stdout,
+          `cases not yet logged (${waiting}): received since the last sweep of arrivals (00:05 UTC daily); until it logs them, adding or removing such a case leaves no trace in the log`,
+        );
+    };
     if (problems.length > 0) {
+      said();
       // One line per problem, each naming the row or head it is about.
       for (const p of problems)
         print(io.stderr, `audit log BROKEN after entry ${result.entries}: ${p}`);
@@ -189,6 +251,7 @@ const verify: Command = {
       io.stdout,
       `by supervisors, administrators and auditors: ${log.supervisorEntries}; by the operator (command line): ${log.operatorEntries}; by the portal itself: ${log.systemEntries}`,
     );
+    said();
     print(io.stdout, 'database agrees with the log');
     return 0;
   },

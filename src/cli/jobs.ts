@@ -26,7 +26,7 @@ const run: Command = {
       );
       print(
         io.stdout,
-        `jobs: ran ${report.ran.join(', ') || 'none'}; already done ${report.skipped.join(', ') || 'none'}${report.failed.length ? `; FAILED ${report.failed.join(', ')}` : ''}`,
+        `jobs: ran ${report.ran.join(', ') || 'none'}; already done ${report.skipped.join(', ') || 'none'}${report.waiting.length ? `; later today ${report.waiting.join(', ')}` : ''}${report.failed.length ? `; FAILED ${report.failed.join(', ')}` : ''}`,
       );
       return report.failed.length ? 1 : 0;
     });

@@ -1,7 +1,16 @@
 // Administration and audit over the API, for the browser pages and the CLI: resume a session,
 // approve keys, create units, read and verify the audit trail, list who opened a case.
 import type { PrivateKey } from 'openpgp';
+import type { AuditEntry, AuditHead, AuditPage, ChainCheck } from '../contract/audit';
+import type { SessionResponse } from '../contract/auth';
+import type { AccessEntry, AccessList } from '../contract/cases';
 import { CSRF_HEADER } from '../contract/headers';
+import type {
+  CreatedUnit,
+  DecisionResponse,
+  SupervisorRecord,
+  SupervisorsResponse,
+} from '../contract/supervisors';
 import { signChallenge } from '../crypto';
 import { callApi, type Fetcher, jsonInit } from './api';
 import type { SupervisorSession } from './supervisor';
@@ -17,27 +26,17 @@ export async function currentSession(fetcher: Fetcher): Promise<SignedIn | null>
     await res.body?.cancel();
     return null;
   }
-  const me = await callApi<Omit<SignedIn, 'fetcher'>>(() => res, '/api/auth/me');
+  const me = await callApi<SessionResponse>(() => res, '/api/auth/me');
   return { fetcher, ...me };
 }
 
 const post = <T>(s: SignedIn, path: string, body: unknown) =>
   callApi<T>(s.fetcher, path, jsonInit(body, { [CSRF_HEADER]: s.csrfToken }));
 
-export interface SupervisorRecord {
-  id: string;
-  unitId: string;
-  displayName: string;
-  role: 'supervisor' | 'admin' | 'auditor' | 'recovery';
-  status: 'pending' | 'approved' | 'rejected' | 'revoked';
-  fingerprint: string;
-  pseudonym: string;
-  keyExpiresAt: string | null;
-  enrolledAt: string;
-}
+export type { AccessEntry, AuditEntry, ChainCheck, SupervisorRecord };
 
 export const listSupervisors = (s: SignedIn, status?: SupervisorRecord['status']) =>
-  callApi<{ supervisors: SupervisorRecord[] }>(
+  callApi<SupervisorsResponse>(
     s.fetcher,
     `/api/admin/supervisors${status ? `?status=${status}` : ''}`,
   );
@@ -46,7 +45,7 @@ export const decideSupervisor = (
   s: SignedIn,
   id: string,
   decision: 'approve' | 'reject' | 'revoke',
-) => post<SupervisorRecord>(s, `/api/admin/supervisors/${encodeURIComponent(id)}/${decision}`, {});
+) => post<DecisionResponse>(s, `/api/admin/supervisors/${encodeURIComponent(id)}/${decision}`, {});
 
 export interface NewUnit {
   name: string;
@@ -56,23 +55,7 @@ export interface NewUnit {
 }
 
 export const createUnit = (s: SignedIn, unit: NewUnit) =>
-  post<{ id: string }>(s, '/api/admin/units', unit);
-
-export interface AuditEntry {
-  seq: number;
-  at: string;
-  actorId: string | null;
-  action: string;
-  unitId: string | null;
-  reportId: string | null;
-  targetId: string | null;
-  detail: unknown;
-  hash: string;
-  /** Names of the actor and unit, where they still exist. */
-  actorName: string | null;
-  unitName: string | null;
-  unitNameZh: string | null;
-}
+  post<CreatedUnit>(s, '/api/admin/units', unit);
 
 export function auditEntries(
   s: SignedIn,
@@ -83,15 +66,8 @@ export function auditEntries(
       .filter(([, v]) => v !== undefined && v !== '')
       .map(([k, v]) => [k, String(v)]),
   );
-  return callApi<{ entries: AuditEntry[]; next: number | null }>(
-    s.fetcher,
-    `/api/audit${q.size ? `?${q}` : ''}`,
-  );
+  return callApi<AuditPage>(s.fetcher, `/api/audit${q.size ? `?${q}` : ''}`);
 }
-
-export type ChainCheck =
-  | { ok: true; entries: number; head: string }
-  | { ok: false; entries: number; brokenAt: number; reason: string };
 
 export const verifyAudit = (s: SignedIn) => callApi<ChainCheck>(s.fetcher, '/api/audit/verify');
 
@@ -108,25 +84,13 @@ export interface Checkpoint {
  * checkpoint in the portal; the caller keeps the returned copy outside it, too.
  */
 export async function signCheckpoint(s: SignedIn, key: PrivateKey): Promise<Checkpoint | null> {
-  const head = await callApi<{ entries: number; hash: string; text: string } | null>(
-    s.fetcher,
-    '/api/audit/head',
-  );
+  const head = await callApi<AuditHead>(s.fetcher, '/api/audit/head');
   if (!head) return null;
   const signature = await signChallenge(head.text, key);
   await post(s, '/api/audit/checkpoints', { text: head.text, signature });
   return { ...head, signature };
 }
 
-export interface AccessEntry {
-  auditSeq: number;
-  at: string;
-  action: string;
-  unitId: string | null;
-  supervisor: string;
-  pseudonym: string;
-}
-
 /** Every opening, download and export of a case, for tracing a leak. */
 export const caseAccess = (s: SignedIn, caseId: string) =>
-  callApi<{ entries: AccessEntry[] }>(s.fetcher, `/api/cases/${encodeURIComponent(caseId)}/access`);
+  callApi<AccessList>(s.fetcher, `/api/cases/${encodeURIComponent(caseId)}/access`);

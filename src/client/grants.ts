@@ -3,34 +3,23 @@
 // new packets. The bulk grant walks every case of the inbox and can resume where it stopped.
 
 import * as openpgp from 'openpgp';
+import type {
+  GrantableKey,
+  GrantableKeysResponse,
+  GrantResponse,
+  PendingItems,
+} from '../contract/grants';
 import { CSRF_HEADER } from '../contract/headers';
-import { fromBase64Url, rewrapSessionKey, toBase64Url, type WrappedKeys } from '../crypto';
+import { fromBase64Url, rewrapSessionKey, toBase64Url } from '../crypto';
 import { callApi, jsonInit } from './api';
 import { inbox, type SupervisorSession } from './supervisor';
 
-export interface GrantableKey {
-  id: string;
-  role: 'supervisor' | 'recovery';
-  displayName: string;
-  pseudonym: string;
-  fingerprint: string;
-  publicKey: string;
-}
+export type { GrantableKey };
 
 /** The reading keys of the signed-in supervisor's unit, theirs included, the recovery key too;
  * `recoveryBacklog` counts the unit's cases its recovery key cannot read yet. */
 export const grantableKeys = (s: Pick<SupervisorSession, 'fetcher'>) =>
-  callApi<{ keys: GrantableKey[]; recoveryBacklog: number }>(s.fetcher, '/api/grants/keys');
-
-interface PendingItems {
-  grantee: { id: string; publicKey: string; fingerprint: string };
-  items: {
-    kind: 'message' | 'attachment';
-    id: string;
-    keyPackets: string;
-    data: WrappedKeys['data'];
-  }[];
-}
+  callApi<GrantableKeysResponse>(s.fetcher, '/api/grants/keys');
 
 /** Grants one case; resolves to the number of messages and files re-wrapped (0: nothing to do). */
 export async function grantCase(s: SupervisorSession, caseId: string, granteeId: string) {
@@ -50,7 +39,7 @@ export async function grantCase(s: SupervisorSession, caseId: string, granteeId:
     });
     items.push({ kind: item.kind, id: item.id, packet: toBase64Url(packet) });
   }
-  return callApi<{ granted: number }>(
+  return callApi<GrantResponse>(
     s.fetcher,
     `${path}/grants`,
     jsonInit({ granteeId, items }, { [CSRF_HEADER]: s.csrfToken }),

@@ -1,6 +1,7 @@
 // The portal over months, over the API: notice settings, deletion warnings, legal holds, early
 // deletion and a unit's retention period. Used by the supervisor page and the tests.
 
+import type { RetentionResponse, TwoPersonStep, UpcomingDeletions } from '../contract/retention';
 import type { SignedIn } from './admin';
 import { callApi, jsonInit } from './api';
 
@@ -31,9 +32,9 @@ export const registerNotices = (
 export const stopNotices = (s: SignedIn) => send<{ registered: false }>(s, 'DELETE', '/api/notify');
 
 export const upcomingDeletions = (s: SignedIn) =>
-  callApi<{ cases: { id: string; deletesOn: string }[] }>(s.fetcher, '/api/retention/upcoming');
+  callApi<UpcomingDeletions>(s.fetcher, '/api/retention/upcoming');
 
-export type Step = { status: 'requested' | 'done' };
+export type Step = TwoPersonStep;
 
 export const legalHold = (s: SignedIn, caseId: string, hold: boolean) =>
   send<Step>(s, 'POST', `/api/cases/${encodeURIComponent(caseId)}/hold`, { hold });
@@ -42,9 +43,6 @@ export const deleteEarly = (s: SignedIn, caseId: string) =>
   send<Step>(s, 'POST', `/api/admin/cases/${encodeURIComponent(caseId)}/delete`);
 
 export const setRetention = (s: SignedIn, unitId: string, months: number) =>
-  send<{ unitId: string; retentionMonths: number }>(
-    s,
-    'POST',
-    `/api/admin/units/${encodeURIComponent(unitId)}/retention`,
-    { months },
-  );
+  send<RetentionResponse>(s, 'POST', `/api/admin/units/${encodeURIComponent(unitId)}/retention`, {
+    months,
+  });

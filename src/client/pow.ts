@@ -1,5 +1,6 @@
 // Paying for a request with a proof of work: fetch a challenge, solve it, and send the solution in
 // the headers the server checks before it reads anything else. Pages, CLI and tests share it.
+import type { PowChallenge } from '../contract/pow';
 import { POW_CHALLENGE_HEADER, POW_NONCE_HEADER, type PowPurpose } from '../contract/terms';
 import { solvePow } from '../crypto';
 import { callApi, type Fetcher } from './api';
@@ -16,10 +17,7 @@ export async function proofOfWork(
   purpose: PowPurpose,
   onTries?: (tries: number) => void,
 ): Promise<PowSolution> {
-  const c = await callApi<{ challenge: string; difficulty: number }>(
-    fetcher,
-    `/api/pow?purpose=${purpose}`,
-  );
+  const c = await callApi<PowChallenge>(fetcher, `/api/pow?purpose=${purpose}`);
   onTries?.(0);
   return { challenge: c.challenge, nonce: await solvePow(c.challenge, c.difficulty, onTries) };
 }

@@ -3,8 +3,11 @@
 
 import type { PrivateKey } from 'openpgp';
 import * as openpgp from 'openpgp';
+import type { ShareOffer, ShareResponse } from '../contract/grants';
 import { LOOKUP_TOKEN_HEADER } from '../contract/headers';
 import { reportRecipientKeys } from '../contract/reach';
+import type { FlagResponse, MessageResponse } from '../contract/receipt';
+import type { CreateReportResponse } from '../contract/reports';
 import {
   chunkLayout,
   chunkPlaintext,
@@ -19,7 +22,6 @@ import {
   sealJson,
   toBase64Url,
   unlockPrivateKey,
-  type WrappedKeys,
 } from '../crypto';
 import { ApiError, callApi, type Fetcher, jsonInit } from './api';
 import { downloadWhole } from './downloads';
@@ -239,12 +241,7 @@ export async function prepareReport(
   };
 }
 
-interface SubmissionAnswer {
-  messageId: string;
-  receivedDay: string;
-  complete: boolean;
-  filesReceived: number;
-}
+type SubmissionAnswer = CreateReportResponse;
 
 /**
  * Sends a prepared report, then its files in order; safe to call again after any failure: the
@@ -496,7 +493,7 @@ export async function sendMessage(
   const content: MessageContent = { v: 1, type: 'message', text, ...fileNotes(files) };
   const recipients = s.view.recipients.messages;
   const message = await sealJson(content, { recipients, signingKey: s.key });
-  const { messageId } = await callApi<{ messageId: string }>(
+  const { messageId } = await callApi<MessageResponse>(
     s.fetcher,
     '/api/receipt/messages',
     jsonInit({ message, files: files.length }, tokenHeaders(s.lookupToken)),
@@ -515,7 +512,7 @@ export async function flagRetaliation(
   const content: RetaliationContent = { v: 1, type: 'retaliation', ...flag, ...fileNotes(files) };
   const recipients = s.view.recipients.retaliation;
   const details = await sealJson(content, { recipients, signingKey: s.key });
-  const { messageId } = await callApi<{ messageId: string }>(
+  const { messageId } = await callApi<FlagResponse>(
     s.fetcher,
     '/api/receipt/retaliation',
     jsonInit({ details, files: files.length }, tokenHeaders(s.lookupToken)),
@@ -588,28 +585,6 @@ export async function downloadAttachment(s: Session, attachmentId: string, fromU
   );
 }
 
-interface ShareOffer {
-  targets: {
-    id: string;
-    name: string;
-    nameZh: string;
-    keys: {
-      id: string;
-      pseudonym: string;
-      fingerprint: string;
-      publicKey: string;
-      /** IDs of the items this key cannot read yet. */
-      needs: string[];
-    }[];
-  }[];
-  items: {
-    kind: 'message' | 'attachment';
-    id: string;
-    keyPackets: string;
-    data: WrappedKeys['data'];
-  }[];
-}
-
 /**
  * Shares the whole case with a unit above: this browser decrypts each message's and file's session
  * key with the reporter's key and wraps it for every reading key of that unit, the same re-wrap a
@@ -645,7 +620,7 @@ export async function shareCase(s: Session, unitId: string, progress?: Progress)
     grants.push({ granteeId: key.id, items });
   }
   progress?.({ stage: 'upload' });
-  return callApi<{ sharedWith: string; keys: number; items: number; day: string }>(
+  return callApi<ShareResponse>(
     s.fetcher,
     '/api/receipt/share',
     jsonInit({ unitId, grants }, tokenHeaders(s.lookupToken)),

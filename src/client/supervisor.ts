@@ -2,7 +2,17 @@
 // key that never leaves the device, read the inbox, decrypt a case, reply, move it along.
 
 import type { PrivateKey } from 'openpgp';
+import type { ActorView, ChallengeResponse, SessionResponse } from '../contract/auth';
+import type {
+  CaseContent,
+  ClassifyResponse,
+  InboxPage,
+  ReplyResponse,
+  StateResponse,
+} from '../contract/cases';
+import type { FlagStateResponse, FlagsResponse, RetaliationFlag } from '../contract/flags';
 import { CSRF_HEADER } from '../contract/headers';
+import { FLAG_STATES } from '../contract/terms';
 import { inspectEncryptedMessage, sealJson, signChallenge } from '../crypto';
 import { callApi, type Fetcher, jsonInit } from './api';
 import { downloadWhole } from './downloads';
@@ -14,14 +24,7 @@ export interface SupervisorSession {
   fetcher: Fetcher;
   key: PrivateKey;
   csrfToken: string;
-  supervisor: {
-    id: string;
-    displayName: string;
-    role: string;
-    unitId: string;
-    pseudonym: string;
-    fingerprint: string;
-  };
+  supervisor: ActorView;
 }
 
 /** Asks for a challenge, checks it names this site (so a phishing page cannot borrow it), signs it. */
@@ -35,7 +38,7 @@ export async function signIn(
     throw new Error('The sign-in challenge names another site; refusing to sign it.');
   }
   const signature = await signChallenge(challenge, key);
-  const result = await callApi<Omit<SupervisorSession, 'fetcher' | 'key'>>(
+  const result = await callApi<SessionResponse>(
     fetcher,
     '/api/auth/sign-in',
     jsonInit({ fingerprint: key.getFingerprint().toUpperCase(), challenge, signature }),
@@ -49,7 +52,7 @@ export async function signIn(
  */
 export async function signInChallenge(fetcher: Fetcher, onTries?: (tries: number) => void) {
   const pow = await proofOfWork(fetcher, 'sign-in', onTries);
-  return callApi<{ challenge: string; expiresAt: string }>(fetcher, '/api/auth/challenge', {
+  return callApi<ChallengeResponse>(fetcher, '/api/auth/challenge', {
     method: 'POST',
     headers: powHeaders(pow),
   });
@@ -63,7 +66,7 @@ export async function signInWithSignature(
   fetcher: Fetcher,
   input: { fingerprint: string; challenge: string; signature: string },
 ): Promise<Omit<SupervisorSession, 'key'>> {
-  const result = await callApi<Omit<SupervisorSession, 'fetcher' | 'key'>>(
+  const result = await callApi<SessionResponse>(
     fetcher,
     '/api/auth/sign-in',
     jsonInit({
@@ -83,21 +86,7 @@ const post = (s: Poster, path: string, body: unknown) =>
 
 export const signOut = (s: Poster) => post(s, '/api/auth/sign-out', {});
 
-export interface InboxPage {
-  items: {
-    id: string;
-    state: string;
-    due: string | null;
-    overdue: boolean;
-    openRetaliation: boolean;
-    retaliationFlagged: boolean;
-    relation: string;
-    receivedDay: string;
-    classification: string | null;
-    outcome: string | null;
-  }[];
-  nextCursor: string | null;
-}
+export type { CaseContent, InboxPage, RetaliationFlag };
 
 export function inbox(
   s: Pick<SupervisorSession, 'fetcher'>,
@@ -109,33 +98,6 @@ export function inbox(
       .map(([k, v]) => [k, String(v)]),
   );
   return callApi<InboxPage>(s.fetcher, `/api/cases${q.size ? `?${q}` : ''}`);
-}
-
-export interface CaseContent {
-  id: string;
-  state: string;
-  outcome: string | null;
-  classification: string | null;
-  relation: string;
-  /** Whether this unit reads the case and so may change its state, outcome and classification. */
-  casePowers: boolean;
-  receivedDay: string;
-  acknowledgeBy: string;
-  feedbackBy: string;
-  retaliationFlagged: boolean;
-  history: { state: string; outcome: string | null; day: string }[];
-  reporterPublicKey: string;
-  replyRecipients: string[];
-  supervisorKeys: { pseudonym: string; fingerprint: string; publicKey: string }[];
-  messages: {
-    id: string;
-    kind: string;
-    day: string;
-    author: string;
-    ciphertext: string;
-    attachments: { id: string; size: number }[];
-  }[];
-  retaliation: { id: string; messageId: string; state: string; day: string; dueBy: string }[];
 }
 
 export const fetchCase = (s: SupervisorSession, id: string) =>
@@ -205,34 +167,25 @@ export async function sendReply(s: SupervisorSession, c: CaseContent, text: stri
     { v: 1, type: 'reply', text },
     { recipients: c.replyRecipients, signingKey: s.key },
   );
-  return post(s, `/api/cases/${encodeURIComponent(c.id)}/replies`, { message }) as Promise<{
-    messageId: string;
-  }>;
+  return post(s, `/api/cases/${encodeURIComponent(c.id)}/replies`, {
+    message,
+  }) as Promise<ReplyResponse>;
 }
 
 export const setState = (s: SupervisorSession, id: string, state: string, outcome?: string) =>
-  post(s, `/api/cases/${encodeURIComponent(id)}/state`, outcome ? { state, outcome } : { state });
+  post(
+    s,
+    `/api/cases/${encodeURIComponent(id)}/state`,
+    outcome ? { state, outcome } : { state },
+  ) as Promise<StateResponse>;
 
 export const setClassification = (s: SupervisorSession, id: string, classification: string) =>
-  post(s, `/api/cases/${encodeURIComponent(id)}/classification`, { classification });
+  post(s, `/api/cases/${encodeURIComponent(id)}/classification`, {
+    classification,
+  }) as Promise<ClassifyResponse>;
 
-export const FLAG_STATES = ['received', 'acknowledged', 'measures_taken', 'resolved'] as const;
+export { FLAG_STATES };
 export type FlagState = (typeof FLAG_STATES)[number];
-
-export interface RetaliationFlag {
-  id: string;
-  reportId: string;
-  messageId: string;
-  state: FlagState;
-  day: string;
-  dueBy: string;
-  acknowledgedDay: string | null;
-  resolvedDay: string | null;
-  ageDays: number;
-  overdue: boolean;
-  caseState: string;
-  relation: 'addressed' | 'copied' | 'shared' | 'escalated' | 'retaliation';
-}
 
 /** The unit's retaliation flags, including those of the units below; open ones unless `all`. */
 export function retaliationFlags(
@@ -242,16 +195,11 @@ export function retaliationFlags(
   const q = new URLSearchParams();
   if (params.state) q.set('state', params.state);
   if (params.all) q.set('all', '1');
-  return callApi<{ flags: RetaliationFlag[] }>(
-    s.fetcher,
-    `/api/retaliation${q.size ? `?${q}` : ''}`,
-  );
+  return callApi<FlagsResponse>(s.fetcher, `/api/retaliation${q.size ? `?${q}` : ''}`);
 }
 
 /** Moves a flag forward (never back); dated, shown to the reporter and audited. */
 export const setFlagState = (s: Poster, id: string, state: FlagState) =>
-  post(s, `/api/retaliation/${encodeURIComponent(id)}/state`, { state }) as Promise<{
-    id: string;
-    state: FlagState;
-    day: string;
-  }>;
+  post(s, `/api/retaliation/${encodeURIComponent(id)}/state`, {
+    state,
+  }) as Promise<FlagStateResponse>;

@@ -11,7 +11,8 @@
  * unit below has no reader left, or a flag was left unanswered past its deadline) reads what is
  * written to it from then on and works on the flags, not on the case (`mayActOnCase`).
  */
-export type Relation = 'addressed' | 'copied' | 'shared' | 'escalated' | 'retaliation';
+export const RELATIONS = ['addressed', 'copied', 'shared', 'escalated', 'retaliation'] as const;
+export type Relation = (typeof RELATIONS)[number];
 
 /**
  * What is being written, which decides whose keys must be able to read it: the reporter's report

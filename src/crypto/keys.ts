@@ -210,6 +210,58 @@ export async function verifyDetachedText(input: {
   }
 }
 
+/**
+ * When a detached signature says it was made, or null for anything that is not one readable
+ * signature. The signer chooses this time: it bounds nothing alone, only beside a time the signer
+ * cannot choose (the day of the entry a checkpoint signs, say).
+ */
+export async function signatureCreated(armored: string): Promise<Date | null> {
+  try {
+    const [packet, ...more] = (await openpgp.readSignature({ armoredSignature: armored })).packets;
+    return packet?.created && more.length === 0 ? packet.created : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A key that its holder retired or superseded (RFC 9580, 5.2.3.31: a "soft" revocation), as it
+ * stood before: its public key without those revocations, and when the first of them was made.
+ * Null when the key is not revoked, or revoked with any other reason (compromised, or none: a
+ * "hard" revocation, which no signature of the key survives), or unreadable.
+ */
+export async function retiredKey(armored: string): Promise<{ publicKey: string; at: Date } | null> {
+  try {
+    const key = await openpgp.readKey({ armoredKey: armored });
+    const soft = new Set([
+      openpgp.enums.reasonForRevocation.keySuperseded,
+      openpgp.enums.reasonForRevocation.keyRetired,
+    ]);
+    const revocations = key.revocationSignatures;
+    if (revocations.length === 0) return null;
+    if (
+      !revocations.every(
+        (r) => r.reasonForRevocationFlag !== null && soft.has(r.reasonForRevocationFlag),
+      )
+    )
+      return null;
+    const at = Math.min(...revocations.map((r) => r.created?.getTime() ?? 0));
+    key.revocationSignatures = [];
+    return { publicKey: key.armor(), at: new Date(at) };
+  } catch {
+    return null;
+  }
+}
+
+/** The upper-case hex fingerprint of an armored public key, or null when it is not one. */
+export async function fingerprintOf(armored: string): Promise<string | null> {
+  try {
+    return (await openpgp.readKey({ armoredKey: armored })).getFingerprint().toUpperCase();
+  } catch {
+    return null;
+  }
+}
+
 const ENCRYPTION_ALGORITHMS = new Set(['ecdh', 'x25519', 'x448', 'rsaEncryptSign', 'rsaEncrypt']);
 
 const TIME_OF_DAY =

@@ -1,12 +1,24 @@
 // Every periodic job, in the order a run takes them. To add one, append it here: it then runs on
 // Node, from `portal jobs run` and from the Workers Cron Trigger alike. A job must be safe to run
 // twice (the scheduler claims each slot once, but a failed run is retried).
+import { logArrivals, SWEEP_MINUTE } from '../audit/arrivals';
 import { forgetExpired } from '../lib/housekeeping';
 import { queueDigests, queueReminders, sendDue } from '../notify/service';
 import { deleteExpiredCases } from '../retention/service';
 import type { Job } from './scheduler';
 
 export const JOBS: Job[] = [
+  {
+    // Yesterday's arrivals into the audit log at a fixed time, whoever signs in or not: the window
+    // in which a case is out of the log is its own day (audit/arrivals.ts).
+    name: 'arrivals',
+    every: 'day',
+    fromMinute: SWEEP_MINUTE,
+    async run({ ctx }) {
+      const n = await logArrivals(ctx);
+      return n ? `${n} arrivals logged` : undefined;
+    },
+  },
   {
     name: 'housekeeping',
     every: 'hour',

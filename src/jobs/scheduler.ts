@@ -22,6 +22,11 @@ export type Every = 'day' | 'hour' | 'minute';
 export interface Job {
   name: string;
   every: Every;
+  /**
+   * Minutes into its slot before the job may run (a daily job at 00:05 UTC: `5`). Until then a
+   * run leaves the slot unclaimed, so the first run after that minute takes it.
+   */
+  fromMinute?: number;
   /** A line for the log when there is something to say (a string); anything else says nothing. */
   run(env: JobEnv): Promise<unknown>;
 }
@@ -48,7 +53,16 @@ async function claim(ctx: Ctx, name: string, slot: string): Promise<boolean> {
 export interface RunReport {
   ran: string[];
   skipped: string[];
+  /** Jobs whose slot has begun but whose minute (`fromMinute`) has not come yet. */
+  waiting: string[];
   failed: string[];
+}
+
+/** Minutes since the start of the slot `now` falls in (0 for minute slots). */
+function minutesInto(every: Every, now: Date): number {
+  if (every === 'minute') return 0;
+  const minute = now.getUTCMinutes();
+  return every === 'hour' ? minute : now.getUTCHours() * 60 + minute;
 }
 
 /**
@@ -56,9 +70,14 @@ export interface RunReport {
  * claim back, so the next run tries again; the others still run.
  */
 export async function runJobs(env: JobEnv, jobs: readonly Job[]): Promise<RunReport> {
-  const report: RunReport = { ran: [], skipped: [], failed: [] };
+  const report: RunReport = { ran: [], skipped: [], waiting: [], failed: [] };
   for (const job of jobs) {
-    const slot = slotOf(job.every, env.ctx.now());
+    const now = env.ctx.now();
+    if (minutesInto(job.every, now) < (job.fromMinute ?? 0)) {
+      report.waiting.push(job.name);
+      continue;
+    }
+    const slot = slotOf(job.every, now);
     if (!(await claim(env.ctx, job.name, slot))) {
       report.skipped.push(job.name);
       continue;

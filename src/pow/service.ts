@@ -4,6 +4,7 @@
 import { eq } from 'drizzle-orm';
 import { powSpent, settings } from '../../db/schema';
 import type { Ctx } from '../context';
+import type { PowChallenge } from '../contract/pow';
 import { POW_PURPOSES, type PowPurpose } from '../contract/terms';
 import {
   constantTimeEqual,
@@ -91,12 +92,7 @@ export async function powDifficulty(ctx: Ctx, purpose: PowPurpose): Promise<numb
   return Math.min(28, base + Math.min(MAX_EXTRA_BITS, extra));
 }
 
-export interface PowChallenge {
-  challenge: string;
-  difficulty: number;
-  purpose: PowPurpose;
-  expiresAt: string;
-}
+export type { PowChallenge };
 
 export async function issueChallenge(ctx: Ctx, purpose: PowPurpose): Promise<PowChallenge> {
   const difficulty = await powDifficulty(ctx, purpose);

@@ -12,6 +12,7 @@ import {
 import { openFlagDue } from '../cases/records';
 import { sortKey } from '../cases/sort-key';
 import type { Ctx } from '../context';
+import type { AttachmentResponse, FlagResponse, MessageResponse } from '../contract/receipt';
 import { addDays, toDay } from '../lib/days';
 import { AppError, notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
@@ -25,7 +26,11 @@ const nextMessagePosition = (reportId: string) =>
 const nextEventPosition = (reportId: string) =>
   sql`(select coalesce(max(position), -1) + 1 from case_events where report_id = ${reportId})`;
 
-export async function addMessage(ctx: Ctx, report: ReportRow, ciphertext: string) {
+export async function addMessage(
+  ctx: Ctx,
+  report: ReportRow,
+  ciphertext: string,
+): Promise<MessageResponse> {
   await requireEncryptedTo(ciphertext, await recipientsFor(ctx, report, 'message'));
   const id = newId();
   await ctx.db.insert(messages).values({
@@ -89,7 +94,11 @@ export async function pendingMessagesOf(ctx: Ctx, report: ReportRow) {
 }
 
 /** A flag raises the case, starts its own deadline and re-opens a closed case. */
-export async function flagRetaliation(ctx: Ctx, report: ReportRow, ciphertext: string) {
+export async function flagRetaliation(
+  ctx: Ctx,
+  report: ReportRow,
+  ciphertext: string,
+): Promise<FlagResponse> {
   await requireEncryptedTo(ciphertext, await recipientsFor(ctx, report, 'retaliation'));
   const messageId = newId();
   const { writes, flagId } = await flagWrites(ctx, report, messageId, ciphertext);
@@ -178,7 +187,7 @@ export async function addAttachment(
   report: ReportRow,
   messageId: string,
   bytes: Uint8Array,
-) {
+): Promise<AttachmentResponse> {
   const [message] = await ctx.db
     .select({ kind: messages.kind })
     .from(messages)

@@ -36,12 +36,8 @@ export const createReportBody = z.strictObject({
 });
 export type CreateReportBody = z.infer<typeof createReportBody>;
 
-export const createReportResponse = z.strictObject({
-  messageId: z.string(),
-  receivedDay: z.string(),
-  complete: z.boolean(),
-  filesReceived: z.number().int(),
-});
+/** The answer to a new report and to each of its files: the shape lives in the contract. */
+export { createReportResponse } from '../contract/reports';
 
 /** `POST /api/reports/files?index=N`: file N (from 0) of the draft behind the lookup token. */
 export const draftFileQuery = z.strictObject({

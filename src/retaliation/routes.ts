@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { FLAG_STATES } from '../../db/schema';
 import { requireActor } from '../auth/middleware';
+import type { FlagsResponse } from '../contract/flags';
 import type { AppEnv } from '../http/types';
 import { jsonBody, limitBody, parseWith, query } from '../http/validate';
 import { entityId } from '../reports/schemas';
@@ -23,7 +24,7 @@ export const retaliationRoutes = new Hono<AppEnv>()
         state: q.state,
         includeResolved: q.all === '1',
       }),
-    });
+    } satisfies FlagsResponse);
   })
   .post('/api/retaliation/:id/state', supervisor, limitBody(1024), async (c) => {
     const { id } = parseWith(z.strictObject({ id: entityId }), c.req.param(), 'path');

@@ -2,11 +2,13 @@
 // state changes (received → acknowledged → protective measures taken → resolved), each audited.
 import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import { type FLAG_STATES, reports, retaliationFlags } from '../../db/schema';
+import { logListRead } from '../audit/reads';
 import { withAudit } from '../audit/service';
 import type { Actor } from '../auth/actor';
 import { belowRelation, caseForActor, nowSeconds, type Relation, visibleTo } from '../cases/reach';
 import { sortKey } from '../cases/sort-key';
 import type { Ctx } from '../context';
+import type { FlagStateResponse, RetaliationFlag } from '../contract/flags';
 import { toDay } from '../lib/days';
 import { AppError, notFound } from '../lib/errors';
 
@@ -20,7 +22,8 @@ export async function listFlags(
   ctx: Ctx,
   actor: Actor,
   filter: { state?: FlagState | undefined; includeResolved?: boolean },
-) {
+): Promise<RetaliationFlag[]> {
+  await logListRead(ctx, actor, 'retaliation');
   const now = nowSeconds(ctx);
   const reach = visibleTo(actor.unitId, actor.id, now);
   const rows = await ctx.db
@@ -69,7 +72,12 @@ const ORDER: Record<FlagState, number> = {
   resolved: 3,
 };
 
-export async function changeFlagState(ctx: Ctx, actor: Actor, flagId: string, next: FlagState) {
+export async function changeFlagState(
+  ctx: Ctx,
+  actor: Actor,
+  flagId: string,
+  next: FlagState,
+): Promise<FlagStateResponse> {
   const [flag] = await ctx.db
     .select()
     .from(retaliationFlags)

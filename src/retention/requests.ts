@@ -7,6 +7,7 @@ import { withAudit } from '../audit/service';
 import type { Actor } from '../auth/actor';
 import { caseForActor } from '../cases/reach';
 import type { Ctx } from '../context';
+import type { RetentionResponse, TwoPersonStep } from '../contract/retention';
 import { AppError, notFound } from '../lib/errors';
 import { deleteCase } from './service';
 
@@ -30,7 +31,7 @@ async function pending(ctx: Ctx, reportId: string, kind: Kind) {
   return row;
 }
 
-export type Step = { status: 'requested' } | { status: 'done' };
+export type Step = TwoPersonStep;
 
 /** First call asks, a second person's call carries it out. The same person twice is refused. */
 async function twoPeople(
@@ -110,7 +111,12 @@ export function deleteEarly(ctx: Ctx, actor: Actor, reportId: string): Promise<S
 }
 
 /** An administrator sets a unit's retention period for closed cases (audited). */
-export async function setRetention(ctx: Ctx, actor: Actor, unitId: string, months: number) {
+export async function setRetention(
+  ctx: Ctx,
+  actor: Actor,
+  unitId: string,
+  months: number,
+): Promise<RetentionResponse> {
   const [unit] = await ctx.db
     .select({ id: units.id })
     .from(units)

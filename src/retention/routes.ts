@@ -2,7 +2,9 @@
 // each), and a unit's retention period.
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { logListRead } from '../audit/reads';
 import { requireActor } from '../auth/middleware';
+import type { UpcomingDeletions } from '../contract/retention';
 import type { AppEnv } from '../http/types';
 import { jsonBody, limitBody, parseWith } from '../http/validate';
 import { entityId } from '../reports/schemas';
@@ -19,7 +21,11 @@ const id = (c: { req: { param: () => Record<string, string> } }) =>
 export const retentionRoutes = new Hono<AppEnv>()
   .get('/api/retention/upcoming', requireActor('supervisor'), async (c) => {
     const actor = c.get('actor');
-    return c.json({ cases: await upcomingDeletions(c.get('ctx'), [actor.unitId]) });
+    // A list of cases: its reading is traced once a day, like the inbox (audit/reads.ts).
+    await logListRead(c.get('ctx'), actor, 'retention');
+    return c.json({
+      cases: await upcomingDeletions(c.get('ctx'), [actor.unitId]),
+    } satisfies UpcomingDeletions);
   })
   .post('/api/cases/:id/hold', requireActor('supervisor', 'admin'), limitBody(256), async (c) => {
     const reportId = id(c);

@@ -1,12 +1,17 @@
 // Figures for regular notification, per unit and quarter. Every count below 5 is shown as "<5"
 // (and handling times resting on fewer than 5 flags are withheld), so no cell can single out
 // a reporter.
-import { sql } from 'drizzle-orm';
-import { CASE_OUTCOMES } from '../../db/schema';
+import { eq, sql } from 'drizzle-orm';
+import { CASE_OUTCOMES, units } from '../../db/schema';
+import { dailyHead } from '../audit/checkpoints';
+import { withAudit } from '../audit/service';
+import type { Actor } from '../auth/actor';
 import type { Ctx } from '../context';
+import type { AdminStats, Cell, PublicStats, UnitQuarter } from '../contract/stats';
+import { toDay } from '../lib/days';
 
 export const SMALL_CELL = 5;
-export type Cell = number | '<5';
+export type { Cell, UnitQuarter };
 
 export const suppress = (n: number): Cell => (n >= SMALL_CELL ? n : '<5');
 
@@ -31,19 +36,6 @@ interface FlagRow {
   ack_in_time: number;
   resolved: number;
   days: string | null;
-}
-
-export interface UnitQuarter {
-  unitId: string;
-  quarter: string;
-  received: Cell;
-  acknowledgedInTime: Cell;
-  closed: Record<(typeof CASE_OUTCOMES)[number], Cell>;
-  retaliationFlags: Cell;
-  retaliationAcknowledgedInTime: Cell;
-  retaliationResolved: Cell;
-  /** Median days from flag to resolution; null when fewer than 5 flags were resolved. */
-  retaliationMedianDaysToResolve: number | null;
 }
 
 function median(values: number[]): number {
@@ -166,4 +158,51 @@ export function toCsv(rows: UnitQuarter[], unitNames: Map<string, string>): stri
       .join(','),
   );
   return [header.join(','), ...lines].join('\r\n');
+}
+
+/** Every unit's figures, for administrators. */
+export async function adminStats(ctx: Ctx): Promise<AdminStats> {
+  return { smallCellThreshold: SMALL_CELL, figures: await figures(ctx) };
+}
+
+/** Every unit's figures as a CSV file; each download is written to the audit trail first. */
+export async function statsCsv(ctx: Ctx, actor: Pick<Actor, 'id' | 'unitId'>): Promise<string> {
+  const rows = await figures(ctx);
+  await withAudit(ctx, {
+    actorId: actor.id,
+    action: 'stats.export',
+    unitId: actor.unitId,
+    detail: { rows: rows.length },
+  });
+  const names = new Map(
+    (await ctx.db.select({ id: units.id, name: units.name }).from(units)).map((u) => [
+      u.id,
+      u.name,
+    ]),
+  );
+  return toCsv(rows, names);
+}
+
+/**
+ * What everyone may see: the ended quarters of the units that publish their figures, and
+ * yesterday's head of the audit log, a witness anyone can copy (audit/checkpoints.ts).
+ */
+export async function publicStats(ctx: Ctx): Promise<PublicStats> {
+  const published = await ctx.db
+    .select({ id: units.id, name: units.name, nameZh: units.nameZh })
+    .from(units)
+    .where(eq(units.publishStats, true));
+  const { current, nextPublication } = publication(toDay(ctx.now()));
+  const rows = await figures(
+    ctx,
+    published.map((u) => u.id),
+    { before: current },
+  );
+  return {
+    smallCellThreshold: SMALL_CELL,
+    units: published,
+    figures: rows,
+    nextPublication,
+    auditHead: await dailyHead(ctx),
+  };
 }

@@ -7,7 +7,7 @@ import Database from 'libsql';
 import * as schema from '../../db/schema';
 import { type DirectRead, groupedCommit, plainStorage, type Storage } from './db';
 import { groupCommitter } from './group-commit';
-import { installStatementCache } from './statement-cache';
+import { cachingClient, StatementCaches } from './statement-cache';
 
 export const MIGRATIONS_FOLDER = new URL('../../db/migrations', import.meta.url).pathname;
 
@@ -18,12 +18,17 @@ export async function openLibsql(url: string, authToken?: string): Promise<Stora
   // One connection for a local file: the PRAGMAs below are per connection, and the native calls
   // run one at a time on this thread anyway.
   const local = url.startsWith('file:');
-  if (local) installStatementCache();
-  const client = createClient({
-    url,
-    ...(authToken ? { authToken } : {}),
-    ...(local ? { concurrency: 1 } : {}),
-  });
+  // A database file gets this storage's own statement cache (statement-cache.ts); other local
+  // URLs (in memory, or with options) take the client as it is.
+  const path = local ? filePath(url) : null;
+  const statements = new StatementCaches();
+  const client = path
+    ? cachingClient(path, statements)
+    : createClient({
+        url,
+        ...(authToken ? { authToken } : {}),
+        ...(local ? { concurrency: 1 } : {}),
+      });
   if (local) {
     // WAL lets readers run beside the writer; synchronous=FULL makes every commit survive a
     // power cut, so an acknowledged report is never lost.
@@ -40,9 +45,9 @@ export async function openLibsql(url: string, authToken?: string): Promise<Stora
   const storage = plainStorage(db, () => client.close());
   if (!local) return storage;
   storage.commit = groupedCommit(groupCommitter(client));
-  const path = filePath(url);
   if (!path) return storage;
-  const reader = new Database(path);
+  storage.memo.set('statements', statements);
+  const reader = statements.adopt(new Database(path));
   reader.exec('PRAGMA busy_timeout = 5000');
   storage.directRead = readOn(reader);
   storage.close = () => {

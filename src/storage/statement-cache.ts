@@ -1,18 +1,26 @@
-// Prepared statements kept per connection for the embedded libSQL database on Node.
+// Prepared statements kept per connection for the embedded libSQL database on Node, owned by one
+// Storage (kept in `storage.memo`), not by the process.
 //
 // `@libsql/client` prepares every statement afresh, and for the portal's queries SQLite's parse
 // and plan often cost more than running them (the reporter's one-statement view above all). The
 // client runs each statement to completion inside one synchronous call, so a connection can hand
 // the same prepared statement to every call with the same SQL text.
 //
+// The client opens its connections inside its own pool. `@libsql/client/sqlite3` exports that
+// pool and the client class, so `cachingClient` builds the same client over a pool whose new
+// connections get their own `prepare` (an own property of that connection object): nothing of
+// `libsql` itself is changed, and a connection opened elsewhere in the process is left as it is.
+//
 // SQLite re-prepares a cached statement by itself when the schema changes, but the column names
 // the client reads before running it are the old ones for that one run. So a statement that
 // changes the schema (migrations) empties its connection's cache and is never kept itself; the
 // portal changes its schema only through its own migrations, at start.
 //
-// This patches `libsql`'s Database.prototype, so package.json pins `libsql` to the exact version
-// whose internals it was checked against; test/storage/statement-cache.test.ts checks it again.
-import Database from 'libsql';
+// The client's constructor and pool are internals, so package.json pins `libsql` exactly and
+// test/storage/statement-cache.test.ts checks the behaviour through the client again.
+import type { Client } from '@libsql/client';
+import { ConnectionPool, Sqlite3Client } from '@libsql/client/sqlite3';
+import type Database from 'libsql';
 
 /** Statements kept per connection; the portal has a few dozen distinct SQL texts. */
 export const STATEMENT_CACHE_SIZE = 256;
@@ -20,60 +28,95 @@ export const STATEMENT_CACHE_SIZE = 256;
 type Connection = Database.Database;
 type Statement = ReturnType<Connection['prepare']>;
 
-const caches = new WeakMap<Connection, Map<string, Statement>>();
-const INSTALLED = Symbol.for('whistle-portal.statement-cache');
+/** One Storage's statements, a cache for each connection it opened. */
+export class StatementCaches {
+  readonly #caches = new Map<Connection, Map<string, Statement>>();
+
+  /** How many statements are kept for one connection, or for all of them (for tests). */
+  size(db?: Connection): number {
+    if (db) return this.#caches.get(db)?.size ?? 0;
+    let n = 0;
+    for (const cache of this.#caches.values()) n += cache.size;
+    return n;
+  }
+
+  /**
+   * Makes `prepare` on this connection reuse its statements (least recently used out first).
+   * Running a script, a schema change or closing the connection forgets its statements, so that
+   * they do not keep the file open. Idempotent.
+   */
+  adopt(db: Connection): Connection {
+    if (this.#caches.has(db)) return db;
+    const cache = new Map<string, Statement>();
+    this.#caches.set(db, cache);
+    const prepare = db.prepare;
+    const exec = db.exec;
+    const close = db.close;
+    db.prepare = ((sql: string) => {
+      if (SCHEMA_CHANGE.test(sql)) {
+        cache.clear();
+        return prepare.call(db, sql);
+      }
+      const hit = cache.get(sql);
+      if (hit) {
+        // Re-insert to mark it most recently used.
+        cache.delete(sql);
+        cache.set(sql, hit);
+        return hit;
+      }
+      const stmt = prepare.call(db, sql);
+      cache.set(sql, stmt);
+      if (cache.size > STATEMENT_CACHE_SIZE) {
+        const oldest = cache.keys().next().value;
+        if (oldest !== undefined) cache.delete(oldest);
+      }
+      return stmt;
+    }) as Connection['prepare'];
+    // A script may hold anything, schema changes included.
+    db.exec = (sql: string) => {
+      cache.clear();
+      return exec.call(db, sql);
+    };
+    db.close = () => {
+      cache.clear();
+      this.#caches.delete(db);
+      return close.call(db);
+    };
+    return db;
+  }
+}
+
 /** Statements that change the schema, after optional leading comments and white space. */
 const SCHEMA_CHANGE = /^(?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*(?:create|alter|drop)\b/i;
 
-function cacheOf(db: Connection): Map<string, Statement> {
-  let cache = caches.get(db);
-  if (!cache) {
-    cache = new Map();
-    caches.set(db, cache);
+/** The client's pool, handing every connection it opens to the caches first. */
+class CachingPool extends ConnectionPool {
+  constructor(
+    path: string,
+    private readonly caches: StatementCaches,
+  ) {
+    super(path, {}, 1);
   }
-  return cache;
+
+  override acquireSync(forTransaction = false) {
+    return this.caches.adopt(super.acquireSync(forTransaction));
+  }
 }
 
 /**
- * Makes `prepare` on every libSQL connection reuse its statements (least recently used out
- * first). Idempotent. Closing a connection forgets its statements first, so that they do not
- * keep the file open; so does running a script or a schema change.
+ * A `@libsql/client` client for one database file, with one connection (as `createClient` with
+ * `concurrency: 1` makes), whose statements are kept in `caches`.
  */
-export function installStatementCache(): void {
-  const proto = Database.prototype as Connection & { [INSTALLED]?: true };
-  if (proto[INSTALLED]) return;
-  const prepare = proto.prepare;
-  const close = proto.close;
-  const exec = proto.exec;
-  proto.prepare = function cachedPrepare(this: Connection, sql: string) {
-    if (SCHEMA_CHANGE.test(sql)) {
-      caches.delete(this);
-      return prepare.call(this, sql);
-    }
-    const cache = cacheOf(this);
-    const hit = cache.get(sql);
-    if (hit) {
-      // Re-insert to mark it most recently used.
-      cache.delete(sql);
-      cache.set(sql, hit);
-      return hit;
-    }
-    const stmt = prepare.call(this, sql);
-    cache.set(sql, stmt);
-    if (cache.size > STATEMENT_CACHE_SIZE) {
-      const oldest = cache.keys().next().value;
-      if (oldest !== undefined) cache.delete(oldest);
-    }
-    return stmt;
-  } as typeof proto.prepare;
-  // A script may hold anything, schema changes included.
-  proto.exec = function execForgettingStatements(this: Connection, sql: string) {
-    caches.delete(this);
-    return exec.call(this, sql);
-  } as typeof proto.exec;
-  proto.close = function closeForgettingStatements(this: Connection) {
-    caches.delete(this);
-    return close.call(this);
-  } as typeof proto.close;
-  Object.defineProperty(proto, INSTALLED, { value: true });
+export function cachingClient(path: string, caches: StatementCaches): Client {
+  const pool = new CachingPool(path, caches);
+  // As createClient does: fail now, not at the first query, if the file cannot be opened.
+  const db = pool.acquireSync();
+  try {
+    db.prepare('SELECT 1 AS checkThatTheDatabaseCanBeOpened').get();
+  } catch (err) {
+    pool.close();
+    throw err;
+  }
+  pool.release(db);
+  return new Sqlite3Client(pool, 'number');
 }

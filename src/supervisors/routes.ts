@@ -3,14 +3,13 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { SUPERVISOR_STATUSES, UNIT_LEVELS } from '../../db/schema';
 import { requireActor } from '../auth/middleware';
-import { unitHealth } from '../contract/reach';
+import type { AdminUnitsResponse, SupervisorsResponse } from '../contract/supervisors';
 import type { AppEnv } from '../http/types';
 import { jsonBody, limitBody, parseWith, query } from '../http/validate';
 import { requirePow } from '../pow/middleware';
 import { armoredPublicKey, entityId } from '../reports/schemas';
 import { setRecoveryKey } from '../units/recovery';
-import { listUnits } from '../units/service';
-import { createUnit, decide, enrol, listSupervisors } from './service';
+import { adminUnits, createUnit, decide, enrol, listSupervisors } from './service';
 
 const name = z.string().trim().min(1).max(120);
 export const enrolBody = z.strictObject({
@@ -48,7 +47,9 @@ export const supervisorRoutes = new Hono<AppEnv>()
     return c.json(await enrol(c.get('ctx'), body), 201);
   })
   .get('/api/admin/supervisors', approvers, async (c) => {
-    return c.json({ supervisors: await listSupervisors(c.get('ctx'), query(c, listQuery)) });
+    return c.json({
+      supervisors: await listSupervisors(c.get('ctx'), query(c, listQuery)),
+    } satisfies SupervisorsResponse);
   })
   // Auditors approve too (four eyes, supervisors/approvals.ts); only administrators reject or revoke.
   .post('/api/admin/supervisors/:id/:decision', approvers, async (c) => {
@@ -56,10 +57,7 @@ export const supervisorRoutes = new Hono<AppEnv>()
     return c.json(await decide(c.get('ctx'), c.get('actor'), p.id, p.decision));
   })
   .get('/api/admin/units', admin, async (c) => {
-    const units = await listUnits(c.get('ctx'));
-    return c.json({
-      units: units.map(({ keys, ...u }) => ({ ...u, ...unitHealth(keys) })),
-    });
+    return c.json({ units: await adminUnits(c.get('ctx')) } satisfies AdminUnitsResponse);
   })
   .post('/api/admin/units/:id/recovery-key', admin, limitBody(80 * 1024), async (c) => {
     const { id } = parseWith(unitParams, c.req.param(), 'path');

@@ -4,14 +4,21 @@ import { supervisors, type UNIT_LEVELS, units } from '../../db/schema';
 import { withAudit } from '../audit/service';
 import type { Actor } from '../auth/actor';
 import type { Ctx } from '../context';
+import { unitHealth } from '../contract/reach';
+import type {
+  AdminUnit,
+  CreatedUnit,
+  DecisionResponse,
+  SupervisorRecord,
+} from '../contract/supervisors';
 import { AppError, notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { isUniqueViolation } from '../storage/db';
-import { getUnit } from '../units/service';
+import { getUnit, listUnits } from '../units/service';
 import { approvalsComplete, approvalsFor, type Side } from './approvals';
 import { type Role, type SupervisorRow, supervisorValues } from './records';
 
-export const supervisorView = (s: SupervisorRow) => ({
+export const supervisorView = (s: SupervisorRow): SupervisorRecord => ({
   id: s.id,
   unitId: s.unitId,
   displayName: s.displayName,
@@ -98,7 +105,7 @@ export async function createAdministrator(
 export async function listSupervisors(
   ctx: Ctx,
   filter: { status?: SupervisorRow['status'] | undefined; unitId?: string | undefined },
-) {
+): Promise<SupervisorRecord[]> {
   const rows = await ctx.db
     .select()
     .from(supervisors)
@@ -128,7 +135,12 @@ export type Decider = Pick<Actor, 'id' | 'role'>;
  * with the second side's approval; until then it stays pending with the first recorded. Approval
  * re-checks the key, which may have expired while pending.
  */
-export async function decide(ctx: Ctx, by: Decider, supervisorId: string, decision: Decision) {
+export async function decide(
+  ctx: Ctx,
+  by: Decider,
+  supervisorId: string,
+  decision: Decision,
+): Promise<DecisionResponse> {
   if (by.role !== 'admin' && decision !== 'approve')
     throw new AppError('forbidden', 'Only an administrator can reject or revoke a key.');
   if (by.role !== 'admin' && by.role !== 'auditor')
@@ -231,7 +243,11 @@ export interface NewUnit {
   publishStats?: boolean;
 }
 
-export async function createUnit(ctx: Ctx, actor: Pick<Actor, 'id'>, input: NewUnit) {
+export async function createUnit(
+  ctx: Ctx,
+  actor: Pick<Actor, 'id'>,
+  input: NewUnit,
+): Promise<CreatedUnit> {
   if (input.parentId && !(await getUnit(ctx, input.parentId)))
     throw notFound('No such parent unit.');
   const id = newId();
@@ -255,4 +271,9 @@ export async function createUnit(ctx: Ctx, actor: Pick<Actor, 'id'>, input: NewU
     ],
   );
   return { id, ...input };
+}
+
+/** Every unit with how many people read it and whether it has a recovery key, for administrators. */
+export async function adminUnits(ctx: Ctx): Promise<AdminUnit[]> {
+  return (await listUnits(ctx)).map(({ keys, ...u }) => ({ ...u, ...unitHealth(keys) }));
 }

@@ -5,12 +5,18 @@
 import { supervisors } from '../../db/schema';
 import { withAudit } from '../audit/service';
 import type { Ctx } from '../context';
+import type { RecoveryKeyResponse } from '../contract/supervisors';
 import { AppError, notFound } from '../lib/errors';
 import { isUniqueViolation } from '../storage/db';
 import { supervisorValues } from '../supervisors/records';
 import { getUnit } from './service';
 
-export async function setRecoveryKey(ctx: Ctx, actorId: string, unitId: string, publicKey: string) {
+export async function setRecoveryKey(
+  ctx: Ctx,
+  actorId: string,
+  unitId: string,
+  publicKey: string,
+): Promise<RecoveryKeyResponse> {
   const unit = await getUnit(ctx, unitId);
   if (!unit) throw notFound('No such unit.');
   const row = await supervisorValues(ctx, {

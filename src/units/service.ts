@@ -4,32 +4,12 @@ import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import { supervisors, units } from '../../db/schema';
 import { nowSeconds, readingKeyFilter } from '../cases/reach';
 import type { Ctx } from '../context';
+import type { UnitKeyView, UnitView } from '../contract/units';
 import { type Db, preparedOnce } from '../storage/db';
 
-export interface UnitKey {
-  /** The key's supervisor row ID: what a reporter names to exclude it from a case. */
-  id: string;
-  /** The name the administrator approved, shown to reporters who may exclude the key. */
-  displayName: string;
-  fingerprint: string;
-  /** `recovery` for the unit's offline recovery key, else `supervisor`. */
-  role: string;
-  publicKey: string;
-  encryptionKeyIds: string[];
-  expiresAt: string | null;
-}
-
-export interface UnitView {
-  id: string;
-  parentId: string | null;
-  name: string;
-  nameZh: string;
-  level: string;
-  isDemo: boolean;
-  /** Months a closed case is kept before it is deleted. */
-  retentionMonths: number;
-  keys: UnitKey[];
-}
+/** A reading key as reporters see it; the shape lives in the contract (src/contract/units.ts). */
+export type UnitKey = UnitKeyView;
+export type { UnitView };
 
 // Which keys read a unit's content is decided in one place (cases/reach.ts).
 const activeKeyFilter = readingKeyFilter;
@@ -38,7 +18,8 @@ const toUnitKey = (row: typeof supervisors.$inferSelect): UnitKey => ({
   id: row.id,
   displayName: row.displayName,
   fingerprint: row.fingerprint,
-  role: row.role,
+  // Reading keys are people's (`supervisor`) or the unit's recovery key (cases/reach.ts).
+  role: row.role === 'recovery' ? 'recovery' : 'supervisor',
   publicKey: row.publicKey,
   encryptionKeyIds: JSON.parse(row.encryptionKeyIds) as string[],
   expiresAt: row.keyExpiresAt ? new Date(row.keyExpiresAt * 1000).toISOString() : null,

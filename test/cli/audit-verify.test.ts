@@ -75,6 +75,8 @@ describe('audit verify', () => {
       new RegExp(
         `^audit log OK: ${entries} entries, head [0-9a-f]{64}\\n` +
           'by supervisors, administrators and auditors: \\d+; by the operator \\(command line\\): \\d+; by the portal itself: \\d+\\n' +
+          // Today's report is not in the log before the next 00:05 UTC sweep, and verify says so.
+          'cases not yet logged \\(1\\): [^\\n]+\\n' +
           'database agrees with the log\\n$',
       ),
     );

@@ -1,19 +1,12 @@
-// A bulk grant in real Chromium: a supervisor gives every case of the unit to a colleague approved
-// later, sees the progress, loses the page half-way (a reload while a grant is in flight), signs in
-// again and the grant resumes where it stopped; the colleague then reads every case.
-import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decideSupervisor } from '../../src/client/admin';
 import type { Fetcher } from '../../src/client/api';
-import { submitReport } from '../../src/client/reporter';
 import { decryptCase, fetchCase, inbox, signIn } from '../../src/client/supervisor';
-import type { UnitView } from '../../src/client/types';
-import { unlockPrivateKey } from '../../src/crypto';
-import { enrolKey, sampleReport, withCookies } from '../helpers/scenario';
+import { type enrolKey, withCookies } from '../helpers/scenario';
 import { type Browser, launchBrowser, shot, watchPage } from './helpers/browser';
 import { expectNoAxeViolations } from './helpers/checks';
-import { DEMO_PASSPHRASE, type Portal, startPortal } from './helpers/portal';
+import { portalWithColleague, unlockBasicSupervisor } from './helpers/grants';
+import type { Portal } from './helpers/portal';
 import { hasText } from './helpers/wait';
 
 let portal: Portal;
@@ -24,33 +17,9 @@ let fetcher: Fetcher;
 let colleague: Awaited<ReturnType<typeof enrolKey>>;
 
 beforeAll(async () => {
-  portal = await startPortal();
-  fetcher = (path, init) => fetch(`${portal.base}${path}`, init);
-  const { units } = (await (await fetcher('/api/units')).json()) as { units: UnitView[] };
-  const unitId = units.find((u) => u.level === 'basic')!.id;
-  for (const n of [1, 2, 3]) {
-    await submitReport(fetcher, {
-      units,
-      unitId,
-      copyToParent: false,
-      report: sampleReport(`Report ${n} before the colleague joined.`),
-      files: [],
-    });
-  }
-  colleague = await enrolKey({ fetcher }, unitId, 'New colleague');
-  const adminKey = await readFile(portal.keyFile('admin'), 'utf8');
-  const admin = await signIn(
-    withCookies(fetcher),
-    await unlockPrivateKey(adminKey, DEMO_PASSPHRASE),
-  );
-  await decideSupervisor(admin, colleague.id, 'approve');
-  // Four eyes: the auditor's approval makes the key active.
-  const auditorKey = await readFile(portal.keyFile('auditor'), 'utf8');
-  const auditor = await signIn(
-    withCookies(fetcher),
-    await unlockPrivateKey(auditorKey, DEMO_PASSPHRASE),
-  );
-  await decideSupervisor(auditor, colleague.id, 'approve');
+  ({ portal, fetcher, colleague } = await portalWithColleague(
+    [1, 2, 3].map((n) => `Report ${n} before the colleague joined.`),
+  ));
   browser = await launchBrowser();
   page = await (await browser.context({ locale: 'en-US' })).newPage();
   problems = watchPage(page);
@@ -61,12 +30,7 @@ afterAll(async () => {
   await portal?.dispose();
 });
 
-async function unlock(): Promise<void> {
-  await page.setInputFiles('#key-file', portal.keyFile('basic-supervisor'));
-  await page.locator('#key-info[data-i18n="sup.signIn.loaded"]').waitFor();
-  await page.locator('#passphrase').pressSequentially(DEMO_PASSPHRASE);
-  await page.getByRole('button', { name: 'Unlock and sign in' }).click();
-}
+const unlock = () => unlockBasicSupervisor(page, portal, 'click');
 
 describe('bulk grant in Chromium', { timeout: 120_000 }, () => {
   it('shows progress, survives a reload half-way, resumes and finishes', async () => {

@@ -1,21 +1,15 @@
-// Grants from the supervisor's pages in real Chromium, by keyboard: one case from the case view,
-// and, once the unit gets a recovery key after its cases arrived, the Access tab's offer to grant
-// them all to it, run to the end.
-import { readFile } from 'node:fs/promises';
 import * as openpgp from 'openpgp';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decideSupervisor } from '../../src/client/admin';
 import { callApi, type Fetcher, jsonInit } from '../../src/client/api';
 import { grantableKeys } from '../../src/client/grants';
-import { submitReport } from '../../src/client/reporter';
 import { decryptCase, fetchCase, inbox, signIn } from '../../src/client/supervisor';
-import type { UnitView } from '../../src/client/types';
-import { unlockPrivateKey } from '../../src/crypto';
-import { enrolKey, sampleReport, withCookies } from '../helpers/scenario';
+import { type enrolKey, withCookies } from '../helpers/scenario';
 import { type Browser, launchBrowser, watchPage } from './helpers/browser';
 import { expectNoAxeViolations } from './helpers/checks';
-import { DEMO_PASSPHRASE, type Portal, startPortal } from './helpers/portal';
+import { demoSession, portalWithColleague, unlockBasicSupervisor } from './helpers/grants';
+import type { Portal } from './helpers/portal';
 import { hasText } from './helpers/wait';
 
 let portal: Portal;
@@ -27,31 +21,9 @@ let unitId: string;
 let colleague: Awaited<ReturnType<typeof enrolKey>>;
 
 beforeAll(async () => {
-  portal = await startPortal();
-  fetcher = (path, init) => fetch(`${portal.base}${path}`, init);
-  const { units } = (await (await fetcher('/api/units')).json()) as { units: UnitView[] };
-  unitId = units.find((u) => u.level === 'basic')!.id;
-  for (const n of [1, 2]) {
-    await submitReport(fetcher, {
-      units,
-      unitId,
-      copyToParent: false,
-      report: sampleReport(`Report ${n}.`),
-      files: [],
-    });
-  }
-  colleague = await enrolKey({ fetcher }, unitId, 'New colleague');
-  const admin = await signIn(
-    withCookies(fetcher),
-    await unlockPrivateKey(await readFile(portal.keyFile('admin'), 'utf8'), DEMO_PASSPHRASE),
-  );
-  // Four eyes: an administrator approves, then an auditor.
-  const auditor = await signIn(
-    withCookies(fetcher),
-    await unlockPrivateKey(await readFile(portal.keyFile('auditor'), 'utf8'), DEMO_PASSPHRASE),
-  );
-  await decideSupervisor(admin, colleague.id, 'approve');
-  await decideSupervisor(auditor, colleague.id, 'approve');
+  const setup = await portalWithColleague(['Report 1.', 'Report 2.']);
+  ({ portal, fetcher, unitId, colleague } = setup);
+  const { admin, auditor } = setup;
   const { publicKey } = await openpgp.generateKey({
     type: 'ecc',
     curve: 'curve25519Legacy',
@@ -73,12 +45,7 @@ afterAll(async () => {
   await portal?.dispose();
 });
 
-async function unlock(): Promise<void> {
-  await page.setInputFiles('#key-file', portal.keyFile('basic-supervisor'));
-  await page.locator('#key-info[data-i18n="sup.signIn.loaded"]').waitFor();
-  await page.locator('#passphrase').pressSequentially(DEMO_PASSPHRASE);
-  await page.keyboard.press('Enter');
-}
+const unlock = () => unlockBasicSupervisor(page, portal, 'enter');
 
 const readsAll = async (key: openpgp.PrivateKey, caseId: string) => {
   const s = await signIn(withCookies(fetcher), key);
@@ -114,13 +81,7 @@ describe('grants from the supervisor pages', { timeout: 180_000 }, () => {
     await page.getByRole('button', { name: 'Grant them to the recovery key' }).click();
     await hasText(page.locator('#grant-status'), 'Done: 2 of 2 cases granted.');
     await page.locator('#recovery-backlog').waitFor({ state: 'hidden' });
-    const supervisor = await signIn(
-      withCookies(fetcher),
-      await unlockPrivateKey(
-        await readFile(portal.keyFile('basic-supervisor'), 'utf8'),
-        DEMO_PASSPHRASE,
-      ),
-    );
+    const supervisor = await demoSession(portal, fetcher, 'basic-supervisor');
     expect((await grantableKeys(supervisor)).recoveryBacklog).toBe(0);
     expect(problems).toEqual([]);
   });

@@ -108,6 +108,7 @@ export const useHarness = <S = undefined>(
 
 export {
   approveAsAuditor,
+  approvedKey,
   createdId,
   decideAsAdmin,
   demoKey,
@@ -116,5 +117,6 @@ export {
   expectLikeMissing,
   reportTo,
   sampleReport,
+  signedIn,
   withCookies,
 } from '../helpers/scenario';

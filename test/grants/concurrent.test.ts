@@ -16,13 +16,14 @@ import {
   signIn,
 } from '../../src/client/supervisor';
 import {
+  approvedKey,
   decideAsAdmin,
-  demoKey,
   demoUnit,
   enrolKey,
   type Harness,
   makeHarness,
   sampleReport,
+  signedIn,
   withCookies,
 } from '../helpers/harness';
 
@@ -66,13 +67,10 @@ beforeAll(async () => {
       { name: 'b.txt', type: 'text/plain', bytes: new TextEncoder().encode('second file') },
     ],
   });
-  s1 = await signIn(withCookies(h.fetcher), await demoKey(h, 'basic-supervisor'));
+  s1 = await signedIn(h, 'basic-supervisor');
   caseId = (await inbox(s1)).items[0]!.id;
-  for (const name of ['Colleague A', 'Colleague B']) {
-    const enrolled = await enrolKey(h, unitId, name);
-    await decideAsAdmin(h, enrolled.id, 'approve');
-    others.push(await signIn(withCookies(h.fetcher), enrolled.key));
-  }
+  for (const name of ['Colleague A', 'Colleague B'])
+    others.push(await signedIn(h, (await approvedKey(h, unitId, name)).key));
 });
 afterAll(() => h.close());
 

@@ -17,14 +17,14 @@ import {
   signIn,
 } from '../../src/client/supervisor';
 import {
+  approvedKey,
   decideAsAdmin,
-  demoKey,
   demoUnit,
-  enrolKey,
   type Harness,
   makeHarness,
   reportTo,
   sampleReport,
+  signedIn,
   withCookies,
 } from '../helpers/harness';
 
@@ -51,7 +51,7 @@ beforeAll(async () => {
     report: sampleReport('The president asked for the file of case 17.'),
     files: [file],
   }));
-  s1 = await signIn(withCookies(h.fetcher), await demoKey(h, 'basic-supervisor'));
+  s1 = await signedIn(h, 'basic-supervisor');
   caseId = (await inbox(s1)).items[0]!.id;
 });
 afterAll(() => h.close());
@@ -65,9 +65,7 @@ describe('staff turnover', () => {
   it('S1 reads and replies; S2, approved later, sees the case but cannot read it', async () => {
     expect(await readable(s1, caseId)).toEqual([true]);
     await sendReply(s1, await fetchCase(s1, caseId), 'Received; we are looking into it.');
-    const enrolled = await enrolKey(h, unitId, 'Second supervisor');
-    await decideAsAdmin(h, enrolled.id, 'approve');
-    s2 = await signIn(withCookies(h.fetcher), enrolled.key);
+    s2 = await signedIn(h, (await approvedKey(h, unitId, 'Second supervisor')).key);
     expect((await inbox(s2)).items.map((i) => i.id)).toEqual([caseId]);
     expect(await readable(s2, caseId)).toEqual([false, false]);
   });
@@ -119,8 +117,7 @@ describe('staff turnover', () => {
 describe('key rotation', () => {
   it('S2 enrols a new key, grants it everything in bulk, and the old key is revoked', async () => {
     await reportTo(h, 'basic', 'A second report, before the rotation.', [file]);
-    const replacement = await enrolKey(h, unitId, 'Second supervisor (new key)');
-    await decideAsAdmin(h, replacement.id, 'approve');
+    const replacement = await approvedKey(h, unitId, 'Second supervisor (new key)');
     const steps: string[] = [];
     const result = await grantAll(
       s2,

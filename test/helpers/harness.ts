@@ -93,6 +93,7 @@ export const useHarness = <S = undefined>(
 
 export {
   approveAsAuditor,
+  approvedKey,
   createdId,
   decideAsAdmin,
   demoKey,
@@ -101,5 +102,6 @@ export {
   expectLikeMissing,
   reportTo,
   sampleReport,
+  signedIn,
   withCookies,
 } from './scenario';

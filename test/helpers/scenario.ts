@@ -104,6 +104,25 @@ export async function approveAsAuditor(
   return decideSupervisor(auditor, id, 'approve');
 }
 
+/** A supervisor signed in with a key (a demo key by its name, or any unlocked key). */
+export async function signedIn(
+  h: { fetcher: Fetcher; demoKeys: DemoKey[]; passphrase: string },
+  key: string | openpgp.PrivateKey,
+) {
+  return signIn(withCookies(h.fetcher), typeof key === 'string' ? await demoKey(h, key) : key);
+}
+
+/** A new supervisor's key in a unit, enrolled and approved with four eyes: active at once. */
+export async function approvedKey(
+  h: { fetcher: Fetcher; demoKeys: DemoKey[]; passphrase: string },
+  unitId: string,
+  displayName: string,
+) {
+  const enrolled = await enrolKey(h, unitId, displayName);
+  await decideAsAdmin(h, enrolled.id, 'approve');
+  return enrolled;
+}
+
 /** The id in the CLI's `created ROLE ID (…)` line. */
 export const createdId = (stdout: string) =>
   /created \w+ ([A-Za-z0-9_-]{22})/.exec(stdout)?.[1] ?? '';

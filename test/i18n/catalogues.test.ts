@@ -70,8 +70,27 @@ describe('message catalogues', () => {
     for (const page of pages) {
       const html = readFileSync(join('public', page), 'utf8');
       for (const m of html.matchAll(/data-i18n(?:-placeholder|-aria-label)?="([^"]*)"/g)) {
+        // A partial's `{{key}}` is filled where it is included (checked below).
+        if (m[1]!.startsWith('{{')) continue;
         used++;
         if (!keys.has(m[1]!)) missing.push(`${page}: ${m[1]}`);
+      }
+      // Keys the build writes from an include (scripts/build.mjs): a table's label, and its
+      // header cells `prefix.name` for each name.
+      for (const m of html.matchAll(/<!-- include [\w-]+ ([^>]*)-->/g)) {
+        const args: Record<string, string> = Object.fromEntries(
+          [...m[1]!.matchAll(/([\w-]+)=([\w.,-]+)/g)].map(([, k, v]) => [k!, v!]),
+        );
+        const named = [
+          ...(args.label ? [args.label] : []),
+          ...(args.prefix && args.names
+            ? args.names.split(',').map((n) => `${args.prefix}.${n}`)
+            : []),
+        ];
+        for (const key of named.filter((k) => !k.includes('{{'))) {
+          used++;
+          if (!keys.has(key)) missing.push(`${page}: ${key}`);
+        }
       }
     }
     expect(used).toBeGreaterThan(100);

@@ -9,18 +9,16 @@ import { auditLog, caseExclusions, reports } from '../../db/schema';
 import { exclusionCommitment } from '../../src/audit/exclusion';
 import { grantCase } from '../../src/client/grants';
 import { flagRetaliation, openCase, sendMessage, submitReport } from '../../src/client/reporter';
-import { fetchCase, inbox, type SupervisorSession, signIn } from '../../src/client/supervisor';
+import { fetchCase, inbox, type SupervisorSession } from '../../src/client/supervisor';
 import type { UnitView } from '../../src/client/types';
 import { openJson, sealJson } from '../../src/crypto';
 import {
-  decideAsAdmin,
-  demoKey,
+  approvedKey,
   demoUnit,
-  enrolKey,
   type Harness,
   makeHarness,
   sampleReport,
-  withCookies,
+  signedIn,
 } from '../helpers/harness';
 
 let h: Harness;
@@ -39,12 +37,11 @@ const rows = async () => ({
 beforeAll(async () => {
   h = await makeHarness();
   const basicId = demoUnit(await h.units(), 'basic').id;
-  const enrolled = await enrolKey(h, basicId, 'Second Basic Supervisor');
-  await decideAsAdmin(h, enrolled.id, 'approve');
+  const enrolled = await approvedKey(h, basicId, 'Second Basic Supervisor');
   units = await h.units();
   excludedId = basicOf().keys.find((k) => k.displayName !== 'Second Basic Supervisor')!.id;
-  excluded = await signIn(withCookies(h.fetcher), await demoKey(h, 'basic-supervisor'));
-  colleague = await signIn(withCookies(h.fetcher), enrolled.key);
+  excluded = await signedIn(h, 'basic-supervisor');
+  colleague = await signedIn(h, enrolled.key);
 });
 afterAll(() => h.close());
 

@@ -75,8 +75,9 @@ beforeAll(async () => {
   expect(grantee).toBeDefined();
   await grantCase(basic, copied, colleagueId);
 
-  // The next day, the arrivals of this one go into the log.
-  h.advance(86_400_000);
+  // The next day, after the 00:05 UTC sweep, the arrivals of this one go into the log.
+  const now = h.ctx.now().getTime();
+  h.advance((Math.floor(now / 86_400_000) + 1.5) * 86_400_000 - now);
   await logArrivals(h.ctx);
   const auditorKey = await demoKey(h, 'auditor');
   const auditor = await signIn(withCookies(h.fetcher), auditorKey);
@@ -235,6 +236,25 @@ describe('direct edits, even with the head recorded', () => {
     );
   });
 
+  it('names a case slipped into a day already swept, and counts one of today as not yet logged', async () => {
+    // The portal's clock ran a day ahead: its sweep logged every arrival through the real today.
+    const forge = (id: string, day: string) =>
+      `insert into reports (id, unit_id, lookup_hash, reporter_public_key, reporter_locked_key, received_day, acknowledge_by, feedback_by, sort_key) select '${id}', unit_id, 'forged-${id}', reporter_public_key, reporter_locked_key, ${day}, acknowledge_by, feedback_by, '9|${id}' from reports limit 1`;
+    const swept = await verify(await copy(forge('slippedInSweptDay00000', 'received_day')));
+    expect(swept.code).toBe(1);
+    expect(swept.stderr).toMatch(
+      /cases: reports\/slippedInSweptDay00000: no arrival in the log \(received \d{4}-\d\d-\d\d; every arrival through/,
+    );
+    // Dated after the last sweep, it is indistinguishable from a real report of that day until
+    // the sweep logs it: said as a count, not passed over, and not (yet) a disagreement.
+    const waiting = await verify(
+      await copy(forge('slippedInToday00000000', "date('now', '+1 day')")),
+    );
+    expect(waiting.stderr).toBe('');
+    expect(waiting.code).toBe(0);
+    expect(waiting.stdout).toContain('cases not yet logged (1)');
+  });
+
   it('accepts a case that is gone because its deletion was logged', async () => {
     const file = await copy();
     const client = createClient({ url: `file:${file}` });
@@ -299,6 +319,37 @@ describe('whole-chain rewrites, with no head recorded, are caught by the checkpo
   }
 });
 
+describe('a checkpoint file without witness keys', () => {
+  it('is checked against the auditors the database knows, naming the signer', async () => {
+    const r = await verify(await copy(), '--checkpoint', checkpointFile);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `checkpoint ${checkpointFile} \\(entry ${checkpoint.entries}\\): signed by auditor .+ \\([0-9A-F]{40}\\)`,
+      ),
+    );
+  });
+
+  it('refuses a checkpoint by a signer the database does not know', async () => {
+    const key = (
+      await openpgp.generateKey({
+        type: 'ecc',
+        curve: 'curve25519Legacy',
+        userIDs: [{ name: 'Stranger' }],
+        format: 'object',
+      })
+    ).privateKey;
+    const file = join(h.dir, 'stranger-checkpoint.txt');
+    await writeFile(file, `${checkpoint.text}\n${await signChallenge(checkpoint.text, key)}`);
+    const r = await verify(await copy(), '--checkpoint', file);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      `checkpoint ${file} is not signed by any auditor this database knows: an unknown signer is no witness`,
+    );
+  });
+});
+
 describe('a stranger cannot forge a checkpoint', () => {
   const strangerKey = async () =>
     (
@@ -325,7 +376,7 @@ describe('a stranger cannot forge a checkpoint', () => {
     const r = await verify(file);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
-      /checkpoints: audit_checkpoints\/[A-Za-z0-9_-]{22}: the signature does not verify: forged/,
+      /checkpoints: audit_checkpoints\/[A-Za-z0-9_-]{22}: the signature does not verify with the key of auditor .*: forged/,
     );
     // And a forged file is no witness against the auditor's own key.
     const forgedFile = join(h.dir, 'forged-checkpoint.txt');

@@ -1,5 +1,7 @@
 // Published figures: per unit and quarter, with every count under 5 shown as "<5".
+import { desc, lt } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditLog } from '../../db/schema';
 import { flagRetaliation, openCase, submitReport } from '../../src/client/reporter';
 import { signIn } from '../../src/client/supervisor';
 import { toDay } from '../../src/lib/days';
@@ -97,5 +99,21 @@ describe('statistics', () => {
     expect(body.units.length).toBe(3); // demo units publish
     expect(body.figures.every((f) => body.units.some((u) => u.id === f.unitId))).toBe(true);
     expect(body.figures.find((f) => f.received === 6)?.quarter).toBe(quarter());
+  });
+
+  it('publish the head of the audit log at the end of each ended day as its hash alone', async () => {
+    const body = (await (await h.app.request('/api/public/stats')).json()) as {
+      auditHead: Record<string, unknown> | null;
+    };
+    const [last] = await h.ctx.db
+      .select({ hash: auditLog.hash })
+      .from(auditLog)
+      .where(lt(auditLog.at, Math.floor(Date.parse(`${toDay(h.ctx.now())}T00:00:00Z`) / 1000)))
+      .orderBy(desc(auditLog.seq))
+      .limit(1);
+    expect(last).toBeDefined();
+    // No count of entries: day to day it would tell how many were written (and reports arrived).
+    const yesterday = toDay(new Date(h.ctx.now().getTime() - 86_400_000));
+    expect(body.auditHead).toEqual({ hash: last!.hash, day: yesterday });
   });
 });

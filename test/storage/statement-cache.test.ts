@@ -1,25 +1,30 @@
 // The per-connection statement cache on the embedded libSQL database: the same statement object
-// for the same SQL, still right after errors and schema changes, bounded, and dropped on close.
+// for the same SQL, still right after errors and schema changes, bounded, and dropped on close;
+// kept by one Storage, so a connection it did not open is left alone.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from '@libsql/client';
 import Database from 'libsql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installStatementCache, STATEMENT_CACHE_SIZE } from '../../src/storage/statement-cache';
+import { openLibsql } from '../../src/storage/libsql';
+import {
+  cachingClient,
+  STATEMENT_CACHE_SIZE,
+  StatementCaches,
+} from '../../src/storage/statement-cache';
 
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'portal-stmt-'));
-  installStatementCache();
-  installStatementCache();
 });
+const caches = new StatementCaches();
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe('statement cache', () => {
   it('hands back the same prepared statement for the same SQL, per connection', () => {
-    const a = new Database(join(dir, 'a.db'));
-    const b = new Database(join(dir, 'a.db'));
+    const a = caches.adopt(new Database(join(dir, 'a.db')));
+    const b = caches.adopt(caches.adopt(new Database(join(dir, 'a.db'))));
     expect(a.prepare('SELECT 1')).toBe(a.prepare('SELECT 1'));
     expect(a.prepare('SELECT 1')).not.toBe(b.prepare('SELECT 1'));
     expect(a.prepare('SELECT 1')).not.toBe(a.prepare('SELECT 2'));
@@ -28,7 +33,7 @@ describe('statement cache', () => {
   });
 
   it('keeps at most its capacity, dropping the least recently used', () => {
-    const db = new Database(':memory:');
+    const db = caches.adopt(new Database(':memory:'));
     const first = db.prepare('SELECT 0');
     const kept = db.prepare('SELECT -1');
     for (let i = 1; i < STATEMENT_CACHE_SIZE; i++) {
@@ -37,12 +42,30 @@ describe('statement cache', () => {
     }
     expect(db.prepare('SELECT -1')).toBe(kept);
     expect(db.prepare('SELECT 0')).not.toBe(first);
+    expect(caches.size(db)).toBe(STATEMENT_CACHE_SIZE);
     db.close();
+    expect(caches.size(db)).toBe(0);
+  });
+
+  it('changes nothing for a connection it did not open, in this process or another storage', async () => {
+    const plain = new Database(join(dir, 'plain.db'));
+    expect(plain.prepare('SELECT 1')).not.toBe(plain.prepare('SELECT 1'));
+    plain.close();
+    const one = await openLibsql(`file:${join(dir, 'one.db')}`);
+    const two = await openLibsql(`file:${join(dir, 'two.db')}`);
+    const a = one.memo.get('statements');
+    const b = two.memo.get('statements');
+    expect(a).toBeInstanceOf(StatementCaches);
+    expect(b).toBeInstanceOf(StatementCaches);
+    expect(a).not.toBe(b);
+    one.close();
+    two.close();
   });
 
   it('gives right answers through the client after a failed statement and a schema change', async () => {
     const url = `file:${join(dir, 'c.db')}`;
-    const client = createClient({ url, concurrency: 1 });
+    const statements = new StatementCaches();
+    const client = cachingClient(join(dir, 'c.db'), statements);
     await client.execute('CREATE TABLE t (id TEXT PRIMARY KEY)');
     const insert = 'INSERT INTO t (id) VALUES (?)';
     await client.execute({ sql: insert, args: ['a'] });
@@ -71,7 +94,10 @@ describe('statement cache', () => {
     expect(after.rows.map((r) => r.note)).toEqual(['n', 'n']);
     await client.executeMultiple('CREATE TABLE u (x); ALTER TABLE t ADD COLUMN more TEXT');
     expect((await client.execute(all)).columns).toEqual(['id', 'note', 'more']);
+    // The client's statements were kept in this storage's caches, and let go on close.
+    expect(statements.size()).toBeGreaterThan(0);
     client.close();
+    expect(statements.size()).toBe(0);
     // Closing let go of the file: it can be removed and opened afresh.
     await rm(join(dir, 'c.db'), { force: true });
     const again = createClient({ url });

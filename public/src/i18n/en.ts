@@ -488,6 +488,7 @@ export const en = {
   'audit.action.case.export': 'Case exported',
   'audit.action.case.delete': 'Case deleted',
   'audit.action.retaliation.state': 'Retaliation flag changed',
+  'audit.action.case.list': 'List of cases read (once a day per list)',
   'audit.action.audit.read': 'Audit trail read',
   'audit.action.stats.export': 'Statistics exported',
   'enrol.title': 'Enrol as a supervisor',
@@ -542,7 +543,7 @@ export const en = {
   'stats.auditHeadTitle': 'Witness of the audit log',
   'stats.auditHeadHelp':
     'Every supervisor and administrator action is written to a hash-chained audit log. Its head at the end of each day is shown here; anyone may copy it, and portal audit verify --head proves later that the log still holds it.',
-  'stats.auditHead': 'At the end of {day}: {entries} entries, head',
+  'stats.auditHead': 'Head at the end of {day}:',
   'stats.empty': 'No figures have been published yet.',
   'stats.fewer': 'fewer than 5',
   'stats.withheld': 'withheld',

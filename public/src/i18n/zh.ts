@@ -449,6 +449,7 @@ export const zh: Record<MessageKey, string> = {
   'audit.action.case.export': '导出案件',
   'audit.action.case.delete': '删除案件',
   'audit.action.retaliation.state': '变更打击报复标记',
+  'audit.action.case.list': '查阅案件列表（每个列表每天记一次）',
   'audit.action.audit.read': '查阅审计日志',
   'audit.action.stats.export': '导出统计',
   'enrol.title': '登记为监督人员',
@@ -494,7 +495,7 @@ export const zh: Record<MessageKey, string> = {
   'stats.auditHeadTitle': '审计日志的见证',
   'stats.auditHeadHelp':
     '监督人员和管理员的每项操作都写入以哈希链相连的审计日志。这里显示其每天结束时的日志头；任何人都可以抄录，日后可用 portal audit verify --head 证明日志仍包含它。',
-  'stats.auditHead': '{day} 结束时：{entries} 条记录，日志头',
+  'stats.auditHead': '{day} 结束时的日志头：',
   'stats.empty': '目前还没有公开的统计数据。',
   'stats.fewer': '少于 5 件',
   'stats.withheld': '不予公开',

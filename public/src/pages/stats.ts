@@ -31,7 +31,6 @@ function render(): void {
     head.replaceChildren(
       t('stats.auditHead', {
         day: data.auditHead.day,
-        entries: String(data.auditHead.entries),
       }),
       ' ',
       Object.assign(document.createElement('code'), { textContent: data.auditHead.hash }),

@@ -210,8 +210,7 @@ export function wireCase(): void {
     const state = stateSelect.value;
     const outcome =
       state === 'closed' ? byId('outcome-select', HTMLSelectElement).value : undefined;
-    return setState(s, open.c.id, state, outcome).then((r) => {
-      const done = r as { state: string; outcome: string | null; day: string };
+    return setState(s, open.c.id, state, outcome).then((done) => {
       Object.assign(open.c, { state: done.state, outcome: done.outcome });
       open.c.history.push(done);
     });
@@ -219,8 +218,8 @@ export function wireCase(): void {
   wireCaseGrant();
   wireForm('class-form', 'class-status', 'sup.class.saved', (s, open) => {
     const value = byId('class-select', HTMLSelectElement).value;
-    return setClassification(s, open.c.id, value).then(() => {
-      open.c.classification = value;
+    return setClassification(s, open.c.id, value).then((done) => {
+      open.c.classification = done.classification;
     });
   });
 }
