@@ -3,8 +3,9 @@
 //
 // The tables that hold rows a reporter's actions make (reports, case_events, messages,
 // attachments, attachment_chunks, retaliation_flags, pow_spent, report_drafts, case_exclusions,
-// case_shares, case_stats, deleted_receipts) are WITHOUT ROWID in the SQL (migrations 0004, 0006,
-// 0008 and 0010): rows sit in the order of their random keys, with no rowid counting them in.
+// case_shares, case_stats, deleted_receipts, uploads, pending_messages) are WITHOUT ROWID in the
+// SQL (migrations 0004, 0006, 0008, 0010 and 0012): rows sit in the order of their random keys,
+// with no rowid counting them in.
 // drizzle-kit cannot express that: if it ever generates a rebuild of one of these tables, add
 // `WITHOUT ROWID` back by hand and copy the rows `ORDER BY` the key.
 
@@ -199,6 +200,59 @@ export const attachmentChunks = sqliteTable(
     data: blob('data', { mode: 'buffer' }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.attachmentId, t.seq] })],
+);
+
+/**
+ * A file arriving in numbered chunks (src/uploads). It becomes the row of `attachments` with the
+ * same id when its last chunk is in; until then no supervisor sees it, and a day without a chunk
+ * gets it deleted with its bytes. `day` is the day of its last chunk.
+ */
+export const uploads = sqliteTable(
+  'uploads',
+  {
+    id: text('id').primaryKey(),
+    /** The report, or the draft that becomes it (same id). */
+    reportId: text('report_id').notNull(),
+    messageId: text('message_id').notNull(),
+    position: integer('position').notNull(),
+    /** The file's random chunk tag (inside each chunk's signed label), for a resumed upload. */
+    tag: text('tag').notNull(),
+    /** Announced size of the padded plaintext, and the number of chunks it makes. */
+    total: integer('total').notNull(),
+    chunks: integer('chunks').notNull(),
+    received: integer('received').notNull().default(0),
+    bytes: integer('bytes').notNull().default(0),
+    /** The blob store's own state (R2: the multipart upload id and its parts). */
+    store: text('store').notNull().default(''),
+    /** The first chunk's session-key packets (base64url), which every later chunk must repeat
+     * byte for byte: one session key per file, so a grant re-wraps one key. Empty before it. */
+    keys: text('keys').notNull().default(''),
+    day: text('day').notNull(),
+  },
+  (t) => [
+    uniqueIndex('uploads_slot').on(t.messageId, t.position),
+    index('uploads_report').on(t.reportId),
+    index('uploads_day').on(t.day),
+  ],
+);
+
+/**
+ * A reporter's follow-up message (or retaliation flag) whose files are still arriving. It reaches
+ * supervisors only when its last file is in: then it becomes a row of `messages` (same id) and
+ * its uploads become attachments, in one batch. Abandoned with its uploads (`dropStaleUploads`).
+ */
+export const pendingMessages = sqliteTable(
+  'pending_messages',
+  {
+    id: text('id').primaryKey(),
+    reportId: text('report_id').notNull(),
+    kind: text('kind', { enum: ['message', 'retaliation'] }).notNull(),
+    ciphertext: text('ciphertext').notNull(),
+    filesExpected: integer('files_expected').notNull(),
+    /** The day of its last activity (the message, or a chunk of one of its files). */
+    day: text('day').notNull(),
+  },
+  (t) => [index('pending_messages_report').on(t.reportId), index('pending_messages_day').on(t.day)],
 );
 
 /** A reporter's retaliation flag; its details are the linked message's ciphertext. */

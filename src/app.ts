@@ -19,6 +19,7 @@ import { retentionRoutes } from './retention/routes';
 import { statsRoutes } from './stats/routes';
 import { supervisorRoutes } from './supervisors/routes';
 import { unitRoutes } from './units/routes';
+import { uploadRoutes } from './uploads/routes';
 
 export type CtxResolver = (env: AppEnv['Bindings']) => Ctx | Promise<Ctx>;
 
@@ -53,6 +54,7 @@ export function createApp(resolveCtx: CtxResolver, options: AppOptions = {}) {
   app.route('/', powRoutes);
   app.route('/', reportRoutes);
   app.route('/', receiptRoutes);
+  app.route('/', uploadRoutes);
   app.route('/', authRoutes);
   app.route('/', supervisorRoutes);
   app.route('/', caseRoutes);

@@ -7,7 +7,7 @@ import { withAudit } from '../audit/service';
 import { OPERATOR_ACTOR_ID } from '../auth/actor';
 import type { Ctx } from '../context';
 import { utf8 } from '../crypto/encoding';
-import { grantedFile } from '../grants/packets';
+import { grantedPieces } from '../grants/packets';
 import { caseNotFound, signerKeys } from './reach';
 import { caseRecords } from './records';
 
@@ -54,6 +54,7 @@ of a supervisor of the unit the case was addressed (or copied) to.
 
   NN-KIND.asc              one message each (report, message, retaliation, reply), in order
   attachments/ID.gpg       one attached file each (binary OpenPGP)
+  attachments/ID/NNNNN.gpg a large file sent in chunks: one OpenPGP message a chunk, in order
   keys/*.asc               public keys to verify signatures: the reporter's and the keys
                            that signed the case's replies
   manifest.json            metadata only: states, days, sizes; no content
@@ -64,6 +65,10 @@ Decrypt with GnuPG (2.2 or later) on an offline machine holding your private key
                                         # still decrypts but exits with status 2
   gpg --decrypt 0-report.asc > 0-report.padded
   gpg --decrypt attachments/ID.gpg > ID.padded
+  for f in attachments/ID/*.gpg; do gpg --decrypt "$f" || break; done > ID.padded
+                                        # a chunked file: the chunks' plaintexts, joined in
+                                        # order, are the padded file (check each signature:
+                                        # its notation chunk@... names the file tag and n.count)
 
 The decrypted bytes are PADDED so that a ciphertext's size says little about its content:
   bytes 0-3   big-endian length L of the real plaintext
@@ -100,10 +105,18 @@ async function cipherFiles(ctx: Ctx, { msgs, files }: Loaded, out: ExportFile[])
   const missing: string[] = [];
   const manifestAttachments: ExportManifest['attachments'] = [];
   for (const a of files) {
-    const file = `attachments/${a.id}.gpg`;
-    const bytes = await grantedFile(ctx, a.reportId, a.id);
-    if (bytes) out.push({ path: file, kind: 'attachment', bytes });
-    else missing.push(a.id);
+    // Each message with the file's granted packets. A file sent in chunks is one OpenPGP
+    // message a chunk: GnuPG decrypts one message a file, so each chunk gets its own, numbered
+    // in order, in a folder named after the attachment.
+    const pieces: Uint8Array[] = [];
+    const found = await grantedPieces(ctx, a.reportId, a.id, (p) => void pieces.push(p));
+    const file = pieces.length > 1 ? `attachments/${a.id}/` : `attachments/${a.id}.gpg`;
+    if (pieces.length > 1)
+      for (const [i, bytes] of pieces.entries())
+        out.push({ path: `${file}${String(i).padStart(5, '0')}.gpg`, kind: 'attachment', bytes });
+    else if (pieces[0]) out.push({ path: file, kind: 'attachment', bytes: pieces[0] });
+    if (!found) missing.push(a.id);
+    const bytes = found ? { length: pieces.reduce((n, p) => n + p.length, 0) } : null;
     manifestAttachments.push({
       file,
       message: messageFile.get(a.messageId) ?? '',

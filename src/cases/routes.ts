@@ -41,8 +41,8 @@ export const caseRoutes = new Hono<AppEnv>()
   })
   .get('/api/cases/:id/attachments/:attachmentId', supervisor, async (c) => {
     const p = parseWith(attachmentParams, c.req.param(), 'path');
-    const bytes = await openAttachment(c.get('ctx'), c.get('actor'), p.id, p.attachmentId);
-    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
+    const stream = await openAttachment(c.get('ctx'), c.get('actor'), p.id, p.attachmentId);
+    return c.body(stream, 200, {
       'content-type': 'application/octet-stream',
     });
   })

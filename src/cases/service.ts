@@ -20,7 +20,7 @@ import type {
 } from '../contract/cases';
 import { mayActOnCase, type Relation } from '../contract/reach';
 import type { ReportCategory } from '../contract/terms';
-import { grantedFile } from '../grants/packets';
+import { grantedFileStream } from '../grants/packets';
 import { toDay } from '../lib/days';
 import { AppError, notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
@@ -92,7 +92,7 @@ export async function openAttachment(
   actor: Actor,
   reportId: string,
   attachmentId: string,
-): Promise<Uint8Array> {
+): Promise<ReadableStream<Uint8Array>> {
   await caseForActor(ctx, actor, reportId);
   const [row] = await ctx.db
     .select({ id: attachments.id })
@@ -107,9 +107,10 @@ export async function openAttachment(
     reportId,
     targetId: attachmentId,
   });
-  const bytes = await grantedFile(ctx, reportId, row.id);
-  if (!bytes) throw notFound('No such attachment.');
-  return bytes;
+  // Streamed from the store, each message (one, or one a chunk) with the file's granted packets.
+  const stream = await grantedFileStream(ctx, reportId, row.id);
+  if (!stream) throw notFound('No such attachment.');
+  return stream;
 }
 
 const nextMessagePosition = (reportId: string) =>

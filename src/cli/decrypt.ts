@@ -1,14 +1,16 @@
 // Opening a case export on the supervisor's own machine with the shared crypto module: the same
 // unpadding and signature checks as the browser, without depending on code a server serves.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, open, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import type { PrivateKey } from 'openpgp';
 import type { ExportManifest } from '../cases/export';
 import {
+  type FileMeta,
   isLockedPrivateKey,
   type Opened,
   type OpenOptions,
   openFile,
+  openFileStream,
   openJson,
   unlockPrivateKey,
   type Verification,
@@ -94,6 +96,16 @@ export async function decryptExport(input: DecryptInput, io: CliIo): Promise<num
     print(io.stdout, JSON.stringify(opened.value.value, null, 2));
   }
   for (const a of manifest.attachments.filter((x) => !x.missing)) {
+    if (a.file.endsWith('/')) {
+      await decryptChunked(
+        io,
+        input,
+        join(input.dir, ...a.file.split('/')),
+        key,
+        signersFor(kindOf.get(a.message) ?? 'report'),
+      );
+      continue;
+    }
     const bytes = new Uint8Array(await readFile(join(input.dir, ...a.file.split('/'))));
     const opened = await openChecked(
       (o) => openFile(bytes, o),
@@ -115,4 +127,40 @@ export async function decryptExport(input: DecryptInput, io: CliIo): Promise<num
     );
   }
   return 0;
+}
+
+/**
+ * A file sent in chunks: each chunk file is read, checked (signature, number, file tag) and
+ * decrypted in turn, and the file's bytes are written as they come, so memory holds one chunk.
+ */
+async function decryptChunked(
+  io: CliIo,
+  input: DecryptInput,
+  folder: string,
+  key: PrivateKey,
+  verificationKeys: string[],
+): Promise<void> {
+  const names = (await readdir(folder)).filter((n) => n.endsWith('.gpg')).sort();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = names.shift();
+      if (next === undefined) return controller.close();
+      controller.enqueue(new Uint8Array(await readFile(join(folder, next))));
+    },
+  });
+  await mkdir(input.out, { recursive: true, mode: 0o700 });
+  const id = basename(folder);
+  const partial = join(input.out, `${id}.part`);
+  const out = await open(partial, 'w', 0o600);
+  let meta: FileMeta;
+  try {
+    meta = await openFileStream(body, { decryptionKeys: [key], verificationKeys }, async (b) => {
+      await out.write(b);
+    });
+  } finally {
+    await out.close();
+  }
+  const target = join(input.out, `${id}-${safeName(meta.name)}`);
+  await rename(partial, target);
+  print(io.stdout, `\nwrote ${target} (${meta.type}, ${meta.size} bytes, in chunks) signature OK`);
 }

@@ -104,8 +104,10 @@ export async function prepareGrant(dir: string, source: KeySource, granteeArmore
         .filter((a) => !a.missing)
         .map((a) => ({
           kind: 'attachment' as const,
-          id: a.file.replace(/^attachments\/|\.gpg$/g, ''),
-          file: a.file,
+          id: a.file.replace(/^attachments\/|\.gpg$|\/$/g, ''),
+          // A chunked file is a folder of chunks sharing one session key: its first chunk is
+          // re-wrapped, and the one packet opens every chunk.
+          file: a.file.endsWith('/') ? `${a.file}00000.gpg` : a.file,
         })),
     ];
     const items: GrantFile['cases'][number]['items'] = [];

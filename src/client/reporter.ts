@@ -9,20 +9,23 @@ import { reportRecipientKeys } from '../contract/reach';
 import type { FlagResponse, MessageResponse } from '../contract/receipt';
 import type { CreateReportResponse } from '../contract/reports';
 import {
+  chunkLayout,
+  chunkPlaintext,
   deriveReceiptSecrets,
+  FileKeys,
   fromBase64Url,
   generateReceipt,
   generateReporterKey,
-  openFile,
+  openJson,
   parseReceipt,
   rewrapSessionKey,
-  sealFile,
   sealJson,
   toBase64Url,
   unlockPrivateKey,
 } from '../crypto';
 import { ApiError, callApi, type Fetcher, jsonInit } from './api';
-import { type ReadStatus, readSigned, verifiedValue } from './opened';
+import { downloadWhole } from './downloads';
+import { type ReadStatus, readSigned } from './opened';
 import { type PowPurpose, type PowSolution, powHeaders, proofOfWork } from './pow';
 import type {
   CaseView,
@@ -35,12 +38,13 @@ import type {
   RetaliationContent,
   UnitView,
 } from './types';
+import { type ChunkRequest, type FileSource, sendFile, type Uploader } from './uploads';
 
 export type Progress = (step: {
   stage: 'pow' | 'keys' | 'encrypt' | 'upload' | 'done';
   current?: number;
   total?: number;
-  /** Bytes of the current upload sent so far, and its size. */
+  /** Bytes of the current file sent so far, and its size. */
   sent?: number;
   size?: number;
 }) => void;
@@ -69,47 +73,77 @@ export interface Session {
 const tokenHeaders = (token: string) => ({ [LOOKUP_TOKEN_HEADER]: token });
 
 /**
- * Encrypts and uploads files one by one. A failed file does not stop the others, and never loses
- * what was already acknowledged: the caller gets the names that failed, to offer another try.
+ * Seals chunk `chunk.n` of `file` to `recipients`, signed by the reporter's key, with the file's
+ * one session key (made by its first chunk, recovered from the server's packets after a reload).
+ * Wherever sealing runs (a Web Worker, or the page) keeps one `FileKeys`.
  */
-/** Seals one follow-up file for the recipients; the pages pass one that runs in a Web Worker. */
+export async function sealChunkOf(
+  keys: FileKeys,
+  file: FileSource,
+  chunk: ChunkRequest,
+  recipients: string[],
+  key: PrivateKey,
+): Promise<Uint8Array> {
+  const layout = chunkLayout({ name: file.name, type: file.type, size: file.size });
+  const plain = await chunkPlaintext(layout, chunk.n, (a, b) => file.read(a, b));
+  const held = chunk.keys ? fromBase64Url(chunk.keys) : null;
+  const label = { tag: chunk.tag, n: chunk.n, count: chunk.count };
+  return keys.seal(plain, label, { recipients, signingKey: key }, held);
+}
+
+/**
+ * Seals chunk `chunk.n` of one file for the recipients; the pages pass one that runs in a Web
+ * Worker (public/src/report/sealer.ts), chunk after chunk, so the page never holds a file whole.
+ */
 export type FileSealer = (
-  file: FileInput,
+  file: FileSource,
+  chunk: ChunkRequest,
   recipients: string[],
   signingKey: Session['key'],
 ) => Promise<Uint8Array | Blob>;
 
-const sealOnPage: FileSealer = (file, recipients, signingKey) =>
-  sealFile(file.bytes, { name: file.name, type: file.type }, { recipients, signingKey });
+/** Sealing on the page's own thread: where no worker can run, and in tests and the CLI. */
+export function pageSealer(): FileSealer {
+  const keys = new FileKeys();
+  return (file, chunk, recipients, signingKey) =>
+    sealChunkOf(keys, file, chunk, recipients, signingKey);
+}
 
+/**
+ * Encrypts and uploads files in order from `from`, each in chunks. A file that cannot be sent
+ * stops the rest (the server takes files in order) and the error is thrown: what was
+ * acknowledged is kept, and sending the same files again resumes it.
+ */
 async function uploadFiles(
   s: Omit<Session, 'view'>,
   messageId: string,
-  files: FileInput[],
+  files: FileSource[],
   recipients: string[],
-  progress?: Progress,
-  seal: FileSealer = sealOnPage,
-): Promise<string[]> {
-  const failed: string[] = [];
-  for (const [i, file] of files.entries()) {
-    try {
-      progress?.({ stage: 'encrypt', current: i + 1, total: files.length });
-      const sealed = await seal(file, recipients, s.key);
-      progress?.({ stage: 'upload', current: i + 1, total: files.length });
-      await callApi(
-        s.fetcher,
-        `/api/receipt/attachments?message=${encodeURIComponent(messageId)}`,
-        {
-          method: 'POST',
-          headers: { ...tokenHeaders(s.lookupToken), 'content-type': 'application/octet-stream' },
-          body: sealed as Uint8Array<ArrayBuffer> | Blob,
-        },
-      );
-    } catch {
-      failed.push(file.name);
-    }
+  options: FileOptions & { from?: number },
+): Promise<void> {
+  const seal = options.seal ?? pageSealer();
+  for (let i = options.from ?? 0; i < files.length; i++) {
+    const file = files[i] as FileSource;
+    options.progress?.({ stage: 'encrypt', current: i + 1, total: files.length });
+    await sendFile({
+      fetcher: s.fetcher,
+      lookupToken: s.lookupToken,
+      messageId,
+      index: i,
+      file,
+      seal: (chunk) => seal(file, chunk, recipients, s.key),
+      ...(options.upload ? { upload: options.upload } : {}),
+      onSent: (sent, size) =>
+        options.progress?.({ stage: 'upload', current: i + 1, total: files.length, sent, size }),
+    });
   }
-  return failed;
+}
+
+/** How files are sealed and sent: progress, an uploader with progress, a sealer (a worker's). */
+export interface FileOptions {
+  progress?: Progress;
+  upload?: Uploader;
+  seal?: FileSealer;
 }
 
 export interface SubmitInput {
@@ -122,13 +156,7 @@ export interface SubmitInput {
   files: FileInput[];
 }
 
-/** A file to seal later, read only when its turn comes so that large files are not all held. */
-export interface FileSource {
-  name: string;
-  type: string;
-  size: number;
-  read(): Promise<Uint8Array>;
-}
+export type { FileSource, Uploader };
 
 /** Everything a submission sends, as plain data, so it can come back from a Web Worker. */
 export interface ReportDraft {
@@ -147,8 +175,8 @@ export interface ReportDraft {
 
 export interface PreparedReport {
   draft: ReportDraft;
-  /** Seals file `index`, signed by the reporter's key (held wherever the sealing runs). */
-  sealFile(index: number): Promise<Uint8Array | Blob>;
+  /** Seals a chunk of file `index`, signed by the reporter's key (held wherever sealing runs). */
+  sealChunk(index: number, chunk: ChunkRequest): Promise<Uint8Array | Blob>;
   /** Drops the reporter's unlocked key where it is held (ends a worker). */
   close?(): void;
 }
@@ -163,8 +191,10 @@ export const fileSource = (f: FileInput): FileSource => ({
   name: f.name,
   type: f.type,
   size: f.bytes.length,
-  read: async () => f.bytes,
+  read: async (start, end) => f.bytes.subarray(start, end),
 });
+
+const asSource = (f: FileInput | FileSource): FileSource => ('bytes' in f ? fileSource(f) : f);
 
 /** Makes the reporter's key and seals the report; nothing is sent yet. */
 export async function prepareReport(
@@ -189,11 +219,11 @@ export async function prepareReport(
   };
   progress?.({ stage: 'encrypt' });
   const report = await sealJson(content, { recipients, signingKey: key });
-  const sealFileAt = async (index: number) => {
+  const keys = new FileKeys();
+  const sealChunkAt = async (index: number, chunk: ChunkRequest) => {
     const file = input.files[index];
     if (!file) throw new Error(`no file ${index}`);
-    const meta = { name: file.name, type: file.type };
-    return sealFile(await file.read(), meta, { recipients, signingKey: key });
+    return sealChunkOf(keys, file, chunk, recipients, key);
   };
   return {
     draft: {
@@ -207,19 +237,9 @@ export async function prepareReport(
       report,
       fileSizes: files.map((f) => f.size),
     },
-    sealFile: sealFileAt,
+    sealChunk: sealChunkAt,
   };
 }
-
-const sizeOf = (body: Uint8Array | Blob) => (body instanceof Uint8Array ? body.length : body.size);
-
-/** Sends bytes with progress where the runtime can report it (XMLHttpRequest in a browser). */
-export type Uploader = (
-  path: string,
-  headers: Record<string, string>,
-  body: Uint8Array | Blob,
-  onSent: (bytes: number) => void,
-) => Promise<unknown>;
 
 type SubmissionAnswer = CreateReportResponse;
 
@@ -255,29 +275,98 @@ export async function sendReport(
   );
   for (let i = answer.filesReceived; i < total; i++) {
     progress?.({ stage: 'encrypt', current: i + 1, total });
-    const sealed = await prepared.sealFile(i);
-    const path = `/api/reports/files?index=${i}`;
-    const headers = {
-      ...tokenHeaders(d.lookupToken),
-      'content-type': 'application/octet-stream',
-    };
-    const onSent = (sent: number) =>
-      progress?.({ stage: 'upload', current: i + 1, total, sent, size: sizeOf(sealed) });
-    onSent(0);
-    answer = upload
-      ? ((await upload(path, headers, sealed, onSent)) as SubmissionAnswer)
-      : await callApi<SubmissionAnswer>(fetcher, path, {
-          method: 'POST',
-          headers,
-          body: sealed as Uint8Array<ArrayBuffer> | Blob,
-        });
+    const size = d.fileSizes[i] ?? 0;
+    const sent = await sendFile({
+      fetcher,
+      lookupToken: d.lookupToken,
+      messageId: answer.messageId,
+      index: i,
+      file: { name: '', type: '', size, read: () => Promise.reject(new Error('sealed elsewhere')) },
+      seal: (chunk) => prepared.sealChunk(i, chunk),
+      ...(upload ? { upload } : {}),
+      onSent: (bytes, all) =>
+        progress?.({ stage: 'upload', current: i + 1, total, sent: bytes, size: all }),
+    });
+    if (sent.submission) answer = sent.submission;
   }
+  // The last answer was lost on the way: a retry of the whole (which repeats) learns the state.
+  if (!answer.complete) throw new ApiError(0, 'incomplete', 'The report is not complete yet.');
   progress?.({ stage: 'done' });
   return {
     receipt: d.receipt,
     messageId: answer.messageId,
     receivedDay: answer.receivedDay,
     failedFiles: [] as string[],
+  };
+}
+
+interface DraftToResume {
+  unitId: string;
+  copyToParent: boolean;
+  exclude: string[];
+  reporterPublicKey: string;
+  reporterLockedKey: string;
+  report: string;
+  filesExpected: number;
+  filesReceived: number;
+}
+
+/**
+ * After a reload: from the receipt alone, the submission that was under way, ready for
+ * `sendReport` again. `files` must be the same files, chosen again in the same order; their
+ * names and sizes are checked against those sealed in the report, and the upload goes on from the
+ * last chunk the server acknowledged.
+ */
+export async function resumeReport(
+  fetcher: Fetcher,
+  typedReceipt: string,
+  units: UnitView[],
+  files: FileSource[],
+  progress?: Progress,
+  seal: FileSealer = pageSealer(),
+): Promise<PreparedReport> {
+  const parsed = parseReceipt(typedReceipt);
+  if (!parsed.ok)
+    throw new ApiError(0, `receipt_${parsed.reason}`, 'The receipt code is mistyped.');
+  const { lookupToken, keyPassphrase } = await deriveReceiptSecrets(parsed.code);
+  const pow = await paidWith(fetcher, 'lookup', progress);
+  const d = await callApi<DraftToResume>(fetcher, '/api/reports/draft', {
+    headers: { ...tokenHeaders(lookupToken), ...powHeaders(pow) },
+  });
+  const key = await unlockPrivateKey(d.reporterLockedKey, keyPassphrase);
+  const opened = await openJson<ReportContent>(d.report, {
+    decryptionKeys: [key],
+    verificationKeys: [d.reporterPublicKey],
+  });
+  const notes = opened.value.files ?? [];
+  const same =
+    notes.length === files.length &&
+    notes.every((n, i) => n.name === files[i]?.name && n.size === files[i]?.size);
+  if (!same || notes.length !== d.filesExpected)
+    throw new ApiError(0, 'other_files', 'Choose the same files, in the same order, as before.');
+  // The same keys as the first time, less those the reporter kept out. A file already begun
+  // is sealed with the key packets the server holds, whatever the unit's keys are now.
+  const recipients = [
+    ...reportRecipients(units, d.unitId, d.copyToParent, d.exclude),
+    d.reporterPublicKey,
+  ];
+  return {
+    draft: {
+      receipt: parsed.code,
+      lookupToken,
+      publicKey: d.reporterPublicKey,
+      lockedKey: d.reporterLockedKey,
+      unitId: d.unitId,
+      copyToParent: d.copyToParent,
+      exclude: d.exclude,
+      report: d.report,
+      fileSizes: files.map((f) => f.size),
+    },
+    sealChunk: async (index, chunk) => {
+      const file = files[index];
+      if (!file) throw new Error(`no file ${index}`);
+      return seal(file, chunk, recipients, key);
+    },
   };
 }
 
@@ -386,55 +475,114 @@ export async function readMessages(s: Session): Promise<OpenedMessage[]> {
 }
 
 /** Names and sizes of the files to follow, sealed with the message they belong to. */
-const fileNotes = (files: FileInput[]): { files?: FileNote[] } =>
-  files.length > 0 ? { files: files.map((f) => ({ name: f.name, size: f.bytes.length })) } : {};
+const fileNotes = (files: FileSource[]): { files?: FileNote[] } =>
+  files.length > 0 ? { files: files.map((f) => ({ name: f.name, size: f.size })) } : {};
 
+/**
+ * Sends a message with its files. With files, the server keeps the message pending, seen by no
+ * supervisor, until its last file is in; a failure leaves it pending, and `finishMessage` with the
+ * same files (after a reload too) resumes it from the last acknowledged chunk.
+ */
 export async function sendMessage(
   s: Session,
   text: string,
-  files: FileInput[] = [],
-  progress?: Progress,
-  seal?: FileSealer,
+  given: (FileInput | FileSource)[] = [],
+  options: FileOptions = {},
 ) {
+  const files = given.map(asSource);
   const content: MessageContent = { v: 1, type: 'message', text, ...fileNotes(files) };
   const recipients = s.view.recipients.messages;
   const message = await sealJson(content, { recipients, signingKey: s.key });
   const { messageId } = await callApi<MessageResponse>(
     s.fetcher,
     '/api/receipt/messages',
-    jsonInit({ message }, tokenHeaders(s.lookupToken)),
+    jsonInit({ message, files: files.length }, tokenHeaders(s.lookupToken)),
   );
-  const failedFiles = await uploadFiles(s, messageId, files, recipients, progress, seal);
-  return { messageId, failedFiles };
+  await uploadFiles(s, messageId, files, recipients, options);
+  return { messageId, failedFiles: [] as string[] };
 }
 
 export async function flagRetaliation(
   s: Session,
   flag: Omit<RetaliationContent, 'v' | 'type'>,
-  files: FileInput[] = [],
-  progress?: Progress,
-  seal?: FileSealer,
+  given: (FileInput | FileSource)[] = [],
+  options: FileOptions = {},
 ) {
+  const files = given.map(asSource);
   const content: RetaliationContent = { v: 1, type: 'retaliation', ...flag, ...fileNotes(files) };
   const recipients = s.view.recipients.retaliation;
   const details = await sealJson(content, { recipients, signingKey: s.key });
   const { messageId } = await callApi<FlagResponse>(
     s.fetcher,
     '/api/receipt/retaliation',
-    jsonInit({ details }, tokenHeaders(s.lookupToken)),
+    jsonInit({ details, files: files.length }, tokenHeaders(s.lookupToken)),
   );
-  const failedFiles = await uploadFiles(s, messageId, files, recipients, progress, seal);
-  return { messageId, failedFiles };
+  await uploadFiles(s, messageId, files, recipients, options);
+  return { messageId, failedFiles: [] as string[] };
 }
 
+/** A message of the reporter's that waits for its files, opened: its words and file names. */
+export interface PendingMessage {
+  messageId: string;
+  kind: 'message' | 'retaliation';
+  filesExpected: number;
+  filesReceived: number;
+  /** The names and sizes sealed with it: the files to choose again. */
+  files: FileNote[];
+}
+
+/** The reporter's messages still waiting for their files (none reach a supervisor yet). */
+export async function pendingMessages(s: Session): Promise<PendingMessage[]> {
+  const { pending } = await callApi<{
+    pending: (Omit<PendingMessage, 'files'> & { ciphertext: string })[];
+  }>(s.fetcher, '/api/receipt/pending', { headers: tokenHeaders(s.lookupToken) });
+  const out: PendingMessage[] = [];
+  for (const p of pending) {
+    const opened = await openJson<MessageContent | RetaliationContent>(p.ciphertext, {
+      decryptionKeys: [s.key],
+      verificationKeys: [s.view.reporterPublicKey],
+    });
+    const { ciphertext: _, ...rest } = p;
+    out.push({ ...rest, files: opened.value.files ?? [] });
+  }
+  return out;
+}
+
+/**
+ * Finishes a pending message with the same files chosen again, in the same order (checked by
+ * name and size against those sealed in it); uploads go on from the last acknowledged chunk.
+ */
+export async function finishMessage(
+  s: Session,
+  pending: PendingMessage,
+  given: (FileInput | FileSource)[],
+  options: FileOptions = {},
+) {
+  const files = given.map(asSource);
+  const same =
+    pending.files.length === files.length &&
+    pending.files.every((n, i) => n.name === files[i]?.name && n.size === files[i]?.size);
+  if (!same || files.length !== pending.filesExpected)
+    throw new ApiError(0, 'other_files', 'Choose the same files, in the same order, as before.');
+  const use = pending.kind === 'retaliation' ? 'retaliation' : 'messages';
+  await uploadFiles(s, pending.messageId, files, s.view.recipients[use], {
+    ...options,
+    from: pending.filesReceived,
+  });
+  return { messageId: pending.messageId };
+}
+
+/** Downloads and decrypts one of the case's files whole (small files; pages stream instead). */
 export async function downloadAttachment(s: Session, attachmentId: string, fromUnit = false) {
-  const bytes = await callApi<Uint8Array>(
+  return downloadWhole(
     s.fetcher,
     `/api/receipt/attachments/${encodeURIComponent(attachmentId)}`,
     { headers: tokenHeaders(s.lookupToken) },
+    {
+      decryptionKeys: [s.key],
+      verificationKeys: fromUnit ? s.view.unitSigningKeys : [s.view.reporterPublicKey],
+    },
   );
-  const verificationKeys = fromUnit ? s.view.unitSigningKeys : [s.view.reporterPublicKey];
-  return verifiedValue(await openFile(bytes, { decryptionKeys: [s.key], verificationKeys }));
 }
 
 /**

@@ -13,9 +13,10 @@ import type {
 import type { FlagStateResponse, FlagsResponse, RetaliationFlag } from '../contract/flags';
 import { CSRF_HEADER } from '../contract/headers';
 import { FLAG_STATES } from '../contract/terms';
-import { inspectEncryptedMessage, openFile, sealJson, signChallenge } from '../crypto';
+import { inspectEncryptedMessage, sealJson, signChallenge } from '../crypto';
 import { callApi, type Fetcher, jsonInit } from './api';
-import { readSigned, verifiedValue } from './opened';
+import { downloadWhole } from './downloads';
+import { readSigned } from './opened';
 import { powHeaders, proofOfWork } from './pow';
 import type { Content } from './types';
 
@@ -135,19 +136,30 @@ export async function decryptCase(s: SupervisorSession, c: CaseContent) {
   );
 }
 
+/** Where a case's file is downloaded from, and the keys its chunks must be signed by. */
+export function attachmentSource(
+  s: SupervisorSession,
+  c: CaseContent,
+  messageKind: string,
+  attachmentId: string,
+) {
+  const verificationKeys =
+    messageKind === 'reply' ? c.supervisorKeys.map((k) => k.publicKey) : [c.reporterPublicKey];
+  return {
+    path: `/api/cases/${encodeURIComponent(c.id)}/attachments/${encodeURIComponent(attachmentId)}`,
+    options: { decryptionKeys: [s.key], verificationKeys },
+  };
+}
+
+/** Downloads and decrypts a file whole (tests, small files); the page streams it to disk. */
 export async function downloadAttachment(
   s: SupervisorSession,
   c: CaseContent,
   messageKind: string,
   attachmentId: string,
 ) {
-  const bytes = await callApi<Uint8Array>(
-    s.fetcher,
-    `/api/cases/${encodeURIComponent(c.id)}/attachments/${encodeURIComponent(attachmentId)}`,
-  );
-  const verificationKeys =
-    messageKind === 'reply' ? c.supervisorKeys.map((k) => k.publicKey) : [c.reporterPublicKey];
-  return verifiedValue(await openFile(bytes, { decryptionKeys: [s.key], verificationKeys }));
+  const { path, options } = attachmentSource(s, c, messageKind, attachmentId);
+  return downloadWhole(s.fetcher, path, {}, options);
 }
 
 export async function sendReply(s: SupervisorSession, c: CaseContent, text: string) {

@@ -60,8 +60,15 @@ export const caseViewBodySchema = z.strictObject({
   retaliation: z.array(caseFlagSchema),
 });
 
-export const messageResponse = z.strictObject({ messageId: z.string() });
-export const flagResponse = z.strictObject({ messageId: z.string(), flagId: z.string() });
+// With files announced, a message (or flag) is pending: stored, seen by no one until they are in.
+export const messageResponse = z.strictObject({
+  messageId: z.string(),
+  pending: z.literal(true).optional(),
+});
+export const flagResponse = z.union([
+  z.strictObject({ messageId: z.string(), flagId: z.string() }),
+  z.strictObject({ messageId: z.string(), pending: z.literal(true) }),
+]);
 export const attachmentResponse = z.strictObject({ attachmentId: z.string() });
 
 export type CaseUnitKey = z.infer<typeof caseUnitKeySchema>;

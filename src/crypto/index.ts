@@ -1,5 +1,6 @@
 // The portal's one crypto module, shared by browser, CLI and server (no node: or DOM imports).
 
+export * from './chunks';
 export * from './dates';
 export * from './encoding';
 export * from './keys';

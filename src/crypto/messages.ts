@@ -19,7 +19,7 @@ export interface SealOptions {
 // Parsed recipient keys by armored text: a page encrypts many messages to the same few keys.
 const parsedKeys = new Map<string, Promise<openpgp.PublicKey>>();
 
-async function encryptionKeys(armored: string[]): Promise<openpgp.PublicKey[]> {
+export async function encryptionKeys(armored: string[]): Promise<openpgp.PublicKey[]> {
   if (armored.length === 0) throw new Error('a message needs at least one recipient');
   return Promise.all(
     armored.map((a) => {
@@ -40,17 +40,25 @@ async function encryptionKeys(armored: string[]): Promise<openpgp.PublicKey[]> {
  * first, then encrypted at the real time: recipients' keys made earlier today must still count
  * as valid when their encryption subkeys are chosen.
  */
-async function encryptDated(data: Uint8Array, options: SealOptions, format: 'armored' | 'binary') {
+export async function encryptDated(
+  data: Uint8Array,
+  options: SealOptions,
+  format: 'armored' | 'binary',
+  notations: openpgp.RawNotation[] = [],
+  sessionKey?: openpgp.SessionKey,
+) {
   const date = signatureDate(options.signingKey, options.now);
   const signed = await openpgp.sign({
     message: await openpgp.createMessage({ binary: data, date }),
     signingKeys: options.signingKey,
     date,
     format: 'object',
+    ...(notations.length > 0 ? { signatureNotations: notations } : {}),
   });
   return openpgp.encrypt({
     message: signed,
     encryptionKeys: await encryptionKeys(options.recipients),
+    ...(sessionKey ? { sessionKey } : {}),
     ...(options.now ? { date: options.now } : {}),
     format: format as 'armored',
   }) as Promise<string | Uint8Array>;

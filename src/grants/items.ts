@@ -1,12 +1,12 @@
 // The encrypted items of one case that a grant re-wraps: every message (armored in the database)
-// and every file (binary in the blob store), with the packets of earlier grants (packets.ts), as
+// and every file (binary in the blob store; a chunked file by its first chunk), with the packets of earlier grants (packets.ts), as
 // bytes with the key IDs they are encrypted to.
 import { asc, eq } from 'drizzle-orm';
 import { attachments, messages } from '../../db/schema';
 import type { Ctx } from '../context';
 import { keyIdsOf, messageBytes, withKeyPackets, wrappedKeys } from '../crypto/rewrap';
 import { AppError } from '../lib/errors';
-import { casePackets } from './packets';
+import { casePackets, firstPiece } from './packets';
 
 export type ItemKind = 'message' | 'attachment';
 
@@ -54,8 +54,10 @@ export async function caseItems(ctx: Ctx, reportId: string): Promise<CaseItem[]>
   const out: CaseItem[] = [];
   for (const m of msgs)
     out.push(await item('message', m.id, await messageBytes(m.ciphertext), packets.get(m.id)));
+  // A file is re-wrapped through its first message: a chunked file's chunks all carry the same
+  // session-key packets, so the packet checked against the first opens them all.
   for (const f of files) {
-    const bytes = await ctx.blobs.get(f.id);
+    const bytes = await firstPiece(ctx, f.id);
     if (bytes) out.push(await item('attachment', f.id, bytes, packets.get(f.id)));
   }
   return out;

@@ -14,6 +14,7 @@ import {
 } from '../../db/schema';
 import type { Ctx } from '../context';
 import { escalateOverdueFlags } from '../retaliation/escalation';
+import { dropStaleUploads, dropUploadsOf } from '../uploads/service';
 import { addDays, toDay } from './days';
 
 /** A draft left this many days was abandoned: its page was closed before its files were in. */
@@ -48,6 +49,7 @@ export async function forgetExpired(ctx: Ctx): Promise<void> {
   ]);
   await dropAbandonedDrafts(ctx);
   await escalateOverdueFlags(ctx);
+  await dropStaleUploads(ctx);
 }
 
 /** Deletes drafts older than DRAFT_DAYS with the files they had received, bytes included. */
@@ -69,4 +71,5 @@ export async function dropAbandonedDrafts(ctx: Ctx): Promise<void> {
     ctx.db.delete(reportDrafts).where(inArray(reportDrafts.id, ids)),
   ]);
   for (const f of files) await ctx.blobs.delete(f.id).catch(() => undefined);
+  await dropUploadsOf(ctx, ids);
 }

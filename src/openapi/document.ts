@@ -6,6 +6,7 @@ import { powHeaderParams } from '../pow/middleware';
 import { POW_PURPOSES } from '../pow/service';
 import { addMessageBody, flagRetaliationBody, shareBody } from '../receipts/schemas';
 import { createReportBody, createReportResponse } from '../reports/schemas';
+import { startUploadBody, uploadState } from '../uploads/routes';
 import { securitySchemes, supervisorPaths } from './supervisor-paths';
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });
@@ -129,10 +130,19 @@ export function openApiDocument() {
       },
       '/api/receipt/messages': {
         post: {
-          summary: 'Add a message',
+          summary:
+            'Add a message; with `files` > 0 it waits, seen by no supervisor, until its files are in (POST /api/uploads)',
           parameters: [tokenHeader],
           requestBody: json(addMessageBody),
-          responses: { '201': { description: 'Added' }, ...errors },
+          responses: { '201': { description: 'Added (or pending its files)' }, ...errors },
+        },
+      },
+      '/api/receipt/pending': {
+        get: {
+          summary:
+            'The reporter’s messages still waiting for their files: ciphertext, files expected and received',
+          parameters: [tokenHeader],
+          responses: { '200': { description: 'Pending messages' }, ...errors },
         },
       },
       '/api/receipt/retaliation': {
@@ -181,6 +191,44 @@ export function openApiDocument() {
             { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
           ],
           responses: { '200': { description: 'OpenPGP binary' }, ...errors },
+        },
+      },
+      '/api/reports/draft': {
+        get: {
+          summary: 'An unfinished submission, to resume it after a reload (paid like a look-up)',
+          parameters: [tokenHeader, ...powHeaderParams],
+          responses: { '200': { description: 'The draft' }, ...errors },
+        },
+      },
+      '/api/limits': {
+        get: {
+          summary: 'The largest file and the most files a message may carry',
+          responses: { '200': { description: 'Limits in bytes and files' } },
+        },
+      },
+      '/api/uploads': {
+        post: {
+          summary: 'Announce a file sent in chunks, or find the one under way to resume it',
+          parameters: [tokenHeader],
+          requestBody: json(startUploadBody),
+          responses: { '201': { description: 'Upload state', ...json(uploadState) }, ...errors },
+        },
+      },
+      '/api/uploads/{id}/chunks/{n}': {
+        post: {
+          summary:
+            'Send chunk n (from 0): one OpenPGP message carrying the first chunk’s session-key packets byte for byte; the last one finishes the file',
+          parameters: [
+            tokenHeader,
+            { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
+            { name: 'n', in: 'path', required: true, schema: { type: 'integer' } },
+          ],
+          requestBody: {
+            content: {
+              'application/octet-stream': { schema: { type: 'string', format: 'binary' } },
+            },
+          },
+          responses: { '201': { description: 'Upload state', ...json(uploadState) }, ...errors },
         },
       },
     },

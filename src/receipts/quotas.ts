@@ -1,7 +1,7 @@
 // Per-receipt daily quotas on follow-ups: messages, flags and bytes a reporter may add in one UTC
 // day. One receipt must not be able to fill the disk or bury a unit in retaliation flags.
-import { and, eq, inArray, sql } from 'drizzle-orm';
-import { attachments, messages, retaliationFlags } from '../../db/schema';
+import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
+import { attachments, messages, pendingMessages, retaliationFlags, uploads } from '../../db/schema';
 import type { Ctx } from '../context';
 import type { FollowUpQuota } from '../contract/terms';
 import { toDay } from '../lib/days';
@@ -34,14 +34,42 @@ async function usedToday(ctx: Ctx, reportId: string, day: string) {
     .select({ n: sql<number>`count(*)` })
     .from(retaliationFlags)
     .where(and(eq(retaliationFlags.reportId, reportId), eq(retaliationFlags.day, day)));
+  // Messages still waiting for their files count as sent.
+  const [waiting] = await ctx.db
+    .select({
+      messages: sql<number>`count(*) filter (where ${pendingMessages.kind} = 'message')`,
+      bytes: sql<number>`coalesce(sum(length(${pendingMessages.ciphertext})), 0)`,
+    })
+    .from(pendingMessages)
+    .where(and(eq(pendingMessages.reportId, reportId), eq(pendingMessages.day, day)));
+  // The report's own files are held to the report's limits, not to the follow-up quota.
+  const reportMessage = ctx.db
+    .select({ id: messages.id })
+    .from(messages)
+    .where(and(eq(messages.reportId, reportId), eq(messages.kind, 'report')));
   const [files] = await ctx.db
     .select({ bytes: sql<number>`coalesce(sum(${attachments.size}), 0)` })
     .from(attachments)
-    .where(and(eq(attachments.reportId, reportId), eq(attachments.day, day)));
+    .where(
+      and(
+        eq(attachments.reportId, reportId),
+        eq(attachments.day, day),
+        notInArray(attachments.messageId, reportMessage),
+      ),
+    );
+  // Files still arriving count at their announced size, so parallel uploads cannot pass the quota.
+  const [arriving] = await ctx.db
+    .select({ bytes: sql<number>`coalesce(sum(${uploads.total}), 0)` })
+    .from(uploads)
+    .where(and(eq(uploads.reportId, reportId), eq(uploads.day, day)));
   return {
-    messages: Number(written?.messages ?? 0),
+    messages: Number(written?.messages ?? 0) + Number(waiting?.messages ?? 0),
     flags: Number(flags?.n ?? 0),
-    bytes: Number(written?.bytes ?? 0) + Number(files?.bytes ?? 0),
+    bytes:
+      Number(written?.bytes ?? 0) +
+      Number(waiting?.bytes ?? 0) +
+      Number(files?.bytes ?? 0) +
+      Number(arriving?.bytes ?? 0),
   };
 }
 

@@ -2,6 +2,7 @@
 // cheapest checks come first: the proof of work or the token, then the day's quota, and only then
 // is a body read.
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
+import { CHUNK_BYTES, CHUNK_OVERHEAD } from '../crypto/chunks';
 import { fromBase64Url } from '../crypto/encoding';
 import { bucketSize } from '../crypto/padding';
 import { shareCase, shareOffer } from '../grants/share';
@@ -22,7 +23,14 @@ import {
   LOOKUP_TOKEN_HEADER,
   shareBody,
 } from './schemas';
-import { addAttachment, addMessage, flagRetaliation, readAttachment } from './service';
+import {
+  addAttachment,
+  addMessage,
+  addPendingMessage,
+  flagRetaliation,
+  pendingMessagesOf,
+  readAttachment,
+} from './service';
 import { noteLookup, reporterViewJson } from './view';
 
 export function tokenFrom(c: Context<AppEnv>): string {
@@ -49,9 +57,16 @@ const followUp =
     await next();
   };
 
-/** Largest accepted upload: the padded bucket of the biggest file plus OpenPGP overhead. */
+/**
+ * Largest file accepted in one request: the padded bucket of the biggest file plus OpenPGP
+ * overhead, and never more than one chunk (src/uploads): larger files come in chunks, so no
+ * request body holds a large file whole.
+ */
 export const uploadLimit = (c: Context<AppEnv>) =>
-  bucketSize(c.get('ctx').config.limits.attachmentBytes + 4096) + 64 * 1024;
+  Math.min(
+    bucketSize(c.get('ctx').config.limits.attachmentBytes + 4096) + 64 * 1024,
+    CHUNK_BYTES + CHUNK_OVERHEAD,
+  );
 
 /** The body of an encrypted file upload, refusing other media types and empty bodies. */
 export async function uploadedBytes(c: Context<AppEnv>): Promise<Uint8Array> {
@@ -93,6 +108,11 @@ export const receiptRoutes = new Hono<AppEnv>()
       const body = await jsonBody(c, addMessageBody);
       const ctx = c.get('ctx');
       await requireQuota(ctx, c.get('report').id, 'message', body.message.length);
+      if (body.files > 0)
+        return c.json(
+          await addPendingMessage(ctx, c.get('report'), 'message', body.message, body.files),
+          201,
+        );
       return c.json(await addMessage(ctx, c.get('report'), body.message), 201);
     },
   )
@@ -104,6 +124,11 @@ export const receiptRoutes = new Hono<AppEnv>()
       const body = await jsonBody(c, flagRetaliationBody);
       const ctx = c.get('ctx');
       await requireQuota(ctx, c.get('report').id, 'flag', body.details.length);
+      if (body.files > 0)
+        return c.json(
+          await addPendingMessage(ctx, c.get('report'), 'retaliation', body.details, body.files),
+          201,
+        );
       return c.json(await flagRetaliation(ctx, c.get('report'), body.details), 201);
     },
   )
@@ -119,6 +144,9 @@ export const receiptRoutes = new Hono<AppEnv>()
       return c.json(await addAttachment(ctx, c.get('report'), message, bytes), 201);
     },
   )
+  .get('/api/receipt/pending', followUp(null), async (c) => {
+    return c.json(await pendingMessagesOf(c.get('ctx'), c.get('report')));
+  })
   .get('/api/receipt/share', followUp(null), async (c) => {
     return c.json(await shareOffer(c.get('ctx'), c.get('report')));
   })
@@ -132,8 +160,8 @@ export const receiptRoutes = new Hono<AppEnv>()
   })
   .get('/api/receipt/attachments/:id', followUp(null), async (c) => {
     const { id } = parseWith(attachmentParams, c.req.param(), 'path');
-    const bytes = await readAttachment(c.get('ctx'), c.get('report').id, id);
-    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
+    const stream = await readAttachment(c.get('ctx'), c.get('report').id, id);
+    return c.body(stream, 200, {
       'content-type': 'application/octet-stream',
     });
   });

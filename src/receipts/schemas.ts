@@ -4,9 +4,15 @@ import { LOOKUP_TOKEN_HEADER } from '../contract/headers';
 import { grantItems } from '../grants/routes';
 import { armoredMessage, entityId, MAX_FOLLOWUP_MESSAGE } from '../reports/schemas';
 
-export const addMessageBody = z.strictObject({ message: armoredMessage(MAX_FOLLOWUP_MESSAGE) });
+/** Files announced with a message: it stays pending, seen by nobody, until they are all in. */
+const announcedFiles = z.number().int().min(0).max(1000).default(0);
+export const addMessageBody = z.strictObject({
+  message: armoredMessage(MAX_FOLLOWUP_MESSAGE),
+  files: announcedFiles,
+});
 export const flagRetaliationBody = z.strictObject({
   details: armoredMessage(MAX_FOLLOWUP_MESSAGE),
+  files: announcedFiles,
 });
 export const attachmentQuery = z.strictObject({ message: entityId });
 export const attachmentParams = z.strictObject({ id: entityId });

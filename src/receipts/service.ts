@@ -1,6 +1,14 @@
 // What a reporter can do with their receipt: add a message, flag retaliation, attach files.
 import { and, count, eq, sql } from 'drizzle-orm';
-import { attachments, caseEvents, messages, reports, retaliationFlags } from '../../db/schema';
+import {
+  attachments,
+  caseEvents,
+  messages,
+  pendingMessages,
+  reports,
+  retaliationFlags,
+  uploads,
+} from '../../db/schema';
 import { openFlagDue } from '../cases/records';
 import { sortKey } from '../cases/sort-key';
 import type { Ctx } from '../context';
@@ -9,6 +17,7 @@ import { addDays, toDay } from '../lib/days';
 import { AppError, notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { recipientsFor, requireEncryptedTo } from '../reports/recipients';
+import type { Write } from '../storage/db';
 import type { ReportRow } from './access';
 
 // Positions come from the same statement that inserts, so concurrent writers cannot collide.
@@ -35,6 +44,55 @@ export async function addMessage(
   return { messageId: id };
 }
 
+/**
+ * A follow-up message (or flag) announced with `files` files: kept apart, seen by no supervisor,
+ * until its last file is in (src/uploads), so nobody reads a message whose evidence is missing.
+ */
+export async function addPendingMessage(
+  ctx: Ctx,
+  report: ReportRow,
+  kind: 'message' | 'retaliation',
+  ciphertext: string,
+  files: number,
+) {
+  const max = ctx.config.limits.attachmentsPerMessage;
+  if (files > max) throw new AppError('conflict', `A message can carry at most ${max} files.`);
+  await requireEncryptedTo(ciphertext, await recipientsFor(ctx, report, kind));
+  const id = newId();
+  await ctx.db.insert(pendingMessages).values({
+    id,
+    reportId: report.id,
+    kind,
+    ciphertext,
+    filesExpected: files,
+    day: toDay(ctx.now()),
+  });
+  return { messageId: id, pending: true };
+}
+
+/** The reporter's messages still waiting for files, to finish with the same files chosen again. */
+export async function pendingMessagesOf(ctx: Ctx, report: ReportRow) {
+  const rows = await ctx.db
+    .select()
+    .from(pendingMessages)
+    .where(eq(pendingMessages.reportId, report.id));
+  const out = [];
+  for (const r of rows) {
+    const [done] = await ctx.db
+      .select({ n: count() })
+      .from(uploads)
+      .where(and(eq(uploads.messageId, r.id), eq(uploads.received, uploads.chunks)));
+    out.push({
+      messageId: r.id,
+      kind: r.kind,
+      ciphertext: r.ciphertext,
+      filesExpected: r.filesExpected,
+      filesReceived: done?.n ?? 0,
+    });
+  }
+  return { pending: out };
+}
+
 /** A flag raises the case, starts its own deadline and re-opens a closed case. */
 export async function flagRetaliation(
   ctx: Ctx,
@@ -42,8 +100,36 @@ export async function flagRetaliation(
   ciphertext: string,
 ): Promise<FlagResponse> {
   await requireEncryptedTo(ciphertext, await recipientsFor(ctx, report, 'retaliation'));
-  const day = toDay(ctx.now());
   const messageId = newId();
+  const { writes, flagId } = await flagWrites(ctx, report, messageId, ciphertext);
+  await ctx.storage.commit(writes as [Write, ...Write[]]);
+  return { messageId, flagId };
+}
+
+/** The writes that store a follow-up message now (a pending one too, once its files are in). */
+export async function followUpWrites(
+  ctx: Ctx,
+  report: ReportRow,
+  kind: 'message' | 'retaliation',
+  messageId: string,
+  ciphertext: string,
+): Promise<Write[]> {
+  if (kind === 'retaliation') return (await flagWrites(ctx, report, messageId, ciphertext)).writes;
+  return [
+    ctx.db.insert(messages).values({
+      id: messageId,
+      reportId: report.id,
+      position: nextMessagePosition(report.id),
+      kind: 'message',
+      ciphertext,
+      day: toDay(ctx.now()),
+    }),
+  ];
+}
+
+/** The flag's message, the flag, the case raised (and re-opened when closed), in one batch. */
+async function flagWrites(ctx: Ctx, report: ReportRow, messageId: string, ciphertext: string) {
+  const day = toDay(ctx.now());
   const flagId = newId();
   const reopen = report.state === 'closed';
   const dueBy = addDays(day, ctx.config.deadlines.retaliationDays);
@@ -53,7 +139,7 @@ export async function flagRetaliation(
     state: reopen ? 'in_review' : report.state,
     openFlagDue: earlier && earlier < dueBy ? earlier : dueBy,
   });
-  await ctx.db.batch([
+  const writes: Write[] = [
     ctx.db.insert(messages).values({
       id: messageId,
       reportId: report.id,
@@ -88,11 +174,13 @@ export async function flagRetaliation(
           }),
         ]
       : []),
-  ]);
-  return { messageId, flagId };
+  ];
+  return { writes, flagId };
 }
 
-const REPORTER_KINDS = new Set(['report', 'message', 'retaliation']);
+// The report's own files come with the report (src/reports/drafts.ts, src/uploads), held to its
+// limits; one added later would escape the follow-up quota, which does not count them.
+const REPORTER_KINDS = new Set(['message', 'retaliation']);
 
 export async function addAttachment(
   ctx: Ctx,
@@ -141,13 +229,13 @@ export async function readAttachment(
   ctx: Ctx,
   reportId: string,
   attachmentId: string,
-): Promise<Uint8Array> {
+): Promise<ReadableStream<Uint8Array>> {
   const [row] = await ctx.db
     .select({ id: attachments.id })
     .from(attachments)
     .where(and(eq(attachments.id, attachmentId), eq(attachments.reportId, reportId)))
     .limit(1);
-  const bytes = row ? await ctx.blobs.get(row.id) : null;
-  if (!bytes) throw notFound('No such attachment.');
-  return bytes;
+  const stream = row ? await ctx.blobs.stream(row.id) : null;
+  if (!stream) throw notFound('No such attachment.');
+  return stream;
 }

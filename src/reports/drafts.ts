@@ -11,7 +11,6 @@ import { AppError } from '../lib/errors';
 import { DRAFT_DAYS } from '../lib/housekeeping';
 import { newId } from '../lib/ids';
 import { unknownReceipt } from '../receipts/access';
-import { requireQuota } from '../receipts/quotas';
 import { isUniqueViolation } from '../storage/db';
 import { recipientSet, requireEncryptedTo } from './recipients';
 import { finalReportWrites } from './rows';
@@ -114,15 +113,9 @@ const draftAnswer = (
 
 /**
  * What can be settled before the body of file `index` is read: the token (an unknown one is
- * refused), a repeat of a stored file (answered again), the order of files, and the receipt's
- * daily quota (receipts/quotas.ts) for the `declared` size.
+ * refused), a repeat of a stored file (answered again) and the order of files.
  */
-export async function beginDraftFile(
-  ctx: Ctx,
-  token: string,
-  index: number,
-  declared: number,
-): Promise<DraftUpload> {
+export async function beginDraftFile(ctx: Ctx, token: string, index: number): Promise<DraftUpload> {
   const lookupHash = await sha256Hex(token);
   const [draft] = await ctx.db
     .select()
@@ -134,7 +127,8 @@ export async function beginDraftFile(
   if (index < received) return { answered: draftAnswer(draft, received, false) };
   if (index > received)
     throw new AppError('conflict', `Send file ${received + 1} first: files go in order.`);
-  await requireQuota(ctx, draft.id, 'upload', declared);
+  // The report's own files are held to its limits (files announced, size per file), not to the
+  // follow-up quota of FOLLOWUP_MB_PER_DAY.
   return { answered: null, draft, received, index };
 }
 
@@ -146,8 +140,6 @@ export async function storeDraftFile(
   bytes: Uint8Array,
 ): Promise<SubmissionAnswer> {
   const { draft, received, index } = upload;
-  // A body sent without its size is held to the quota once its size is known.
-  await requireQuota(ctx, draft.id, 'upload', bytes.length);
   const units = draft.copiedUnitId ? [draft.unitId, draft.copiedUnitId] : [draft.unitId];
   const reporter = {
     publicKey: draft.reporterPublicKey,
@@ -191,7 +183,7 @@ export async function addDraftFile(
   index: number,
   bytes: Uint8Array,
 ): Promise<SubmissionAnswer> {
-  const upload = await beginDraftFile(ctx, token, index, bytes.length);
+  const upload = await beginDraftFile(ctx, token, index);
   return upload.answered ?? storeDraftFile(ctx, upload, bytes);
 }
 

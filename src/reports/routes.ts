@@ -5,7 +5,7 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../http/types';
 import { jsonBody, limitBody, query } from '../http/validate';
 import { requirePow } from '../pow/middleware';
-import { declaredBytes, tokenFrom, uploadedBytes, uploadLimit } from '../receipts/routes';
+import { tokenFrom, uploadedBytes, uploadLimit } from '../receipts/routes';
 import { beginDraftFile, storeDraftFile } from './drafts';
 import {
   createReportBody,
@@ -32,7 +32,7 @@ export const reportRoutes = new Hono<AppEnv>()
     const { index } = query(c, draftFileQuery);
     // The token, the order of files and the receipt's quota come before any byte of the body
     // is read (limitBody reads it whole), so a stranger or a repeat costs no upload.
-    const upload = await beginDraftFile(ctx, tokenFrom(c), index, declaredBytes(c));
+    const upload = await beginDraftFile(ctx, tokenFrom(c), index);
     let answer = upload.answered;
     if (!upload.answered) {
       const open = upload;

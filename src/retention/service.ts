@@ -1,6 +1,7 @@
 // Deleting closed cases after their unit's retention period, and early on the word of two
 // administrators. What stays is what the published figures need (unit, classification, days,
 // outcome) under a new id, and the receipt's hash so the reporter learns the case was deleted.
+
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import {
   attachmentChunks,
@@ -24,6 +25,7 @@ import { withAudit } from '../audit/service';
 import type { Ctx } from '../context';
 import { addDays, addMonths, toDay } from '../lib/days';
 import { newId } from '../lib/ids';
+import { dropUploadsOf } from '../uploads/service';
 
 /** Default months a closed case is kept (the `units.retention_months` column default). */
 export const DEFAULT_RETENTION_MONTHS = 24;
@@ -167,6 +169,8 @@ export async function deleteCase(
     ],
   );
   for (const id of fileIds) await ctx.blobs.delete(id);
+  // Files still arriving, and follow-ups waiting for them, go with the case.
+  await dropUploadsOf(ctx, [reportId]);
   return true;
 }
 

@@ -71,8 +71,9 @@ function strings(value: unknown, path: string[] = []): Array<{ path: string; val
   return [];
 }
 
-// Fields that carry no content: identifiers, the lookup token and the anti-abuse puzzle.
-const NOT_CONTENT = /^(unitId|lookupToken|pow(\..+)?|messageId)$/;
+// Fields that carry no content: identifiers, the lookup token, the anti-abuse puzzle and a file's
+// random chunk tag.
+const NOT_CONTENT = /^(unitId|lookupToken|pow(\..+)?|messageId|tag)$/;
 
 async function signInSupervisor(p: Page): Promise<void> {
   await p.goto(`${portal.base}/supervisor`);
@@ -113,7 +114,10 @@ describe('reporter and supervisor journey in Chromium', { timeout: 120_000 }, ()
     // Step 2: every request of the submission, body by body.
     const posts = traffic.requests.filter((r) => r.method !== 'GET');
     const report = posts.find((r) => new URL(r.url).pathname === '/api/reports');
-    const upload = posts.find((r) => new URL(r.url).pathname === '/api/reports/files');
+    // Files travel in numbered chunks (src/uploads), each an OpenPGP message.
+    const upload = posts.find((r) =>
+      /^\/api\/uploads\/[^/]+\/chunks\/\d+$/.test(new URL(r.url).pathname),
+    );
     expect(report, 'the report was posted').toBeDefined();
     expect(upload, 'the attachment was uploaded').toBeDefined();
     for (const r of traffic.requests) {
@@ -154,6 +158,11 @@ describe('reporter and supervisor journey in Chromium', { timeout: 120_000 }, ()
 
   it('3. a supervisor imports the key file, signs in, reads the case and file, replies and changes the state', async () => {
     supervisor = await browser.context({ locale: 'en-US' });
+    // Headless Chromium has the File System Access API but no one to answer its save dialog:
+    // without it the page takes its streamed fallback and the browser's own download.
+    await supervisor.addInitScript(() => {
+      delete (window as { showSaveFilePicker?: unknown }).showSaveFilePicker;
+    });
     const sp = await supervisor.newPage();
     const supProblems = watchPage(sp);
     await signInSupervisor(sp);

@@ -14,7 +14,8 @@ let portal: Portal;
 let browser: Browser;
 
 beforeAll(async () => {
-  portal = await startPortal();
+  // A 25 MB limit (the default is 2048 MB), so a file over it stays quick to choose.
+  portal = await startPortal({ MAX_ATTACHMENT_MB: '25' });
   browser = await launchBrowser();
 });
 
@@ -108,7 +109,9 @@ describe('clear states in Chromium', { timeout: 120_000 }, () => {
     const status = page.locator('#report-files-status');
     await status.waitFor({ state: 'visible' });
     expect(await status.getAttribute('role')).toBe('alert');
-    expect(await status.textContent()).toBe(en['files.tooBig'].replace('{name}', 'too-big.mp4'));
+    expect(await status.textContent()).toBe(
+      en['files.tooBig'].replace('{name}', 'too-big.mp4').replace('{max}', '25.0 MB'),
+    );
     expect(await status.textContent()).toContain('Reduce its size or split it');
     expect(await page.locator('#report-file-list li').count()).toBe(0);
     await shot(page, 'states-file-too-big');

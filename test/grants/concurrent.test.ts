@@ -34,9 +34,10 @@ let h: Harness;
  * other request's read of the same file. Inert in workerd, where the worker has its own stores.
  */
 function pairFileReads(ctx: Harness['ctx']) {
-  const get = ctx.blobs.get.bind(ctx.blobs);
+  // Grants read a file through its stream (the first message of a chunked file, or the whole).
+  const get = ctx.blobs.stream.bind(ctx.blobs);
   const waiting = new Map<string, () => void>();
-  ctx.blobs.get = async (key) => {
+  ctx.blobs.stream = async (key) => {
     const other = waiting.get(key);
     if (other) {
       waiting.delete(key);
@@ -45,7 +46,7 @@ function pairFileReads(ctx: Harness['ctx']) {
     return get(key);
   };
   return () => {
-    ctx.blobs.get = get;
+    ctx.blobs.stream = get;
   };
 }
 let s1: SupervisorSession;

@@ -4,7 +4,7 @@
 import { count, eq, isNull } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { attachments, reportDrafts, reports } from '../../db/schema';
-import type { Fetcher } from '../../src/client/api';
+import { ApiError, type Fetcher } from '../../src/client/api';
 import {
   fileSource,
   openCase,
@@ -14,7 +14,7 @@ import {
   sendReport,
 } from '../../src/client/reporter';
 import { inbox, signIn } from '../../src/client/supervisor';
-import { generateReceipt } from '../../src/crypto';
+import { generateReceipt, sha256Hex } from '../../src/crypto';
 import { DRAFT_DAYS, dropAbandonedDrafts } from '../../src/lib/housekeeping';
 import { demoKey, demoUnit, sampleReport, useHarness, withCookies } from '../helpers/harness';
 
@@ -47,6 +47,21 @@ function losingAnswers(lose: (path: string) => boolean): Fetcher {
   };
 }
 
+/** As `losingAnswers`, and the tab is closed then: a file's upload does not retry by itself. */
+function closingAfter(lose: (path: string) => boolean): Fetcher {
+  return async (path, init) => {
+    const res = await h.fetcher(path, init);
+    if (lose(path)) throw new ApiError(499, 'tab_closed', 'The tab was closed.');
+    return res;
+  };
+}
+
+/** The n-th chunk request (from 0) of a submission. */
+function nthChunk(n: number): (path: string) => boolean {
+  let seen = -1;
+  return (path) => /^\/api\/uploads\/[^/]+\/chunks\/\d+$/.test(path) && ++seen === n;
+}
+
 const countRows = async (table: typeof reports | typeof reportDrafts) =>
   (await h.ctx.db.select({ n: count() }).from(table))[0]?.n ?? 0;
 
@@ -72,8 +87,8 @@ describe('idempotent submission', () => {
       file('two.txt', 'second file'),
     ]);
     // The answer to the first file is lost: the report is a draft nobody can see yet.
-    const flaky = losingAnswers((p) => p === '/api/reports/files?index=0');
-    await expect(sendReport(flaky, prepared)).rejects.toThrow(TypeError);
+    const flaky = closingAfter(nthChunk(0));
+    await expect(sendReport(flaky, prepared)).rejects.toMatchObject({ code: 'tab_closed' });
     expect(await countRows(reportDrafts)).toBe(1);
     expect((await inbox(supervisor)).items).toHaveLength(seen);
 
@@ -107,23 +122,35 @@ describe('idempotent submission', () => {
 
   it('refuses a file out of order and a file for an unknown receipt', async () => {
     const prepared = await prepare('Out of order.', [file('a.txt', 'a'), file('b.txt', 'b')]);
-    const flaky = losingAnswers((p) => p.startsWith('/api/reports/files'));
-    await expect(sendReport(flaky, prepared)).rejects.toThrow(TypeError);
-    const sealed = await prepared.sealFile(1);
-    const post = (index: number, token: string) =>
-      h.fetcher(`/api/reports/files?index=${index}`, {
+    const flaky = closingAfter(nthChunk(0));
+    await expect(sendReport(flaky, prepared)).rejects.toMatchObject({ code: 'tab_closed' });
+    const hash = await sha256Hex(prepared.draft.lookupToken);
+    const [draft] = await h.ctx.db
+      .select()
+      .from(reportDrafts)
+      .where(eq(reportDrafts.lookupHash, hash));
+    const announce = async (index: number, token: string) => {
+      return h.fetcher('/api/uploads', {
         method: 'POST',
-        headers: { 'x-lookup-token': token, 'content-type': 'application/octet-stream' },
-        body: sealed as Uint8Array<ArrayBuffer>,
+        headers: { 'x-lookup-token': token, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          messageId: draft?.messageId,
+          index,
+          total: 1024,
+          chunks: 1,
+          tag: 'T'.repeat(22),
+        }),
       });
-    expect((await post(2, prepared.draft.lookupToken)).status).toBe(409);
-    expect((await post(0, 'A'.repeat(43))).status).toBe(404);
+    };
+    expect((await announce(0, prepared.draft.lookupToken)).status).toBe(409);
+    expect((await announce(2, prepared.draft.lookupToken)).status).toBe(409);
+    expect((await announce(0, 'A'.repeat(43))).status).toBe(404);
   });
 
   it('forgets a draft abandoned for more than a week, with the files it had', async () => {
     const prepared = await prepare('Abandoned.', [file('a.txt', 'a'), file('b.txt', 'b')]);
-    const flaky = losingAnswers((p) => p === '/api/reports/files?index=1');
-    await expect(sendReport(flaky, prepared)).rejects.toThrow(TypeError);
+    const flaky = closingAfter(nthChunk(1));
+    await expect(sendReport(flaky, prepared)).rejects.toMatchObject({ code: 'tab_closed' });
     const drafts = await countRows(reportDrafts);
     expect(drafts).toBeGreaterThan(0);
     await dropAbandonedDrafts(h.ctx);

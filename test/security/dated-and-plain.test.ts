@@ -5,7 +5,7 @@
 import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { powHeaders, proofOfWork } from '../../src/client/pow';
-import { openCase, submitReport } from '../../src/client/reporter';
+import { openCase, sendMessage, submitReport } from '../../src/client/reporter';
 import type { UnitView } from '../../src/client/types';
 import {
   deriveReceiptSecrets,
@@ -128,6 +128,8 @@ describe('keys and ciphertext the server refuses', () => {
       report: sampleReport('file'),
       files: [],
     });
+    const first = await openCase(h.fetcher, receipt);
+    await sendMessage(first, 'a file follows');
     const s = await openCase(h.fetcher, receipt);
     const recipients = s.view.recipients.messages;
     const sealed = await sealFile(
@@ -137,7 +139,7 @@ describe('keys and ciphertext the server refuses', () => {
     );
     const forged = (await withBody(sealed, new Uint8Array(4000).fill(0x41))).write();
     before = await rowCounts(h.ctx);
-    const res = await h.fetcher(`/api/receipt/attachments?message=${s.view.messages[0]!.id}`, {
+    const res = await h.fetcher(`/api/receipt/attachments?message=${s.view.messages[1]!.id}`, {
       method: 'POST',
       headers: { 'x-lookup-token': s.lookupToken, 'content-type': 'application/octet-stream' },
       body: forged as Uint8Array<ArrayBuffer>,

@@ -84,7 +84,8 @@ describe('follow-up quotas', () => {
       expect(overFlags.details).toEqual({ quota: 'flag' });
 
       const before = await tableCounts(h.ctx);
-      const messageId = attacker.view.messages[0]!.id;
+      // Files added to a follow-up message (the report's own come only with the report).
+      const messageId = (await refresh(attacker)).view.messages[1]!.id;
       const statuses: number[] = [];
       for (let i = 0; i < 40; i++) {
         const sealed = await sealFile(

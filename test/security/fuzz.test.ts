@@ -3,7 +3,7 @@
 // rejected request never leaves a row behind.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openCase, submitReport } from '../../src/client/reporter';
+import { openCase, refresh, sendMessage, submitReport } from '../../src/client/reporter';
 import { inbox, signIn } from '../../src/client/supervisor';
 import { rowCounts } from '../helpers/db';
 import {
@@ -34,7 +34,9 @@ beforeAll(async () => {
   });
   const session = await openCase(h.fetcher, receipt);
   token = session.lookupToken;
-  messageId = session.view.messages[0]!.id;
+  // A follow-up message: files are added to those (the report's own come with the report).
+  await sendMessage(session, 'files follow');
+  messageId = (await refresh(session)).view.messages[1]!.id;
   const jar = withCookies(h.fetcher);
   const sup = await signIn(jar, await demoKey(h, 'basic-supervisor'));
   csrf = sup.csrfToken;

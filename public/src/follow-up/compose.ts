@@ -1,11 +1,9 @@
 // The two forms under a case: add information, and flag retaliation; each with evidence files,
 // sent through the shared client so a failed file never loses the message itself.
-import { flagRetaliation, type Progress, sendMessage } from '../../../src/client/reporter';
-import {
-  type FileInput,
-  RETALIATION_KINDS,
-  type RetaliationContent,
-} from '../../../src/client/types';
+import { ApiError } from '../../../src/client/api';
+import { type FileOptions, flagRetaliation, sendMessage } from '../../../src/client/reporter';
+import { RETALIATION_KINDS, type RetaliationContent } from '../../../src/client/types';
+import type { FileSource } from '../../../src/client/uploads';
 import type { MessageKey, Vars } from '../i18n';
 import { describeError } from '../lib/api';
 import { byId, clearStatus, setBusy, showStatus } from '../lib/dom';
@@ -21,8 +19,8 @@ export interface Sent {
 }
 type Post = (
   s: CaseSession,
-  files: FileInput[],
-  progress: Progress,
+  files: FileSource[],
+  options: FileOptions,
 ) => Promise<{ messageId: string; failedFiles: string[] }>;
 
 const isKind = (v: string): v is RetaliationContent['kind'] =>
@@ -46,6 +44,8 @@ function wire(
   post: Post,
   session: () => CaseSession | null,
   afterSend: (sent: Sent) => Promise<void>,
+  seal: FileOptions['seal'],
+  afterFailure: () => Promise<void>,
 ): void {
   const form = byId(`${prefix}-form`, HTMLFormElement);
   const progress = byId(`${prefix}-progress`, HTMLElement);
@@ -63,9 +63,12 @@ function wire(
     if (!errors.validate() || !s) return;
     setBusy(form, true);
     try {
-      const files = await picker.read();
+      const files = picker.sources();
       showStatus(progress, 'info', 'progress.encrypt');
-      const { failedFiles } = await post(s, files, progressLine(progress));
+      const { failedFiles } = await post(s, files, {
+        progress: progressLine(progress),
+        ...(seal ? { seal } : {}),
+      });
       // Sent: the words live only in the ciphertext now, so nothing is left in the form.
       form.reset();
       picker.clear();
@@ -76,7 +79,12 @@ function wire(
       );
     } catch (err) {
       const advice = describeError(err);
-      showStatus(error, 'error', advice.key, advice.vars);
+      // With files, the message itself may be stored and waiting for them: say so, and offer
+      // to finish it (with the same files) rather than sending it twice.
+      const waits = picker.count > 0 && !(err instanceof ApiError && err.status === 429);
+      if (waits) await afterFailure();
+      if (waits) showStatus(error, 'error', 'compose.unfinished');
+      else showStatus(error, 'error', advice.key, advice.vars);
     } finally {
       clearStatus(progress);
       setBusy(form, false);
@@ -87,6 +95,7 @@ function wire(
 export function wireCompose(
   session: () => CaseSession | null,
   afterSend: (sent: Sent) => Promise<void>,
+  afterFailure: () => Promise<void>,
 ): void {
   // Files are sealed off the page's thread, as the report's are.
   const seal = followUpSealer();
@@ -96,9 +105,11 @@ export function wireCompose(
     'compose.message.sent',
     // Files alone are a message too: a few words are welcome but not required.
     (picker) => [filled('message-text', 'compose.message.error', () => picker.count > 0)],
-    (s, files, progress) => sendMessage(s, text.value.trim(), files, progress, seal),
+    (s, files, options) => sendMessage(s, text.value.trim(), files, options),
     session,
     afterSend,
+    seal,
+    afterFailure,
   );
 
   const kind = textOf('ret-kind');
@@ -115,7 +126,7 @@ export function wireCompose(
       filled('ret-details', 'compose.ret.error.details'),
     ],
     // Retaliation goes to a wider circle (the unit above too); the shared client picks the keys.
-    (s, files, progress) =>
+    (s, files, options) =>
       flagRetaliation(
         s,
         {
@@ -124,10 +135,11 @@ export function wireCompose(
           details: details.value.trim(),
         },
         files,
-        progress,
-        seal,
+        options,
       ),
     session,
     afterSend,
+    seal,
+    afterFailure,
   );
 }

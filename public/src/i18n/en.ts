@@ -108,8 +108,8 @@ export const en = {
 
   'files.label': 'Attach files',
   'files.help':
-    'Up to 25 MB per file. Files are encrypted in this browser. If you can, remove hidden details (author, location) from documents and photos first.',
-  'files.tooBig': '“{name}” is larger than 25 MB and was not added. Reduce its size or split it.',
+    'Up to {max} per file. Files are encrypted in this browser. If you can, remove hidden details (author, location) from documents and photos first.',
+  'files.tooBig': '“{name}” is larger than {max} and was not added. Reduce its size or split it.',
   'files.selected': 'Files to send',
   'files.remove': 'Remove',
   'files.removeLabel': 'Remove {name}',
@@ -183,9 +183,9 @@ export const en = {
   'send.step.encryptFile': 'Encrypting file {current} of {total}.',
   'send.step.uploadFile': 'Sending file {current} of {total}: {sent} of {size}.',
   'send.step.uploadSeconds':
-    'Sending file {current} of {total}: {sent} of {size}, about {left} seconds left.',
+    'Sending file {current} of {total}: {sent} of {size} at {rate}/s, about {left} seconds left.',
   'send.step.uploadMinutes':
-    'Sending file {current} of {total}: {sent} of {size}, about {left} minutes left.',
+    'Sending file {current} of {total}: {sent} of {size} at {rate}/s, about {left} minutes left.',
   'send.step.done': 'Everything is sent.',
   'send.retry': 'Try again',
   'send.retryHelp':
@@ -264,6 +264,17 @@ export const en = {
     '{arrived} of the {announced} files you attached to this message arrived. Attach the others to a new message.',
   'msg.downloadFailed': 'The file could not be downloaded or decrypted. Try again.',
 
+  'unfinished.title': 'A message is not finished yet',
+  'unfinished.intro':
+    'This message reaches the unit only when all its files are in; nobody sees it until then. Choose the same files again, in the same order, to finish it: sending goes on where it stopped. An unfinished message is deleted after a day without progress.',
+  'unfinished.files': 'Files this message waits for',
+  'unfinished.file': '{name} ({size})',
+  'unfinished.submit': 'Finish sending',
+  'unfinished.otherFiles':
+    'These are not the same files. Choose {count} files, in the order listed above.',
+  'unfinished.done': 'Your message and its files were sent.',
+  'compose.unfinished':
+    'Not all files could be sent, so the message was not delivered yet. It is kept unfinished: choose the same files again under “A message is not finished yet” to finish it.',
   'compose.message.title': 'Add information',
   'compose.message.text': 'Your message',
   'compose.message.submit': 'Encrypt and send message',
@@ -755,6 +766,21 @@ export const en = {
   'notify.pending': 'Waiting for confirmation of {email}.',
   'notify.active': 'Notices go to {email} at {hour}:00 UTC.',
   'notify.invalid': 'Enter an e-mail address and an hour from 0 to 23.',
+  'resume.title': 'Was sending your report interrupted?',
+  'resume.help':
+    'If the page was closed or reloaded while your files were being sent, type your receipt code and choose the same files again, in the same order. Sending goes on from where it stopped.',
+  'resume.submit': 'Continue sending',
+  'resume.otherFiles':
+    'These are not the files of this report. Choose the same files, in the same order, as before.',
+  'resume.complete': 'This report is already complete. Open it on the follow-up page.',
+  'transfer.label': 'Progress of the file',
+  'transfer.start': '{done} of {size}.',
+  'transfer.seconds': '{done} of {size} at {rate}/s, about {left} seconds left.',
+  'transfer.minutes': '{done} of {size} at {rate}/s, about {left} minutes left.',
+  'transfer.saved': 'Saved: {size}.',
+  'progress.uploadBytes': 'Uploading file {current} of {total}: {done} of {size}.',
+  'progress.uploadRate':
+    'Uploading file {current} of {total}: {done} of {size} at {rate}/s, about {left} minutes left.',
   'admin.recovery.done':
     'Recovery key {fingerprint} set. It reads what is written from now on; a supervisor of the unit grants it the existing cases from their Access tab, which offers it on their next visit.',
 } satisfies Record<string, string>;

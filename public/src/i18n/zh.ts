@@ -100,8 +100,8 @@ export const zh: Record<MessageKey, string> = {
 
   'files.label': '附加文件',
   'files.help':
-    '每个文件不超过 25 MB。文件会在本浏览器中加密。如有可能，请先删除文档和照片中的隐藏信息（作者、位置等）。',
-  'files.tooBig': '“{name}”超过 25 MB，未被添加。请压缩或拆分后再试。',
+    '每个文件不超过 {max}。文件会在本浏览器中加密。如有可能，请先删除文档和照片中的隐藏信息（作者、位置等）。',
+  'files.tooBig': '“{name}”超过 {max}，未被添加。请压缩或拆分后再试。',
   'files.selected': '待发送的文件',
   'files.remove': '移除',
   'files.removeLabel': '移除 {name}',
@@ -165,9 +165,9 @@ export const zh: Record<MessageKey, string> = {
   'send.step.uploadFile':
     '正在发送第 {current} 个文件（共 {total} 个）：已发送 {sent}，共 {size}。',
   'send.step.uploadSeconds':
-    '正在发送第 {current} 个文件（共 {total} 个）：已发送 {sent}，共 {size}，大约还需 {left} 秒。',
+    '正在发送第 {current} 个文件（共 {total} 个）：已发送 {sent}，共 {size}，速度 {rate}/秒，大约还需 {left} 秒。',
   'send.step.uploadMinutes':
-    '正在发送第 {current} 个文件（共 {total} 个）：已发送 {sent}，共 {size}，大约还需 {left} 分钟。',
+    '正在发送第 {current} 个文件（共 {total} 个）：已发送 {sent}，共 {size}，速度 {rate}/秒，大约还需 {left} 分钟。',
   'send.step.done': '已全部发送。',
   'send.retry': '重试',
   'send.retryHelp':
@@ -239,6 +239,16 @@ export const zh: Record<MessageKey, string> = {
     '您随此消息附上的 {announced} 个文件中已收到 {arrived} 个。请在一条新消息中附上其余文件。',
   'msg.downloadFailed': '文件无法下载或解密，请重试。',
 
+  'unfinished.title': '有一条消息尚未发送完成',
+  'unfinished.intro':
+    '只有在所有文件都上传完成后，这条消息才会送达该单位；在此之前任何人都看不到它。请按相同顺序重新选择相同的文件以完成发送：上传会从中断处继续。一天内没有进展的未完成消息将被删除。',
+  'unfinished.files': '这条消息等待的文件',
+  'unfinished.file': '{name}（{size}）',
+  'unfinished.submit': '完成发送',
+  'unfinished.otherFiles': '这些不是原来的文件。请按上面列出的顺序选择 {count} 个文件。',
+  'unfinished.done': '您的消息及其文件已发送。',
+  'compose.unfinished':
+    '部分文件未能发送，因此消息尚未送达。它被保留为未完成状态：请在“有一条消息尚未发送完成”下重新选择相同的文件以完成发送。',
   'compose.message.title': '补充材料',
   'compose.message.text': '您的消息',
   'compose.message.submit': '加密并发送消息',
@@ -694,6 +704,21 @@ export const zh: Record<MessageKey, string> = {
   'notify.pending': '正在等待确认 {email}。',
   'notify.active': '通知将于 UTC {hour}:00 发送至 {email}。',
   'notify.invalid': '请输入电子邮件地址和 0 至 23 之间的小时数。',
+  'resume.title': '举报发送中断了吗？',
+  'resume.help':
+    '如果发送文件时页面被关闭或刷新，请输入回执码，并按原来的顺序重新选择同样的文件。发送会从中断处继续。',
+  'resume.submit': '继续发送',
+  'resume.otherFiles': '这些不是本举报的文件。请按原来的顺序选择同样的文件。',
+  'resume.complete': '该举报已经完整提交，请在跟进页面查看。',
+  'transfer.label': '文件进度',
+  'transfer.start': '已完成 {done}，共 {size}。',
+  'transfer.seconds': '已完成 {done}，共 {size}，速度 {rate}/秒，大约还需 {left} 秒。',
+  'transfer.minutes': '已完成 {done}，共 {size}，速度 {rate}/秒，大约还需 {left} 分钟。',
+  'transfer.saved': '已保存：{size}。',
+  'progress.uploadBytes':
+    '正在上传第 {current} 个文件（共 {total} 个）：已上传 {done}，共 {size}。',
+  'progress.uploadRate':
+    '正在上传第 {current} 个文件（共 {total} 个）：已上传 {done}，共 {size}，速度 {rate}/秒，大约还需 {left} 分钟。',
   'admin.recovery.done':
     '已设置恢复密钥 {fingerprint}。它可以阅读此后写入的内容；已有案件由本单位的一名监督人员在其“访问权限”页面授权给它，该页面会在其下次访问时提示。',
 };

@@ -1,14 +1,35 @@
-// Picking evidence files: a list the reporter can edit, with the 25 MB limit checked locally.
+// Picking evidence files: a list the reporter can edit, with the server's size limit (from
+// GET /api/limits) said in the help text and checked locally.
+import { callApi } from '../../../src/client/api';
 import type { FileSource } from '../../../src/client/reporter';
-import type { FileInput } from '../../../src/client/types';
 import { onLanguageChange, t } from '../i18n';
-import { clearStatus, h, showStatus } from './dom';
+import { browserFetch } from './api';
+import { clearStatus, h, setI18n, showStatus } from './dom';
 import { formatSize } from './format';
 
-export const MAX_FILE_BYTES = 25 * 1024 * 1024;
+let limit: Promise<number | null> | null = null;
+
+/** The largest file the portal accepts, asked once; null when the portal could not be asked. */
+export function maxFileBytes(): Promise<number | null> {
+  limit ??= callApi<{ attachmentBytes: number }>(browserFetch, '/api/limits').then(
+    (l) => l.attachmentBytes,
+    () => null,
+  );
+  return limit;
+}
+
+/** A file read a slice at a time, so that a large one is never held whole. */
+export const sliced = (f: File): FileSource => ({
+  name: f.name,
+  type: f.type,
+  size: f.size,
+  read: async (start, end) => new Uint8Array(await f.slice(start, end).arrayBuffer()),
+  blob: f,
+});
 
 export class FilePicker {
   private files: File[] = [];
+  private max: number | null = null;
 
   constructor(
     private readonly input: HTMLInputElement,
@@ -17,14 +38,22 @@ export class FilePicker {
   ) {
     input.addEventListener('change', () => this.add());
     onLanguageChange(() => this.render()); // the remove buttons' labels name the file in words
+    const help = document.getElementById(`${input.id}-help`);
+    void maxFileBytes().then((max) => {
+      this.max = max;
+      if (help && max) setI18n(help, 'files.help', { max: formatSize(max) });
+    });
   }
 
   private add(): void {
     clearStatus(this.status);
     for (const file of Array.from(this.input.files ?? [])) {
       // Refused here so nobody waits for a long upload the server would reject anyway.
-      if (file.size > MAX_FILE_BYTES)
-        showStatus(this.status, 'error', 'files.tooBig', { name: file.name });
+      if (this.max && file.size > this.max)
+        showStatus(this.status, 'error', 'files.tooBig', {
+          name: file.name,
+          max: formatSize(this.max),
+        });
       else this.files.push(file);
     }
     this.input.value = ''; // lets the same file be picked again after removing it
@@ -60,28 +89,13 @@ export class FilePicker {
     return this.files.length;
   }
 
-  async read(): Promise<FileInput[]> {
-    return Promise.all(
-      this.files.map(async (f) => ({
-        name: f.name,
-        type: f.type,
-        bytes: new Uint8Array(await f.arrayBuffer()),
-      })),
-    );
-  }
-
   chosen(): File[] {
     return [...this.files];
   }
 
   /** The chosen files, each read only when the submission reaches it. */
   sources(): FileSource[] {
-    return this.files.map((f) => ({
-      name: f.name,
-      type: f.type,
-      size: f.size,
-      read: async () => new Uint8Array(await f.arrayBuffer()),
-    }));
+    return this.files.map(sliced);
   }
 
   clear(): void {

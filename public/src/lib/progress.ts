@@ -2,9 +2,15 @@
 import type { Progress } from '../../../src/client/reporter';
 import type { MessageKey } from '../i18n';
 import { clearStatus, showStatus } from './dom';
+import { formatSize } from './format';
 
 /** `powKey` names the puzzle line: submitting and looking up word it differently. */
-export function progressLine(el: HTMLElement, powKey: MessageKey = 'progress.pow'): Progress {
+export function progressLine(
+  el: HTMLElement,
+  powKey: MessageKey = 'progress.pow',
+  now = () => performance.now(),
+): Progress {
+  let started: { file: number; t: number; sent: number } | undefined;
   return (step) => {
     const vars = { current: step.current ?? 0, total: step.total ?? 0 };
     switch (step.stage) {
@@ -19,8 +25,26 @@ export function progressLine(el: HTMLElement, powKey: MessageKey = 'progress.pow
         );
       case 'pow':
         return showStatus(el, 'info', powKey, { tries: step.current ?? 0 });
-      case 'upload':
-        return showStatus(el, 'info', 'progress.uploadFile', vars);
+      case 'upload': {
+        if (step.sent === undefined || !step.size)
+          return showStatus(el, 'info', 'progress.uploadFile', vars);
+        const t = now();
+        const from =
+          started && started.file === step.current
+            ? started
+            : { file: step.current ?? 0, t, sent: step.sent };
+        started = from;
+        const bytes = { ...vars, done: formatSize(step.sent), size: formatSize(step.size) };
+        const seconds = (t - from.t) / 1000;
+        const moved = step.sent - from.sent;
+        if (seconds < 1 || moved <= 0) return showStatus(el, 'info', 'progress.uploadBytes', bytes);
+        const left = Math.max(1, Math.round((step.size - step.sent) / (moved / seconds) / 60));
+        return showStatus(el, 'info', 'progress.uploadRate', {
+          ...bytes,
+          rate: formatSize(moved / seconds),
+          left,
+        });
+      }
       case 'done':
         return clearStatus(el);
     }

@@ -1,15 +1,17 @@
 // The follow-up page: check the receipt locally, open the case, read it, write back.
-import { downloadAttachment } from '../../../src/client/reporter';
+import { downloadTo } from '../../../src/client/downloads';
 import { parseReceipt } from '../../../src/crypto';
 import { renderCase } from '../follow-up/case-view';
 import { type Sent, wireCompose } from '../follow-up/compose';
 import type { Download } from '../follow-up/message-card';
 import { type CaseSession, openSession, reloadSession } from '../follow-up/session';
+import { showUnfinished, wireUnfinished } from '../follow-up/unfinished';
 import { type MessageKey, onLanguageChange, type Vars } from '../i18n';
 import { ApiError, describeError } from '../lib/api';
 import { byId, clearStatus, setBusy, setI18n, showStatus } from '../lib/dom';
-import { saveBytes } from '../lib/download';
+import { diskSink } from '../lib/download';
 import { initShell } from '../lib/shell';
+import { transferBar } from '../lib/transfer';
 
 initShell();
 
@@ -29,8 +31,31 @@ const download: Download = async (attachmentId, fromUnit, button) => {
   button.disabled = true;
   setI18n(button, 'msg.downloading');
   try {
-    const { meta, bytes } = await downloadAttachment(session, attachmentId, fromUnit);
-    saveBytes(bytes, meta.name, meta.type);
+    // Decrypted chunk by chunk and written as it comes, with its progress under the button.
+    const s = session;
+    const sink = await diskSink('attachment');
+    const bar = transferBar(button);
+    try {
+      const meta = await downloadTo(
+        s.fetcher,
+        `/api/receipt/attachments/${encodeURIComponent(attachmentId)}`,
+        { headers: { 'x-lookup-token': s.lookupToken } },
+        {
+          decryptionKeys: [s.key],
+          verificationKeys: fromUnit ? s.view.unitSigningKeys : [s.view.reporterPublicKey],
+        },
+        {
+          write: (bytes) => sink.write(bytes),
+          onProgress: (done, total) => bar.update(done, total ?? 0),
+        },
+      );
+      await sink.close(meta.name, meta.type);
+      bar.finish(meta.size);
+    } catch (err) {
+      await sink.abort();
+      bar.remove();
+      throw err;
+    }
     clearStatus(caseStatus);
   } catch {
     showStatus(caseStatus, 'error', 'msg.downloadFailed');
@@ -48,6 +73,7 @@ async function afterShare(): Promise<void> {
 function show(s: CaseSession): void {
   session = s;
   renderCase(s, download, afterShare);
+  void showUnfinished(s);
   byId('lookup-view', HTMLElement).hidden = true;
   byId('case-view', HTMLElement).hidden = false;
 }
@@ -114,7 +140,13 @@ async function afterSend(sent: Sent): Promise<void> {
   byId('case-status', HTMLElement).scrollIntoView({ block: 'nearest' });
 }
 
-wireCompose(() => session, afterSend);
+/** A message with files that did not all go: it waits, and the page offers to finish it. */
+async function afterFailure(): Promise<void> {
+  if (session) await showUnfinished(session);
+}
+
+wireCompose(() => session, afterSend, afterFailure);
+wireUnfinished(() => session, afterSend);
 
 byId('case-close', HTMLButtonElement).addEventListener('click', () => {
   // Reloading drops the unlocked key and every decrypted word from memory.

@@ -1,11 +1,11 @@
 // The report page: describe what happened, keep the receipt code first, then send the whole
 // submission (report and files) while the page says to keep it open.
-import { callApi } from '../../../src/client/api';
+import { ApiError, callApi } from '../../../src/client/api';
 import type { PreparedReport } from '../../../src/client/reporter';
 import { REPORT_CATEGORIES, type ReportContent, type UnitView } from '../../../src/client/types';
 import { generateReceipt } from '../../../src/crypto/receipt';
 import { browserFetch, describeError } from '../lib/api';
-import { byId, setI18n, showStatus } from '../lib/dom';
+import { byId, clearStatus, setI18n, showStatus } from '../lib/dom';
 import { FilePicker } from '../lib/files';
 import { FormErrors } from '../lib/form-errors';
 import { warnOnLeave } from '../lib/leave-warning';
@@ -149,15 +149,19 @@ async function send(): Promise<void> {
   const line = byId('send-step', HTMLElement);
   bar.value = 0;
   try {
-    const input = reportInput();
-    const progress = progressBar(
-      bar,
-      line,
-      input.files.map((f) => f.size),
-    );
-    const { files: sources, ...rest } = input;
-    const [{ sendReport }, { prepareOffPage }] = await sealing();
-    prepared ??= await prepareOffPage(rest, files.chosen(), sources, progress);
+    if (!prepared) {
+      const input = reportInput();
+      const { files: sources, ...rest } = input;
+      const early = progressBar(
+        bar,
+        line,
+        input.files.map((f) => f.size),
+      );
+      const [, { prepareOffPage }] = await sealing();
+      prepared = await prepareOffPage(rest, files.chosen(), sources, early);
+    }
+    const progress = progressBar(bar, line, prepared.draft.fileSizes);
+    const [{ sendReport }] = await sealing();
     const result = await sendReport(browserFetch, prepared, progress, xhrUpload);
     // The text now lives only in the ciphertext: clear every field so nothing lingers.
     form.reset();
@@ -175,6 +179,46 @@ async function send(): Promise<void> {
     byId('send-retry', HTMLButtonElement).focus();
   }
 }
+
+// After a reload: the receipt and the same files, and sending goes on where it stopped.
+const resumeFiles = new FilePicker(
+  byId('resume-files', HTMLInputElement),
+  byId('resume-file-list', HTMLUListElement),
+  byId('resume-files-status', HTMLElement),
+);
+byId('resume-form', HTMLFormElement).addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const error = byId('resume-error', HTMLElement);
+  clearStatus(error);
+  try {
+    const code = byId('resume-receipt', HTMLInputElement).value;
+    const [{ resumeReport }, { followUpSealer }] = await sealing();
+    // The key is unlocked here, but every chunk is sealed in the worker, as the first time.
+    const seal = followUpSealer();
+    prepared = await resumeReport(
+      browserFetch,
+      code,
+      units.all(),
+      resumeFiles.sources(),
+      undefined,
+      seal,
+    );
+  } catch (err) {
+    const key =
+      err instanceof ApiError && err.code === 'other_files'
+        ? 'resume.otherFiles'
+        : err instanceof ApiError && err.status === 409
+          ? 'resume.complete'
+          : describeError(err).key;
+    showStatus(error, 'error', key, describeError(err).vars);
+    return;
+  }
+  byId('resume-receipt', HTMLInputElement).value = '';
+  receipt = prepared.draft.receipt;
+  warnOnLeave(true);
+  showView('send-view', 'send-title');
+  void send();
+});
 
 byId('receipt-kept', HTMLButtonElement).addEventListener('click', () => {
   warnOnLeave(false);

@@ -28,6 +28,8 @@ export function progressBar(
   const fileStart = (i: number) => BEFORE_FILES + (filesSpan * doneBefore(i)) / (totalBytes || 1);
   const fileShare = (i: number) => (filesSpan * (fileSizes[i] ?? 0)) / (totalBytes || 1);
   let uploadStart = 0;
+  let uploadFile = -1;
+  let sentAtStart = 0;
   const set = (value: number, key: MessageKey, vars?: Vars) => {
     bar.value = Math.min(100, Math.max(bar.value, value));
     setI18n(line, key, vars);
@@ -46,16 +48,22 @@ export function progressBar(
       case 'upload': {
         const sent = step.sent ?? 0;
         const size = step.size ?? 1;
-        if (sent === 0) uploadStart = now();
+        // A resumed file starts where the server stopped: the rate counts from there.
+        if (i !== uploadFile) {
+          uploadFile = i;
+          uploadStart = now();
+          sentAtStart = sent;
+        }
         const value = fileStart(i) + fileShare(i) * (0.2 + (0.8 * sent) / size);
         const vars = { ...n, sent: formatSize(sent), size: formatSize(size) };
         const elapsed = (now() - uploadStart) / 1000;
+        const moved = sent - sentAtStart;
         // A rate is only worth showing once some of the file has gone.
-        if (sent === 0 || elapsed < 1) return set(value, 'send.step.uploadFile', vars);
+        if (moved <= 0 || elapsed < 1) return set(value, 'send.step.uploadFile', vars);
         // Bytes still to go (this file's rest and the files after it) at this file's rate so far.
         const rest = size - sent + totalBytes - doneBefore(i + 1);
-        const { key, left } = withTimeLeft((rest * elapsed) / sent);
-        return set(value, key, { ...vars, left });
+        const { key, left } = withTimeLeft((rest * elapsed) / moved);
+        return set(value, key, { ...vars, left, rate: formatSize(moved / elapsed) });
       }
       case 'done':
         return set(100, 'send.step.done');

@@ -1,17 +1,25 @@
-// The messages between the reporter's pages and their sealing worker.
+// The messages between the reporter's pages and their sealing worker. Files travel as File
+// objects (by reference) and come back one sealed chunk at a time, so neither side holds a file.
 import type { PrepareInput, Progress, ReportDraft } from '../../../src/client/reporter';
+import type { ChunkRequest } from '../../../src/client/uploads';
 
 export type SealRequest =
   | { type: 'prepare'; input: Omit<PrepareInput, 'files'>; files: File[] }
-  | { type: 'seal'; index: number }
-  /** A follow-up file: the reporter's unlocked key (armored, in memory only) signs it. */
+  /** A chunk of file `index` of the prepared report. */
+  | { type: 'seal'; index: number; chunk: ChunkRequest }
+  /**
+   * A chunk of any other file (a follow-up's, or a report resumed after a reload): the
+   * reporter's unlocked key (armored, in memory only) signs it.
+   */
   | {
-      type: 'sealFile';
+      type: 'sealChunk';
       key: string;
       recipients: string[];
+      file: Blob;
       name: string;
       mimeType: string;
-      bytes: ArrayBuffer;
+      size: number;
+      chunk: ChunkRequest;
     };
 
 export type SealReply =

@@ -6,9 +6,9 @@ import {
   type PreparedReport,
   type PrepareInput,
   type Progress,
+  pageSealer,
   prepareReport,
 } from '../../../src/client/reporter';
-import { sealFile } from '../../../src/crypto';
 import type { SealReply, SealRequest } from './seal-protocol';
 
 /** Set by the build to the worker's content-hashed path. A module worker: it imports the chunk
@@ -56,8 +56,8 @@ export async function prepareOffPage(
   if (reply.type !== 'prepared') throw new Error('unexpected answer from the worker');
   return {
     draft: reply.draft,
-    sealFile: async (index) => {
-      const sealed = await ask(worker, { type: 'seal', index });
+    sealChunk: async (index, chunk) => {
+      const sealed = await ask(worker, { type: 'seal', index, chunk });
       if (sealed.type !== 'sealed') throw new Error('unexpected answer from the worker');
       return sealed.bytes;
     },
@@ -66,27 +66,29 @@ export async function prepareOffPage(
 }
 
 /**
- * Seals follow-up files in the worker, so a large file never freezes the follow-up page; on the
- * page when no worker can run. One worker for the page's life, one file at a time.
+ * Seals the chunks of follow-up files (and of a report resumed after a reload) in the worker, so
+ * a large file never freezes the page and is never held whole; on the page when no worker can
+ * run (or the file is not a browser File). One worker for the page's life, one chunk at a time.
  */
 export function followUpSealer(): FileSealer {
   let worker: Worker | null | undefined;
   let queue: Promise<unknown> = Promise.resolve();
-  return (file, recipients, signingKey) => {
+  const onPage = pageSealer();
+  return (file, chunk, recipients, signingKey) => {
     if (worker === undefined) worker = startWorker();
     const w = worker;
-    const onPage = () =>
-      sealFile(file.bytes, { name: file.name, type: file.type }, { recipients, signingKey });
-    if (!w) return onPage();
-    const bytes = file.bytes.slice().buffer as ArrayBuffer;
+    const blob = file.blob;
+    if (!w || !blob) return onPage(file, chunk, recipients, signingKey);
     const run = queue.then(async () => {
       const request: SealRequest = {
-        type: 'sealFile',
+        type: 'sealChunk',
         key: signingKey.armor(),
         recipients,
+        file: blob,
         name: file.name,
         mimeType: file.type,
-        bytes,
+        size: file.size,
+        chunk,
       };
       const reply = await ask(w, request);
       if (reply.type !== 'sealed') throw new Error('unexpected answer from the worker');

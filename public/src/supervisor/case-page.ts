@@ -1,10 +1,11 @@
 // Opening a case (an audited act), and the work on it: download, reply, status, classification.
 import { type AccessEntry, caseAccess } from '../../../src/client/admin';
+import { downloadTo } from '../../../src/client/downloads';
 import { grantableKeys, grantCase } from '../../../src/client/grants';
 import {
+  attachmentSource,
   type CaseContent,
   decryptCase,
-  downloadAttachment,
   fetchCase,
   type SupervisorSession,
   sendReply,
@@ -13,8 +14,9 @@ import {
 } from '../../../src/client/supervisor';
 import { type MessageKey, onLanguageChange, t, type Vars } from '../i18n';
 import { byId, clearStatus, h, setBusy, setI18n, showStatus } from '../lib/dom';
-import { saveBytes } from '../lib/download';
+import { diskSink } from '../lib/download';
 import { pseudonymText } from '../lib/pseudonym';
+import { transferBar } from '../lib/transfer';
 import { type Download, type Opened, renderAccess, renderCase } from './case-view';
 import { label, showError, withKey } from './session';
 
@@ -32,9 +34,25 @@ const download: Download = async (m, attachmentId, button) => {
   button.disabled = true;
   setI18n(button, 'msg.downloading');
   try {
-    // Downloading is audited like opening; the file is decrypted here and saved under its name.
-    const { meta, bytes } = await downloadAttachment(s, current.c, m.kind, attachmentId);
-    saveBytes(bytes, meta.name, meta.type);
+    // Downloading is audited like opening; the file is decrypted here, chunk by chunk, and
+    // written to disk as it comes (a 2 GB file is never held whole).
+    const index = m.attachments.findIndex((a) => a.id === attachmentId);
+    const notes = (m.content as { files?: { name: string }[] } | null)?.files;
+    const sink = await diskSink(notes?.[index]?.name ?? 'attachment');
+    const bar = transferBar(button);
+    try {
+      const { path, options } = attachmentSource(s, current.c, m.kind, attachmentId);
+      const meta = await downloadTo(s.fetcher, path, {}, options, {
+        write: (bytes) => sink.write(bytes),
+        onProgress: (done, total) => bar.update(done, total ?? m.attachments[index]?.size ?? 0),
+      });
+      await sink.close(meta.name, meta.type);
+      bar.finish(meta.size);
+    } catch (err) {
+      await sink.abort();
+      bar.remove();
+      throw err;
+    }
     clearStatus(status());
     void refreshAccess(current.c.id);
   } catch (err) {

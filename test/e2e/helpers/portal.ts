@@ -33,7 +33,8 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startPortal(): Promise<Portal> {
+/** Starts the portal; `env` adds or overrides settings (e.g. a smaller MAX_ATTACHMENT_MB). */
+export async function startPortal(env: Record<string, string> = {}): Promise<Portal> {
   if (!existsSync(join('public', 'dist')))
     throw new Error('public/dist is missing: run `npm run build` before the browser tests');
   const dataDir = await mkdtemp(join(tmpdir(), 'portal-e2e-'));
@@ -47,6 +48,7 @@ export async function startPortal(): Promise<Portal> {
       POW_SUBMIT_DIFFICULTY: '6',
       POW_LOOKUP_DIFFICULTY: '6',
       PORTAL_QUIET: '1',
+      ...env,
     },
     () => undefined,
   );

@@ -1,0 +1,130 @@
+// Sending one file in numbered chunks (src/uploads on the server), resumable: announcing the file
+// tells how many chunks the server holds, and sending goes on from there, after a dropped
+// connection (retried here) or a reload (the same file chosen again). One chunk is in memory.
+import { CHUNK_BYTES, type ChunkLabel, chunkLayout, randomBytes, toBase64Url } from '../crypto';
+import { ApiError, callApi, type Fetcher, jsonInit } from './api';
+
+/** A file read piece by piece: a File's slices in a browser, a buffer's in tests. */
+export interface FileSource {
+  name: string;
+  type: string;
+  size: number;
+  read(start: number, end: number): Promise<Uint8Array>;
+  /** The File behind it in a browser: handed to a Web Worker by reference, read there. */
+  blob?: Blob;
+}
+
+/** Sends bytes with progress where the runtime can report it (XMLHttpRequest in a browser). */
+export type Uploader = (
+  path: string,
+  headers: Record<string, string>,
+  body: Uint8Array | Blob,
+  onSent: (bytes: number) => void,
+) => Promise<unknown>;
+
+export interface UploadAnswer {
+  uploadId: string;
+  tag: string;
+  chunks: number;
+  received: number;
+  /** The first chunk's session-key packets (base64url), once the server holds that chunk. */
+  keys?: string;
+  attachmentId?: string;
+  submission?: { messageId: string; receivedDay: string; complete: boolean; filesReceived: number };
+  message?: { messageId: string; complete: boolean };
+}
+
+/** What sealing one chunk needs: its label, and the file's key packets once the server has them. */
+export interface ChunkRequest extends ChunkLabel {
+  /** Base64url of the first chunk's session-key packets; absent for the first chunk. */
+  keys?: string;
+}
+
+export interface SendFileOptions {
+  fetcher: Fetcher;
+  lookupToken: string;
+  messageId: string;
+  /** The file's place among its message's files (files go in order). */
+  index: number;
+  file: FileSource;
+  /** Seals the plaintext of one chunk (wherever the reporter's key is held). */
+  seal(chunk: ChunkRequest): Promise<Uint8Array | Blob>;
+  upload?: Uploader;
+  /** Plaintext bytes of the file sent so far, of its padded size. */
+  onSent?(sent: number, total: number): void;
+  /** Waits before a retry; tests pass one that does not wait. */
+  wait?(ms: number): Promise<void>;
+  /** Tries in a row without progress before giving up (the page then offers to try again). */
+  attempts?: number;
+}
+
+const sizeOf = (body: Uint8Array | Blob) => (body instanceof Uint8Array ? body.length : body.size);
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Worth another try: no answer at all, the server busy or failing, or a timeout. */
+const transient = (err: unknown) =>
+  !(err instanceof ApiError) || err.status === 0 || err.status === 429 || err.status >= 500;
+
+/** Sends the file; resolves with the server's answer to its last chunk. */
+export async function sendFile(o: SendFileOptions): Promise<UploadAnswer> {
+  const layout = chunkLayout({ name: o.file.name, type: o.file.type, size: o.file.size });
+  const headers = { 'x-lookup-token': o.lookupToken };
+  const announce = () =>
+    callApi<UploadAnswer>(
+      o.fetcher,
+      '/api/uploads',
+      jsonInit(
+        {
+          messageId: o.messageId,
+          index: o.index,
+          total: layout.total,
+          chunks: layout.count,
+          tag: toBase64Url(randomBytes(16)),
+        },
+        headers,
+      ),
+    );
+  const maxTries = o.attempts ?? 8;
+  let tries = 0;
+  let state: UploadAnswer | null = null;
+  for (;;) {
+    try {
+      state ??= await announce();
+      const s = state;
+      const path = `/api/uploads/${s.uploadId}/chunks/${s.received}`;
+      const body = await o.seal({
+        tag: s.tag,
+        n: s.received,
+        count: s.chunks,
+        ...(s.keys ? { keys: s.keys } : {}),
+      });
+      const done = s.received * CHUNK_BYTES;
+      const share = Math.min(CHUNK_BYTES, layout.total - done) / sizeOf(body);
+      const onSent = (bytes: number) => o.onSent?.(done + bytes * share, layout.total);
+      onSent(0);
+      const chunkHeaders = { ...headers, 'content-type': 'application/octet-stream' };
+      const answer = (
+        o.upload
+          ? await o.upload(path, chunkHeaders, body, onSent)
+          : await callApi<UploadAnswer>(o.fetcher, path, {
+              method: 'POST',
+              headers: chunkHeaders,
+              body: body as Uint8Array<ArrayBuffer> | Blob,
+            })
+      ) as UploadAnswer;
+      tries = 0;
+      if (answer.attachmentId) {
+        o.onSent?.(layout.total, layout.total);
+        return answer;
+      }
+      state = answer;
+    } catch (err) {
+      // The server holds a different count (an answer lost on the way): ask it, and go on.
+      const resync = err instanceof ApiError && err.status === 409 && state !== null;
+      if (!resync && !transient(err)) throw err;
+      if (++tries >= maxTries) throw err;
+      if (!resync) await (o.wait ?? sleep)(Math.min(30_000, 500 * 2 ** tries));
+      state = null;
+    }
+  }
+}
