@@ -1,15 +1,22 @@
-// The bench's yardstick: a bare Hono + libSQL app doing what each portal request must at least do
-// (one insert of the same body, or one indexed select), with the portal's durability settings.
+// The bare rows, kept as information: a bare Hono + libSQL app doing one insert of the same body,
+// or one indexed select, with the portal's durability settings. They measure overhead only: the
+// yardsticks the goals use are in yardstick.ts.
 import { createHash, randomBytes } from 'node:crypto';
 import { type Client, createClient } from '@libsql/client';
 import { Hono } from 'hono';
 
-/** Opens the baseline database with the same PRAGMAs as `src/storage/libsql.ts`. */
-export async function openBaselineDb(url: string): Promise<Client> {
+/** Opens a database with the same durability PRAGMAs as `src/storage/libsql.ts`. */
+export async function openDurable(url: string): Promise<Client> {
   const client = createClient({ url });
   await client.execute('PRAGMA busy_timeout = 5000');
   await client.execute('PRAGMA journal_mode = WAL');
   await client.execute('PRAGMA synchronous = FULL');
+  return client;
+}
+
+/** Opens the bare one-table database (the information-only rows). */
+export async function openBaselineDb(url: string): Promise<Client> {
+  const client = await openDurable(url);
   await client.execute(
     'CREATE TABLE IF NOT EXISTS items (id TEXT PRIMARY KEY, lookup_hash TEXT NOT NULL, body TEXT NOT NULL)',
   );

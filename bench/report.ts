@@ -2,6 +2,7 @@
 // figures, and the issue's targets checked against them; printed as tables and kept as JSON.
 import type { CryptoFigure } from './crypto-measure';
 import type { LoadResult } from './load';
+import { type Figure, met } from './measurements/types';
 import { median } from './stats';
 
 /**
@@ -13,13 +14,16 @@ export interface ScenarioRow extends LoadResult {
   baseline: string | null;
   /** Requests/s as a fraction of the baseline's, when there is one. */
   ratio: number | null;
+  /** The bare row it is also compared with, for information only, and that ratio. */
+  infoBaseline: string | null;
+  infoRatio: number | null;
   /** Highest server RSS sampled during the scenario (warm-ups included), MB. */
   peakRssMb: number;
   roundRps: number[];
 }
 
 export function scenarioRow(
-  s: { name: string; baseline: string | null },
+  s: { name: string; baseline: string | null; info?: { baseline: string } },
   rounds: LoadResult[],
   peakRssMb: number,
 ): ScenarioRow {
@@ -29,6 +33,8 @@ export function scenarioRow(
     name: s.name,
     baseline: s.baseline,
     ratio: null,
+    infoBaseline: s.info?.baseline ?? null,
+    infoRatio: null,
     peakRssMb,
     requests: sum((r) => r.requests),
     ok: sum((r) => r.ok),
@@ -50,6 +56,8 @@ export interface Target {
   goal: string;
   value: number | null;
   met: boolean | null;
+  /** Shown for information, with no goal (the bare rows, the reporter's wait). */
+  info?: boolean;
 }
 
 export interface BenchReport {
@@ -60,16 +68,23 @@ export interface BenchReport {
   scenarios: ScenarioRow[];
   serverPeakRssMb: { portal: number; baseline: number };
   clientCrypto: { node: ClientFigure; chromium: ClientFigure };
+  /** What bench/measurements/ found: page weights, the reporter's wait, and any added there. */
+  figures: Figure[];
   targets: Target[];
 }
 
 const find = (rows: ScenarioRow[], name: string) => rows.find((r) => r.name === name);
 
 export function withRatios(rows: ScenarioRow[]): ScenarioRow[] {
-  return rows.map((r) => {
-    const base = r.baseline ? find(rows, r.baseline) : undefined;
-    return { ...r, ratio: base?.rps ? Math.round((r.rps / base.rps) * 100) / 100 : null };
-  });
+  const ratio = (r: ScenarioRow, name: string | null) => {
+    const base = name ? find(rows, name) : undefined;
+    return base?.rps ? Math.round((r.rps / base.rps) * 100) / 100 : null;
+  };
+  return rows.map((r) => ({
+    ...r,
+    ratio: ratio(r, r.baseline),
+    infoRatio: ratio(r, r.infoBaseline),
+  }));
 }
 
 export function checkTargets(r: Omit<BenchReport, 'targets'>): Target[] {
@@ -87,9 +102,28 @@ export function checkTargets(r: Omit<BenchReport, 'targets'>): Target[] {
     met: value === undefined ? null : value < max,
   });
   const ratio = (f: ClientFigure) => ('ratio' in f ? f.ratio : null);
+  const info = (name: string, value: number | null | undefined): Target => ({
+    name,
+    goal: 'information',
+    value: value ?? null,
+    met: null,
+    info: true,
+  });
+  const fromFigure = (f: Figure): Target => ({
+    name: `${f.name}${f.unit ? ` (${f.unit})` : ''}`,
+    goal: f.goal ? `${f.goal.op} ${f.goal.limit}` : 'information',
+    value: f.value,
+    met: met(f),
+    ...(f.goal ? {} : { info: true }),
+  });
   return [
-    atLeast('ingest / insert baseline', '>= 0.8', at('ingest')?.ratio, 0.8),
-    atLeast('lookup / select baseline', '>= 0.8', at('lookup')?.ratio, 0.8),
+    atLeast(
+      'ingest / same durable writes on bare Hono + libSQL',
+      '>= 0.8',
+      at('ingest')?.ratio,
+      0.8,
+    ),
+    atLeast('lookup / same reads on bare Hono + libSQL', '>= 0.8', at('lookup')?.ratio, 0.8),
     below('inbox first page p99 (ms)', '< 20', at('inbox-first')?.p99Ms, 20),
     below('inbox deep page p99 (ms)', '< 20', at('inbox-deep')?.p99Ms, 20),
     below('portal server peak RSS (MB)', '< 250', r.serverPeakRssMb.portal, 250),
@@ -100,7 +134,22 @@ export function checkTargets(r: Omit<BenchReport, 'targets'>): Target[] {
       ratio(r.clientCrypto.chromium),
       0.8,
     ),
+    ...r.figures.map(fromFigure),
+    info('ingest / bare one-row insert', at('ingest')?.infoRatio),
+    info('lookup / bare one-row select', at('lookup')?.infoRatio),
   ];
+}
+
+/** The README's one table: every target with its goal and this run's figure. */
+export function readmeTable(r: BenchReport): string {
+  const rows = r.targets.map((t) => [
+    t.name,
+    t.info ? '—' : t.goal,
+    fmt(t.value),
+    t.met == null ? (t.info ? 'info' : 'not measured') : t.met ? 'met' : '**missed**',
+  ]);
+  const head = `| measure | goal | ${r.date.slice(0, 10)} | |`;
+  return [head, '| --- | --- | --- | --- |', ...rows.map((c) => `| ${c.join(' | ')} |`)].join('\n');
 }
 
 function table(head: string[], rows: (string | number)[][]): string {
@@ -124,7 +173,8 @@ export function formatReport(r: BenchReport): string {
       'peak RSS MB',
       'requests',
       'failed',
-      'vs baseline',
+      'vs yardstick',
+      'vs bare (info)',
     ],
     r.scenarios.map((s) => [
       s.name,
@@ -136,7 +186,12 @@ export function formatReport(r: BenchReport): string {
       s.requests,
       s.failed,
       s.ratio == null ? '—' : `${s.ratio} × ${s.baseline}`,
+      s.infoRatio == null ? '—' : `${s.infoRatio} × ${s.infoBaseline}`,
     ]),
+  );
+  const measured = table(
+    ['measurement', 'value', 'unit', 'note'],
+    r.figures.map((f) => [f.name, fmt(f.value), f.unit, f.note ?? '']),
   );
   const crypto = (f: ClientFigure) =>
     'skipped' in f
@@ -159,5 +214,5 @@ export function formatReport(r: BenchReport): string {
     ]),
   );
   const peaks = `Server peak RSS (VmHWM) over the run: portal ${r.serverPeakRssMb.portal} MB, baseline ${r.serverPeakRssMb.baseline} MB.`;
-  return [load, '', client, '', targets, '', peaks].join('\n');
+  return [load, '', client, '', measured, '', targets, '', peaks].join('\n');
 }

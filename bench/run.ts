@@ -1,8 +1,10 @@
 // `npm run bench [-- --quick] [-- --out file.json]`: seeds fresh databases in a temp dir, starts
-// the portal and a bare baseline as child servers on loopback, loads each scenario with a bounded
-// autocannon run, measures client-side encryption in Node and Chromium, prints and saves results.
+// the portal and the baseline (its yardsticks on a copy of the portal's database, and the bare
+// rows) as child servers on loopback, loads each scenario with a bounded autocannon run, runs the
+// measurements (bench/measurements/: page weights, the reporter's wait in Chromium, ...),
+// measures client-side encryption in Node and Chromium, prints and saves results.
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -11,11 +13,14 @@ import { browserCryptoFigure, CHROMIUM } from './browser';
 import { type RunningServer, startServer } from './child';
 import { type CryptoInput, measureCrypto } from './crypto-measure';
 import { type LoadResult, runLoad } from './load';
+import { MEASUREMENTS } from './measurements';
+import type { Figure } from './measurements/types';
 import {
   type BenchReport,
   type ClientFigure,
   checkTargets,
   formatReport,
+  readmeTable,
   scenarioRow,
   withRatios,
 } from './report';
@@ -40,7 +45,7 @@ const quick = args.quick ?? false;
  * `--only lookup,baseline-select,crypto`: just these scenarios, for working on one of them (the
  * targets of the others then show as not measured).
  */
-const ONLY_NAMES: string[] = [...SCENARIO_NAMES, 'crypto'];
+const ONLY_NAMES: string[] = [...SCENARIO_NAMES, 'crypto', ...MEASUREMENTS.map((m) => m.name)];
 const only = args.only ? new Set(args.only.split(',')) : null;
 for (const name of only ?? []) {
   if (!ONLY_NAMES.includes(name)) {
@@ -78,7 +83,8 @@ const SETTINGS = quick
 /** Low on purpose: the server's cost of checking a solution does not depend on the difficulty. */
 const POW_DIFFICULTY = 2;
 /** The whole run's own deadline, past which it stops however far it got. */
-const DEADLINE_SECONDS = quick ? 120 : 900;
+// Generous: other work on a shared machine can slow a run several times over.
+const DEADLINE_SECONDS = quick ? 240 : 1800;
 
 const log = (line: string) => console.error(`[bench] ${line}`);
 
@@ -139,8 +145,8 @@ async function measureRound(m: Measuring, round: number): Promise<void> {
  * ratio. Writes come before reads: the reads then see the rows the writes added, on both sides.
  */
 const GROUPS: ScenarioName[][] = [
-  ['baseline-insert', 'ingest'],
-  ['baseline-select', 'lookup', 'inbox-first', 'inbox-deep'],
+  ['baseline-ingest', 'baseline-insert', 'ingest'],
+  ['baseline-lookup', 'baseline-select', 'lookup', 'inbox-first', 'inbox-deep'],
 ];
 
 async function measureAll(servers: Record<'portal' | 'baseline', RunningServer>, fx: Fixture) {
@@ -187,6 +193,29 @@ async function withServers<T>(
   }
 }
 
+/** The measurements, one after another, against the portal once the load scenarios are done. */
+async function measureFigures(portalUrl: string, fx: Fixture, dir: string): Promise<Figure[]> {
+  const figures: Figure[] = [];
+  for (const m of MEASUREMENTS.filter((x) => chosen(x.name))) {
+    try {
+      figures.push(
+        ...(await m.measure({
+          portalUrl,
+          fixture: fx,
+          quick,
+          dir,
+          log: (l) => log(`${m.name}: ${l}`),
+        })),
+      );
+    } catch (err) {
+      // One broken measurement must not lose the rest of the run: it is reported as not measured.
+      log(`${m.name} failed: ${err instanceof Error ? err.stack : String(err)}`);
+      figures.push({ name: m.name, value: null, unit: '', note: `failed: ${String(err)}` });
+    }
+  }
+  return figures;
+}
+
 async function clientCrypto(fx: Fixture): Promise<BenchReport['clientCrypto']> {
   if (!chosen('crypto')) {
     const skipped = { skipped: 'not chosen with --only' };
@@ -220,6 +249,9 @@ async function main(dir: string): Promise<BenchReport> {
   const baseDb = await openBaselineDb(baselineUrl);
   await seedBaseline(baseDb, SETTINGS.rows, fx.report, fx.knownTokens);
   baseDb.close();
+  // The yardsticks' database: the portal's, as seeded (checkpointed, so the file is whole).
+  const sameFile = join(dir, 'same.db');
+  await copyFile(join(dir, 'portal', 'portal.db'), sameFile);
   log(`seeded in ${Math.round((performance.now() - started) / 1000)} s`);
   const portalEnv = {
     DATA_DIR: join(dir, 'portal'),
@@ -233,17 +265,24 @@ async function main(dir: string): Promise<BenchReport> {
     POW_LOAD_LOOKUP_PER_MINUTE: '1000000',
     LOOKUPS_PER_SECOND: '100000',
   };
-  const { rows, peaks } = await withServers(
-    { portal: portalEnv, baseline: { DATABASE_URL: baselineUrl } },
-    async (servers) => ({
-      rows: (await measureAll(servers, fx)).map((m) =>
-        scenarioRow(m.scenario, m.rounds, m.peakRssMb),
-      ),
-      peaks: {
+  const { rows, peaks, figures } = await withServers(
+    {
+      portal: portalEnv,
+      baseline: { DATABASE_URL: baselineUrl, SAME_DATABASE_URL: `file:${sameFile}` },
+    },
+    async (servers) => {
+      const measured = await measureAll(servers, fx);
+      // Peaks of the load scenarios alone: the measurements after them have their own figures.
+      const peaks = {
         portal: servers.portal.lifetimePeakMb(),
         baseline: servers.baseline.lifetimePeakMb(),
-      },
-    }),
+      };
+      return {
+        rows: measured.map((m) => scenarioRow(m.scenario, m.rounds, m.peakRssMb)),
+        peaks,
+        figures: await measureFigures(servers.portal.url, fx, dir),
+      };
+    },
   );
   const portalFirst = [...rows.filter((r) => r.baseline), ...rows.filter((r) => !r.baseline)];
   const report: Omit<BenchReport, 'targets'> = {
@@ -254,6 +293,7 @@ async function main(dir: string): Promise<BenchReport> {
     scenarios: withRatios(portalFirst),
     serverPeakRssMb: peaks,
     clientCrypto: await clientCrypto(fx),
+    figures,
   };
   return { ...report, targets: checkTargets(report) };
 }
@@ -274,8 +314,11 @@ try {
     );
   await mkdir(dirname(out), { recursive: true });
   await writeFile(out, `${JSON.stringify(report, null, 2)}\n`);
+  // Beside the JSON, the run's one table with the goals, as the README shows it.
+  const table = out.replace(/\.json$/, '') + '.md';
+  await writeFile(table, `${readmeTable(report)}\n`);
   console.log(formatReport(report));
-  console.log(`\nResults written to ${out}`);
+  console.log(`\nResults written to ${out} and ${table}`);
 } finally {
   await rm(dir, { recursive: true, force: true });
 }

@@ -16,6 +16,8 @@ export const SCENARIO_NAMES = [
   'lookup',
   'inbox-first',
   'inbox-deep',
+  'baseline-ingest',
+  'baseline-lookup',
   'baseline-insert',
   'baseline-select',
 ] as const;
@@ -24,7 +26,10 @@ export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 /** One scenario: what to request, and how to make `n` distinct requests ready beforehand. */
 export interface Scenario {
   name: ScenarioName;
+  /** The yardstick its rate is divided by; `info` rows are shown but carry no goal. */
   baseline: ScenarioName | null;
+  /** A bare row compared for information only (it does none of the required work). */
+  info?: { baseline: ScenarioName };
   method: 'GET' | 'POST';
   path: string;
   headers?: Record<string, string>;
@@ -103,7 +108,8 @@ export async function portalScenarios(url: string, fx: Fixture): Promise<Scenari
   return [
     {
       name: 'ingest',
-      baseline: 'baseline-insert',
+      baseline: 'baseline-ingest',
+      info: { baseline: 'baseline-insert' },
       method: 'POST',
       path: '/api/reports',
       headers: { 'content-type': 'application/json' },
@@ -114,7 +120,8 @@ export async function portalScenarios(url: string, fx: Fixture): Promise<Scenari
     },
     {
       name: 'lookup',
-      baseline: 'baseline-select',
+      baseline: 'baseline-lookup',
+      info: { baseline: 'baseline-select' },
       method: 'GET',
       path: '/api/receipt',
       prepare: async (n) => {
@@ -144,10 +151,29 @@ export async function portalScenarios(url: string, fx: Fixture): Promise<Scenari
   ];
 }
 
-/** The bare app's two requests, carrying the same bodies and headers as the portal's. */
+/**
+ * The baseline server's requests, carrying the same bodies and headers as the portal's: the two
+ * yardsticks (the same writes and reads on the portal's tables, see yardstick.ts) and the two
+ * bare rows (one insert, one select), kept as information.
+ */
 export function baselineScenarios(fx: Fixture): Scenario[] {
   const body = reportBodies(fx);
   return [
+    {
+      name: 'baseline-ingest',
+      baseline: null,
+      method: 'POST',
+      path: '/same/reports',
+      headers: { 'content-type': 'application/json' },
+      prepare: async () => () => ({ body: body(), headers: powHeaders(FAKE_POW) }),
+    },
+    {
+      name: 'baseline-lookup',
+      baseline: null,
+      method: 'GET',
+      path: '/same/receipt',
+      prepare: async () => (i) => ({ headers: { 'x-lookup-token': cycle(fx.knownTokens, i) } }),
+    },
     {
       name: 'baseline-insert',
       baseline: null,

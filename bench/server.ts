@@ -1,8 +1,9 @@
 // Child process that runs one server under load: the real portal (`portal`) or the bare baseline
-// (`baseline`). It reports its port over IPC and stops when the parent goes away or time runs out.
+// with its yardsticks (`baseline`). It reports its port over IPC and stops when the parent goes away or time runs out.
 import { serve } from '@hono/node-server';
 import { startNodeServer } from '../src/entry/node';
-import { createBaselineApp, openBaselineDb } from './baseline';
+import { createBaselineApp, openBaselineDb, openDurable } from './baseline';
+import { createYardstickApp } from './yardstick';
 
 const mode = process.argv[2];
 const maxSeconds = Number(process.env.BENCH_MAX_SECONDS ?? '900');
@@ -14,7 +15,9 @@ async function start(): Promise<() => Promise<void>> {
   }
   if (mode === 'baseline') {
     const client = await openBaselineDb(process.env.DATABASE_URL ?? '');
-    const app = createBaselineApp(client);
+    // The yardsticks, on a copy of the portal's seeded database.
+    const same = await openDurable(process.env.SAME_DATABASE_URL ?? '');
+    const app = createBaselineApp(client).route('/same', createYardstickApp(same));
     const server = serve({
       fetch: app.fetch,
       port: Number(process.env.PORT),
@@ -24,6 +27,7 @@ async function start(): Promise<() => Promise<void>> {
       new Promise<void>((resolve) =>
         server.close(() => {
           client.close();
+          same.close();
           resolve();
         }),
       );
