@@ -84,7 +84,7 @@ const SETTINGS = quick
 const POW_DIFFICULTY = 2;
 /** The whole run's own deadline, past which it stops however far it got. */
 // Generous: other work on a shared machine can slow a run several times over.
-const DEADLINE_SECONDS = quick ? 240 : 1800;
+const DEADLINE_SECONDS = Number(process.env.BENCH_DEADLINE_SECONDS ?? (quick ? 240 : 1800));
 
 const log = (line: string) => console.error(`[bench] ${line}`);
 
@@ -194,13 +194,14 @@ async function withServers<T>(
 }
 
 /** The measurements, one after another, against the portal once the load scenarios are done. */
-async function measureFigures(portalUrl: string, fx: Fixture, dir: string): Promise<Figure[]> {
+async function measureFigures(portal: RunningServer, fx: Fixture, dir: string): Promise<Figure[]> {
   const figures: Figure[] = [];
   for (const m of MEASUREMENTS.filter((x) => chosen(x.name))) {
     try {
       figures.push(
         ...(await m.measure({
-          portalUrl,
+          portalUrl: portal.url,
+          portal,
           fixture: fx,
           quick,
           dir,
@@ -280,7 +281,7 @@ async function main(dir: string): Promise<BenchReport> {
       return {
         rows: measured.map((m) => scenarioRow(m.scenario, m.rounds, m.peakRssMb)),
         peaks,
-        figures: await measureFigures(servers.portal.url, fx, dir),
+        figures: await measureFigures(servers.portal, fx, dir),
       };
     },
   );

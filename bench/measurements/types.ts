@@ -11,6 +11,8 @@ export interface MeasureContext {
   /** A temp folder of the run's own, removed afterwards. */
   dir: string;
   log: (line: string) => void;
+  /** The portal's process, for its RSS while a measurement runs (sampled every 50 ms). */
+  portal?: { resetPeak(): void; peakRssMb(): number };
 }
 
 export interface Figure {

@@ -82,6 +82,14 @@ describe('npm run bench -- --quick', () => {
     expect(wait, JSON.stringify(report.figures)).toBeDefined();
     if (wait?.value == null) expect(wait?.note).toMatch(/chromium/);
     else expect(wait.value).toBeGreaterThan(0);
+    // The large-file scenarios in Chromium: the page's rate, its ratio to bare streaming, the
+    // tab's heap, the server's RSS and a resumed upload (or said why not).
+    const large = report.figures.filter((f) => /^(large file|resumed upload)/.test(f.name));
+    expect(large.length, JSON.stringify(report.figures)).toBeGreaterThan(0);
+    for (const f of large) {
+      if (f.value == null) expect(f.note, f.name).toMatch(/chromium/i);
+      else expect(f.value, f.name).toBeGreaterThan(0);
+    }
     expect(report.targets.length).toBeGreaterThan(0);
     // The README's table, written beside the JSON.
     const table = readFileSync(out.replace(/\.json$/, '.md'), 'utf8');

@@ -1,11 +1,12 @@
-// A 300 MB recording sent from the report page in Chromium to the Node server: the connection is
-// cut mid-way (the page goes on by itself), then the page is reloaded; the reporter types the
-// receipt, chooses the same file again, and sending goes on from the last acknowledged chunk. The
-// supervisor's download then matches the file byte for byte.
+// A 160 MB recording sent from the report page in Chromium to the Node server: the connection is
+// cut mid-way by a proxy (the page goes on by itself), then the page is reloaded; the reporter
+// types the receipt, chooses the same file again, and sending goes on from the last acknowledged
+// chunk. The supervisor's download then matches the file byte for byte. E2E_LARGE_MB=300 runs the
+// issue's size. (Playwright's request interception is not used: it carries every request body
+// through the debugging protocol, which made each 5 MB chunk take seconds.)
 import { createReadStream } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { downloadTo } from '../../src/client/downloads';
 import { attachmentSource, fetchCase, inbox, signIn } from '../../src/client/supervisor';
@@ -13,13 +14,15 @@ import { unlockPrivateKey } from '../../src/crypto';
 import { withCookies } from '../helpers/scenario';
 import { type Browser, launchBrowser } from './helpers/browser';
 import { DESKTOP } from './helpers/checks';
+import { type CutProxy, startCutProxy } from './helpers/cut-proxy';
 import { DEMO_PASSPHRASE, type Portal, startPortal } from './helpers/portal';
-import { sendFromForm } from './helpers/report';
+import { CONTINUE, SEND } from './helpers/report';
 
 const MB = 1024 * 1024;
-const SIZE = Number(process.env.E2E_LARGE_MB ?? 300) * MB + 777;
+const SIZE = Number(process.env.E2E_LARGE_MB ?? 160) * MB + 777;
 
 let portal: Portal;
+let proxy: CutProxy;
 let browser: Browser;
 let file: string;
 
@@ -36,12 +39,14 @@ async function writePattern(path: string, size: number): Promise<void> {
 
 beforeAll(async () => {
   portal = await startPortal();
+  proxy = await startCutProxy(portal.base, /POST \/api\/uploads\/[\w-]+\/chunks\/5 HTTP\/1\.1\r\n/);
   browser = await launchBrowser();
   file = join(portal.dataDir, 'hearing-recording.mp4');
   await writePattern(file, SIZE);
 }, 120_000);
 afterAll(async () => {
   await browser?.close();
+  await proxy?.close();
   await portal?.dispose();
 });
 
@@ -52,7 +57,7 @@ describe('a large file, cut off and reloaded', { timeout: 1_200_000 }, () => {
     const context = await browser.context({ locale: 'en-US', viewport: DESKTOP });
     const page = await context.newPage();
     page.on('dialog', (d) => void d.accept()); // the leave warning, on reload
-    await page.goto(`${portal.base}/report`);
+    await page.goto(`${proxy.base}/report`);
     await page.locator('input[name="unit"]:not(:disabled)').first().waitFor();
     await page
       .getByRole('radio', { name: /District Basic Court/ })
@@ -62,34 +67,39 @@ describe('a large file, cut off and reloaded', { timeout: 1_200_000 }, () => {
     await page.locator('#what').fill('A recording of the hearing of case 17.');
     await page.locator('#report-files').setInputFiles(file);
 
-    // The connection drops under chunk 5 once; after chunk 12 is in, the page is reloaded.
-    // (Interception passes bodies through the debugging protocol, slowly: it ends after the cut.)
-    let cut = false;
-    const CHUNKS = '**/api/uploads/*/chunks/*';
-    const cutter = async (route: Route) => {
-      if (chunkOf(route.request().url()) !== 5) return route.continue();
-      if (cut) return route.continue();
-      cut = true;
-      await route.abort('connectionreset');
-      await page.unroute(CHUNKS, cutter);
-    };
-    await page.route(CHUNKS, cutter);
+    // The connection drops in the middle of chunk 5 (the proxy resets it; the page tries again by
+    // itself); once chunk 12 is in, the page is reloaded.
+    const chunk5: number[] = [];
+    let announced = 0;
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname === '/api/uploads') announced++;
+    });
     const acknowledged = new Promise<void>((resolve) =>
       page.on('response', (r) => {
+        if (chunkOf(r.url()) === 5) chunk5.push(r.status());
         if (chunkOf(r.url()) === 12 && r.status() === 201) resolve();
       }),
     );
-    const log = (line: string) => process.env.E2E_DEBUG && console.log(line);
+    const t0 = performance.now();
+    const log = (line: string) =>
+      process.env.E2E_DEBUG &&
+      console.log(`${((performance.now() - t0) / 1000).toFixed(1)} ${line}`);
     page.on('console', (m) => log(`page: ${m.text()}`));
     page.on('response', (r) => log(`${r.status()} ${new URL(r.url()).pathname}`));
-    const sending = sendFromForm(page, 1_000_000).catch(() => null);
+    // Sent as the reporter sends it, but not waited on to the end: the reload comes first.
+    await page.locator(CONTINUE).click();
+    await page.locator('#keep-view').waitFor({ state: 'visible' });
     // The receipt as the page showed it (the reporter wrote it down).
-    await page.locator('#send-view').waitFor({ state: 'visible' });
     const receipt = ((await page.locator('#keep-code').textContent()) ?? '').trim();
+    await page.locator('#keep-confirm').fill(receipt.split('-').at(-1) ?? '');
+    await page.locator(SEND).click();
     await acknowledged;
     await page.reload();
-    expect(await sending).toBeNull();
-    expect(cut).toBe(true);
+    await page.locator('#resume summary').waitFor();
+    expect(await page.locator('#receipt-view').isVisible()).toBe(false);
+    expect(proxy.cuts()).toBe(2);
+    expect(chunk5).toEqual([201]); // the cut requests had no answer; a retry went through
+    expect(announced).toBeGreaterThanOrEqual(2); // the page itself asked where to go on
 
     // After the reload: only the receipt and the same file.
     const resent: number[] = [];
