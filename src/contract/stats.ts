@@ -39,9 +39,7 @@ export const publicStatsResponse = z.strictObject({
   /** The day the current quarter's figures appear. */
   nextPublication: z.string(),
   /** Yesterday's head of the audit log: a witness anyone can copy (null before any entry). */
-  auditHead: z
-    .strictObject({ hash: z.string(), day: z.string() })
-    .nullable(),
+  auditHead: z.strictObject({ hash: z.string(), day: z.string() }).nullable(),
 });
 export type PublicStats = z.infer<typeof publicStatsResponse>;
 export type StatsUnit = z.infer<typeof unitNameSchema>;
