@@ -1,5 +1,7 @@
 // The hash chain itself: how an entry's hash is made and how a whole log is checked. Pure code,
 // so an outside auditor's verifier and the server agree by construction.
+
+import type { ChainCheck } from '../contract/audit';
 import { sha256Hex } from '../crypto/encoding';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -39,9 +41,7 @@ export function entryHash(e: EntryFields): Promise<string> {
   );
 }
 
-export type ChainCheck =
-  | { ok: true; entries: number; head: string }
-  | { ok: false; entries: number; brokenAt: number; reason: string };
+export type { ChainCheck };
 
 /**
  * Checks entries in `seq` order: numbering starts at 1 with no gaps (a removed or truncated

@@ -1,6 +1,7 @@
 // The portal over months, over the API: notice settings, deletion warnings, legal holds, early
 // deletion and a unit's retention period. Used by the supervisor page and the tests.
 
+import type { NoticeRegistered, NoticeSettings, NoticesStopped } from '../contract/notify';
 import type { RetentionResponse, TwoPersonStep, UpcomingDeletions } from '../contract/retention';
 import type { SignedIn } from './admin';
 import { callApi, jsonInit } from './api';
@@ -11,25 +12,16 @@ const send = <T>(s: SignedIn, method: string, path: string, body?: unknown) =>
     method,
   });
 
-export type NoticeSettings =
-  | { registered: false }
-  | {
-      registered: true;
-      email: string;
-      verified: boolean;
-      digestHour: number;
-      onlyWhenActive: boolean;
-      encryptDetails: boolean;
-    };
+export type { NoticeSettings };
 
 export const noticeSettings = (s: SignedIn) => callApi<NoticeSettings>(s.fetcher, '/api/notify');
 
 export const registerNotices = (
   s: SignedIn,
   body: { email: string; digestHour: number; onlyWhenActive: boolean; encryptDetails: boolean },
-) => send<{ email: string; verified: boolean }>(s, 'POST', '/api/notify', body);
+) => send<NoticeRegistered>(s, 'POST', '/api/notify', body);
 
-export const stopNotices = (s: SignedIn) => send<{ registered: false }>(s, 'DELETE', '/api/notify');
+export const stopNotices = (s: SignedIn) => send<NoticesStopped>(s, 'DELETE', '/api/notify');
 
 export const upcomingDeletions = (s: SignedIn) =>
   callApi<UpcomingDeletions>(s.fetcher, '/api/retention/upcoming');

@@ -8,6 +8,7 @@ import { LOOKUP_TOKEN_HEADER } from '../contract/headers';
 import { reportRecipientKeys } from '../contract/reach';
 import type { FlagResponse, MessageResponse } from '../contract/receipt';
 import type { CreateReportResponse } from '../contract/reports';
+import type { DraftToResume, PendingMessages } from '../contract/uploads';
 import {
   chunkLayout,
   chunkPlaintext,
@@ -300,17 +301,6 @@ export async function sendReport(
   };
 }
 
-interface DraftToResume {
-  unitId: string;
-  copyToParent: boolean;
-  exclude: string[];
-  reporterPublicKey: string;
-  reporterLockedKey: string;
-  report: string;
-  filesExpected: number;
-  filesReceived: number;
-}
-
 /**
  * After a reload: from the receipt alone, the submission that was under way, ready for
  * `sendReport` again. `files` must be the same files, chosen again in the same order; their
@@ -533,9 +523,9 @@ export interface PendingMessage {
 
 /** The reporter's messages still waiting for their files (none reach a supervisor yet). */
 export async function pendingMessages(s: Session): Promise<PendingMessage[]> {
-  const { pending } = await callApi<{
-    pending: (Omit<PendingMessage, 'files'> & { ciphertext: string })[];
-  }>(s.fetcher, '/api/receipt/pending', { headers: tokenHeaders(s.lookupToken) });
+  const { pending } = await callApi<PendingMessages>(s.fetcher, '/api/receipt/pending', {
+    headers: tokenHeaders(s.lookupToken),
+  });
   const out: PendingMessage[] = [];
   for (const p of pending) {
     const opened = await openJson<MessageContent | RetaliationContent>(p.ciphertext, {

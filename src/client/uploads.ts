@@ -2,6 +2,7 @@
 // tells how many chunks the server holds, and sending goes on from there, after a dropped
 // connection (retried here) or a reload (the same file chosen again). At most two chunks are in memory:
 // the one on its way and the next, sealed meanwhile.
+import type { UploadState } from '../contract/uploads';
 import { CHUNK_BYTES, type ChunkLabel, chunkLayout, randomBytes, toBase64Url } from '../crypto';
 import { ApiError, callApi, type Fetcher, jsonInit } from './api';
 
@@ -23,17 +24,7 @@ export type Uploader = (
   onSent: (bytes: number) => void,
 ) => Promise<unknown>;
 
-export interface UploadAnswer {
-  uploadId: string;
-  tag: string;
-  chunks: number;
-  received: number;
-  /** The first chunk's session-key packets (base64url), once the server holds that chunk. */
-  keys?: string;
-  attachmentId?: string;
-  submission?: { messageId: string; receivedDay: string; complete: boolean; filesReceived: number };
-  message?: { messageId: string; complete: boolean };
-}
+export type UploadAnswer = UploadState;
 
 /** What sealing one chunk needs: its label, and the file's key packets once the server has them. */
 export interface ChunkRequest extends ChunkLabel {

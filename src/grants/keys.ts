@@ -4,8 +4,12 @@ import { and, asc, eq } from 'drizzle-orm';
 import { supervisors } from '../../db/schema';
 import { nowSeconds, readingKeyFilter } from '../cases/reach';
 import type { Ctx } from '../context';
+import type { GrantableKey } from '../contract/grants';
+import { READING_ROLES } from '../contract/reach';
 
-export async function unitReadingKeys(ctx: Ctx, unitId: string) {
+const isReadingRole = (role: string) => (READING_ROLES as readonly string[]).includes(role);
+
+export async function unitReadingKeys(ctx: Ctx, unitId: string): Promise<GrantableKey[]> {
   const rows = await ctx.db
     .select({
       id: supervisors.id,
@@ -18,5 +22,6 @@ export async function unitReadingKeys(ctx: Ctx, unitId: string) {
     .from(supervisors)
     .where(and(eq(supervisors.unitId, unitId), readingKeyFilter(nowSeconds(ctx))))
     .orderBy(asc(supervisors.createdAt));
-  return rows;
+  // The filter admits reading keys only (people's and the recovery key); this narrows the type.
+  return rows.filter((r): r is GrantableKey => isReadingRole(r.role));
 }

@@ -3,6 +3,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { requireActor } from '../auth/middleware';
+import type { GrantableKeysResponse } from '../contract/grants';
 import { fromBase64Url } from '../crypto/encoding';
 import type { AppEnv } from '../http/types';
 import { jsonBody, limitBody, parseWith, query } from '../http/validate';
@@ -55,5 +56,8 @@ export const grantRoutes = new Hono<AppEnv>()
       recoveryBacklog(ctx, unitId),
     ]);
     // Cases of the unit its recovery key cannot read yet: the page offers to grant them.
-    return c.json({ keys, recoveryBacklog: backlog?.cases.length ?? 0 });
+    return c.json({
+      keys,
+      recoveryBacklog: backlog?.cases.length ?? 0,
+    } satisfies GrantableKeysResponse);
   });

@@ -6,6 +6,7 @@ import { caseGrants, grantPackets, reports, supervisors } from '../../db/schema'
 import { withAudit } from '../audit/service';
 import { caseFacts, caseNotFound, nowSeconds } from '../cases/reach';
 import type { Ctx } from '../context';
+import type { GrantResponse, PendingItems } from '../contract/grants';
 import { mayRead } from '../contract/reach';
 import { checkRewrap, toBase64Url, withKeyPacket } from '../crypto';
 import { AppError, notFound } from '../lib/errors';
@@ -58,7 +59,7 @@ export async function pendingItems(
   granter: Granter,
   reportId: string,
   granteeId: string,
-) {
+): Promise<PendingItems> {
   const { grantee, items } = await grantContext(ctx, granter, reportId, granteeId);
   const todo = items.filter((i) => !readableBy(i, keyIdsOf(grantee)));
   return {
@@ -125,7 +126,7 @@ export async function grantCase(
   reportId: string,
   granteeId: string,
   sent: GrantItem[],
-) {
+): Promise<GrantResponse> {
   const { report, grantee, items } = await grantContext(ctx, granter, reportId, granteeId);
   const changed = await rewrapped(keyIdsOf(granter.key), keyIdsOf(grantee), items, sent);
   if (changed.length === 0) return { granted: 0 };

@@ -7,6 +7,7 @@ import { caseShares, grantPackets, supervisors, units } from '../../db/schema';
 import { withAudit } from '../audit/service';
 import { caseFacts, nowSeconds, type ReportRow, readingKeyFilter } from '../cases/reach';
 import type { Ctx } from '../context';
+import type { ShareOffer, ShareResponse } from '../contract/grants';
 import { shareTargets } from '../contract/reach';
 import { toBase64Url } from '../crypto';
 import { toDay } from '../lib/days';
@@ -34,7 +35,7 @@ async function shareKeys(ctx: Ctx, unitId: string, excluded: string[]) {
 }
 
 /** The units the case may be shared with, their keys, and every item to re-wrap. */
-export async function shareOffer(ctx: Ctx, report: ReportRow) {
+export async function shareOffer(ctx: Ctx, report: ReportRow): Promise<ShareOffer> {
   const facts = await caseFacts(ctx, report);
   const items = await caseItems(ctx, report.id);
   const targets = [];
@@ -74,7 +75,12 @@ export interface ShareGrant {
  * supervisor's grant is, then its packets, the share and its audit entry, in one batch. Nothing is stored
  * unless every key of the unit gets every item the reporter can read.
  */
-export async function shareCase(ctx: Ctx, report: ReportRow, unitId: string, grants: ShareGrant[]) {
+export async function shareCase(
+  ctx: Ctx,
+  report: ReportRow,
+  unitId: string,
+  grants: ShareGrant[],
+): Promise<ShareResponse> {
   const facts = await caseFacts(ctx, report);
   if (!shareTargets(facts).includes(unitId)) {
     throw new AppError(

@@ -15,6 +15,7 @@ import { withAudit } from '../audit/service';
 import type { Actor } from '../auth/actor';
 import { nowSeconds, visibleTo } from '../cases/reach';
 import type { Ctx } from '../context';
+import type { NoticeRegistered, NoticeSettings, NoticesStopped } from '../contract/notify';
 import { randomBytes, sha256Hex, toBase64Url, utf8 } from '../crypto/encoding';
 import { sealToKey } from '../crypto/messages';
 import { addDays, toDay } from '../lib/days';
@@ -38,7 +39,12 @@ async function enqueue(ctx: Ctx, to: string, subject: string, text: string) {
 }
 
 /** Registers (or replaces) the actor's address; it is used only once its link is followed. */
-export async function register(ctx: Ctx, actor: Actor, r: Registration, origin: string) {
+export async function register(
+  ctx: Ctx,
+  actor: Actor,
+  r: Registration,
+  origin: string,
+): Promise<NoticeRegistered> {
   const token = toBase64Url(randomBytes(32));
   const row = {
     supervisorId: actor.id,
@@ -98,7 +104,7 @@ export async function verify(ctx: Ctx, token: string): Promise<void> {
   ]);
 }
 
-export async function settingsOf(ctx: Ctx, actor: Actor) {
+export async function settingsOf(ctx: Ctx, actor: Actor): Promise<NoticeSettings> {
   const [row] = await ctx.db
     .select()
     .from(notifyAddresses)
@@ -109,7 +115,7 @@ export async function settingsOf(ctx: Ctx, actor: Actor) {
   return { registered: true as const, email, verified, digestHour, onlyWhenActive, encryptDetails };
 }
 
-export async function unregister(ctx: Ctx, actor: Actor) {
+export async function unregister(ctx: Ctx, actor: Actor): Promise<NoticesStopped> {
   await ctx.db.delete(notifyAddresses).where(eq(notifyAddresses.supervisorId, actor.id));
   return { registered: false as const };
 }

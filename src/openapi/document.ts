@@ -1,12 +1,13 @@
 // GET /api/openapi.json: the API described from the same zod schemas that validate requests.
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { uploadStateSchema as uploadState } from '../contract/uploads';
 import type { AppEnv } from '../http/types';
 import { powHeaderParams } from '../pow/middleware';
 import { POW_PURPOSES } from '../pow/service';
 import { addMessageBody, flagRetaliationBody, shareBody } from '../receipts/schemas';
 import { createReportBody, createReportResponse } from '../reports/schemas';
-import { startUploadBody, uploadState } from '../uploads/routes';
+import { startUploadBody } from '../uploads/routes';
 import { securitySchemes, supervisorPaths } from './supervisor-paths';
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });

@@ -13,6 +13,7 @@ import { openFlagDue } from '../cases/records';
 import { sortKey } from '../cases/sort-key';
 import type { Ctx } from '../context';
 import type { AttachmentResponse, FlagResponse, MessageResponse } from '../contract/receipt';
+import type { PendingMessages } from '../contract/uploads';
 import { addDays, toDay } from '../lib/days';
 import { AppError, notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
@@ -71,7 +72,7 @@ export async function addPendingMessage(
 }
 
 /** The reporter's messages still waiting for files, to finish with the same files chosen again. */
-export async function pendingMessagesOf(ctx: Ctx, report: ReportRow) {
+export async function pendingMessagesOf(ctx: Ctx, report: ReportRow): Promise<PendingMessages> {
   const rows = await ctx.db
     .select()
     .from(pendingMessages)

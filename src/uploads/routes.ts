@@ -4,6 +4,7 @@
 // announced, so chunks need no proof of work each (one per chunk would make 2 GB impractical).
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { type Limits, uploadStateSchema } from '../contract/uploads';
 import { CHUNK_BYTES, CHUNK_OVERHEAD } from '../crypto';
 import type { AppEnv } from '../http/types';
 import { jsonBody, limitBody, parseWith } from '../http/validate';
@@ -23,23 +24,6 @@ export const startUploadBody = z.strictObject({
   chunks: z.number().int().min(1).max(100_000),
   tag: entityId,
 });
-export const uploadState = z.strictObject({
-  uploadId: z.string(),
-  tag: z.string(),
-  chunks: z.number().int(),
-  received: z.number().int(),
-  keys: z.string().optional(),
-  attachmentId: z.string().optional(),
-  message: z.strictObject({ messageId: z.string(), complete: z.boolean() }).optional(),
-  submission: z
-    .strictObject({
-      messageId: z.string(),
-      receivedDay: z.string(),
-      complete: z.boolean(),
-      filesReceived: z.number().int(),
-    })
-    .optional(),
-});
 const chunkParams = z.strictObject({
   id: entityId,
   n: z.coerce.number().int().min(0).max(100_000),
@@ -52,13 +36,13 @@ export const uploadRoutes = new Hono<AppEnv>()
   .post('/api/uploads', limitBody(1024), async (c) => {
     const token = tokenFrom(c);
     const body = await jsonBody(c, startUploadBody);
-    return c.json(uploadState.parse(await startUpload(c.get('ctx'), token, body)), 201);
+    return c.json(uploadStateSchema.parse(await startUpload(c.get('ctx'), token, body)), 201);
   })
   .post('/api/uploads/:id/chunks/:n', limitBody(MAX_CHUNK_BODY), async (c) => {
     const token = tokenFrom(c);
     const { id, n } = parseWith(chunkParams, c.req.param(), 'path');
     const answer = await putChunk(c.get('ctx'), token, id, n, () => uploadedBytes(c));
-    return c.json(uploadState.parse(answer), 201);
+    return c.json(uploadStateSchema.parse(answer), 201);
   })
   // Paid like a look-up: it answers whether a receipt has an unfinished report.
   .get('/api/reports/draft', requirePow('lookup'), async (c) => {
@@ -69,5 +53,5 @@ export const uploadRoutes = new Hono<AppEnv>()
     return c.json({
       attachmentBytes: l.attachmentBytes,
       attachmentsPerMessage: l.attachmentsPerMessage,
-    });
+    } satisfies Limits);
   });

@@ -9,6 +9,7 @@ import { and, count, eq, gte, inArray, lt, notInArray } from 'drizzle-orm';
 import { attachments, pendingMessages, reportDrafts, reports, uploads } from '../../db/schema';
 import { excludedKeyIds } from '../cases/reach';
 import type { Ctx } from '../context';
+import type { DraftToResume, UploadState } from '../contract/uploads';
 import {
   bucketSize,
   CHUNK_BYTES,
@@ -97,7 +98,7 @@ async function recipientsOf(ctx: Ctx, o: Owner, pending: Pending | null): Promis
  * What a reporter needs to finish a submission after a reload: the sealed report (sent again as
  * is, so the repeat is recognised), their locked key and where it goes. Drafts only.
  */
-export async function draftToResume(ctx: Ctx, token: string) {
+export async function draftToResume(ctx: Ctx, token: string): Promise<DraftToResume> {
   const o = await ownerOf(ctx, token);
   if (!o.draft) throw new AppError('conflict', 'This report is already complete.');
   const d = o.draft;
@@ -119,16 +120,6 @@ export interface StartUpload {
   total: number;
   chunks: number;
   tag: string;
-}
-
-export interface UploadState {
-  uploadId: string;
-  tag: string;
-  chunks: number;
-  received: number;
-  /** The first chunk's session-key packets (base64url) once it is in: later chunks repeat them,
-   * and a reporter's browser recovers the file's key from them after a reload. */
-  keys?: string;
 }
 
 const stateOf = (u: Upload): UploadState => ({

@@ -20,7 +20,15 @@ import {
 } from '../../src/client/admin';
 import type { Fetcher } from '../../src/client/api';
 import { grantableKeys, grantCase } from '../../src/client/grants';
-import { deleteEarly, legalHold, setRetention, upcomingDeletions } from '../../src/client/months';
+import {
+  deleteEarly,
+  legalHold,
+  noticeSettings,
+  registerNotices,
+  setRetention,
+  stopNotices,
+  upcomingDeletions,
+} from '../../src/client/months';
 import {
   flagRetaliation,
   openCase,
@@ -68,13 +76,13 @@ import {
   shareOfferResponse,
   shareResponse,
 } from '../../src/contract/grants';
-import { powChallengeResponse } from '../../src/contract/pow';
 import {
-  attachmentResponse,
-  caseViewBodySchema,
-  flagResponse,
-  messageResponse,
-} from '../../src/contract/receipt';
+  noticeRegisteredResponse,
+  noticeSettingsResponse,
+  noticesStoppedResponse,
+} from '../../src/contract/notify';
+import { powChallengeResponse } from '../../src/contract/pow';
+import { caseViewBodySchema, flagResponse, messageResponse } from '../../src/contract/receipt';
 import { createReportResponse } from '../../src/contract/reports';
 import {
   retentionResponse,
@@ -90,6 +98,7 @@ import {
   supervisorsResponse,
 } from '../../src/contract/supervisors';
 import { unitsResponse } from '../../src/contract/units';
+import { uploadStateSchema } from '../../src/contract/uploads';
 import type { pendingItems, grantCase as serverGrant } from '../../src/grants/service';
 import type { shareCase as serverShare, shareOffer } from '../../src/grants/share';
 import {
@@ -113,9 +122,6 @@ assignable<Out<typeof currentHead>>(
       typeof auditHeadSchema
     >,
 );
-// unitReadingKeys (src/grants/keys.ts) types `role` as any role, though its filter admits only
-// reading keys (supervisor, recovery); src/grants is another change's, so only the run-time parse
-// below holds it to the contract for now.
 assignable<Out<typeof pendingItems>>((x): PendingItems => x);
 assignable<Out<typeof serverGrant>>((x): GrantResponse => x);
 assignable<Out<typeof shareOffer>>((x): ShareOffer => x);
@@ -149,7 +155,8 @@ const ROUTES: [string, RegExp, z.ZodType][] = [
   ['GET', /^\/api\/receipt$/, caseViewBodySchema],
   ['POST', /^\/api\/receipt\/messages$/, messageResponse],
   ['POST', /^\/api\/receipt\/retaliation$/, flagResponse],
-  ['POST', /^\/api\/receipt\/attachments\?message=/, attachmentResponse],
+  // POST /api/receipt/attachments (a whole file in one request) is no longer called by the client:
+  // files go in chunks through /api/uploads, listed below.
   ['GET', /^\/api\/receipt\/share$/, shareOfferResponse],
   ['POST', /^\/api\/receipt\/share$/, shareResponse],
   ['POST', /^\/api\/auth\/challenge$/, challengeResponse],
@@ -168,6 +175,11 @@ const ROUTES: [string, RegExp, z.ZodType][] = [
   ['GET', /^\/api\/retaliation(\?.*)?$/, flagsResponse],
   ['POST', /^\/api\/retaliation\/[\w-]+\/state$/, flagStateResponse],
   ['GET', /^\/api\/retention\/upcoming$/, upcomingDeletionsResponse],
+  ['POST', /^\/api\/uploads$/, uploadStateSchema],
+  ['POST', /^\/api\/uploads\/[\w-]+\/chunks\/\d+$/, uploadStateSchema],
+  ['GET', /^\/api\/notify$/, noticeSettingsResponse],
+  ['POST', /^\/api\/notify$/, noticeRegisteredResponse],
+  ['DELETE', /^\/api\/notify$/, noticesStoppedResponse],
   ['POST', /^\/api\/cases\/[\w-]+\/hold$/, twoPersonStepResponse],
   ['POST', /^\/api\/admin\/cases\/[\w-]+\/delete$/, twoPersonStepResponse],
   ['POST', /^\/api\/admin\/units\/[\w-]+\/retention$/, retentionResponse],
@@ -226,6 +238,15 @@ describe('every answer the browser reads matches its contract schema', () => {
     await setFlagState(basic, flags[0]!.id, 'acknowledged');
     await upcomingDeletions(basic);
     await legalHold(basic, caseId, true);
+    await noticeSettings(basic);
+    await registerNotices(basic, {
+      email: 'reader@portal.example',
+      digestHour: 7,
+      onlyWhenActive: false,
+      encryptDetails: true,
+    });
+    await noticeSettings(basic);
+    await stopNotices(basic);
 
     // A second key in the unit, so that the case can be granted to it.
     const second = await enrolKey({ fetcher }, basicUnit.id, 'Second reader');

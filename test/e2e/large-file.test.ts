@@ -1,8 +1,8 @@
-// A 160 MB recording sent from the report page in Chromium to the Node server: the connection is
+// A 300 MB recording sent from the report page in Chromium to the Node server: the connection is
 // cut mid-way by a proxy (the page goes on by itself), then the page is reloaded; the reporter
 // types the receipt, chooses the same file again, and sending goes on from the last acknowledged
-// chunk. The supervisor's download then matches the file byte for byte. E2E_LARGE_MB=300 runs the
-// issue's size. (Playwright's request interception is not used: it carries every request body
+// chunk. The supervisor's download then matches the file byte for byte. E2E_LARGE_MB sets another
+// size. (Playwright's request interception is not used: it carries every request body
 // through the debugging protocol, which made each 5 MB chunk take seconds.)
 import { createReadStream } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
@@ -19,7 +19,7 @@ import { DEMO_PASSPHRASE, type Portal, startPortal } from './helpers/portal';
 import { CONTINUE, SEND } from './helpers/report';
 
 const MB = 1024 * 1024;
-const SIZE = Number(process.env.E2E_LARGE_MB ?? 160) * MB + 777;
+const SIZE = Number(process.env.E2E_LARGE_MB ?? 300) * MB + 777;
 
 let portal: Portal;
 let proxy: CutProxy;

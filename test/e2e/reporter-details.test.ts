@@ -144,6 +144,17 @@ describe('the smaller things, in both languages', { timeout: 300_000 }, () => {
       }));
       expect(colours.text).toBe('rgba(0, 0, 0, 0)');
       expect(colours.button).not.toBe('rgba(0, 0, 0, 0)');
+      // A screen reader still hears the input's own value (it is emptied so the same file can be
+      // chosen again, and so no path stays in it); its description reads the chosen files after it.
+      const described = await page.evaluate(() => {
+        const ids = document.getElementById('report-files')?.getAttribute('aria-describedby');
+        return (ids ?? '')
+          .split(' ')
+          .map((id) => document.getElementById(id)?.textContent ?? '')
+          .join(' ');
+      });
+      expect(described).toContain('minutes.txt');
+      expect(described).toContain('photo.jpg');
       expect(problems).toEqual([]);
       await page.context().close();
     }

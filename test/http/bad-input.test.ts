@@ -4,7 +4,7 @@ import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { units as unitsTable } from '../../db/schema';
 import { powHeaders } from '../../src/client/pow';
-import { openCase, submitReport } from '../../src/client/reporter';
+import { openCase, sendMessage, submitReport } from '../../src/client/reporter';
 import type { UnitView } from '../../src/client/types';
 import {
   deriveReceiptSecrets,
@@ -21,6 +21,7 @@ let h: Harness;
 let units: UnitView[];
 let token: string;
 let reportMessageId: string;
+let followUpId: string;
 let before: Record<string, number>;
 
 beforeAll(async () => {
@@ -36,6 +37,7 @@ beforeAll(async () => {
   const session = await openCase(h.fetcher, receipt);
   token = session.lookupToken;
   reportMessageId = session.view.messages[0]!.id;
+  followUpId = (await sendMessage(session, 'a follow-up without files', [])).messageId;
 });
 afterAll(() => h.close());
 beforeEach(async () => {
@@ -315,11 +317,13 @@ describe('other routes', () => {
     await expectRejected(await upload('', junk), 400);
     await expectRejected(await upload('?message=../../etc/passwd', junk), 400);
     await expectRejected(await upload('?message=AAAAAAAAAAAAAAAAAAAAAA', junk), 404);
-    await expectRejected(await upload(`?message=${reportMessageId}`, junk, 'text/plain'), 415);
-    await expectRejected(await upload(`?message=${reportMessageId}`, new Uint8Array(0)), 400);
-    await expectRejected(await upload(`?message=${reportMessageId}`, junk), 422, 'not_encrypted');
+    // The report's own files come only through /api/uploads, counted against the report.
+    await expectRejected(await upload(`?message=${reportMessageId}`, junk), 404);
+    await expectRejected(await upload(`?message=${followUpId}`, junk, 'text/plain'), 415);
+    await expectRejected(await upload(`?message=${followUpId}`, new Uint8Array(0)), 400);
+    await expectRejected(await upload(`?message=${followUpId}`, junk), 422, 'not_encrypted');
     await expectRejected(
-      await upload(`?message=${reportMessageId}`, new Uint8Array(3 * 1024 * 1024)),
+      await upload(`?message=${followUpId}`, new Uint8Array(3 * 1024 * 1024)),
       413,
     );
   });

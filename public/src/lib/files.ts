@@ -2,6 +2,7 @@
 // GET /api/limits) said in the help text and checked locally.
 import { callApi } from '../../../src/client/api';
 import type { FileSource } from '../../../src/client/reporter';
+import type { Limits } from '../../../src/contract/uploads';
 import { onLanguageChange, t } from '../i18n';
 import { browserFetch } from './api';
 import { clearStatus, h, setI18n, showStatus } from './dom';
@@ -11,7 +12,7 @@ let limit: Promise<number | null> | null = null;
 
 /** The largest file the portal accepts, asked once; null when the portal could not be asked. */
 export function maxFileBytes(): Promise<number | null> {
-  limit ??= callApi<{ attachmentBytes: number }>(browserFetch, '/api/limits').then(
+  limit ??= callApi<Limits>(browserFetch, '/api/limits').then(
     (l) => l.attachmentBytes,
     () => null,
   );

@@ -6,13 +6,32 @@ interface ErrorBody {
   error?: { code?: string; message?: string; requestId?: string };
 }
 
+/** No byte sent for this long: the connection has stalled (Tor circuits do), so try again. */
+export const STALL_MS = 60_000;
+/** Once the body is sent, how long the portal may take to store it and answer. */
+export const ANSWER_MS = 180_000;
+
 export const xhrUpload: Uploader = (path, headers, body, onSent) =>
   new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', path);
     xhr.responseType = 'json';
     for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
-    xhr.upload.onprogress = (event) => onSent(event.loaded);
+    // A stalled request is given up and met as "no network", which the sender retries from the
+    // last chunk the portal acknowledged; without this it would wait for ever.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const watch = (ms: number) => {
+      clearTimeout(timer);
+      timer = setTimeout(() => xhr.abort(), ms);
+    };
+    xhr.onloadend = () => clearTimeout(timer);
+    xhr.onabort = () => reject(new TypeError('The connection to the portal stalled.'));
+    xhr.upload.onprogress = (event) => {
+      watch(STALL_MS);
+      onSent(event.loaded);
+    };
+    xhr.upload.onload = () => watch(ANSWER_MS);
+    watch(STALL_MS);
     xhr.onload = () => {
       if (xhr.status >= 200 && xhr.status < 300) return resolve(xhr.response);
       const e = (xhr.response as ErrorBody | null)?.error;
