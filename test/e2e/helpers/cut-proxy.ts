@@ -1,8 +1,8 @@
 // A loopback TCP proxy in front of the portal that drops the connection in the middle of the
 // requests whose first line matches, the first `times` times: a real cut (the server gets a
 // truncated body, the browser a reset), and every other byte passes untouched, so uploads run at
-// full speed. Chromium itself sends a request again, once, when a reused connection is reset
-// before any answer: cutting twice makes sure the page sees the failure.
+// full speed. Chromium itself sends a request again (up to twice) when a reused connection is
+// reset before any answer: cut more often than that to make sure the page sees the failure.
 import { connect, createServer, type Socket } from 'node:net';
 
 export interface CutProxy {
