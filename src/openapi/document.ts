@@ -169,21 +169,6 @@ export function openApiDocument() {
           responses: { '201': { description: 'Shared' }, ...errors },
         },
       },
-      '/api/receipt/attachments': {
-        post: {
-          summary: 'Upload an encrypted file for one of the reporter’s messages',
-          parameters: [
-            tokenHeader,
-            { name: 'message', in: 'query', required: true, schema: { type: 'string' } },
-          ],
-          requestBody: {
-            content: {
-              'application/octet-stream': { schema: { type: 'string', format: 'binary' } },
-            },
-          },
-          responses: { '201': { description: 'Stored' }, ...errors },
-        },
-      },
       '/api/receipt/attachments/{id}': {
         get: {
           summary: 'Download an encrypted file',
