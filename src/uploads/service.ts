@@ -309,7 +309,7 @@ async function checkKeys(
       `Chunk ${n + 1} is not sealed with the file's key: every chunk of a file carries the first chunk's session-key packets.`,
       { received: u.received },
     );
-  // An upload begun before the data packet was kept has none to compare (its packets are v3).
+  // An upload begun before the data packet was kept has none to compare.
   if (u.data && u.data !== JSON.stringify(parts.data))
     throw new AppError(
       'wrong_recipients',
