@@ -30,6 +30,8 @@ export type UploadAnswer = UploadState;
 export interface ChunkRequest extends ChunkLabel {
   /** Base64url of the first chunk's session-key packets; absent for the first chunk. */
   keys?: string;
+  /** The first chunk's data packet (version, cipher, AEAD mode), with the keys. */
+  data?: UploadState['data'];
 }
 
 export interface SendFileOptions {
@@ -87,6 +89,7 @@ export async function sendFile(o: SendFileOptions): Promise<UploadAnswer> {
     n,
     count: s.chunks,
     ...(s.keys ? { keys: s.keys } : {}),
+    ...(s.data ? { data: s.data } : {}),
   });
   const sealed = async (label: ChunkRequest) => {
     const key = `${label.tag}.${label.n}`;
