@@ -8,13 +8,15 @@
 //   portal, the browser's socket buffers fill and no more of its body leaves, as over a Tor
 //   circuit that stalled. Only the page's own timer can end it. `release()` then drains what the
 //   held connections still carry, discarding it, so that one the browser gave up shows its end.
+// - `mute` reads the whole request and throws it away, and never answers: the body is sent, and
+//   the answer never comes, as when the portal or the circuit dies after the body.
 import { connect, createServer, type Socket } from 'node:net';
 
 export interface CutProxy {
   base: string;
   /** How many times a connection was cut. */
   cuts(): number;
-  /** How many requests were held. */
+  /** How many requests were held (or muted). */
   held(): number;
   /** Held requests whose connection the browser closed (seen once they are released). */
   abandoned(): number;
@@ -30,7 +32,7 @@ export interface CutOptions {
   times?: number;
   /** `cut`: how much of the body passes before the cut. */
   bodyBytes?: number;
-  mode?: 'cut' | 'hold';
+  mode?: 'cut' | 'hold' | 'mute';
 }
 
 /** Finds `line` in what a connection sends, across reads, each match once. */
@@ -101,18 +103,18 @@ export async function startCutProxy(
     const find = lineFinder(line);
     let left = -1; // bytes still let through before the cut, once it is armed
     client.on('data', (d: Buffer) => {
-      if (hold) return; // released: read and thrown away
+      if (hold) return; // released, or muted: read and thrown away
       const hits = find(d);
       matched += hits.length;
       const at = hits[0];
-      if (at !== undefined && mode === 'hold' && held < times) {
+      if (at !== undefined && mode !== 'cut' && held < times) {
         held++;
         hold = true;
         holding.add(client);
         send(d.subarray(0, Math.max(0, at))); // the end of an earlier request, if any
         upstream.unpipe(client);
         upstream.end(); // the portal sees an idle connection closed, and nothing of this request
-        client.pause();
+        if (mode === 'hold') client.pause();
         return;
       }
       if (at !== undefined && mode === 'cut' && cuts < times && left < 0) {
