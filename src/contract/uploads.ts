@@ -65,6 +65,10 @@ export const pendingMessagesResponse = z.strictObject({
 export const limitsResponse = z.strictObject({
   attachmentBytes: z.number().int(),
   attachmentsPerMessage: z.number().int(),
+  /** A chunk request with no byte sent for this long is given up and sent again. */
+  uploadStallSeconds: z.number().int(),
+  /** A chunk request with no answer this long after its body is given up likewise. */
+  uploadAnswerSeconds: z.number().int(),
 });
 
 export type UploadState = z.infer<typeof uploadStateSchema>;

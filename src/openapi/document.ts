@@ -188,8 +188,9 @@ export function openApiDocument() {
       },
       '/api/limits': {
         get: {
-          summary: 'The largest file and the most files a message may carry',
-          responses: { '200': { description: 'Limits in bytes and files' } },
+          summary:
+            'The largest file and the most files a message may carry, and when a page gives a stalled chunk request up',
+          responses: { '200': { description: 'Limits in bytes, files and seconds' } },
         },
       },
       '/api/uploads': {

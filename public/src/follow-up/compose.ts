@@ -10,6 +10,7 @@ import { byId, clearStatus, setBusy, showStatus } from '../lib/dom';
 import { FilePicker } from '../lib/files';
 import { type FieldCheck, FormErrors } from '../lib/form-errors';
 import { progressLine } from '../lib/progress';
+import { xhrUpload } from '../lib/upload';
 import { followUpSealer } from '../report/sealer';
 import type { CaseSession } from './session';
 
@@ -65,8 +66,10 @@ function wire(
     try {
       const files = picker.sources();
       showStatus(progress, 'info', 'progress.encrypt');
+      // Sent as the report's files are: with progress, and a stalled chunk given up and retried.
       const { failedFiles } = await post(s, files, {
         progress: progressLine(progress),
+        upload: xhrUpload,
         ...(seal ? { seal } : {}),
       });
       // Sent: the words live only in the ciphertext now, so nothing is left in the form.

@@ -7,6 +7,7 @@ import { byId, clearStatus, setBusy, setI18n, showStatus } from '../lib/dom';
 import { FilePicker } from '../lib/files';
 import { formatSize } from '../lib/format';
 import { progressLine } from '../lib/progress';
+import { xhrUpload } from '../lib/upload';
 import { followUpSealer } from '../report/sealer';
 import type { CaseSession } from './session';
 
@@ -48,7 +49,11 @@ export function wireUnfinished(
     setBusy(form, true);
     try {
       showStatus(progress, 'info', 'progress.encrypt');
-      await finishMessage(s, waiting, picker.sources(), { progress: progressLine(progress), seal });
+      await finishMessage(s, waiting, picker.sources(), {
+        progress: progressLine(progress),
+        upload: xhrUpload,
+        seal,
+      });
       picker.clear();
       await afterSend({ key: 'unfinished.done' });
     } catch (err) {
