@@ -7,6 +7,7 @@ import { ApiError, type Fetcher } from '../../src/client/api';
 import { downloadTo } from '../../src/client/downloads';
 import { prepareReport, resumeReport, sendMessage, sendReport } from '../../src/client/reporter';
 import { attachmentSource, fetchCase, inbox, signIn } from '../../src/client/supervisor';
+import { sendFile } from '../../src/client/uploads';
 import { CHUNK_BYTES, chunkLayout, generateReceipt, wrappedKeys } from '../../src/crypto';
 import { dropStaleUploads } from '../../src/uploads/service';
 import {
@@ -127,6 +128,44 @@ describe('bad chunks', () => {
   const idOf = async (res: Response) => ((await res.json()) as { uploadId: string }).uploadId;
   const codeOf = async (res: Response) =>
     [res.status, ((await res.json()) as { error: { code: string } }).error.code] as const;
+
+  it('gives up at once when sealing fails (it would fail again), and retries only the network', async () => {
+    const p = await pendingFollowUp(h);
+    const waits: number[] = [];
+    let seals = 0;
+    const unreadable = new Error('The file could not be read: it was changed or removed.');
+    const failed = await sendFile({
+      fetcher: h.fetcher,
+      lookupToken: p.session.lookupToken,
+      messageId: p.messageId,
+      index: 0,
+      file: p.files[0]!,
+      seal: async () => {
+        seals += 1;
+        throw unreadable;
+      },
+      wait: async (ms) => void waits.push(ms),
+    }).catch((err: unknown) => err);
+    expect(failed).toBe(unreadable);
+    expect(seals).toBe(1);
+    expect(waits).toEqual([]);
+    // A lost connection, by contrast, is tried again, after a wait, and the file goes in.
+    let cut = 1;
+    const sent = await sendFile({
+      fetcher: async (path, init) => {
+        if (path.includes('/chunks/') && cut-- > 0) throw new TypeError('Failed to fetch');
+        return h.fetcher(path, init);
+      },
+      lookupToken: p.session.lookupToken,
+      messageId: p.messageId,
+      index: 0,
+      file: p.files[0]!,
+      seal: (chunk) => p.seal(chunk.n),
+      wait: async (ms) => void waits.push(ms),
+    });
+    expect(sent.attachmentId).toBeTruthy();
+    expect(waits).toHaveLength(1);
+  });
 
   it('refuses chunks out of order, replayed, cut short or for another case', async () => {
     const a = await followUp();
