@@ -97,25 +97,6 @@ export function openApiDocument() {
           },
         },
       },
-      '/api/reports/files': {
-        post: {
-          summary:
-            'Upload file `index` (from 0, in order) of a draft report; the last one makes the report final. A file sent again is acknowledged without a second copy.',
-          parameters: [
-            tokenHeader,
-            { name: 'index', in: 'query', required: true, schema: { type: 'integer' } },
-          ],
-          requestBody: {
-            content: {
-              'application/octet-stream': { schema: { type: 'string', format: 'binary' } },
-            },
-          },
-          responses: {
-            '201': { description: 'Stored, or already stored', ...json(createReportResponse) },
-            ...errors,
-          },
-        },
-      },
       '/api/receipt': {
         get: {
           summary: "The reporter's view of their case",

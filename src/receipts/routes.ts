@@ -3,9 +3,7 @@
 // is a body read. Files come only through /api/uploads, for a message still pending: no route adds
 // a file to a message that supervisors may already see.
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
-import { CHUNK_BYTES, CHUNK_OVERHEAD } from '../crypto/chunks';
 import { fromBase64Url } from '../crypto/encoding';
-import { bucketSize } from '../crypto/padding';
 import { shareCase, shareOffer } from '../grants/share';
 import type { AppEnv } from '../http/types';
 import { jsonBody, limitBody, parseWith } from '../http/validate';
@@ -55,17 +53,6 @@ const followUp =
     c.set('report', report);
     await next();
   };
-
-/**
- * Largest file accepted in one request: the padded bucket of the biggest file plus OpenPGP
- * overhead, and never more than one chunk (src/uploads): larger files come in chunks, so no
- * request body holds a large file whole.
- */
-export const uploadLimit = (c: Context<AppEnv>) =>
-  Math.min(
-    bucketSize(c.get('ctx').config.limits.attachmentBytes + 4096) + 64 * 1024,
-    CHUNK_BYTES + CHUNK_OVERHEAD,
-  );
 
 /** The body of an encrypted file upload, refusing other media types and empty bodies. */
 export async function uploadedBytes(c: Context<AppEnv>): Promise<Uint8Array> {

@@ -36,10 +36,5 @@ export const createReportBody = z.strictObject({
 });
 export type CreateReportBody = z.infer<typeof createReportBody>;
 
-/** The answer to a new report and to each of its files: the shape lives in the contract. */
+/** The answer to a new report, and to each of its files in a chunk's answer: see the contract. */
 export { createReportResponse } from '../contract/reports';
-
-/** `POST /api/reports/files?index=N`: file N (from 0) of the draft behind the lookup token. */
-export const draftFileQuery = z.strictObject({
-  index: z.coerce.number().int().min(0).max(1000),
-});
