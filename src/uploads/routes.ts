@@ -11,7 +11,7 @@ import { jsonBody, limitBody, parseWith } from '../http/validate';
 import { requirePow } from '../pow/middleware';
 import { tokenFrom, uploadedBytes } from '../receipts/routes';
 import { entityId } from '../reports/schemas';
-import { draftToResume, putChunk, startUpload } from './service';
+import { beginChunk, type ChunkAnswer, draftToResume, startUpload, storeChunk } from './service';
 
 export const startUploadBody = z.strictObject({
   messageId: entityId,
@@ -38,10 +38,17 @@ export const uploadRoutes = new Hono<AppEnv>()
     const body = await jsonBody(c, startUploadBody);
     return c.json(uploadStateSchema.parse(await startUpload(c.get('ctx'), token, body)), 201);
   })
-  .post('/api/uploads/:id/chunks/:n', limitBody(MAX_CHUNK_BODY), async (c) => {
+  .post('/api/uploads/:id/chunks/:n', async (c) => {
+    const ctx = c.get('ctx');
     const token = tokenFrom(c);
     const { id, n } = parseWith(chunkParams, c.req.param(), 'path');
-    const answer = await putChunk(c.get('ctx'), token, id, n, () => uploadedBytes(c));
+    // The receipt, the upload and the order of chunks are settled before a byte of the body is
+    // read (limitBody reads it whole): a stranger, a repeat or a chunk too early costs no upload.
+    const slot = await beginChunk(ctx, token, id, n);
+    let answer: ChunkAnswer | null = null;
+    await limitBody(MAX_CHUNK_BODY)(c, async () => {
+      answer = await storeChunk(ctx, slot, await uploadedBytes(c));
+    });
     return c.json(uploadStateSchema.parse(answer), 201);
   })
   // Paid like a look-up: it answers whether a receipt has an unfinished report.

@@ -219,27 +219,44 @@ export interface ChunkAnswer extends UploadState {
 const plainOf = (u: Upload, n: number) =>
   n < u.chunks - 1 ? CHUNK_BYTES : u.total - (u.chunks - 1) * CHUNK_BYTES;
 
-/** Stores chunk `n` of an upload of the token's own report; the last one finishes the file. */
-export async function putChunk(
+/** A chunk request once everything that needs no body is settled: whose, which upload, which chunk. */
+export interface ChunkSlot {
+  o: Owner;
+  u: Upload;
+  n: number;
+}
+
+/**
+ * What can be settled before chunk `n`'s body is read: the token (an unknown one is refused), the
+ * upload (another report's is answered like one that does not exist) and the order of chunks (a
+ * chunk sent again, or too early, is refused with the count the server holds).
+ */
+export async function beginChunk(
   ctx: Ctx,
   token: string,
   uploadId: string,
   n: number,
-  read: () => Promise<Uint8Array>,
-): Promise<ChunkAnswer> {
+): Promise<ChunkSlot> {
   const o = await ownerOf(ctx, token);
   const [u] = await ctx.db
     .select()
     .from(uploads)
     .where(and(eq(uploads.id, uploadId), eq(uploads.reportId, ownerId(o))));
-  // Another report's upload is answered like one that does not exist.
   if (!u) throw notFound('No such upload. Announce the file again.');
   if (n !== u.received) {
     const what = n < u.received ? 'was already received' : 'comes too early: chunks go in order';
     throw new AppError('conflict', `Chunk ${n + 1} ${what}.`, { received: u.received });
   }
-  // Only now is the body read: a request for no upload of this receipt costs no memory.
-  const bytes = await read();
+  return { o, u, n };
+}
+
+/** Stores the chunk of a request begun above; the last one finishes the file. */
+export async function storeChunk(
+  ctx: Ctx,
+  slot: ChunkSlot,
+  bytes: Uint8Array,
+): Promise<ChunkAnswer> {
+  const { o, u, n } = slot;
   const plain = plainOf(u, n);
   if (bytes.length < plain || bytes.length > plain + CHUNK_OVERHEAD) {
     throw new AppError(

@@ -1,18 +1,30 @@
 // /api/uploads driven by hand, for the tests of what it refuses: a follow-up message announced
-// with files (pending, seen by no supervisor), then each file announced and its chunks sealed and
-// sent one request at a time, so a test can change any of them. Runtime-neutral (Node, workerd).
-import type { Fetcher } from '../../src/client/api';
-import { type FileSource, openCase, type Session } from '../../src/client/reporter';
+// with files (pending, seen by no supervisor), or a report left a draft with some of its files in,
+// then each file announced and its chunks sealed and sent one request at a time, so a test can
+// change any of them. Runtime-neutral (Node, workerd).
+import { ApiError, type Fetcher } from '../../src/client/api';
+import {
+  type FileSource,
+  openCase,
+  type PreparedReport,
+  prepareReport,
+  type Session,
+  sendReport,
+} from '../../src/client/reporter';
 import type { UnitView } from '../../src/client/types';
+import type { ChunkRequest } from '../../src/client/uploads';
 import {
   CHUNK_BYTES,
   chunkLayout,
   chunkPlaintext,
   type FileKey,
+  generateReceipt,
   sealChunk,
   sealJson,
+  toBase64Url,
+  wrappedKeys,
 } from '../../src/crypto';
-import { reportTo } from './scenario';
+import { demoUnit, reportTo, sampleReport } from './scenario';
 
 /** Byte i of a patterned test file: made on demand, so a large file is never held whole. */
 export const patternByte = (i: number) => (Math.imul(i ^ (i >>> 13), 2654435761) >>> 24) & 0xff;
@@ -32,8 +44,8 @@ export function patterned(name: string, size: number, type = 'video/mp4'): FileS
 
 type Token = { 'x-lookup-token': string };
 
-export interface PendingFollowUp {
-  session: Session;
+/** One message's files, announced and sent by hand through /api/uploads. */
+export interface HandUpload {
   messageId: string;
   headers: Token;
   files: FileSource[];
@@ -44,8 +56,40 @@ export interface PendingFollowUp {
   send(uploadId: string, n: number, body: Uint8Array, token?: Token): Promise<Response>;
 }
 
+export interface PendingFollowUp extends HandUpload {
+  session: Session;
+}
+
 /** Each file's chunk tag (22 base64url characters), told apart by its place. */
 const tagOf = (index: number) => `${'T'.repeat(22)}${index}`.slice(-22);
+
+/** Announcing file `index` of a message and sending its chunks, each request as the test says. */
+function byHand(fetcher: Fetcher, headers: Token, messageId: string, files: FileSource[]) {
+  const layoutOf = (index: number) => chunkLayout(files[index] ?? (files[0] as FileSource));
+  const announce = async (over: Record<string, unknown> = {}, token = headers) => {
+    const index = typeof over.index === 'number' ? over.index : 0;
+    const layout = layoutOf(index);
+    return fetcher('/api/uploads', {
+      method: 'POST',
+      headers: { ...token, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        messageId,
+        index,
+        total: layout.total,
+        chunks: layout.count,
+        tag: tagOf(index),
+        ...over,
+      }),
+    });
+  };
+  const send = async (uploadId: string, n: number, body: Uint8Array, token = headers) =>
+    fetcher(`/api/uploads/${uploadId}/chunks/${n}`, {
+      method: 'POST',
+      headers: { ...token, 'content-type': 'application/octet-stream' },
+      body: body as Uint8Array<ArrayBuffer>,
+    });
+  return { layoutOf, announce, send };
+}
 
 /**
  * A follow-up message announced with `files` (one file of two chunks and a bit by default) and
@@ -72,23 +116,7 @@ export async function pendingFollowUp(
   });
   if (posted.status !== 201) throw new Error(`message refused: ${await posted.text()}`);
   const { messageId } = (await posted.json()) as { messageId: string };
-  const layoutOf = (index: number) => chunkLayout(files[index] ?? (files[0] as FileSource));
-  const announce = async (over: Record<string, unknown> = {}, token = headers) => {
-    const index = typeof over.index === 'number' ? over.index : 0;
-    const layout = layoutOf(index);
-    return h.fetcher('/api/uploads', {
-      method: 'POST',
-      headers: { ...token, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        messageId,
-        index,
-        total: layout.total,
-        chunks: layout.count,
-        tag: tagOf(index),
-        ...over,
-      }),
-    });
-  };
+  const { layoutOf, announce, send } = byHand(h.fetcher, headers, messageId, files);
   let fileKey: FileKey | null = null;
   const seal = async (n: number, index = 0) => {
     const file = files[index] as FileSource;
@@ -101,11 +129,61 @@ export async function pendingFollowUp(
     if (n === 0) fileKey = sealed.key;
     return sealed.bytes;
   };
-  const send = async (uploadId: string, n: number, body: Uint8Array, token = headers) =>
-    h.fetcher(`/api/uploads/${uploadId}/chunks/${n}`, {
-      method: 'POST',
-      headers: { ...token, 'content-type': 'application/octet-stream' },
-      body: body as Uint8Array<ArrayBuffer>,
-    });
   return { session, messageId, headers, files, announce, seal, send };
+}
+
+export interface DraftUpload extends HandUpload {
+  prepared: PreparedReport;
+}
+
+/**
+ * A report announced with `files`, of which the first `stored` went in through the client (the
+ * page's own code) before the tab closed: a draft that nobody sees, its next file not announced.
+ * Its files are then sealed as the page seals them, with the report's key and recipients.
+ */
+export async function draftWithFiles(
+  h: { fetcher: Fetcher; units: () => Promise<UnitView[]> },
+  files: FileSource[],
+  stored: number,
+): Promise<DraftUpload> {
+  const units = await h.units();
+  const prepared = await prepareReport({
+    units,
+    unitId: demoUnit(units, 'basic').id,
+    copyToParent: false,
+    receipt: generateReceipt(),
+    report: sampleReport('A report whose files follow.'),
+    files,
+  });
+  let messageId = '';
+  let announced = 0;
+  const closing: Fetcher = async (path, init) => {
+    if (path === '/api/uploads' && ++announced > stored)
+      throw new ApiError(499, 'tab_closed', 'The tab was closed.');
+    const res = await h.fetcher(path, init);
+    if (path === '/api/reports' && res.ok)
+      messageId = ((await res.clone().json()) as { messageId: string }).messageId;
+    return res;
+  };
+  const sent = await sendReport(closing, prepared).then(
+    () => null,
+    (err: unknown) => err,
+  );
+  if (!(sent instanceof ApiError) || sent.code !== 'tab_closed' || !messageId)
+    throw new Error(`the draft was not left with ${stored} files: ${String(sent)}`);
+  const headers = { 'x-lookup-token': prepared.draft.lookupToken };
+  const { layoutOf, announce, send } = byHand(h.fetcher, headers, messageId, files);
+  // What the server keeps of each file's first chunk, as its answers hand it to the page.
+  const held = new Map<number, Pick<ChunkRequest, 'keys' | 'data'>>();
+  const seal = async (n: number, index = 0) => {
+    const label = { tag: tagOf(index), n, count: layoutOf(index).count };
+    const bytes = (await prepared.sealChunk(index, {
+      ...label,
+      ...(n === 0 ? {} : held.get(index)),
+    })) as Uint8Array;
+    const parts = n === 0 ? wrappedKeys(bytes) : null;
+    if (parts) held.set(index, { keys: toBase64Url(parts.keyPackets), data: parts.data });
+    return bytes;
+  };
+  return { prepared, messageId, headers, files, announce, seal, send };
 }

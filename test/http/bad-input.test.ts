@@ -18,7 +18,12 @@ import {
 import { MAX_CHUNK_BODY } from '../../src/uploads/routes';
 import { rowCounts } from '../helpers/db';
 import { demoUnit, type Harness, makeHarness, sampleReport } from '../helpers/harness';
-import { type PendingFollowUp, patterned, pendingFollowUp } from '../helpers/uploads';
+import {
+  draftWithFiles,
+  type PendingFollowUp,
+  patterned,
+  pendingFollowUp,
+} from '../helpers/uploads';
 
 let h: Harness;
 let units: UnitView[];
@@ -324,6 +329,23 @@ describe('other routes', () => {
       }),
       [404, 405],
     );
+  });
+  it('POST /api/reports/files is gone: a draft’s files come only in chunks', async () => {
+    // A draft waiting for its one file, and that file sealed as the page seals it: the route that
+    // took a draft's file whole is removed, and the answer is the JSON envelope, not a 500.
+    const draft = await draftWithFiles(h, [patterned('evidence.bin', 3000)], 0);
+    const sealed = await draft.seal(0);
+    before = await rowCounts(h.ctx);
+    for (const query of ['?index=0', '']) {
+      await expectRejected(
+        await h.app.request(`/api/reports/files${query}`, {
+          method: 'POST',
+          headers: { ...draft.headers, 'content-type': 'application/octet-stream' },
+          body: sealed as Uint8Array<ArrayBuffer>,
+        }),
+        [404, 405],
+      );
+    }
   });
   it('POST /api/uploads validates the message, the announced size and the order of files', async () => {
     const auth = { 'x-lookup-token': token };
