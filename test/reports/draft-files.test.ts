@@ -1,8 +1,11 @@
 // A report's own files come only through /api/uploads, while the report is a draft. A chunk is
 // taken only once the receipt, the upload and the order of chunks allow it: an unknown token, a
 // chunk sent again or one out of order is answered without reading its body (the body here records
-// whether anyone read it). A report's own files are held to the report's limits, not to the
-// receipt's daily follow-up quota (FOLLOWUP_MB_PER_DAY).
+// whether anyone read it). Where the removed whole-file route answered a repeat with its first
+// answer, chunks answer so: the file announced again finds the same upload and its count, a chunk
+// already in gets 409 with the count the server holds, a whole file 409 with the files in. A
+// report's own files are held to the report's limits, not to the receipt's daily follow-up quota
+// (FOLLOWUP_MB_PER_DAY).
 // scenario: node and workerd
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCase, sendMessage, sendReport } from '../../src/client/reporter';
