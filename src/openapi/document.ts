@@ -85,7 +85,7 @@ export function openApiDocument() {
       '/api/reports': {
         post: {
           summary:
-            'Submit a report (ciphertext only); with `files` to follow it stays a draft until the last is in. A repeat under the same lookup token with the same ciphertext gets the first answer. Paid with a proof of work in headers.',
+            'Submit a report (ciphertext only); with `files` to follow it stays a draft until the last is in (POST /api/uploads). A repeat under the same lookup token with the same ciphertext gets the first answer. Paid with a proof of work in headers.',
           parameters: powHeaderParams,
           requestBody: json(createReportBody),
           responses: {
@@ -176,7 +176,8 @@ export function openApiDocument() {
       },
       '/api/uploads': {
         post: {
-          summary: 'Announce a file sent in chunks, or find the one under way to resume it',
+          summary:
+            'Announce a file sent in chunks, for a draft report or a message pending its files, or find the one under way to resume it',
           parameters: [tokenHeader],
           requestBody: json(startUploadBody),
           responses: { '201': { description: 'Upload state', ...json(uploadState) }, ...errors },
