@@ -3,12 +3,13 @@
 // with the keyboard alone, with a visible focus indicator on every control.
 import { existsSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { callApi, type Fetcher } from '../../src/client/api';
 import { submitReport } from '../../src/client/reporter';
 import type { UnitView } from '../../src/client/types';
 import { formatReceipt } from '../../src/crypto';
-import { type Browser, launchBrowser, shot, watchPage } from './helpers/browser';
+import { shot, watchPage } from './helpers/browser';
+import { useBrowserPortal } from './helpers/browser-portal';
 import {
   DESKTOP,
   expectLanguage,
@@ -16,12 +17,11 @@ import {
   expectReflow,
   NARROW,
 } from './helpers/checks';
-import { DEMO_PASSPHRASE, type DemoKey, type Portal, startPortal } from './helpers/portal';
+import { DEMO_PASSPHRASE, type DemoKey } from './helpers/portal';
 import { CONTINUE, confirmKept, SEND } from './helpers/report';
 import { hasAttribute } from './helpers/wait';
 
-let portal: Portal;
-let browser: Browser;
+const portal = useBrowserPortal();
 let receipt = '';
 const contexts: BrowserContext[] = [];
 
@@ -48,18 +48,11 @@ async function seedCase(): Promise<string> {
 }
 
 beforeAll(async () => {
-  portal = await startPortal();
-  browser = await launchBrowser();
   receipt = await seedCase();
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await portal?.dispose();
-});
-
 async function open(locale: 'en-US' | 'zh-CN'): Promise<{ page: Page; problems: string[] }> {
-  const context = await browser.context({ locale, viewport: DESKTOP });
+  const context = await portal.browser.context({ locale, viewport: DESKTOP });
   contexts.push(context);
   const page = await context.newPage();
   return { page, problems: watchPage(page) };
