@@ -4,9 +4,6 @@
 import { existsSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { callApi, type Fetcher } from '../../src/client/api';
-import { submitReport } from '../../src/client/reporter';
-import type { UnitView } from '../../src/client/types';
 import { formatReceipt } from '../../src/crypto';
 import { shot, watchPage } from './helpers/browser';
 import { useBrowserPortal } from './helpers/browser-portal';
@@ -18,7 +15,7 @@ import {
   NARROW,
 } from './helpers/checks';
 import { DEMO_PASSPHRASE, type DemoKey } from './helpers/portal';
-import { CONTINUE, confirmKept, SEND } from './helpers/report';
+import { CONTINUE, confirmKept, SEND, seedReport } from './helpers/report';
 import { hasAttribute } from './helpers/wait';
 
 const portal = useBrowserPortal();
@@ -27,14 +24,9 @@ const contexts: BrowserContext[] = [];
 
 /** A case to look at, submitted through the same client code the page uses. */
 async function seedCase(): Promise<string> {
-  const fetcher: Fetcher = (path, init) => fetch(new URL(path, portal.base), init);
-  const { units } = await callApi<{ units: UnitView[] }>(fetcher, '/api/units');
-  const unit = units.find((u) => u.level === 'basic')!;
-  const result = await submitReport(fetcher, {
-    units,
-    unitId: unit.id,
-    copyToParent: false,
-    report: {
+  const receipt = await seedReport(
+    portal,
+    {
       category: 'bribery',
       whatHappened: 'A clerk asked for money to move a hearing date.',
       when: 'March',
@@ -42,9 +34,9 @@ async function seedCase(): Promise<string> {
       who: '',
       howKnown: 'I was there.',
     },
-    files: [{ name: 'note.txt', type: 'text/plain', bytes: new TextEncoder().encode('note') }],
-  });
-  return formatReceipt(result.receipt);
+    [{ name: 'note.txt', type: 'text/plain', bytes: new TextEncoder().encode('note') }],
+  );
+  return formatReceipt(receipt);
 }
 
 beforeAll(async () => {

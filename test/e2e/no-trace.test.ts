@@ -7,14 +7,11 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { callApi, type Fetcher } from '../../src/client/api';
-import { submitReport } from '../../src/client/reporter';
-import type { UnitView } from '../../src/client/types';
 import { formatReceipt } from '../../src/crypto';
 import { useBrowserPortal } from './helpers/browser-portal';
 import { DEMO_PASSPHRASE } from './helpers/portal';
 import { tracesOf } from './helpers/profile';
-import { confirmKept, sendFromForm } from './helpers/report';
+import { confirmKept, seedReport, sendFromForm } from './helpers/report';
 
 const portal = useBrowserPortal({ profile: true });
 const secrets: string[] = [];
@@ -31,15 +28,7 @@ function receiptTexts(receipt: string): void {
 }
 
 async function seedCase(): Promise<string> {
-  const fetcher: Fetcher = (path, init) => fetch(new URL(path, portal.base), init);
-  const { units } = await callApi<{ units: UnitView[] }>(fetcher, '/api/units');
-  const { receipt } = await submitReport(fetcher, {
-    units,
-    unitId: units.find((u) => u.level === 'basic')!.id,
-    copyToParent: false,
-    report: { category: 'other', whatHappened: 'seed', when: '', where: '', who: '', howKnown: '' },
-    files: [],
-  });
+  const receipt = await seedReport(portal);
   receiptTexts(receipt);
   return formatReceipt(receipt);
 }

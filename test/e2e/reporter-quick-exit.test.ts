@@ -5,12 +5,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { callApi, type Fetcher } from '../../src/client/api';
-import { submitReport } from '../../src/client/reporter';
-import type { UnitView } from '../../src/client/types';
 import { formatReceipt } from '../../src/crypto';
 import { useBrowserPortal } from './helpers/browser-portal';
 import { tracesOf } from './helpers/profile';
+import { seedReport } from './helpers/report';
 
 const portal = useBrowserPortal({ profile: true });
 const secrets: string[] = [];
@@ -22,15 +20,7 @@ function canary(field: string): string {
 }
 
 async function seedCase(): Promise<string> {
-  const fetcher: Fetcher = (path, init) => fetch(new URL(path, portal.base), init);
-  const { units } = await callApi<{ units: UnitView[] }>(fetcher, '/api/units');
-  const { receipt } = await submitReport(fetcher, {
-    units,
-    unitId: units.find((u) => u.level === 'basic')!.id,
-    copyToParent: false,
-    report: { category: 'other', whatHappened: 'seed', when: '', where: '', who: '', howKnown: '' },
-    files: [],
-  });
+  const receipt = await seedReport(portal);
   secrets.push(formatReceipt(receipt), receipt);
   return formatReceipt(receipt);
 }
