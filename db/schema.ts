@@ -227,6 +227,10 @@ export const uploads = sqliteTable(
     /** The first chunk's session-key packets (base64url), which every later chunk must repeat
      * byte for byte: one session key per file, so a grant re-wraps one key. Empty before it. */
     keys: text('keys').notNull().default(''),
+    /** The first chunk's data packet (JSON: version, and for version 2 cipher and AEAD mode),
+     * which a v6 session-key packet does not name: a resumed upload seals with it, and every
+     * later chunk must match it. Empty before the first chunk (or for uploads older than it). */
+    data: text('data').notNull().default(''),
     day: text('day').notNull(),
   },
   (t) => [

@@ -15,6 +15,10 @@ export const configSchema = z.object({
   POW_LOOKUP_DIFFICULTY: intFrom(14, 0, 28),
   MAX_ATTACHMENT_MB: intFrom(2048, 1, 4000),
   MAX_ATTACHMENTS_PER_MESSAGE: intFrom(20, 1, 100),
+  /** How long a page waits with no byte of a chunk sent, then gives it up and sends it again. */
+  UPLOAD_STALL_SECONDS: intFrom(60, 2, 3600),
+  /** How long a page waits for the answer once a chunk is sent, then asks where to go on. */
+  UPLOAD_ANSWER_SECONDS: intFrom(180, 2, 3600),
   ACKNOWLEDGE_DAYS: intFrom(7, 1, 365),
   FEEDBACK_MONTHS: intFrom(3, 1, 24),
   RETALIATION_DAYS: intFrom(2, 1, 60),
@@ -73,7 +77,13 @@ export interface Config {
   databaseAuthToken: string | undefined;
   dataDir: string;
   pow: { submit: number; lookup: number };
-  limits: { attachmentBytes: number; attachmentsPerMessage: number };
+  limits: {
+    attachmentBytes: number;
+    attachmentsPerMessage: number;
+    /** Served to the pages that upload: when they give a stalled chunk request up. */
+    uploadStallSeconds: number;
+    uploadAnswerSeconds: number;
+  };
   deadlines: { acknowledgeDays: number; feedbackMonths: number; retaliationDays: number };
   onionAddress: string | undefined;
   /**
@@ -155,6 +165,8 @@ export function loadConfig(
     limits: {
       attachmentBytes: e.MAX_ATTACHMENT_MB * 1024 * 1024,
       attachmentsPerMessage: e.MAX_ATTACHMENTS_PER_MESSAGE,
+      uploadStallSeconds: e.UPLOAD_STALL_SECONDS,
+      uploadAnswerSeconds: e.UPLOAD_ANSWER_SECONDS,
     },
     deadlines: {
       acknowledgeDays: e.ACKNOWLEDGE_DAYS,

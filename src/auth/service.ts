@@ -2,7 +2,7 @@
 // ending any session the browser already had (rotation), with the audit entry in the same batch.
 import { eq } from 'drizzle-orm';
 import { supervisors } from '../../db/schema';
-import { logArrivals } from '../audit/arrivals';
+import { ARRIVALS_PER_BATCH, logArrivals } from '../audit/arrivals';
 import { withAudit } from '../audit/service';
 import type { Ctx } from '../context';
 import { sha256Hex } from '../crypto/encoding';
@@ -12,6 +12,9 @@ import { isUniqueViolation } from '../storage/db';
 import type { Actor } from './actor';
 import { claimChallenge, verifySignature } from './challenge';
 import { csrfFor, endSessionQuery, newSession } from './sessions';
+
+/** Most arrivals a sign-in logs itself (the scheduler logs the rest). */
+const SIGN_IN_ARRIVALS = 4 * ARRIVALS_PER_BATCH;
 
 export interface SignInInput {
   fingerprint: string;
@@ -67,8 +70,9 @@ export async function signIn(ctx: Ctx, input: SignInInput) {
   // Housekeeping rides on verified work only: no anonymous request causes a write.
   await tidy(ctx);
   // Yesterday's arrivals go into the log at a sign-in, never at a submission: no reporter's
-  // action decides when an audit entry is written (audit/arrivals.ts).
-  await logArrivals(ctx);
+  // action decides when an audit entry is written (audit/arrivals.ts). A long backlog (a first
+  // sweep after an upgrade) is left to the scheduler beyond a few batches.
+  await logArrivals(ctx, SIGN_IN_ARRIVALS);
   return { token: session.token, csrfToken: await csrfFor(session.token), supervisor };
 }
 

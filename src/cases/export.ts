@@ -1,6 +1,7 @@
 // A case's ciphertext packaged for offline decryption with GnuPG: messages as armored text,
-// attachments as binary OpenPGP, a manifest of metadata only. Audited before anything is returned;
-// returns data, not files, so the CLI and a future HTTP export share it.
+// attachments as binary OpenPGP, a manifest of metadata only. Audited before anything is written.
+// Files go to a sink one at a time, so the CLI and a future HTTP export share it and a file of any
+// size passes through holding one chunk.
 import { eq } from 'drizzle-orm';
 import { reports } from '../../db/schema';
 import { withAudit } from '../audit/service';
@@ -39,9 +40,11 @@ export interface ExportManifest {
   keys: { file: string; role: 'reporter' | 'supervisor'; fingerprint: string | null }[];
 }
 
+/** Where an export's files go, one at a time and in order (e.g. written to disk). */
+export type ExportSink = (file: ExportFile) => Promise<void>;
+
 export interface CaseExport {
   manifest: ExportManifest;
-  files: ExportFile[];
   /** Attachment IDs whose bytes the blob store no longer has. */
   missing: string[];
 }
@@ -92,58 +95,94 @@ async function loadCase(ctx: Ctx, reportId: string) {
 
 type Loaded = Awaited<ReturnType<typeof loadCase>>;
 
+/**
+ * One stored file's messages with their granted packets, to the sink: `attachments/ID.gpg` when it
+ * is one message, else one file a chunk, numbered in order, in `attachments/ID/` (GnuPG decrypts
+ * one message a file). The first message is held until the second shows which; then one at a time.
+ * Returns the folder or file name and the bytes written, or null if the bytes are gone.
+ */
+async function attachmentFiles(ctx: Ctx, reportId: string, id: string, sink: ExportSink) {
+  const folder = `attachments/${id}/`;
+  const chunkPath = (i: number) => `${folder}${String(i).padStart(5, '0')}.gpg`;
+  let held: Uint8Array | null = null;
+  let count = 0;
+  let size = 0;
+  const found = await grantedPieces(ctx, reportId, id, async (bytes) => {
+    size += bytes.length;
+    count += 1;
+    if (count === 1) {
+      held = bytes;
+      return;
+    }
+    if (held) {
+      await sink({ path: chunkPath(0), kind: 'attachment', bytes: held });
+      held = null;
+    }
+    await sink({ path: chunkPath(count - 1), kind: 'attachment', bytes });
+  });
+  if (!found) return null;
+  const file = count > 1 ? folder : `attachments/${id}.gpg`;
+  if (held) await sink({ path: file, kind: 'attachment', bytes: held });
+  return { file, size };
+}
+
 /** Messages in order, then attachments from the blob store (noting any whose bytes are gone). */
-async function cipherFiles(ctx: Ctx, { msgs, files }: Loaded, out: ExportFile[]) {
+async function cipherFiles(ctx: Ctx, { msgs, files }: Loaded, sink: ExportSink) {
   const messageFile = new Map<string, string>();
-  const manifestMessages = msgs.map((m) => {
+  const manifestMessages: ExportManifest['messages'] = [];
+  for (const m of msgs) {
     const file = `${m.position}-${m.kind}.asc`;
     const bytes = utf8(m.ciphertext);
     messageFile.set(m.id, file);
-    out.push({ path: file, kind: 'message', bytes });
-    return { id: m.id, file, position: m.position, kind: m.kind, day: m.day, size: bytes.length };
-  });
+    await sink({ path: file, kind: 'message', bytes });
+    manifestMessages.push({
+      id: m.id,
+      file,
+      position: m.position,
+      kind: m.kind,
+      day: m.day,
+      size: bytes.length,
+    });
+  }
   const missing: string[] = [];
   const manifestAttachments: ExportManifest['attachments'] = [];
   for (const a of files) {
-    // Each message with the file's granted packets. A file sent in chunks is one OpenPGP
-    // message a chunk: GnuPG decrypts one message a file, so each chunk gets its own, numbered
-    // in order, in a folder named after the attachment.
-    const pieces: Uint8Array[] = [];
-    const found = await grantedPieces(ctx, a.reportId, a.id, (p) => void pieces.push(p));
-    const file = pieces.length > 1 ? `attachments/${a.id}/` : `attachments/${a.id}.gpg`;
-    if (pieces.length > 1)
-      for (const [i, bytes] of pieces.entries())
-        out.push({ path: `${file}${String(i).padStart(5, '0')}.gpg`, kind: 'attachment', bytes });
-    else if (pieces[0]) out.push({ path: file, kind: 'attachment', bytes: pieces[0] });
-    if (!found) missing.push(a.id);
-    const bytes = found ? { length: pieces.reduce((n, p) => n + p.length, 0) } : null;
+    const written = await attachmentFiles(ctx, a.reportId, a.id, sink);
+    if (!written) missing.push(a.id);
     manifestAttachments.push({
-      file,
+      file: written?.file ?? `attachments/${a.id}.gpg`,
       message: messageFile.get(a.messageId) ?? '',
       day: a.day,
-      size: bytes?.length ?? a.size,
-      missing: !bytes,
+      size: written?.size ?? a.size,
+      missing: !written,
     });
   }
   return { manifestMessages, manifestAttachments, missing };
 }
 
 /** The public keys that verify signatures: the reporter's, and those that signed its replies. */
-function keyFiles({ report, signers }: Loaded, out: ExportFile[]): ExportManifest['keys'] {
+async function keyFiles({ report, signers }: Loaded, sink: ExportSink) {
   const keys: ExportManifest['keys'] = [
     { file: 'keys/reporter.asc', role: 'reporter', fingerprint: null },
   ];
-  out.push({ path: 'keys/reporter.asc', kind: 'key', bytes: utf8(report.reporterPublicKey) });
+  await sink({ path: 'keys/reporter.asc', kind: 'key', bytes: utf8(report.reporterPublicKey) });
   for (const s of signers) {
     const file = `keys/supervisor-${s.fingerprint}.asc`;
     keys.push({ file, role: 'supervisor', fingerprint: s.fingerprint });
-    out.push({ path: file, kind: 'key', bytes: utf8(s.publicKey) });
+    await sink({ path: file, kind: 'key', bytes: utf8(s.publicKey) });
   }
   return keys;
 }
 
-/** Exports a case's ciphertext as the operator; writes a `case.export` audit entry first. */
-export async function exportCase(ctx: Ctx, reportId: string): Promise<CaseExport> {
+/**
+ * Exports a case's ciphertext as the operator, each file to `sink` in turn; writes a `case.export`
+ * audit entry first. The manifest and README come last.
+ */
+export async function exportCase(
+  ctx: Ctx,
+  reportId: string,
+  sink: ExportSink,
+): Promise<CaseExport> {
   const loaded = await loadCase(ctx, reportId);
   const { report, history } = loaded;
   await withAudit(ctx, {
@@ -153,8 +192,7 @@ export async function exportCase(ctx: Ctx, reportId: string): Promise<CaseExport
     unitId: report.unitId,
     detail: { messages: loaded.msgs.length, attachments: loaded.files.length },
   });
-  const out: ExportFile[] = [];
-  const { manifestMessages, manifestAttachments, missing } = await cipherFiles(ctx, loaded, out);
+  const { manifestMessages, manifestAttachments, missing } = await cipherFiles(ctx, loaded, sink);
   const manifest: ExportManifest = {
     format: 'whistle-portal-case-export/v1',
     caseId: report.id,
@@ -166,10 +204,10 @@ export async function exportCase(ctx: Ctx, reportId: string): Promise<CaseExport
     history: history.map((h) => ({ state: h.state, outcome: h.outcome, day: h.day })),
     messages: manifestMessages,
     attachments: manifestAttachments,
-    keys: keyFiles(loaded, out),
+    keys: await keyFiles(loaded, sink),
   };
   const json = `${JSON.stringify(manifest, null, 2)}\n`;
-  out.push({ path: 'manifest.json', kind: 'manifest', bytes: utf8(json) });
-  out.push({ path: 'README.txt', kind: 'readme', bytes: utf8(README) });
-  return { manifest, files: out, missing };
+  await sink({ path: 'manifest.json', kind: 'manifest', bytes: utf8(json) });
+  await sink({ path: 'README.txt', kind: 'readme', bytes: utf8(README) });
+  return { manifest, missing };
 }

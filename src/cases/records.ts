@@ -50,6 +50,7 @@ export async function caseRecords(ctx: Ctx, reportId: string) {
     messages: msgs,
     attachments: files,
     /** Files of one message, as both views list them. */
+    // Its count also feeds the "k of n files" mark, which only messages stored before 0012 need.
     filesOf: (messageId: string) => byMessage.get(messageId) ?? [],
     /** Retaliation flags as both views show them, in the order of their messages. */
     flags: flags

@@ -4,6 +4,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { exportCase } from '../cases/export';
 import { unitCaseIds } from '../cases/reach';
+import type { Ctx } from '../context';
 import { decryptExport } from './decrypt';
 import {
   CliFailure,
@@ -22,18 +23,22 @@ async function prepareEmptyDir(dir: string): Promise<void> {
   if ((await readdir(dir)).length > 0) throw new CliFailure(`output folder is not empty: ${dir}`);
 }
 
-/** Writes one export's files under `out`, refusing an export with missing file bytes. */
-async function writeExport(out: string, result: Awaited<ReturnType<typeof exportCase>>) {
-  for (const file of result.files) {
+/**
+ * Exports one case under `out`, each file written as it comes (one chunk of a large file in
+ * memory at a time); refuses an export with missing file bytes.
+ */
+async function writeExport(ctx: Ctx, reportId: string, out: string) {
+  const result = await exportCase(ctx, reportId, async (file) => {
     const target = join(out, ...file.path.split('/'));
     await mkdir(dirname(target), { recursive: true, mode: 0o700 });
     await writeFile(target, file.bytes, { mode: 0o600 });
-  }
+  });
   if (result.missing.length > 0) {
     throw new CliFailure(
       `export incomplete: attachment bytes missing from the blob store: ${result.missing.join(', ')}`,
     );
   }
+  return result.manifest;
 }
 
 const exportUnit: Command = {
@@ -51,7 +56,7 @@ const exportUnit: Command = {
     await prepareEmptyDir(out);
     const n = await withCtx(io, optionalString(values, 'db'), async (ctx) => {
       const ids = await unitCaseIds(ctx, positionals[0] ?? '');
-      for (const id of ids) await writeExport(join(out, id), await exportCase(ctx, id));
+      for (const id of ids) await writeExport(ctx, id, join(out, id));
       return ids.length;
     });
     print(io.stdout, `exported ${n} case(s) to ${out}`);
@@ -75,15 +80,13 @@ const exportCmd: Command = {
     const reportId = positionals[0] ?? '';
     const out = resolve(io.cwd, requireString(values, 'out'));
     await prepareEmptyDir(out);
-    const result = await withCtx(io, optionalString(values, 'db'), (ctx) =>
-      exportCase(ctx, reportId),
+    const m = await withCtx(io, optionalString(values, 'db'), (ctx) =>
+      writeExport(ctx, reportId, out),
     );
-    const m = result.manifest;
     print(
       io.stdout,
       `exported case ${m.caseId}: ${m.messages.length} messages, ${m.attachments.length} attachments to ${out}`,
     );
-    await writeExport(out, result);
     return 0;
   },
 };

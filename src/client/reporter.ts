@@ -75,7 +75,8 @@ const tokenHeaders = (token: string) => ({ [LOOKUP_TOKEN_HEADER]: token });
 
 /**
  * Seals chunk `chunk.n` of `file` to `recipients`, signed by the reporter's key, with the file's
- * one session key (made by its first chunk, recovered from the server's packets after a reload).
+ * one session key (made by its first chunk, recovered after a reload from the packets and data
+ * packet header the server kept of the first chunk).
  * Wherever sealing runs (a Web Worker, or the page) keeps one `FileKeys`.
  */
 export async function sealChunkOf(
@@ -87,7 +88,9 @@ export async function sealChunkOf(
 ): Promise<Uint8Array> {
   const layout = chunkLayout({ name: file.name, type: file.type, size: file.size });
   const plain = await chunkPlaintext(layout, chunk.n, (a, b) => file.read(a, b));
-  const held = chunk.keys ? fromBase64Url(chunk.keys) : null;
+  const held = chunk.keys
+    ? { keyPackets: fromBase64Url(chunk.keys), ...(chunk.data ? { data: chunk.data } : {}) }
+    : null;
   const label = { tag: chunk.tag, n: chunk.n, count: chunk.count };
   return keys.seal(plain, label, { recipients, signingKey: key }, held);
 }

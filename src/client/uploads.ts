@@ -30,6 +30,8 @@ export type UploadAnswer = UploadState;
 export interface ChunkRequest extends ChunkLabel {
   /** Base64url of the first chunk's session-key packets; absent for the first chunk. */
   keys?: string;
+  /** The first chunk's data packet (version, cipher, AEAD mode), with the keys. */
+  data?: UploadState['data'];
 }
 
 export interface SendFileOptions {
@@ -53,9 +55,20 @@ export interface SendFileOptions {
 const sizeOf = (body: Uint8Array | Blob) => (body instanceof Uint8Array ? body.length : body.size);
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/**
+ * Errors of sealing (the file could not be read, or the key refused it) happen again on every try:
+ * they go straight to the page, which says what went wrong, rather than through eight retries.
+ */
+const sealFailures = new WeakSet<object>();
+const sealFailure = (err: unknown): never => {
+  if (typeof err === 'object' && err !== null) sealFailures.add(err);
+  throw err;
+};
+
 /** Worth another try: no answer at all, the server busy or failing, or a timeout. */
 const transient = (err: unknown) =>
-  !(err instanceof ApiError) || err.status === 0 || err.status === 429 || err.status >= 500;
+  !(typeof err === 'object' && err !== null && sealFailures.has(err)) &&
+  (!(err instanceof ApiError) || err.status === 0 || err.status === 429 || err.status >= 500);
 
 /** Sends the file; resolves with the server's answer to its last chunk. */
 export async function sendFile(o: SendFileOptions): Promise<UploadAnswer> {
@@ -87,14 +100,15 @@ export async function sendFile(o: SendFileOptions): Promise<UploadAnswer> {
     n,
     count: s.chunks,
     ...(s.keys ? { keys: s.keys } : {}),
+    ...(s.data ? { data: s.data } : {}),
   });
   const sealed = async (label: ChunkRequest) => {
     const key = `${label.tag}.${label.n}`;
     const early = ahead;
     ahead = null;
-    if (early?.key === key) return early.body;
+    if (early?.key === key) return early.body.catch(sealFailure);
     await early?.body.catch(() => undefined);
-    return o.seal(label);
+    return o.seal(label).catch(sealFailure);
   };
   for (;;) {
     try {

@@ -2,6 +2,7 @@
 // A reporter's share with the unit above uses the same packets (receipt share offer).
 import { z } from 'zod';
 import { unitNameSchema } from './units';
+import { dataPacketSchema } from './uploads';
 
 export const grantableKeySchema = z.strictObject({
   id: z.string(),
@@ -24,11 +25,7 @@ export const wrappedItemSchema = z.strictObject({
   id: z.string(),
   keyPackets: z.string(),
   /** Version of the data packet; for version 2 its cipher and AEAD mode. */
-  data: z.strictObject({
-    version: z.number().int(),
-    cipher: z.number().int().optional(),
-    aead: z.number().int().optional(),
-  }),
+  data: dataPacketSchema,
 });
 
 /** GET /api/cases/:id/keys?for=…: what the grantee cannot read yet. */

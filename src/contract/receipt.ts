@@ -1,5 +1,5 @@
 // The reporter's side after the receipt: the case view (GET /api/receipt) and the answers to a
-// message, a retaliation flag, a file and a share. Messages arrive as ciphertext only.
+// message and a retaliation flag (files: contract/uploads.ts). Messages arrive as ciphertext only.
 import { z } from 'zod';
 import { attachmentRefSchema, caseFlagSchema, historyEntrySchema } from './cases';
 import { CASE_OUTCOMES, CASE_STATES, MESSAGE_KINDS } from './terms';
@@ -69,11 +69,9 @@ export const flagResponse = z.union([
   z.strictObject({ messageId: z.string(), flagId: z.string() }),
   z.strictObject({ messageId: z.string(), pending: z.literal(true) }),
 ]);
-export const attachmentResponse = z.strictObject({ attachmentId: z.string() });
 
 export type CaseUnitKey = z.infer<typeof caseUnitKeySchema>;
 export type CaseMessage = z.infer<typeof caseMessageSchema>;
 export type CaseViewBody = z.infer<typeof caseViewBodySchema>;
 export type MessageResponse = z.infer<typeof messageResponse>;
 export type FlagResponse = z.infer<typeof flagResponse>;
-export type AttachmentResponse = z.infer<typeof attachmentResponse>;

@@ -3,6 +3,13 @@
 // /api/receipt/pending) and the limits the pages show (GET /api/limits).
 import { z } from 'zod';
 
+/** A data packet's version and, for version 2 (AEAD, SEIPDv2), its cipher and AEAD mode. */
+export const dataPacketSchema = z.strictObject({
+  version: z.number().int(),
+  cipher: z.number().int().optional(),
+  aead: z.number().int().optional(),
+});
+
 /** POST /api/uploads and POST /api/uploads/{id}/chunks/{n}: how far the file has come. */
 export const uploadStateSchema = z.strictObject({
   uploadId: z.string(),
@@ -11,6 +18,9 @@ export const uploadStateSchema = z.strictObject({
   received: z.number().int(),
   /** The first chunk's session-key packets (base64url), once the server holds that chunk. */
   keys: z.string().optional(),
+  /** The first chunk's data packet, with the keys: a v6 session-key packet names no cipher, so a
+   * later chunk sealed after a reload takes the cipher and AEAD mode from here. */
+  data: dataPacketSchema.optional(),
   /** Set with the last chunk: the file is whole and stored. */
   attachmentId: z.string().optional(),
   /** With a follow-up's last file: whether the message is now complete (seen by supervisors). */
@@ -55,6 +65,10 @@ export const pendingMessagesResponse = z.strictObject({
 export const limitsResponse = z.strictObject({
   attachmentBytes: z.number().int(),
   attachmentsPerMessage: z.number().int(),
+  /** A chunk request with no byte sent for this long is given up and sent again. */
+  uploadStallSeconds: z.number().int(),
+  /** A chunk request with no answer this long after its body is given up likewise. */
+  uploadAnswerSeconds: z.number().int(),
 });
 
 export type UploadState = z.infer<typeof uploadStateSchema>;

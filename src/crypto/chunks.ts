@@ -16,7 +16,7 @@ import {
   type SealOptions,
 } from './messages';
 import { bucketSize } from './padding';
-import { wrappedKeys } from './rewrap';
+import { sessionKeyOf, type WrappedKeys, wrappedKeys } from './rewrap';
 
 /** Plaintext per chunk. With its OpenPGP framing a chunk stays above R2's 5 MiB part minimum. */
 export const CHUNK_BYTES = 5 * 1024 * 1024;
@@ -98,19 +98,31 @@ export interface FileKey {
 const sameBytes = (a: Uint8Array, b: Uint8Array) =>
   a.length === b.length && a.every((x, i) => x === b[i]);
 
+/** What the server keeps of a file's first chunk, so that a later chunk can be sealed alike. */
+export interface HeldKey {
+  /** The first chunk's session-key packets. */
+  keyPackets: Uint8Array;
+  /** Its data packet's version and, for version 2, cipher and AEAD mode; absent when unknown. */
+  data?: WrappedKeys['data'];
+}
+
 /**
  * Recovers a file's key from its first chunk's session-key packets with one of the recipients'
- * private keys (the reporter's own, after a reload). Throws when none of them can open it.
+ * private keys (the reporter's own, after a reload). A v3 session-key packet names the cipher; a
+ * v6 one (to keys that all prefer AEAD, SEIPDv2) does not, so `data`, from the first chunk's data
+ * packet, must then say it. Throws when none of the keys can open it.
  */
 export async function recoverFileKey(
   keyPackets: Uint8Array,
   decryptionKeys: openpgp.PrivateKey[],
+  data?: WrappedKeys['data'],
 ): Promise<FileKey> {
   const message = await openpgp.readMessage({ binaryMessage: keyPackets });
   const [found] = await openpgp.decryptSessionKeys({ message, decryptionKeys });
-  if (!found?.algorithm) throw new Error('the file’s key cannot be opened with this key');
-  const algorithm = found.algorithm as openpgp.enums.symmetricNames;
-  return { sessionKey: { data: found.data, algorithm }, keyPackets };
+  if (!found) throw new Error('the file’s key cannot be opened with this key');
+  if (!found.algorithm && data?.version !== 2)
+    throw new Error('the file’s cipher is unknown: its first chunk’s data packet is needed');
+  return { sessionKey: sessionKeyOf(found, data ?? { version: 1 }), keyPackets };
 }
 
 /**
@@ -161,12 +173,12 @@ export class FileKeys {
     plain: Uint8Array,
     label: ChunkLabel,
     options: SealOptions,
-    /** The session-key packets of the file's first chunk, when the server holds it. */
-    held: Uint8Array | null,
+    /** What the server holds of the file's first chunk, once it holds that chunk. */
+    held: HeldKey | null,
   ): Promise<Uint8Array> {
     let key = this.keys.get(label.tag) ?? null;
-    if (held && !(key && sameBytes(key.keyPackets, held)))
-      key = await recoverFileKey(held, [options.signingKey]);
+    if (held && !(key && sameBytes(key.keyPackets, held.keyPackets)))
+      key = await recoverFileKey(held.keyPackets, [options.signingKey], held.data);
     if (!held) key = null; // the first chunk again: nothing of it was kept
     const sealed = await sealChunk(plain, label, { ...options, key });
     if (this.keys.size > 64) this.keys.clear();

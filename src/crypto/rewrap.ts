@@ -166,19 +166,33 @@ export async function wrapSessionKey(
   wrapped: WrappedKeys,
   recipient: openpgp.PublicKey,
 ): Promise<Uint8Array> {
-  const { data } = wrapped;
-  const v2 = data.version === 2;
-  const algorithm = (
-    v2 ? openpgp.enums.read(openpgp.enums.symmetric, data.cipher ?? 0) : key.algorithm
-  ) as openpgp.enums.symmetricNames | null;
-  if (!algorithm) throw new Error('the session key’s cipher is unknown');
   return openpgp.encryptSessionKey({
-    data: key.data,
-    algorithm,
-    ...(v2 ? { aeadAlgorithm: aeadName(data.aead ?? 0) } : {}),
+    ...sessionKeyOf(key, wrapped.data),
     encryptionKeys: recipient,
     format: 'binary',
   });
+}
+
+/**
+ * A decrypted session key made whole for the data packet it opens. A v6 session-key packet
+ * (RFC 9580 §5.1) names no cipher: with a version 2 data packet, the cipher and the AEAD mode are
+ * in that packet's header (§5.13.2), so they are taken from there, and the key carries the AEAD
+ * mode so that whatever is encrypted with it again is version 2 data too.
+ */
+export function sessionKeyOf(
+  key: { data: Uint8Array; algorithm: string | null },
+  data: WrappedKeys['data'],
+): openpgp.SessionKey {
+  const v2 = data.version === 2;
+  const algorithm = (
+    v2 ? openpgp.enums.read(openpgp.enums.symmetric, data.cipher ?? 0) : key.algorithm
+  ) as openpgp.enums.symmetricNames | null | undefined;
+  if (!algorithm) throw new Error('the session key’s cipher is unknown');
+  return {
+    data: key.data,
+    algorithm,
+    ...(v2 ? { aeadAlgorithm: aeadName(data.aead ?? 0) } : {}),
+  };
 }
 
 /** The AEAD mode's name (openpgp.js types declare no reader for it). */

@@ -5,6 +5,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { randomBytes, toBase64Url } from '../crypto/encoding';
 import { AppError, BusyError, type ErrorCode } from '../lib/errors';
+import { isDatabaseBusy } from '../storage/db';
 import type { AppEnv } from './types';
 
 const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
@@ -44,6 +45,17 @@ export function handleError(err: Error, c: Context<AppEnv>) {
     return c.json(
       errorBody('invalid_request', err.message || 'Bad request.', requestId),
       err.status as ContentfulStatusCode,
+    );
+  }
+  if (isDatabaseBusy(err)) {
+    c.header('Retry-After', '30');
+    return c.json(
+      errorBody(
+        'unavailable',
+        'The portal is busy with its daily upkeep. Nothing was saved; please try again in a minute.',
+        requestId,
+      ),
+      503,
     );
   }
   // Log only the error class and the request ID: never bodies, headers, or network identifiers.

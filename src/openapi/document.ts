@@ -169,21 +169,6 @@ export function openApiDocument() {
           responses: { '201': { description: 'Shared' }, ...errors },
         },
       },
-      '/api/receipt/attachments': {
-        post: {
-          summary: 'Upload an encrypted file for one of the reporter’s messages',
-          parameters: [
-            tokenHeader,
-            { name: 'message', in: 'query', required: true, schema: { type: 'string' } },
-          ],
-          requestBody: {
-            content: {
-              'application/octet-stream': { schema: { type: 'string', format: 'binary' } },
-            },
-          },
-          responses: { '201': { description: 'Stored' }, ...errors },
-        },
-      },
       '/api/receipt/attachments/{id}': {
         get: {
           summary: 'Download an encrypted file',
@@ -203,8 +188,9 @@ export function openApiDocument() {
       },
       '/api/limits': {
         get: {
-          summary: 'The largest file and the most files a message may carry',
-          responses: { '200': { description: 'Limits in bytes and files' } },
+          summary:
+            'The largest file and the most files a message may carry, and when a page gives a stalled chunk request up',
+          responses: { '200': { description: 'Limits in bytes, files and seconds' } },
         },
       },
       '/api/uploads': {

@@ -1,13 +1,14 @@
 // The reporter's follow-up API, authorised by the lookup token derived from the receipt. The
 // cheapest checks come first: the proof of work or the token, then the day's quota, and only then
-// is a body read.
+// is a body read. Files come only through /api/uploads, for a message still pending: no route adds
+// a file to a message that supervisors may already see.
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { CHUNK_BYTES, CHUNK_OVERHEAD } from '../crypto/chunks';
 import { fromBase64Url } from '../crypto/encoding';
 import { bucketSize } from '../crypto/padding';
 import { shareCase, shareOffer } from '../grants/share';
 import type { AppEnv } from '../http/types';
-import { jsonBody, limitBody, parseWith, query } from '../http/validate';
+import { jsonBody, limitBody, parseWith } from '../http/validate';
 import { AppError, BusyError } from '../lib/errors';
 import { limits } from '../lib/guards';
 import { requirePow } from '../pow/middleware';
@@ -18,13 +19,11 @@ import { type FollowUp, requireQuota } from './quotas';
 import {
   addMessageBody,
   attachmentParams,
-  attachmentQuery,
   flagRetaliationBody,
   LOOKUP_TOKEN_HEADER,
   shareBody,
 } from './schemas';
 import {
-  addAttachment,
   addMessage,
   addPendingMessage,
   flagRetaliation,
@@ -130,18 +129,6 @@ export const receiptRoutes = new Hono<AppEnv>()
           201,
         );
       return c.json(await flagRetaliation(ctx, c.get('report'), body.details), 201);
-    },
-  )
-  .post(
-    '/api/receipt/attachments',
-    followUp('upload'),
-    (c, next) => limitBody(uploadLimit(c))(c, next),
-    async (c) => {
-      const { message } = query(c, attachmentQuery);
-      const bytes = await uploadedBytes(c);
-      const ctx = c.get('ctx');
-      await requireQuota(ctx, c.get('report').id, 'upload', bytes.length);
-      return c.json(await addAttachment(ctx, c.get('report'), message, bytes), 201);
     },
   )
   .get('/api/receipt/pending', followUp(null), async (c) => {

@@ -14,7 +14,6 @@ export const flagRetaliationBody = z.strictObject({
   details: armoredMessage(MAX_FOLLOWUP_MESSAGE),
   files: announcedFiles,
 });
-export const attachmentQuery = z.strictObject({ message: entityId });
 export const attachmentParams = z.strictObject({ id: entityId });
 
 export { LOOKUP_TOKEN_HEADER };

@@ -1,4 +1,5 @@
-// What a reporter can do with their receipt: add a message, flag retaliation, attach files.
+// What a reporter can do with their receipt: add a message or flag retaliation (with files, it
+// waits as a pending message for src/uploads), and download their case's files.
 import { and, count, eq, sql } from 'drizzle-orm';
 import {
   attachments,
@@ -12,7 +13,7 @@ import {
 import { openFlagDue } from '../cases/records';
 import { sortKey } from '../cases/sort-key';
 import type { Ctx } from '../context';
-import type { AttachmentResponse, FlagResponse, MessageResponse } from '../contract/receipt';
+import type { FlagResponse, MessageResponse } from '../contract/receipt';
 import type { PendingMessages } from '../contract/uploads';
 import { addDays, toDay } from '../lib/days';
 import { AppError, notFound } from '../lib/errors';
@@ -177,53 +178,6 @@ async function flagWrites(ctx: Ctx, report: ReportRow, messageId: string, cipher
       : []),
   ];
   return { writes, flagId };
-}
-
-// The report's own files come with the report (src/reports/drafts.ts, src/uploads), held to its
-// limits; one added later would escape the follow-up quota, which does not count them.
-const REPORTER_KINDS = new Set(['message', 'retaliation']);
-
-export async function addAttachment(
-  ctx: Ctx,
-  report: ReportRow,
-  messageId: string,
-  bytes: Uint8Array,
-): Promise<AttachmentResponse> {
-  const [message] = await ctx.db
-    .select({ kind: messages.kind })
-    .from(messages)
-    .where(and(eq(messages.id, messageId), eq(messages.reportId, report.id)))
-    .limit(1);
-  if (!message || !REPORTER_KINDS.has(message.kind))
-    throw notFound('No such message in this report.');
-  const [existing] = await ctx.db
-    .select({ n: count() })
-    .from(attachments)
-    .where(eq(attachments.messageId, messageId));
-  if ((existing?.n ?? 0) >= ctx.config.limits.attachmentsPerMessage) {
-    throw new AppError(
-      'conflict',
-      `A message can carry at most ${ctx.config.limits.attachmentsPerMessage} files.`,
-    );
-  }
-  const purpose = message.kind === 'retaliation' ? 'retaliation' : 'message';
-  await requireEncryptedTo(bytes, await recipientsFor(ctx, report, purpose));
-  const id = newId();
-  await ctx.blobs.put(id, bytes);
-  try {
-    await ctx.db.insert(attachments).values({
-      id,
-      reportId: report.id,
-      messageId,
-      position: existing?.n ?? 0,
-      size: bytes.length,
-      day: toDay(ctx.now()),
-    });
-  } catch (err) {
-    await ctx.blobs.delete(id).catch(() => undefined);
-    throw err;
-  }
-  return { attachmentId: id };
 }
 
 export async function readAttachment(

@@ -71,6 +71,7 @@ SELECT ${asBytes ? sql`CAST(` : sql``}(SELECT json_object(
                   'day', m.day,
                   'ciphertext', m.ciphertext,
                   -- Upload order within the message, so that the names sealed in it match.
+                  -- Its count also feeds the "k of n files" mark: only pre-0012 messages need it.
                   'attachments', (SELECT json_group_array(
                                     json_object('id', a.id, 'size', a.size) ORDER BY a.position)
                                   FROM attachments a

@@ -11,8 +11,8 @@ import type { CommitGroup } from './group-commit';
 
 export type Db = LibSQLDatabase<typeof schema>;
 
-/** True when a write failed on a UNIQUE constraint of the named table. */
-export function isUniqueViolation(err: unknown, table: string): boolean {
+/** The messages of an error and of its causes (a driver wraps the database's own error). */
+function errorTexts(err: unknown): string[] {
   const texts: string[] = [];
   for (
     let e: unknown = err;
@@ -21,7 +21,22 @@ export function isUniqueViolation(err: unknown, table: string): boolean {
   ) {
     texts.push(e.message);
   }
-  return texts.some((t) => t.includes('UNIQUE constraint failed') && t.includes(`${table}.`));
+  return texts;
+}
+
+/** True when a write failed on a UNIQUE constraint of the named table. */
+export function isUniqueViolation(err: unknown, table: string): boolean {
+  return errorTexts(err).some(
+    (t) => t.includes('UNIQUE constraint failed') && t.includes(`${table}.`),
+  );
+}
+
+/**
+ * True when the database stayed locked past the busy timeout: another connection held it (the
+ * nightly compaction rewriting the file, on Node). Worth a retry, not a server error.
+ */
+export function isDatabaseBusy(err: unknown): boolean {
+  return errorTexts(err).some((t) => /SQLITE_BUSY|database is locked/i.test(t));
 }
 
 /**

@@ -53,5 +53,7 @@ export const uploadRoutes = new Hono<AppEnv>()
     return c.json({
       attachmentBytes: l.attachmentBytes,
       attachmentsPerMessage: l.attachmentsPerMessage,
+      uploadStallSeconds: l.uploadStallSeconds,
+      uploadAnswerSeconds: l.uploadAnswerSeconds,
     } satisfies Limits);
   });

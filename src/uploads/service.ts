@@ -9,7 +9,7 @@ import { and, count, eq, gte, inArray, lt, notInArray } from 'drizzle-orm';
 import { attachments, pendingMessages, reportDrafts, reports, uploads } from '../../db/schema';
 import { excludedKeyIds } from '../cases/reach';
 import type { Ctx } from '../context';
-import type { DraftToResume, UploadState } from '../contract/uploads';
+import { type DraftToResume, dataPacketSchema, type UploadState } from '../contract/uploads';
 import {
   bucketSize,
   CHUNK_BYTES,
@@ -122,13 +122,24 @@ export interface StartUpload {
   tag: string;
 }
 
-const stateOf = (u: Upload): UploadState => ({
-  uploadId: u.id,
-  tag: u.tag,
-  chunks: u.chunks,
-  received: u.received,
-  ...(u.keys ? { keys: u.keys } : {}),
-});
+/** The first chunk's data packet as kept (JSON the server wrote), or null before it. */
+function dataOf(u: Upload): UploadState['data'] | null {
+  if (!u.data) return null;
+  const parsed = dataPacketSchema.safeParse(JSON.parse(u.data));
+  return parsed.success ? parsed.data : null;
+}
+
+const stateOf = (u: Upload): UploadState => {
+  const data = dataOf(u);
+  return {
+    uploadId: u.id,
+    tag: u.tag,
+    chunks: u.chunks,
+    received: u.received,
+    ...(u.keys ? { keys: u.keys } : {}),
+    ...(data ? { data } : {}),
+  };
+};
 
 /** Checks what a file announces against the configured limit and the padding rule. */
 function checkAnnounced(ctx: Ctx, s: StartUpload): void {
@@ -238,11 +249,11 @@ export async function putChunk(
     );
   }
   const pending = o.report ? await pendingOf(ctx, o, u.messageId) : null;
-  const keys = await checkKeys(ctx, o, pending, u, n, bytes);
+  const sealed = await checkKeys(ctx, o, pending, u, n, bytes);
   const last = n === u.chunks - 1;
   const store = await ctx.blobs.putChunk(u.id, u.store, n, bytes, last);
   const day = toDay(ctx.now());
-  const next = { received: n + 1, bytes: u.bytes + bytes.length, store, keys, day };
+  const next = { received: n + 1, bytes: u.bytes + bytes.length, store, ...sealed, day };
   // The pending message lives as long as its files keep arriving.
   if (pending && pending.day !== day)
     await ctx.db.update(pendingMessages).set({ day }).where(eq(pendingMessages.id, pending.id));
@@ -260,8 +271,10 @@ export async function putChunk(
 }
 
 /**
- * The first chunk is checked against the recipients and its session-key packets are kept; every
- * later chunk must carry those packets byte for byte (the same session key, the same recipients).
+ * The first chunk is checked against the recipients and its session-key packets and data packet
+ * header are kept; every later chunk must carry those packets byte for byte (the same session key,
+ * the same recipients) and a data packet of the same version, cipher and AEAD mode (with a v6
+ * session-key packet only the data packet names them: a chunk sealed otherwise would not open).
  */
 async function checkKeys(
   ctx: Ctx,
@@ -270,7 +283,7 @@ async function checkKeys(
   u: Upload,
   n: number,
   bytes: Uint8Array,
-): Promise<string> {
+): Promise<{ keys: string; data: string }> {
   const parts = wrappedKeys(bytes);
   if (!parts)
     throw new AppError(
@@ -280,7 +293,7 @@ async function checkKeys(
     );
   if (n === 0) {
     await requireEncryptedTo(bytes, await recipientsOf(ctx, o, pending));
-    return toBase64Url(parts.keyPackets);
+    return { keys: toBase64Url(parts.keyPackets), data: JSON.stringify(parts.data) };
   }
   // Later chunks: no plaintext behind the packets. Their recipients are the first chunk's (a key
   // approved meanwhile must not stop a long upload); the file's later readers get it by a grant.
@@ -296,7 +309,14 @@ async function checkKeys(
       `Chunk ${n + 1} is not sealed with the file's key: every chunk of a file carries the first chunk's session-key packets.`,
       { received: u.received },
     );
-  return u.keys;
+  // An upload begun before the data packet was kept has none to compare.
+  if (u.data && u.data !== JSON.stringify(parts.data))
+    throw new AppError(
+      'wrong_recipients',
+      `Chunk ${n + 1} is not sealed like the first chunk: its data packet's version, cipher or AEAD mode differs.`,
+      { received: u.received },
+    );
+  return { keys: u.keys, data: u.data };
 }
 
 const attachmentOf = (u: Upload) => ({
@@ -327,7 +347,14 @@ async function finish(
     if (!done) {
       await ctx.db
         .update(uploads)
-        .set({ received: u.received, bytes: u.bytes, store: u.store, keys: u.keys, day: u.day })
+        .set({
+          received: u.received,
+          bytes: u.bytes,
+          store: u.store,
+          keys: u.keys,
+          data: u.data,
+          day: u.day,
+        })
         .where(eq(uploads.id, u.id));
       return { ...state, message: { messageId: pending.id, complete: false } };
     }

@@ -155,8 +155,7 @@ const ROUTES: [string, RegExp, z.ZodType][] = [
   ['GET', /^\/api\/receipt$/, caseViewBodySchema],
   ['POST', /^\/api\/receipt\/messages$/, messageResponse],
   ['POST', /^\/api\/receipt\/retaliation$/, flagResponse],
-  // POST /api/receipt/attachments (a whole file in one request) is no longer called by the client:
-  // files go in chunks through /api/uploads, listed below.
+  // Files go in chunks through /api/uploads, listed below; the whole-file route is removed.
   ['GET', /^\/api\/receipt\/share$/, shareOfferResponse],
   ['POST', /^\/api\/receipt\/share$/, shareResponse],
   ['POST', /^\/api\/auth\/challenge$/, challengeResponse],

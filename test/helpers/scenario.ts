@@ -56,18 +56,24 @@ export async function demoKey(h: { demoKeys: DemoKey[]; passphrase: string }, na
   return unlockPrivateKey(key.privateKey, h.passphrase);
 }
 
-/** Enrols a fresh GnuPG-compatible key in a unit, as a new supervisor would; it stays pending. */
+/**
+ * Enrols a key in a unit, as a new supervisor would; it stays pending. Without `key`, a fresh
+ * GnuPG-compatible one.
+ */
 export async function enrolKey(
   h: { fetcher: Fetcher },
   unitId: string,
   displayName: string,
+  key?: openpgp.PrivateKey,
 ): Promise<{ id: string; key: openpgp.PrivateKey; publicKey: string }> {
-  const { privateKey, publicKey } = await openpgp.generateKey({
-    type: 'ecc',
-    curve: 'curve25519Legacy',
-    userIDs: [{ name: displayName }],
-    format: 'object',
-  });
+  const { privateKey, publicKey } = key
+    ? { privateKey: key, publicKey: key.toPublic() }
+    : await openpgp.generateKey({
+        type: 'ecc',
+        curve: 'curve25519Legacy',
+        userIDs: [{ name: displayName }],
+        format: 'object',
+      });
   const pow = await proofOfWork(h.fetcher, 'submit');
   const res = await h.fetcher('/api/supervisors/enrol', {
     method: 'POST',
@@ -117,8 +123,9 @@ export async function approvedKey(
   h: { fetcher: Fetcher; demoKeys: DemoKey[]; passphrase: string },
   unitId: string,
   displayName: string,
+  key?: openpgp.PrivateKey,
 ) {
-  const enrolled = await enrolKey(h, unitId, displayName);
+  const enrolled = await enrolKey(h, unitId, displayName, key);
   await decideAsAdmin(h, enrolled.id, 'approve');
   return enrolled;
 }

@@ -7,6 +7,7 @@ import { powHeaders } from '../../src/client/pow';
 import { openCase, sendMessage, submitReport } from '../../src/client/reporter';
 import type { UnitView } from '../../src/client/types';
 import {
+  chunkLayout,
   deriveReceiptSecrets,
   generateReceipt,
   generateReporterKey,
@@ -14,14 +15,17 @@ import {
   solvePow,
   unlockPrivateKey,
 } from '../../src/crypto';
+import { MAX_CHUNK_BODY } from '../../src/uploads/routes';
 import { rowCounts } from '../helpers/db';
 import { demoUnit, type Harness, makeHarness, sampleReport } from '../helpers/harness';
+import { type PendingFollowUp, patterned, pendingFollowUp } from '../helpers/uploads';
 
 let h: Harness;
 let units: UnitView[];
 let token: string;
 let reportMessageId: string;
 let followUpId: string;
+let pending: PendingFollowUp;
 let before: Record<string, number>;
 
 beforeAll(async () => {
@@ -38,6 +42,8 @@ beforeAll(async () => {
   token = session.lookupToken;
   reportMessageId = session.view.messages[0]!.id;
   followUpId = (await sendMessage(session, 'a follow-up without files', [])).messageId;
+  // A message announced with a file: it waits, pending, for the file to come through /api/uploads.
+  pending = await pendingFollowUp(h, [patterned('evidence.bin', 3000)], session);
 });
 afterAll(() => h.close());
 beforeEach(async () => {
@@ -306,25 +312,78 @@ describe('other routes', () => {
       413,
     );
   });
-  it('POST /api/receipt/attachments validates message, type, size and ciphertext', async () => {
-    const upload = (query: string, body: Uint8Array, type = 'application/octet-stream') =>
-      h.app.request(`/api/receipt/attachments${query}`, {
+  it('POST /api/receipt/attachments is gone: no file joins a message supervisors may see', async () => {
+    // A chunk sealed to the case's keys, offered to a message already stored: the whole-file route
+    // that took it is removed, and the answer is the JSON envelope, not a 500.
+    const sealed = await pending.seal(0);
+    await expectRejected(
+      await h.app.request(`/api/receipt/attachments?message=${followUpId}`, {
+        method: 'POST',
+        headers: { 'x-lookup-token': token, 'content-type': 'application/octet-stream' },
+        body: sealed as Uint8Array<ArrayBuffer>,
+      }),
+      [404, 405],
+    );
+  });
+  it('POST /api/uploads validates the message, the announced size and the order of files', async () => {
+    const auth = { 'x-lookup-token': token };
+    const layout = chunkLayout(pending.files[0]!);
+    const valid = {
+      messageId: pending.messageId,
+      index: 0,
+      total: layout.total,
+      chunks: layout.count,
+      tag: 'T'.repeat(22),
+    };
+    const announce = (over: Record<string, unknown>, headers = auth) =>
+      post('/api/uploads', { ...valid, ...over }, headers);
+    await expectRejected(await post('/api/uploads', '{not json', auth), 400, 'invalid_request');
+    await expectRejected(await announce({ messageId: undefined }), 400);
+    await expectRejected(await announce({ messageId: '../../etc/passwd' }), 400);
+    await expectRejected(await announce({ extra: true }), 400);
+    await expectRejected(await announce({ total: 5000 }), 400, 'invalid_request');
+    await expectRejected(await announce({ chunks: 2 }), 400, 'invalid_request');
+    await expectRejected(await announce({ total: 2 ** 32 }), 413, 'payload_too_large');
+    await expectRejected(await announce({ messageId: 'AAAAAAAAAAAAAAAAAAAAAA' }), 404);
+    // The report's own files came with the report; a stored message takes no file.
+    await expectRejected(await announce({ messageId: reportMessageId }), 404);
+    await expectRejected(await announce({ messageId: followUpId }), 404);
+    await expectRejected(await announce({ index: 1 }), 409, 'conflict');
+    await expectRejected(await announce({}, { 'x-lookup-token': 'A'.repeat(43) }), 404);
+    await expectRejected(await announce({ tag: 'x'.repeat(2000) }), 413);
+  });
+  it('POST /api/uploads/:id/chunks/:n validates path, order, type, size and ciphertext', async () => {
+    const started = await pending.announce();
+    expect(started.status).toBe(201);
+    const { uploadId } = (await started.json()) as { uploadId: string };
+    before = await rowCounts(h.ctx);
+    const chunk = (n: string | number, body: Uint8Array, type = 'application/octet-stream') =>
+      h.app.request(`/api/uploads/${uploadId}/chunks/${n}`, {
         method: 'POST',
         headers: { 'x-lookup-token': token, 'content-type': type },
         body: body as Uint8Array<ArrayBuffer>,
       });
-    const junk = new TextEncoder().encode('plain file contents');
-    await expectRejected(await upload('', junk), 400);
-    await expectRejected(await upload('?message=../../etc/passwd', junk), 400);
-    await expectRejected(await upload('?message=AAAAAAAAAAAAAAAAAAAAAA', junk), 404);
-    // The report's own files come only through /api/uploads, counted against the report.
-    await expectRejected(await upload(`?message=${reportMessageId}`, junk), 404);
-    await expectRejected(await upload(`?message=${followUpId}`, junk, 'text/plain'), 415);
-    await expectRejected(await upload(`?message=${followUpId}`, new Uint8Array(0)), 400);
-    await expectRejected(await upload(`?message=${followUpId}`, junk), 422, 'not_encrypted');
+    const total = chunkLayout(pending.files[0]!).total;
+    // Plaintext of a size the chunk could have: only its contents give it away.
+    const plain = new TextEncoder().encode(
+      'plain file contents '.repeat(total / 16).slice(0, total),
+    );
+    const sealed = await pending.seal(0);
+    await expectRejected(await chunk('x', sealed), 400);
+    await expectRejected(await chunk(-1, sealed), 400);
+    await expectRejected(await chunk(1, sealed), 409, 'conflict');
+    await expectRejected(await chunk(0, sealed, 'text/plain'), 415);
+    await expectRejected(await chunk(0, new Uint8Array(0)), 400);
+    await expectRejected(await chunk(0, plain.subarray(0, 100)), 400, 'invalid_request');
+    await expectRejected(await chunk(0, plain), 422, 'not_encrypted');
+    await expectRejected(await chunk(0, new Uint8Array(MAX_CHUNK_BODY + 1)), 413);
     await expectRejected(
-      await upload(`?message=${followUpId}`, new Uint8Array(3 * 1024 * 1024)),
-      413,
+      await h.app.request(`/api/uploads/${'A'.repeat(22)}/chunks/0`, {
+        method: 'POST',
+        headers: { 'x-lookup-token': token, 'content-type': 'application/octet-stream' },
+        body: sealed as Uint8Array<ArrayBuffer>,
+      }),
+      404,
     );
   });
   it('GET /api/receipt/attachments/:id rejects malformed and unknown IDs', async () => {

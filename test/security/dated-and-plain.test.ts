@@ -1,24 +1,26 @@
 // Threats: a client that dates its key to the second (timing the submission for anyone reading
 // the database), or that stores plaintext behind real recipient packets. Both are refused with a
-// clear 4xx and nothing is stored. Shared with the edge project (runs in workerd too).
+// clear 4xx and nothing is stored; a file's chunks likewise. Shared with the edge project (runs in
+// workerd too).
 // scenario: node and workerd
 import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { powHeaders, proofOfWork } from '../../src/client/pow';
-import { openCase, sendMessage, submitReport } from '../../src/client/reporter';
 import type { UnitView } from '../../src/client/types';
 import {
+  CHUNK_BYTES,
   deriveReceiptSecrets,
   generateReceipt,
   generateReporterKey,
   pad,
-  sealFile,
   sealJson,
   unlockPrivateKey,
   utf8,
+  wrappedKeys,
 } from '../../src/crypto';
 import { rowCounts } from '../helpers/db';
-import { demoUnit, type Harness, makeHarness, sampleReport } from '../helpers/harness';
+import { demoUnit, type Harness, makeHarness } from '../helpers/harness';
+import { patterned, pendingFollowUp } from '../helpers/uploads';
 
 let h: Harness;
 let units: UnitView[];
@@ -120,30 +122,27 @@ describe('keys and ciphertext the server refuses', () => {
     );
   });
 
-  it('refuses a plaintext file behind real recipient packets', async () => {
-    const { receipt } = await submitReport(h.fetcher, {
-      units,
-      unitId: demoUnit(units, 'basic').id,
-      copyToParent: false,
-      report: sampleReport('file'),
-      files: [],
-    });
-    const first = await openCase(h.fetcher, receipt);
-    await sendMessage(first, 'a file follows');
-    const s = await openCase(h.fetcher, receipt);
-    const recipients = s.view.recipients.messages;
-    const sealed = await sealFile(
-      new Uint8Array(2000),
-      { name: 'a', type: 'text/plain' },
-      { recipients, signingKey: s.key },
-    );
-    const forged = (await withBody(sealed, new Uint8Array(4000).fill(0x41))).write();
+  it('refuses a file in the clear behind real recipient packets, in its first chunk or a later one', async () => {
+    // A follow-up announced with a file of two chunks: files come only through /api/uploads.
+    const p = await pendingFollowUp(h, [patterned('clip.bin', CHUNK_BYTES + 2000)]);
+    const { uploadId } = (await (await p.announce()).json()) as { uploadId: string };
+    const text = utf8('in the clear, by mistake. ');
+    /** The sealed chunk with its encrypted body replaced by text of the same length. */
+    const inClear = async (sealed: Uint8Array) => {
+      const length = sealed.length - wrappedKeys(sealed)!.dataStart;
+      const plain = Uint8Array.from({ length }, (_, i) => text[i % text.length]!);
+      const forged = await withBody(sealed, plain);
+      // The recipient packets still name every key: only the body gives it away.
+      expect(forged.getEncryptionKeyIDs().length).toBeGreaterThanOrEqual(2);
+      return forged.write() as Uint8Array;
+    };
+    const first = await p.seal(0);
     before = await rowCounts(h.ctx);
-    const res = await h.fetcher(`/api/receipt/attachments?message=${s.view.messages[1]!.id}`, {
-      method: 'POST',
-      headers: { 'x-lookup-token': s.lookupToken, 'content-type': 'application/octet-stream' },
-      body: forged as Uint8Array<ArrayBuffer>,
-    });
-    await expectRefused(res, 422, 'not_encrypted');
+    await expectRefused(await p.send(uploadId, 0, await inClear(first)), 422, 'not_encrypted');
+    // The real first chunk is taken; a later one with the file's packets and text behind is not.
+    expect((await p.send(uploadId, 0, first)).status).toBe(201);
+    before = await rowCounts(h.ctx);
+    const second = await inClear(await p.seal(1));
+    await expectRefused(await p.send(uploadId, 1, second), 422, 'not_encrypted');
   });
 });

@@ -16,8 +16,8 @@ import {
   sendMessage,
   submitReport,
 } from '../../src/client/reporter';
-import { sealFile } from '../../src/crypto';
 import { demoKey, demoUnit, type Harness, makeHarness, sampleReport } from '../helpers/harness';
+import { patterned, pendingFollowUp } from '../helpers/uploads';
 import { tableCounts } from './helpers/counts';
 import { REAL_USERS_WITHIN_MS, realUsersSucceed } from './helpers/real-users';
 
@@ -55,10 +55,14 @@ const FLAG = { kind: 'threats' as const, startedOn: '2026-11-01', details: 'x' }
 
 describe('follow-up quotas', () => {
   it(
-    'stop 20 messages, 30 flags and 40 files from one receipt at the day quotas',
+    'stop 20 messages, 30 flags and 40 file uploads from one receipt at the day quotas',
     async () => {
-      const sent: number[] = [];
-      for (let i = 0; i < 20; i++) {
+      // One message announced with 20 files (the most a message carries): it counts as a message
+      // at once and waits, pending, for its files, which come only through /api/uploads.
+      const files = Array.from({ length: 20 }, (_, i) => patterned(`f${i}.bin`, 100 * 1024));
+      const withFiles = await pendingFollowUp(h, files, attacker);
+      const sent: number[] = [1];
+      for (let i = 1; i < 20; i++) {
         const ok = await sendMessage(attacker, `message ${i}`).then(
           () => true,
           () => false,
@@ -83,35 +87,37 @@ describe('follow-up quotas', () => {
       expect(overFlags.status).toBe(429);
       expect(overFlags.details).toEqual({ quota: 'flag' });
 
+      // 40 tries at the message's files, each a file announced then its one chunk. The quota is
+      // taken when a file is announced; files go in order, so a refused one is tried again.
       const before = await tableCounts(h.ctx);
-      // Files added to a follow-up message (the report's own come only with the report).
-      const messageId = (await refresh(attacker)).view.messages[1]!.id;
       const statuses: number[] = [];
+      let stored = 0;
       for (let i = 0; i < 40; i++) {
-        const sealed = await sealFile(
-          new Uint8Array(100 * 1024).fill(i),
-          { name: `f${i}.bin`, type: 'application/octet-stream' },
-          { recipients: attacker.view.recipients.messages, signingKey: attacker.key },
-        );
-        const res = await h.fetcher(`/api/receipt/attachments?message=${messageId}`, {
-          method: 'POST',
-          headers: {
-            'x-lookup-token': attacker.lookupToken,
-            'content-type': 'application/octet-stream',
-          },
-          body: sealed as Uint8Array<ArrayBuffer>,
-        });
+        const res = await withFiles.announce({ index: stored });
         statuses.push(res.status);
-        if (res.status === 429) expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+        if (res.status !== 201) {
+          if (res.status === 429) {
+            expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+            const body = (await res.json()) as { error: { details: unknown } };
+            expect(body.error.details).toEqual({ quota: 'bytes' });
+          }
+          continue;
+        }
+        const { uploadId } = (await res.json()) as { uploadId: string };
+        const chunk = await withFiles.seal(0, stored);
+        expect((await withFiles.send(uploadId, 0, chunk)).status).toBe(201);
+        stored++;
       }
-      const stored = statuses.filter((s) => s === 201).length;
       expect(stored).toBeGreaterThan(0);
       expect(stored).toBeLessThan(10);
       expect(statuses.slice(stored).every((s) => s === 429)).toBe(true);
-      expect((await tableCounts(h.ctx)).attachments).toBe(before.attachments! + stored);
+      // The files are held with their message, which no supervisor sees until all 40 are in.
+      const after = await tableCounts(h.ctx);
+      expect(after.uploads).toBe(before.uploads! + stored);
+      expect(after.attachments).toBe(before.attachments);
 
       // The receipt can still read its case, and another reporter and a supervisor are unharmed.
-      expect((await refresh(attacker)).view.messages.length).toBe(1 + 5 + 2);
+      expect((await refresh(attacker)).view.messages.length).toBe(1 + 4 + 2);
       await realUsersSucceed(h.fetcher, await demoKey(h, 'basic-supervisor'));
       // A new UTC day brings a new quota.
       h.advance(86_400_000);

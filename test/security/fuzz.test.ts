@@ -3,8 +3,9 @@
 // rejected request never leaves a row behind.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openCase, refresh, sendMessage, submitReport } from '../../src/client/reporter';
+import { openCase, submitReport } from '../../src/client/reporter';
 import { inbox, signIn } from '../../src/client/supervisor';
+import { chunkLayout } from '../../src/crypto';
 import { rowCounts } from '../helpers/db';
 import {
   demoKey,
@@ -14,13 +15,16 @@ import {
   sampleReport,
   withCookies,
 } from '../helpers/harness';
+import { patterned, pendingFollowUp } from '../helpers/uploads';
 
 let h: Harness;
 let cookie = '';
 let csrf = '';
 let token = '';
 let caseId = '';
-let messageId = '';
+let uploadId = '';
+let total = 0;
+let sealed: Uint8Array = new Uint8Array(0);
 
 beforeAll(async () => {
   h = await makeHarness({ LOOKUPS_PER_SECOND: '100000', SIGN_IN_FAILURES: '1000' });
@@ -34,9 +38,12 @@ beforeAll(async () => {
   });
   const session = await openCase(h.fetcher, receipt);
   token = session.lookupToken;
-  // A follow-up message: files are added to those (the report's own come with the report).
-  await sendMessage(session, 'files follow');
-  messageId = (await refresh(session)).view.messages[1]!.id;
+  // A follow-up message announced with a file, and the file announced: a real upload awaits chunk 0.
+  const pending = await pendingFollowUp(h, [patterned('evidence.bin', 3000)], session);
+  const started = (await (await pending.announce()).json()) as { uploadId: string };
+  uploadId = started.uploadId;
+  total = chunkLayout(pending.files[0]!).total;
+  sealed = await pending.seal(0);
   const jar = withCookies(h.fetcher);
   const sup = await signIn(jar, await demoKey(h, 'basic-supervisor'));
   csrf = sup.csrfToken;
@@ -52,8 +59,15 @@ const ROUTES = [
   '/api/receipt',
   '/api/receipt/messages',
   '/api/receipt/retaliation',
+  // Gone: files come through /api/uploads. Still fuzzed, so its absence is a clean 4xx.
   '/api/receipt/attachments',
   '/api/receipt/attachments/:id',
+  '/api/receipt/pending',
+  '/api/uploads',
+  '/api/uploads/:id/chunks/0',
+  '/api/uploads/:upload/chunks/0',
+  '/api/uploads/:upload/chunks/:id',
+  '/api/limits',
   '/api/openapi.json',
   '/api/auth/challenge',
   '/api/auth/sign-in',
@@ -94,7 +108,9 @@ const segment = fc.oneof(
 const path = fc.oneof(
   fc
     .tuple(fc.constantFrom(...ROUTES), segment, fc.boolean())
-    .map(([route, seg, real]) => route.replace(/:id/g, () => (real ? caseId : seg))),
+    .map(([route, seg, real]) =>
+      route.replace(/:upload/g, () => uploadId).replace(/:id/g, () => (real ? caseId : seg)),
+    ),
   fc.array(segment, { maxLength: 5 }).map((s) => `/api/${s.join('/')}`),
 );
 const query = fc.oneof(
@@ -169,14 +185,20 @@ describe('fuzzing every route', () => {
     );
   });
 
-  it('survives unusual uploads to a real message', async () => {
+  it('survives unusual chunks for a real upload', async () => {
+    // Random bytes of any length, of a length the chunk could have, and the real chunk cut short.
+    const chunk = fc.oneof(
+      fc.uint8Array({ minLength: 1, maxLength: 2000 }),
+      fc.uint8Array({ minLength: total, maxLength: total + 300 }),
+      fc.integer({ min: 1, max: sealed.length - 1 }).map((n) => sealed.slice(0, n)),
+    );
     await fc.assert(
-      fc.asyncProperty(fc.uint8Array({ minLength: 1, maxLength: 2000 }), async (bytes) => {
+      fc.asyncProperty(chunk, async (bytes) => {
         const before = await rowCounts(h.ctx);
-        const res = await h.app.request(`/api/receipt/attachments?message=${messageId}`, {
+        const res = await h.app.request(`/api/uploads/${uploadId}/chunks/0`, {
           method: 'POST',
           headers: { 'x-lookup-token': token, 'content-type': 'application/octet-stream' },
-          body: bytes,
+          body: bytes as Uint8Array<ArrayBuffer>,
         });
         expect(res.status).toBeGreaterThanOrEqual(400);
         expect(res.status).toBeLessThan(500);
@@ -184,5 +206,12 @@ describe('fuzzing every route', () => {
       }),
       { numRuns: 100 },
     );
+    // The upload still takes its real chunk afterwards: the refusals changed nothing.
+    const res = await h.app.request(`/api/uploads/${uploadId}/chunks/0`, {
+      method: 'POST',
+      headers: { 'x-lookup-token': token, 'content-type': 'application/octet-stream' },
+      body: sealed as Uint8Array<ArrayBuffer>,
+    });
+    expect(res.status).toBe(201);
   });
 });

@@ -5,25 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, type Fetcher } from '../../src/client/api';
 import { downloadTo } from '../../src/client/downloads';
-import {
-  type FileSource,
-  openCase,
-  prepareReport,
-  resumeReport,
-  sendMessage,
-  sendReport,
-} from '../../src/client/reporter';
+import { prepareReport, resumeReport, sendMessage, sendReport } from '../../src/client/reporter';
 import { attachmentSource, fetchCase, inbox, signIn } from '../../src/client/supervisor';
-import {
-  CHUNK_BYTES,
-  chunkLayout,
-  chunkPlaintext,
-  type FileKey,
-  generateReceipt,
-  sealChunk,
-  sealJson,
-  wrappedKeys,
-} from '../../src/crypto';
+import { sendFile } from '../../src/client/uploads';
+import { CHUNK_BYTES, chunkLayout, generateReceipt, wrappedKeys } from '../../src/crypto';
 import { dropStaleUploads } from '../../src/uploads/service';
 import {
   demoKey,
@@ -31,31 +16,16 @@ import {
   type Harness,
   makeHarness,
   RUNTIME,
-  reportTo,
   sampleReport,
   withCookies,
 } from '../helpers/harness';
+import { patternByte, patterned, pendingFollowUp } from '../helpers/uploads';
 
 let h: Harness;
 beforeAll(async () => {
   h = await makeHarness({ FOLLOWUP_MB_PER_DAY: '64' });
 });
 afterAll(() => h.close());
-
-/** Byte i of a test file: made on demand, so a large file is never held whole. */
-const byteAt = (i: number) => (Math.imul(i ^ (i >>> 13), 2654435761) >>> 24) & 0xff;
-function patterned(name: string, size: number): FileSource {
-  return {
-    name,
-    type: 'video/mp4',
-    size,
-    read: async (start, end) => {
-      const out = new Uint8Array(end - start);
-      for (let i = 0; i < out.length; i++) out[i] = byteAt(start + i);
-      return out;
-    },
-  };
-}
 
 /**
  * Passes requests on; the ones `cut` picks never arrive, or arrive and lose their answer; after
@@ -89,7 +59,7 @@ async function checkAsSupervisor(reportId: string, size: number) {
   let wrong = 0;
   const meta = await downloadTo(s.fetcher, path, {}, options, {
     write: (bytes) => {
-      for (let i = 0; i < bytes.length; i++) if (bytes[i] !== byteAt(at + i)) wrong++;
+      for (let i = 0; i < bytes.length; i++) if (bytes[i] !== patternByte(at + i)) wrong++;
       at += bytes.length;
     },
   });
@@ -153,64 +123,49 @@ describe('a large file in chunks', () => {
 
 describe('bad chunks', () => {
   /** A follow-up message announced with one file: it waits, pending, for that file. */
-  async function followUp() {
-    const { receipt } = await reportTo(h, 'basic', 'A report to add files to.');
-    const session = await openCase(h.fetcher, receipt);
-    const headers = { 'x-lookup-token': session.lookupToken };
-    const file = patterned('clip.mp4', 2 * CHUNK_BYTES + 99);
-    const layout = chunkLayout(file);
-    const recipients = session.view.recipients.messages;
-    const message = await sealJson(
-      {
-        v: 1,
-        type: 'message',
-        text: 'Files follow.',
-        files: [{ name: file.name, size: file.size }],
-      },
-      { recipients, signingKey: session.key },
-    );
-    const posted = await h.fetcher('/api/receipt/messages', {
-      method: 'POST',
-      headers: { ...headers, 'content-type': 'application/json' },
-      body: JSON.stringify({ message, files: 1 }),
-    });
-    const { messageId } = (await posted.json()) as { messageId: string };
-    const announce = (over: Record<string, unknown> = {}, token = headers) =>
-      h.fetcher('/api/uploads', {
-        method: 'POST',
-        headers: { ...token, 'content-type': 'application/json' },
-        body: JSON.stringify({
-          messageId,
-          index: 0,
-          total: layout.total,
-          chunks: layout.count,
-          tag: 'T'.repeat(22),
-          ...over,
-        }),
-      });
-    // The file's key, made by chunk 0 and used for every later chunk (unless `key` says otherwise).
-    let fileKey: FileKey | null = null;
-    const seal = async (n: number, key: FileKey | null = n === 0 ? null : fileKey) => {
-      const sealed = await sealChunk(
-        await chunkPlaintext(layout, n, file.read),
-        { tag: 'T'.repeat(22), n, count: layout.count },
-        { recipients, signingKey: session.key, key },
-      );
-      if (n === 0) fileKey = sealed.key;
-      return sealed.bytes;
-    };
-    const send = (uploadId: string, n: number, body: Uint8Array, token = headers) =>
-      h.fetcher(`/api/uploads/${uploadId}/chunks/${n}`, {
-        method: 'POST',
-        headers: { ...token, 'content-type': 'application/octet-stream' },
-        body: body as Uint8Array<ArrayBuffer>,
-      });
-    return { session, messageId, headers, announce, seal, send };
-  }
+  const followUp = () => pendingFollowUp(h);
 
   const idOf = async (res: Response) => ((await res.json()) as { uploadId: string }).uploadId;
   const codeOf = async (res: Response) =>
     [res.status, ((await res.json()) as { error: { code: string } }).error.code] as const;
+
+  it('gives up at once when sealing fails (it would fail again), and retries only the network', async () => {
+    const p = await pendingFollowUp(h);
+    const waits: number[] = [];
+    let seals = 0;
+    const unreadable = new Error('The file could not be read: it was changed or removed.');
+    const failed = await sendFile({
+      fetcher: h.fetcher,
+      lookupToken: p.session.lookupToken,
+      messageId: p.messageId,
+      index: 0,
+      file: p.files[0]!,
+      seal: async () => {
+        seals += 1;
+        throw unreadable;
+      },
+      wait: async (ms) => void waits.push(ms),
+    }).catch((err: unknown) => err);
+    expect(failed).toBe(unreadable);
+    expect(seals).toBe(1);
+    expect(waits).toEqual([]);
+    // A lost connection, by contrast, is tried again, after a wait, and the file goes in.
+    let cut = 1;
+    const sent = await sendFile({
+      fetcher: async (path, init) => {
+        if (path.includes('/chunks/') && cut-- > 0) throw new TypeError('Failed to fetch');
+        return h.fetcher(path, init);
+      },
+      lookupToken: p.session.lookupToken,
+      messageId: p.messageId,
+      index: 0,
+      file: p.files[0]!,
+      seal: (chunk) => p.seal(chunk.n),
+      wait: async (ms) => void waits.push(ms),
+    });
+    expect(sent.attachmentId).toBeTruthy();
+    expect(waits).toHaveLength(1);
+  });
 
   it('refuses chunks out of order, replayed, cut short or for another case', async () => {
     const a = await followUp();

@@ -9,7 +9,8 @@ import { describeError } from '../lib/api';
 import { byId, clearStatus, setBusy, showStatus } from '../lib/dom';
 import { FilePicker } from '../lib/files';
 import { type FieldCheck, FormErrors } from '../lib/form-errors';
-import { progressLine } from '../lib/progress';
+import { hideBar, progressLine } from '../lib/progress';
+import { xhrUpload } from '../lib/upload';
 import { followUpSealer } from '../report/sealer';
 import type { CaseSession } from './session';
 
@@ -49,6 +50,7 @@ function wire(
 ): void {
   const form = byId(`${prefix}-form`, HTMLFormElement);
   const progress = byId(`${prefix}-progress`, HTMLElement);
+  const bar = byId(`${prefix}-bar`, HTMLProgressElement);
   const error = byId(`${prefix}-error`, HTMLElement);
   const picker = new FilePicker(
     byId(`${prefix}-files`, HTMLInputElement),
@@ -65,8 +67,10 @@ function wire(
     try {
       const files = picker.sources();
       showStatus(progress, 'info', 'progress.encrypt');
+      // Sent as the report's files are: with progress, and a stalled chunk given up and retried.
       const { failedFiles } = await post(s, files, {
-        progress: progressLine(progress),
+        progress: progressLine(progress, 'progress.pow', undefined, bar),
+        upload: xhrUpload,
         ...(seal ? { seal } : {}),
       });
       // Sent: the words live only in the ciphertext now, so nothing is left in the form.
@@ -87,6 +91,7 @@ function wire(
       else showStatus(error, 'error', advice.key, advice.vars);
     } finally {
       clearStatus(progress);
+      hideBar(bar);
       setBusy(form, false);
     }
   });

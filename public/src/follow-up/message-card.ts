@@ -4,6 +4,7 @@ import type { FileNote } from '../../../src/client/types';
 import { type MessageKey, t } from '../i18n';
 import { contentBody } from '../lib/content';
 import { h } from '../lib/dom';
+import { filesMissing } from '../lib/files-missing';
 import { formatSize } from '../lib/format';
 
 export type Download = (attachmentId: string, fromUnit: boolean, button: HTMLButtonElement) => void;
@@ -56,14 +57,14 @@ function files(m: OpenedMessage, fromUnit: boolean, download: Download): HTMLEle
  * words, since the names sealed in it can no longer be matched to the files that came.
  */
 function missingFiles(m: OpenedMessage): HTMLElement | null {
-  const announced = (m.content as { files?: FileNote[] } | null)?.files;
-  if (m.kind === 'reply' || !Array.isArray(announced)) return null;
-  if (m.attachments.length >= announced.length) return null;
+  // Kept: messages stored before migration 0012 can lack files; remove once no database holds any.
+  const counts = m.kind === 'reply' ? null : filesMissing(m.content, m.attachments.length);
+  if (!counts) return null;
   return h('p', {
     class: 'badge-line badge-error',
     attrs: { role: 'status' },
     i18n: 'msg.filesMissing',
-    vars: { arrived: m.attachments.length, announced: announced.length },
+    vars: counts,
   });
 }
 

@@ -6,7 +6,8 @@ import { ApiError, describeError } from '../lib/api';
 import { byId, clearStatus, setBusy, setI18n, showStatus } from '../lib/dom';
 import { FilePicker } from '../lib/files';
 import { formatSize } from '../lib/format';
-import { progressLine } from '../lib/progress';
+import { hideBar, progressLine } from '../lib/progress';
+import { xhrUpload } from '../lib/upload';
 import { followUpSealer } from '../report/sealer';
 import type { CaseSession } from './session';
 
@@ -33,6 +34,7 @@ export function wireUnfinished(
 ): void {
   const form = byId('unfinished-form', HTMLFormElement);
   const progress = byId('unfinished-progress', HTMLElement);
+  const bar = byId('unfinished-bar', HTMLProgressElement);
   const error = byId('unfinished-error', HTMLElement);
   const picker = new FilePicker(
     byId('unfinished-files', HTMLInputElement),
@@ -48,7 +50,11 @@ export function wireUnfinished(
     setBusy(form, true);
     try {
       showStatus(progress, 'info', 'progress.encrypt');
-      await finishMessage(s, waiting, picker.sources(), { progress: progressLine(progress), seal });
+      await finishMessage(s, waiting, picker.sources(), {
+        progress: progressLine(progress, 'progress.pow', undefined, bar),
+        upload: xhrUpload,
+        seal,
+      });
       picker.clear();
       await afterSend({ key: 'unfinished.done' });
     } catch (err) {
@@ -57,6 +63,7 @@ export function wireUnfinished(
       else showStatus(error, 'error', describeError(err).key, describeError(err).vars);
     } finally {
       clearStatus(progress);
+      hideBar(bar);
       setBusy(form, false);
     }
   });

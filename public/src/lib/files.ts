@@ -1,23 +1,14 @@
 // Picking evidence files: a list the reporter can edit, with the server's size limit (from
 // GET /api/limits) said in the help text and checked locally.
-import { callApi } from '../../../src/client/api';
 import type { FileSource } from '../../../src/client/reporter';
-import type { Limits } from '../../../src/contract/uploads';
 import { onLanguageChange, t } from '../i18n';
-import { browserFetch } from './api';
 import { clearStatus, h, setI18n, showStatus } from './dom';
 import { formatSize } from './format';
+import { portalLimits } from './limits';
 
-let limit: Promise<number | null> | null = null;
-
-/** The largest file the portal accepts, asked once; null when the portal could not be asked. */
-export function maxFileBytes(): Promise<number | null> {
-  limit ??= callApi<Limits>(browserFetch, '/api/limits').then(
-    (l) => l.attachmentBytes,
-    () => null,
-  );
-  return limit;
-}
+/** The largest file the portal accepts; null when the portal could not be asked. */
+export const maxFileBytes = (): Promise<number | null> =>
+  portalLimits().then((l) => l?.attachmentBytes ?? null);
 
 /** A file read a slice at a time, so that a large one is never held whole. */
 export const sliced = (f: File): FileSource => ({

@@ -1,4 +1,5 @@
-// Turns the shared client's progress steps into the translated status line a page shows.
+// Turns the shared client's progress steps into the translated status line a page shows, and,
+// given a bar, the share of the file sent so far on it (shown only while a file goes).
 import type { Progress } from '../../../src/client/reporter';
 import type { MessageKey } from '../i18n';
 import { clearStatus, showStatus } from './dom';
@@ -9,6 +10,7 @@ export function progressLine(
   el: HTMLElement,
   powKey: MessageKey = 'progress.pow',
   now = () => performance.now(),
+  bar?: HTMLProgressElement,
 ): Progress {
   let started: { file: number; t: number; sent: number } | undefined;
   return (step) => {
@@ -28,6 +30,10 @@ export function progressLine(
       case 'upload': {
         if (step.sent === undefined || !step.size)
           return showStatus(el, 'info', 'progress.uploadFile', vars);
+        if (bar) {
+          bar.hidden = false;
+          bar.value = Math.min(100, (100 * step.sent) / step.size);
+        }
         const t = now();
         const from =
           started && started.file === step.current
@@ -46,7 +52,15 @@ export function progressLine(
         });
       }
       case 'done':
+        hideBar(bar);
         return clearStatus(el);
     }
   };
+}
+
+/** Hides a file's bar again and empties it, once its form is done or has failed. */
+export function hideBar(bar: HTMLProgressElement | undefined): void {
+  if (!bar) return;
+  bar.hidden = true;
+  bar.value = 0;
 }

@@ -1,0 +1,1 @@
+ALTER TABLE `uploads` ADD `data` text DEFAULT '' NOT NULL;
