@@ -3,12 +3,10 @@
 // with the keyboard alone, with a visible focus indicator on every control.
 import { existsSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callApi, type Fetcher } from '../../src/client/api';
-import { submitReport } from '../../src/client/reporter';
-import type { UnitView } from '../../src/client/types';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { formatReceipt } from '../../src/crypto';
-import { type Browser, launchBrowser, shot, watchPage } from './helpers/browser';
+import { shot, watchPage } from './helpers/browser';
+import { useBrowserPortal } from './helpers/browser-portal';
 import {
   DESKTOP,
   expectLanguage,
@@ -16,25 +14,19 @@ import {
   expectReflow,
   NARROW,
 } from './helpers/checks';
-import { DEMO_PASSPHRASE, type DemoKey, type Portal, startPortal } from './helpers/portal';
-import { CONTINUE, confirmKept, SEND } from './helpers/report';
+import { DEMO_PASSPHRASE, type DemoKey } from './helpers/portal';
+import { CONTINUE, confirmKept, SEND, seedReport } from './helpers/report';
 import { hasAttribute } from './helpers/wait';
 
-let portal: Portal;
-let browser: Browser;
+const portal = useBrowserPortal();
 let receipt = '';
 const contexts: BrowserContext[] = [];
 
 /** A case to look at, submitted through the same client code the page uses. */
 async function seedCase(): Promise<string> {
-  const fetcher: Fetcher = (path, init) => fetch(new URL(path, portal.base), init);
-  const { units } = await callApi<{ units: UnitView[] }>(fetcher, '/api/units');
-  const unit = units.find((u) => u.level === 'basic')!;
-  const result = await submitReport(fetcher, {
-    units,
-    unitId: unit.id,
-    copyToParent: false,
-    report: {
+  const receipt = await seedReport(
+    portal,
+    {
       category: 'bribery',
       whatHappened: 'A clerk asked for money to move a hearing date.',
       when: 'March',
@@ -42,24 +34,17 @@ async function seedCase(): Promise<string> {
       who: '',
       howKnown: 'I was there.',
     },
-    files: [{ name: 'note.txt', type: 'text/plain', bytes: new TextEncoder().encode('note') }],
-  });
-  return formatReceipt(result.receipt);
+    [{ name: 'note.txt', type: 'text/plain', bytes: new TextEncoder().encode('note') }],
+  );
+  return formatReceipt(receipt);
 }
 
 beforeAll(async () => {
-  portal = await startPortal();
-  browser = await launchBrowser();
   receipt = await seedCase();
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await portal?.dispose();
-});
-
 async function open(locale: 'en-US' | 'zh-CN'): Promise<{ page: Page; problems: string[] }> {
-  const context = await browser.context({ locale, viewport: DESKTOP });
+  const context = await portal.browser.context({ locale, viewport: DESKTOP });
   contexts.push(context);
   const page = await context.newPage();
   return { page, problems: watchPage(page) };

@@ -1,33 +1,27 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Fetcher } from '../../src/client/api';
 import { decryptCase, fetchCase, inbox, signIn } from '../../src/client/supervisor';
 import { type enrolKey, withCookies } from '../helpers/scenario';
-import { type Browser, launchBrowser, shot, watchPage } from './helpers/browser';
+import { shot, watchPage } from './helpers/browser';
+import { useBrowserPortal } from './helpers/browser-portal';
 import { expectNoAxeViolations } from './helpers/checks';
-import { portalWithColleague, unlockBasicSupervisor } from './helpers/grants';
-import type { Portal } from './helpers/portal';
+import { colleagueAfter, unlockBasicSupervisor } from './helpers/grants';
 import { hasText } from './helpers/wait';
 
-let portal: Portal;
-let browser: Browser;
+const portal = useBrowserPortal();
 let page: Page;
 let problems: string[] = [];
 let fetcher: Fetcher;
 let colleague: Awaited<ReturnType<typeof enrolKey>>;
 
 beforeAll(async () => {
-  ({ portal, fetcher, colleague } = await portalWithColleague(
+  ({ fetcher, colleague } = await colleagueAfter(
+    portal,
     [1, 2, 3].map((n) => `Report ${n} before the colleague joined.`),
   ));
-  browser = await launchBrowser();
-  page = await (await browser.context({ locale: 'en-US' })).newPage();
+  page = await (await portal.browser.context({ locale: 'en-US' })).newPage();
   problems = watchPage(page);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await portal?.dispose();
 });
 
 const unlock = () => unlockBasicSupervisor(page, portal, 'click');

@@ -1,19 +1,18 @@
 import * as openpgp from 'openpgp';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { decideSupervisor } from '../../src/client/admin';
 import { callApi, type Fetcher, jsonInit } from '../../src/client/api';
 import { grantableKeys } from '../../src/client/grants';
 import { decryptCase, fetchCase, inbox, signIn } from '../../src/client/supervisor';
 import { type enrolKey, withCookies } from '../helpers/scenario';
-import { type Browser, launchBrowser, watchPage } from './helpers/browser';
+import { watchPage } from './helpers/browser';
+import { useBrowserPortal } from './helpers/browser-portal';
 import { expectNoAxeViolations } from './helpers/checks';
-import { demoSession, portalWithColleague, unlockBasicSupervisor } from './helpers/grants';
-import type { Portal } from './helpers/portal';
+import { colleagueAfter, demoSession, unlockBasicSupervisor } from './helpers/grants';
 import { hasText } from './helpers/wait';
 
-let portal: Portal;
-let browser: Browser;
+const portal = useBrowserPortal();
 let page: Page;
 let problems: string[] = [];
 let fetcher: Fetcher;
@@ -21,8 +20,8 @@ let unitId: string;
 let colleague: Awaited<ReturnType<typeof enrolKey>>;
 
 beforeAll(async () => {
-  const setup = await portalWithColleague(['Report 1.', 'Report 2.']);
-  ({ portal, fetcher, unitId, colleague } = setup);
+  const setup = await colleagueAfter(portal, ['Report 1.', 'Report 2.']);
+  ({ fetcher, unitId, colleague } = setup);
   const { admin, auditor } = setup;
   const { publicKey } = await openpgp.generateKey({
     type: 'ecc',
@@ -35,14 +34,8 @@ beforeAll(async () => {
     jsonInit({ publicKey }, { 'x-csrf-token': admin.csrfToken }),
   );
   await decideSupervisor(auditor, recovery.id, 'approve');
-  browser = await launchBrowser();
-  page = await (await browser.context({ locale: 'en-US' })).newPage();
+  page = await (await portal.browser.context({ locale: 'en-US' })).newPage();
   problems = watchPage(page);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await portal?.dispose();
 });
 
 const unlock = () => unlockBasicSupervisor(page, portal, 'enter');

@@ -4,10 +4,11 @@
 // retaliation, and receipts that are mistyped or unknown are handled without leaking anything.
 import { readFile } from 'node:fs/promises';
 import type { BrowserContext, Page, Request } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { formatReceipt, generateReceipt, RECEIPT_ALPHABET } from '../../src/crypto';
-import { type Browser, launchBrowser, shot, watchPage } from './helpers/browser';
-import { DEMO_PASSPHRASE, type Portal, startPortal } from './helpers/portal';
+import { shot, watchPage } from './helpers/browser';
+import { useBrowserPortal } from './helpers/browser-portal';
+import { DEMO_PASSPHRASE } from './helpers/portal';
 import { confirmKept, sendFromForm } from './helpers/report';
 import { hasAttribute, hasCount, hasText } from './helpers/wait';
 
@@ -20,8 +21,7 @@ const REPLY_TEXT = 'Thank you. We have opened an inquiry and will write again wi
 const ARMOR =
   /^-----BEGIN PGP (MESSAGE|PUBLIC KEY BLOCK|PRIVATE KEY BLOCK)-----\r?\n[\s\S]+-----END PGP \1-----\s*$/;
 
-let portal: Portal;
-let browser: Browser;
+const portal = useBrowserPortal();
 let reporter: BrowserContext;
 let supervisor: BrowserContext;
 let page: Page;
@@ -29,16 +29,9 @@ let problems: string[] = [];
 let receipt = '';
 
 beforeAll(async () => {
-  portal = await startPortal();
-  browser = await launchBrowser();
-  reporter = await browser.context({ locale: 'en-US' });
+  reporter = await portal.browser.context({ locale: 'en-US' });
   page = await reporter.newPage();
   problems = watchPage(page);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await portal?.dispose();
 });
 
 interface Captured {
@@ -157,7 +150,7 @@ describe('reporter and supervisor journey in Chromium', { timeout: 120_000 }, ()
   });
 
   it('3. a supervisor imports the key file, signs in, reads the case and file, replies and changes the state', async () => {
-    supervisor = await browser.context({ locale: 'en-US' });
+    supervisor = await portal.browser.context({ locale: 'en-US' });
     // Headless Chromium has the File System Access API but no one to answer its save dialog:
     // without it the page takes its streamed fallback and the browser's own download.
     await supervisor.addInitScript(() => {
@@ -201,7 +194,7 @@ describe('reporter and supervisor journey in Chromium', { timeout: 120_000 }, ()
 
   it('4. the reporter returns with the receipt, reads the verified reply and new state, and flags retaliation', async () => {
     await reporter.close();
-    reporter = await browser.context({ locale: 'en-US' });
+    reporter = await portal.browser.context({ locale: 'en-US' });
     page = await reporter.newPage();
     problems = watchPage(page);
     await page.goto(`${portal.base}/follow-up`);

@@ -4,25 +4,15 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Route } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { en } from '../../public/src/i18n/en';
 import { DIST } from '../../scripts/page-weight';
-import { type Browser, launchBrowser, watchPage } from './helpers/browser';
-import { type Portal, startPortal } from './helpers/portal';
+import { watchPage } from './helpers/browser';
+import { useBrowserPortal } from './helpers/browser-portal';
 import { sendFromForm } from './helpers/report';
 import { hasText } from './helpers/wait';
 
-let portal: Portal;
-let browser: Browser;
-
-beforeAll(async () => {
-  portal = await startPortal();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await portal?.dispose();
-});
+const portal = useBrowserPortal();
 
 /** The one chunk that holds openpgp.js (test/http/page-budget.test.ts checks there is one). */
 async function cryptoChunk(): Promise<string> {
@@ -39,7 +29,7 @@ async function cryptoChunk(): Promise<string> {
 describe('the report page before its crypto code', { timeout: 180_000 }, () => {
   it('shows its text and form while the crypto chunk is held, and sends once it comes', async () => {
     const chunk = await cryptoChunk();
-    const context = await browser.context({ locale: 'en-US' });
+    const context = await portal.browser.context({ locale: 'en-US' });
     const page = await context.newPage();
     const problems = watchPage(page);
     const held: Route[] = [];

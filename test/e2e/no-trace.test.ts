@@ -6,17 +6,14 @@
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callApi, type Fetcher } from '../../src/client/api';
-import { submitReport } from '../../src/client/reporter';
-import type { UnitView } from '../../src/client/types';
+import { describe, expect, it } from 'vitest';
 import { formatReceipt } from '../../src/crypto';
-import { DEMO_PASSPHRASE, type Portal, startPortal } from './helpers/portal';
-import { type Profile, persistentProfile, tracesOf } from './helpers/profile';
-import { confirmKept, sendFromForm } from './helpers/report';
+import { useBrowserPortal } from './helpers/browser-portal';
+import { DEMO_PASSPHRASE } from './helpers/portal';
+import { tracesOf } from './helpers/profile';
+import { confirmKept, seedReport, sendFromForm } from './helpers/report';
 
-let portal: Portal;
-let profile: Profile;
+const portal = useBrowserPortal({ profile: true });
 const secrets: string[] = [];
 
 /** A unique text for one field; remembered, so every run searches for every text typed so far. */
@@ -30,25 +27,8 @@ function receiptTexts(receipt: string): void {
   secrets.push(formatReceipt(code), code);
 }
 
-beforeAll(async () => {
-  portal = await startPortal();
-  profile = await persistentProfile();
-});
-afterAll(async () => {
-  await profile?.dispose();
-  await portal?.dispose();
-});
-
 async function seedCase(): Promise<string> {
-  const fetcher: Fetcher = (path, init) => fetch(new URL(path, portal.base), init);
-  const { units } = await callApi<{ units: UnitView[] }>(fetcher, '/api/units');
-  const { receipt } = await submitReport(fetcher, {
-    units,
-    unitId: units.find((u) => u.level === 'basic')!.id,
-    copyToParent: false,
-    report: { category: 'other', whatHappened: 'seed', when: '', where: '', who: '', howKnown: '' },
-    files: [],
-  });
+  const receipt = await seedReport(portal);
   receiptTexts(receipt);
   return formatReceipt(receipt);
 }
@@ -101,7 +81,7 @@ async function supervisorReply(context: BrowserContext, send: boolean): Promise<
 describe('no trace on the device, in a persistent Chromium profile', { timeout: 300_000 }, () => {
   it('keeps no text of fields left open when the browser quits', async () => {
     const receipt = await seedCase();
-    const context = await profile.open();
+    const context = await portal.profile.open();
     const report = await context.newPage();
     await fillReport(report);
     const followUp = await context.newPage();
@@ -109,11 +89,11 @@ describe('no trace on the device, in a persistent Chromium profile', { timeout: 
     await fillFollowUp(followUp);
     await supervisorReply(context, false);
     await context.close(); // a clean quit: session restore writes every open tab
-    expect(await tracesOf(profile.home, secrets)).toEqual([]);
+    expect(await tracesOf(portal.profile.home, secrets)).toEqual([]);
   });
 
   it('keeps no text, file name or receipt after everything was sent', async () => {
-    const context = await profile.open();
+    const context = await portal.profile.open();
     const page = await context.newPage();
     await fillReport(page);
     const receipt = await sendFromForm(page);
@@ -131,9 +111,9 @@ describe('no trace on the device, in a persistent Chromium profile', { timeout: 
     await page.locator('#case-status[data-i18n="compose.ret.sent"]').waitFor({ timeout: 30_000 });
     await supervisorReply(context, true);
     await context.close();
-    expect(await tracesOf(profile.home, secrets)).toEqual([]);
+    expect(await tracesOf(portal.profile.home, secrets)).toEqual([]);
     // The search itself works: the profile is real and holds what a browser keeps.
-    expect(await tracesOf(profile.home, [new URL(portal.base).host])).not.toEqual([]);
+    expect(await tracesOf(portal.profile.home, [new URL(portal.base).host])).not.toEqual([]);
   });
 
   it('marks every form and form control of every page autocomplete="off"', () => {

@@ -12,14 +12,14 @@ import { signIn as apiSignIn, inbox } from '../../src/client/supervisor';
 import type { UnitView } from '../../src/client/types';
 import { formatReceipt, unlockPrivateKey } from '../../src/crypto';
 import { enrolKey, withCookies } from '../helpers/scenario';
-import { type Browser, launchBrowser, shot, watchPage } from './helpers/browser';
+import { shot, watchPage } from './helpers/browser';
+import { useBrowserPortal } from './helpers/browser-portal';
 import { DESKTOP, expectLanguage, expectNoAxeViolations } from './helpers/checks';
-import { DEMO_PASSPHRASE, type DemoKey, type Portal, startPortal } from './helpers/portal';
+import { DEMO_PASSPHRASE, type DemoKey } from './helpers/portal';
 import { sendFromForm } from './helpers/report';
 import { hasAttribute, hasText } from './helpers/wait';
 
-let portal: Portal;
-let browser: Browser;
+const portal = useBrowserPortal();
 let fetcher: Fetcher;
 const contexts: BrowserContext[] = [];
 
@@ -30,9 +30,7 @@ const demo = async (name: DemoKey) =>
 const session = async (name: DemoKey) => apiSignIn(withCookies(fetcher), await demo(name));
 
 beforeAll(async () => {
-  portal = await startPortal();
   fetcher = (path, init) => fetch(new URL(path, portal.base), init);
-  browser = await launchBrowser();
   // A second supervisor in the basic unit, so that one of the two can be kept out.
   const basic = await unitOf('basic');
   const enrolled = await enrolKey({ fetcher }, basic.id, 'Second Basic Supervisor');
@@ -43,12 +41,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  await portal?.dispose();
 });
 
 async function open(): Promise<{ page: Page; problems: string[] }> {
-  const context = await browser.context({ locale: 'en-US', viewport: DESKTOP });
+  const context = await portal.browser.context({ locale: 'en-US', viewport: DESKTOP });
   contexts.push(context);
   const page = await context.newPage();
   return { page, problems: watchPage(page) };

@@ -4,7 +4,7 @@
 // the follow-up page names the reporter's files and marks new replies (Chinese, on a phone).
 import { readFile } from 'node:fs/promises';
 import type { Page, Request } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { en } from '../../public/src/i18n/en';
 import { zh } from '../../public/src/i18n/zh';
 import {
@@ -17,23 +17,14 @@ import {
 } from '../../src/client/supervisor';
 import { unlockPrivateKey } from '../../src/crypto';
 import { withCookies } from '../helpers/scenario';
-import { type Browser, launchBrowser, shot, watchPage } from './helpers/browser';
+import { shot, watchPage } from './helpers/browser';
+import { useBrowserPortal } from './helpers/browser-portal';
 import { DESKTOP, expectLanguage, expectNoAxeViolations, NARROW } from './helpers/checks';
-import { DEMO_PASSPHRASE, type Portal, startPortal } from './helpers/portal';
+import { DEMO_PASSPHRASE } from './helpers/portal';
 import { CONTINUE, confirmKept, SEND, sendFromForm } from './helpers/report';
 import { hasAttribute, hasText } from './helpers/wait';
 
-let portal: Portal;
-let browser: Browser;
-
-beforeAll(async () => {
-  portal = await startPortal();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await portal?.dispose();
-});
+const portal = useBrowserPortal();
 
 async function supervisor() {
   const fetcher = withCookies((path, init) => fetch(new URL(path, portal.base), init));
@@ -42,7 +33,7 @@ async function supervisor() {
 }
 
 async function filledReport(locale: 'en-US' | 'zh-CN', viewport = DESKTOP) {
-  const context = await browser.context({ locale, viewport });
+  const context = await portal.browser.context({ locale, viewport });
   const page = await context.newPage();
   const problems = watchPage(page);
   await page.goto(`${portal.base}/report`);
@@ -146,7 +137,7 @@ describe('receipt first, whole submission, no loss', { timeout: 180_000 }, () =>
   });
 
   it('quick exit is documented, leaves at once, and Back does not bring the draft back', async () => {
-    const context = await browser.context({ locale: 'en-US' });
+    const context = await portal.browser.context({ locale: 'en-US' });
     const page = await context.newPage();
     await page.goto(`${portal.base}/`);
     await hasText(page.locator('#exit-hint'), en['exit.hint']);

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createClient } from '@libsql/client';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../../public/src/i18n/en';
 import { zh } from '../../public/src/i18n/zh';
 import { callApi, type Fetcher } from '../../src/client/api';
@@ -17,13 +17,13 @@ import { fetchCase, inbox, sendReply, signIn } from '../../src/client/supervisor
 import type { UnitView } from '../../src/client/types';
 import { formatReceipt, unlockPrivateKey } from '../../src/crypto';
 import { withCookies } from '../helpers/scenario';
-import { type Browser, launchBrowser, shot, watchPage } from './helpers/browser';
+import { shot, watchPage } from './helpers/browser';
+import { useBrowserPortal } from './helpers/browser-portal';
 import { DESKTOP, expectLanguage, expectNoAxeViolations, NARROW } from './helpers/checks';
-import { DEMO_PASSPHRASE, type DemoKey, type Portal, startPortal } from './helpers/portal';
+import { DEMO_PASSPHRASE, type DemoKey } from './helpers/portal';
 import { hasAttribute, hasText } from './helpers/wait';
 
-let portal: Portal;
-let browser: Browser;
+const portal = useBrowserPortal();
 let receipt = '';
 let caseId = '';
 let units: UnitView[] = [];
@@ -48,8 +48,6 @@ async function sql(statement: string, args: (string | number)[] = []): Promise<v
 }
 
 beforeAll(async () => {
-  portal = await startPortal();
-  browser = await launchBrowser();
   const fetcher: Fetcher = (path, init) => fetch(new URL(path, portal.base), init);
   units = (await callApi<{ units: UnitView[] }>(fetcher, '/api/units')).units;
   const sent = await submitReport(fetcher, {
@@ -73,13 +71,8 @@ beforeAll(async () => {
   await sendReply(s, await fetchCase(s, caseId), 'An older answer.');
   await sendReply(s, await fetchCase(s, caseId), 'A newer answer.');
 }, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await portal?.dispose();
-});
-
 async function open(locale: 'en-US' | 'zh-CN', viewport = DESKTOP) {
-  const context = await browser.context({ locale, viewport });
+  const context = await portal.browser.context({ locale, viewport });
   const page = await context.newPage();
   return { page, problems: watchPage(page) };
 }

@@ -4,16 +4,13 @@
 // the profile holds any of the texts, the file name or the receipt, in UTF-8 or UTF-16.
 import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callApi, type Fetcher } from '../../src/client/api';
-import { submitReport } from '../../src/client/reporter';
-import type { UnitView } from '../../src/client/types';
+import { describe, expect, it } from 'vitest';
 import { formatReceipt } from '../../src/crypto';
-import { type Portal, startPortal } from './helpers/portal';
-import { type Profile, persistentProfile, tracesOf } from './helpers/profile';
+import { useBrowserPortal } from './helpers/browser-portal';
+import { tracesOf } from './helpers/profile';
+import { seedReport } from './helpers/report';
 
-let portal: Portal;
-let profile: Profile;
+const portal = useBrowserPortal({ profile: true });
 const secrets: string[] = [];
 
 function canary(field: string): string {
@@ -22,25 +19,8 @@ function canary(field: string): string {
   return text;
 }
 
-beforeAll(async () => {
-  portal = await startPortal();
-  profile = await persistentProfile();
-});
-afterAll(async () => {
-  await profile?.dispose();
-  await portal?.dispose();
-});
-
 async function seedCase(): Promise<string> {
-  const fetcher: Fetcher = (path, init) => fetch(new URL(path, portal.base), init);
-  const { units } = await callApi<{ units: UnitView[] }>(fetcher, '/api/units');
-  const { receipt } = await submitReport(fetcher, {
-    units,
-    unitId: units.find((u) => u.level === 'basic')!.id,
-    copyToParent: false,
-    report: { category: 'other', whatHappened: 'seed', when: '', where: '', who: '', howKnown: '' },
-    files: [],
-  });
+  const receipt = await seedReport(portal);
   secrets.push(formatReceipt(receipt), receipt);
   return formatReceipt(receipt);
 }
@@ -58,7 +38,7 @@ function noQuestions(page: Page): string[] {
 describe('quick exit in a persistent profile', { timeout: 300_000 }, () => {
   it('asks nothing, leaves no way back to the forms and no trace in the profile after a quit', async () => {
     const receipt = await seedCase();
-    const context = await profile.open();
+    const context = await portal.profile.open();
 
     // Tab 1: a report half-written, a file chosen, the receipt code already shown and kept.
     const report = await context.newPage();
@@ -117,8 +97,8 @@ describe('quick exit in a persistent profile', { timeout: 300_000 }, () => {
     expect(await followUp.locator('#message-text').count()).toBe(0);
 
     await context.close(); // a clean quit: session restore writes every tab's history
-    expect(await tracesOf(profile.home, secrets)).toEqual([]);
+    expect(await tracesOf(portal.profile.home, secrets)).toEqual([]);
     // The search itself works: the profile is real and holds what a browser keeps.
-    expect(await tracesOf(profile.home, [new URL(portal.base).host])).not.toEqual([]);
+    expect(await tracesOf(portal.profile.home, [new URL(portal.base).host])).not.toEqual([]);
   });
 });

@@ -5,7 +5,7 @@
 // nothing of it, the reporter is offered to finish it, and the same files chosen again finish it.
 import { readFile } from 'node:fs/promises';
 import type { Route } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { en } from '../../public/src/i18n/en';
 import { zh } from '../../public/src/i18n/zh';
 import { callApi, type Fetcher } from '../../src/client/api';
@@ -15,23 +15,14 @@ import type { UnitView } from '../../src/client/types';
 import { formatReceipt, unlockPrivateKey } from '../../src/crypto';
 import { DRAFT_DAYS } from '../../src/lib/housekeeping';
 import { withCookies } from '../helpers/scenario';
-import { type Browser, launchBrowser, shot, watchPage } from './helpers/browser';
+import { shot, watchPage } from './helpers/browser';
+import { useBrowserPortal } from './helpers/browser-portal';
 import { expectLanguage, expectNoAxeViolations } from './helpers/checks';
-import { DEMO_PASSPHRASE, type Portal, startPortal } from './helpers/portal';
+import { DEMO_PASSPHRASE } from './helpers/portal';
 import { CONTINUE, confirmKept, SEND } from './helpers/report';
 import { hasAttribute, hasText } from './helpers/wait';
 
-let portal: Portal;
-let browser: Browser;
-
-beforeAll(async () => {
-  portal = await startPortal();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await portal?.dispose();
-});
+const portal = useBrowserPortal();
 
 const fill = (text: string, vars: Record<string, string | number>) =>
   Object.entries(vars).reduce((s, [k, v]) => s.replaceAll(`{${k}}`, String(v)), text);
@@ -61,7 +52,7 @@ async function supervisorApi() {
 }
 
 async function lookUp(locale: 'en-US' | 'zh-CN', receipt: string) {
-  const context = await browser.context({ locale });
+  const context = await portal.browser.context({ locale });
   const page = await context.newPage();
   const problems = watchPage(page);
   await page.goto(`${portal.base}/follow-up`);
@@ -75,7 +66,7 @@ describe('files stopped on the way', { timeout: 300_000 }, () => {
   it('a report whose second file is stopped (sent in Chinese): the follow-up page says how far it got (en, zh), the retry finishes it', async () => {
     const s = await supervisorApi();
     const before = (await inbox(s)).items.length;
-    const context = await browser.context({ locale: 'zh-CN' });
+    const context = await portal.browser.context({ locale: 'zh-CN' });
     const page = await context.newPage();
     const problems = watchPage(page);
     await page.goto(`${portal.base}/report`);

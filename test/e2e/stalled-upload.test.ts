@@ -10,14 +10,14 @@
 // request. The wait for the chunk to come again (WITHIN) is shorter than the pages' own default of
 // 60 s, so a page that ignored the portal's setting fails here; it is no measure of speed: the
 // page needs 5 s, one second of back-off and one chunk sealed again.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { callApi, type Fetcher } from '../../src/client/api';
 import { submitReport } from '../../src/client/reporter';
 import type { UnitView } from '../../src/client/types';
 import { formatReceipt } from '../../src/crypto';
-import { type Browser, launchBrowser, watchPage } from './helpers/browser';
+import { watchPage } from './helpers/browser';
+import { useBrowserPortal } from './helpers/browser-portal';
 import { type CutProxy, startCutProxy } from './helpers/cut-proxy';
-import { type Portal, startPortal } from './helpers/portal';
 import { confirmKept, sendFromForm } from './helpers/report';
 import {
   chunkLine,
@@ -31,18 +31,14 @@ import { hasAttribute } from './helpers/wait';
 
 const WITHIN = 45_000;
 
-let portal: Portal;
-let browser: Browser;
+const portal = useBrowserPortal({
+  env: { UPLOAD_STALL_SECONDS: '5', UPLOAD_ANSWER_SECONDS: '3600' },
+});
 const proxies: CutProxy[] = [];
 
-beforeAll(async () => {
-  portal = await startPortal({ UPLOAD_STALL_SECONDS: '5', UPLOAD_ANSWER_SECONDS: '3600' });
-  browser = await launchBrowser();
-});
+// Runs before the browser and the portal close (vitest runs after-all hooks last in, first out).
 afterAll(async () => {
-  await browser?.close();
   for (const p of proxies) await p.close();
-  await portal?.dispose();
 });
 
 /**
@@ -62,7 +58,7 @@ describe('a stalled chunk request', { timeout: 600_000 }, () => {
   it('is given up and sent again by the report page, and the report arrives whole', async () => {
     const { hold, after } = await holdingProxies();
     const file = recording('meeting-recording.bin');
-    const context = await browser.context({ locale: 'en-US' });
+    const context = await portal.browser.context({ locale: 'en-US' });
     const page = await context.newPage();
     const problems = watchPage(page);
     await page.goto(`${hold.base}/report`);
@@ -103,7 +99,7 @@ describe('a stalled chunk request', { timeout: 600_000 }, () => {
     });
     const { hold, after } = await holdingProxies();
     const file = recording('hand-over.bin');
-    const context = await browser.context({ locale: 'en-US' });
+    const context = await portal.browser.context({ locale: 'en-US' });
     const page = await context.newPage();
     const problems = watchPage(page);
     await page.goto(`${hold.base}/follow-up`);

@@ -2,30 +2,19 @@
 // say what to do next (a file over the limit, a portal that cannot be reached), the quick exit
 // on every reporter page, and the receipt page's advice on keeping the code and using Tor.
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { en } from '../../public/src/i18n/en';
 import { zh } from '../../public/src/i18n/zh';
-import { type Browser, launchBrowser, shot, watchPage } from './helpers/browser';
-import { type Portal, startPortal } from './helpers/portal';
+import { shot, watchPage } from './helpers/browser';
+import { useBrowserPortal } from './helpers/browser-portal';
 import { CONTINUE, confirmKept, sendFromForm } from './helpers/report';
 import { hasAttribute } from './helpers/wait';
 
-let portal: Portal;
-let browser: Browser;
-
-beforeAll(async () => {
-  // A 25 MB limit (the default is 2048 MB), so a file over it stays quick to choose.
-  portal = await startPortal({ MAX_ATTACHMENT_MB: '25' });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await portal?.dispose();
-});
+// A 25 MB limit (the default is 2048 MB), so a file over it stays quick to choose.
+const portal = useBrowserPortal({ env: { MAX_ATTACHMENT_MB: '25' } });
 
 async function reportPage(locale: 'en-US' | 'zh-CN'): Promise<{ page: Page; problems: string[] }> {
-  const context = await browser.context({ locale });
+  const context = await portal.browser.context({ locale });
   const page = await context.newPage();
   const problems = watchPage(page);
   await page.goto(`${portal.base}/report`);
@@ -118,7 +107,7 @@ describe('clear states in Chromium', { timeout: 120_000 }, () => {
   });
 
   it('names every missing field at once in a focused summary that links to each, and clears each as it is fixed', async () => {
-    const context = await browser.context({ locale: 'en-US' });
+    const context = await portal.browser.context({ locale: 'en-US' });
     const page = await context.newPage();
     await page.goto(`${portal.base}/report`);
     await page.locator('input[name="unit"]').first().waitFor();
@@ -155,7 +144,7 @@ describe('clear states in Chromium', { timeout: 120_000 }, () => {
   });
 
   it('the quick exit is on every reporter page and leaves without a way back', async () => {
-    const context = await browser.context({ locale: 'en-US' });
+    const context = await portal.browser.context({ locale: 'en-US' });
     const page = await context.newPage();
     const pages = ['/', '/report', '/follow-up'];
     if ((await fetch(`${portal.base}/stats`)).ok) pages.push('/stats');

@@ -7,10 +7,10 @@
 // UPLOAD_STALL_SECONDS is at its most (an hour), so that the answer timer alone can end the muted
 // request. The wait for the chunk to come again is shorter than the pages' own default of 180 s,
 // so a page that ignored the portal's setting fails here; it is no measure of speed.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, launchBrowser, watchPage } from './helpers/browser';
+import { afterAll, describe, expect, it } from 'vitest';
+import { watchPage } from './helpers/browser';
+import { useBrowserPortal } from './helpers/browser-portal';
 import { type CutProxy, startCutProxy } from './helpers/cut-proxy';
-import { type Portal, startPortal } from './helpers/portal';
 import { confirmKept, sendFromForm } from './helpers/report';
 import {
   chunkLine,
@@ -23,18 +23,14 @@ import {
 
 const WITHIN = 120_000;
 
-let portal: Portal;
-let browser: Browser;
+const portal = useBrowserPortal({
+  env: { UPLOAD_STALL_SECONDS: '3600', UPLOAD_ANSWER_SECONDS: '15' },
+});
 const proxies: CutProxy[] = [];
 
-beforeAll(async () => {
-  portal = await startPortal({ UPLOAD_STALL_SECONDS: '3600', UPLOAD_ANSWER_SECONDS: '15' });
-  browser = await launchBrowser();
-});
+// Runs before the browser and the portal close (vitest runs after-all hooks last in, first out).
 afterAll(async () => {
-  await browser?.close();
   for (const p of proxies) await p.close();
-  await portal?.dispose();
 });
 
 describe('a chunk request with no answer', { timeout: 600_000 }, () => {
@@ -44,7 +40,7 @@ describe('a chunk request with no answer', { timeout: 600_000 }, () => {
     const mute = await startCutProxy(after.base, chunkLine(1), { mode: 'mute', times: 1 });
     proxies.push(mute, after);
     const file = recording('meeting-recording.bin');
-    const context = await browser.context({ locale: 'en-US' });
+    const context = await portal.browser.context({ locale: 'en-US' });
     const page = await context.newPage();
     const problems = watchPage(page);
     await page.goto(`${mute.base}/report`);

@@ -3,22 +3,12 @@
 // nothing), the page offers to finish it, and choosing the same file again finishes it from the
 // chunk the server lacks. Both languages' strings exist for the new section (checked by i18n).
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, launchBrowser, watchPage } from '../e2e/helpers/browser';
-import { type Portal, startPortal } from '../e2e/helpers/portal';
+import { describe, expect, it } from 'vitest';
+import { watchPage } from '../e2e/helpers/browser';
+import { useBrowserPortal } from '../e2e/helpers/browser-portal';
 import { confirmKept, sendFromForm } from '../e2e/helpers/report';
 
-let portal: Portal;
-let browser: Browser;
-
-beforeAll(async () => {
-  portal = await startPortal();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await portal?.dispose();
-});
+const portal = useBrowserPortal();
 
 async function newReceipt(page: Page): Promise<string> {
   await page.goto(`${portal.base}/report`);
@@ -38,7 +28,7 @@ const file = {
 
 describe('an unfinished follow-up message in Chromium', { timeout: 240_000 }, () => {
   it('is kept unfinished when a chunk fails, and finished with the same file', async () => {
-    const context = await browser.context({ locale: 'en-US' });
+    const context = await portal.browser.context({ locale: 'en-US' });
     const page = await context.newPage();
     const problems = watchPage(page);
     const receipt = await newReceipt(page);

@@ -1,4 +1,4 @@
-// The setup both grant journeys share: a portal whose demo basic unit has received reports, a
+// The setup both grant journeys share: reports sent to a portal's demo basic unit, a
 // colleague enrolled there and approved with four eyes (the demo administrator, then the
 // auditor), and the basic supervisor's key unlocked on the supervisor page.
 import { readFile } from 'node:fs/promises';
@@ -10,7 +10,7 @@ import { signIn } from '../../../src/client/supervisor';
 import type { UnitView } from '../../../src/client/types';
 import { unlockPrivateKey } from '../../../src/crypto';
 import { enrolKey, sampleReport, withCookies } from '../../helpers/scenario';
-import { DEMO_PASSPHRASE, type DemoKey, type Portal, startPortal } from './portal';
+import { DEMO_PASSPHRASE, type DemoKey, type Portal } from './portal';
 
 /** A demo key's holder, signed in over the API. */
 export async function demoSession(portal: Portal, fetcher: Fetcher, name: DemoKey) {
@@ -18,9 +18,8 @@ export async function demoSession(portal: Portal, fetcher: Fetcher, name: DemoKe
   return signIn(withCookies(fetcher), await unlockPrivateKey(armored, DEMO_PASSPHRASE));
 }
 
-/** A portal with these reports in its basic unit and a colleague approved there since. */
-export async function portalWithColleague(reports: string[]) {
-  const portal = await startPortal();
+/** These reports sent to the portal's basic unit, and a colleague approved there since. */
+export async function colleagueAfter(portal: Portal, reports: string[]) {
   const fetcher: Fetcher = (path, init) => fetch(`${portal.base}${path}`, init);
   const { units } = (await (await fetcher('/api/units')).json()) as { units: UnitView[] };
   const unitId = units.find((u) => u.level === 'basic')!.id;
@@ -39,7 +38,7 @@ export async function portalWithColleague(reports: string[]) {
   const auditor = await demoSession(portal, fetcher, 'auditor');
   await decideSupervisor(admin, colleague.id, 'approve');
   await decideSupervisor(auditor, colleague.id, 'approve');
-  return { portal, fetcher, unitId, colleague, admin, auditor };
+  return { fetcher, unitId, colleague, admin, auditor };
 }
 
 /** Unlocks the basic supervisor's demo key on the sign-in form, sent with a click or Enter. */
