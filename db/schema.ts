@@ -119,6 +119,10 @@ export const reports = sqliteTable(
     index('reports_copied').on(t.copiedUnitId, t.sortKey),
     // The unit above sees flagged cases of the units below: few rows, so a partial index.
     index('reports_flagged').on(t.unitId, t.sortKey).where(sql`${t.retaliationFlagged} = 1`),
+    // The unit a flag was passed up to finds those cases without reading every case.
+    index('reports_escalated')
+      .on(t.escalatedUnitId, t.sortKey)
+      .where(sql`${t.escalatedUnitId} IS NOT NULL`),
   ],
 );
 
@@ -330,7 +334,11 @@ export const caseExclusions = sqliteTable(
     reportId: text('report_id').notNull(),
     supervisorId: text('supervisor_id').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.reportId, t.supervisorId] })],
+  // By supervisor: the inbox of the unit above finds a unit's cases its readers are all kept from.
+  (t) => [
+    primaryKey({ columns: [t.reportId, t.supervisorId] }),
+    index('case_exclusions_supervisor').on(t.supervisorId),
+  ],
 );
 
 /**

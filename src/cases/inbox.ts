@@ -1,6 +1,6 @@
 // A unit's inbox, paged by keyset on the indexed sort key, so the first page and a deep page of
 // 100,000 cases cost the same. Cases addressed to, copied to, or flagged up to the unit are merged.
-import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, type SQL, sql } from 'drizzle-orm';
 import { type CaseState, reports } from '../../db/schema';
 import { logListRead } from '../audit/reads';
 import type { Actor } from '../auth/actor';
@@ -8,13 +8,7 @@ import type { Ctx } from '../context';
 import type { InboxPage as InboxAnswer, InboxItem } from '../contract/cases';
 import { toDay } from '../lib/days';
 import { type Db, directStatement, preparedOnce } from '../storage/db';
-import {
-  belowRelation,
-  type InboxPage,
-  notExcluded,
-  type Relation,
-  relationCondition,
-} from './reach';
+import { BELOW_PARTS, notExcluded, type Relation, relationCondition } from './reach';
 
 export interface InboxQuery {
   state?: CaseState | undefined;
@@ -36,14 +30,28 @@ const INBOX_COLUMNS = {
   sortKey: reports.sortKey,
 };
 
-const RELATIONS: InboxPage[] = ['addressed', 'copied', 'below'];
+/**
+ * The inbox's pages, each read through an index: the cases addressed to the unit, copied to it,
+ * and the parts of those reached from below (reach.ts). A case on several pages is listed once,
+ * with the relation of the first.
+ */
+const PAGES: { name: string; via: Relation; where(unit: Param, now: Param): SQL }[] = [
+  {
+    name: 'addressed',
+    via: 'addressed',
+    where: (unit, now) => relationCondition('addressed', unit, now),
+  },
+  { name: 'copied', via: 'copied', where: (unit, now) => relationCondition('copied', unit, now) },
+  ...BELOW_PARTS,
+];
+type Param = ReturnType<typeof sql.placeholder>;
 
-/** One relation's page: its cases after the cursor, in the filter's state, in inbox order. */
-function pageSelect(db: Db, kind: InboxPage, byState: boolean, afterCursor: boolean) {
+/** One page: its cases after the cursor, in the filter's state, in inbox order. */
+function pageSelect(db: Db, page: (typeof PAGES)[number], byState: boolean, afterCursor: boolean) {
   const unit = sql.placeholder('unit');
   const now = sql.placeholder('now');
-  const whose = relationCondition(kind, unit, now);
-  const via = kind === 'below' ? belowRelation(unit, now) : sql<Relation>`${kind}`;
+  const whose = page.where(unit, now);
+  const via = sql<Relation>`${page.via}`;
   // Only the listed columns: the reporter's keys are kilobytes a row and the inbox never needs them.
   return db
     .select({ ...INBOX_COLUMNS, via: via.as('via') })
@@ -62,18 +70,17 @@ function pageSelect(db: Db, kind: InboxPage, byState: boolean, afterCursor: bool
 }
 
 type PageRow = Awaited<ReturnType<typeof pageSelect>>[number];
-type Pages = [PageRow[], PageRow[], PageRow[]];
 
 /** A page row's columns, in the order the direct read lists them (`listInbox` sorts the rows). */
 const ROW_JSON = sql.raw(
   'json_array(id, state, outcome, classification, received_day, acknowledge_by, feedback_by, retaliation_flagged, sort_key, via)',
 );
 
-/** All three pages in one statement, each as a JSON array of rows (for the direct read). */
+/** All the pages in one statement, each as a JSON array of rows (for the direct read). */
 function directPagesSql(db: Db, byState: boolean, afterCursor: boolean) {
-  const pages = RELATIONS.map(
-    (kind) =>
-      sql`(SELECT json_group_array(${ROW_JSON}) FROM (${pageSelect(db, kind, byState, afterCursor).getSQL()}))`,
+  const pages = PAGES.map(
+    (page) =>
+      sql`(SELECT json_group_array(${ROW_JSON}) FROM (${pageSelect(db, page, byState, afterCursor).getSQL()}))`,
   );
   return sql`SELECT json_array(${sql.join(pages, sql`, `)})`;
 }
@@ -104,13 +111,13 @@ const fromTuple = (t: RowTuple): PageRow => ({
 });
 
 /**
- * The three relations' pages (each up to `limit + 1` rows). The inbox is what supervisors reload
+ * The pages (each up to `limit + 1` rows). The inbox is what supervisors reload
  * all day, and building its SQL cost as much as running it, so the queries are built once per
  * shape (the filters present) and database handle. On Node's embedded database one statement
- * reads all three on the second connection (`directStatement`), sparing the client's and drizzle's
- * per-row work; D1 and Turso run three prepared queries.
+ * reads them all on the second connection (`directStatement`), sparing the client's and drizzle's
+ * per-row work; D1 and Turso run one prepared query a page.
  */
-async function pages(ctx: Ctx, actor: Actor, q: InboxQuery): Promise<Pages> {
+async function pages(ctx: Ctx, actor: Actor, q: InboxQuery): Promise<PageRow[][]> {
   const byState = Boolean(q.state);
   const afterCursor = Boolean(q.cursor);
   const values = {
@@ -127,24 +134,22 @@ async function pages(ctx: Ctx, actor: Actor, q: InboxQuery): Promise<Pages> {
   if (direct) {
     const text = direct(values);
     if (typeof text !== 'string') throw new TypeError('The inbox read gave no JSON text.');
-    const [a, c, f] = JSON.parse(text) as [RowTuple[], RowTuple[], RowTuple[]];
-    return [a.map(fromTuple), c.map(fromTuple), f.map(fromTuple)];
+    return (JSON.parse(text) as RowTuple[][]).map((rows) => rows.map(fromTuple));
   }
   return Promise.all(
-    RELATIONS.map((kind) =>
-      preparedOnce(ctx.storage, `inbox|${kind}|${byState}|${afterCursor}`, (db) =>
-        pageSelect(db, kind, byState, afterCursor).prepare(),
+    PAGES.map((page) =>
+      preparedOnce(ctx.storage, `inbox|${page.name}|${byState}|${afterCursor}`, (db) =>
+        pageSelect(db, page, byState, afterCursor).prepare(),
       ).all(values),
     ),
-  ) as Promise<Pages>;
+  );
 }
 
 export async function listInbox(ctx: Ctx, actor: Actor, q: InboxQuery): Promise<InboxAnswer> {
   // Who looked at the list is traced, once a day (audit/reads.ts), before it is answered.
   await logListRead(ctx, actor, 'inbox');
-  const [addressed, copied, below] = await pages(ctx, actor, q);
   const seen = new Map<string, { row: PageRow; relation: Relation }>();
-  for (const row of [...addressed, ...copied, ...below])
+  for (const row of (await pages(ctx, actor, q)).flat())
     if (!seen.has(row.id)) seen.set(row.id, { row, relation: row.via });
   const merged = [...seen.values()].sort((a, b) => (a.row.sortKey < b.row.sortKey ? -1 : 1));
   const pageRows = merged.slice(0, q.limit);

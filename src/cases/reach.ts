@@ -187,6 +187,53 @@ export function relationCondition(kind: InboxPage, unit: Param<string>, now: Par
     OR (${reports.escalatedUnitId} = ${unit} AND ${reports.retaliationFlagged} = 1))`;
 }
 
+/** The units right below `unit` that have no reading key left at all: all their cases go up. */
+const childWithoutReaders = (unit: Param<string>, now: Param<number>) =>
+  sql`SELECT cu.id FROM units cu WHERE cu.parent_id = ${unit} AND NOT EXISTS (
+    SELECT 1 FROM supervisors rs WHERE rs.unit_id = cu.id AND rs.role = 'supervisor'
+      AND rs.status = 'approved' AND (rs.key_expires_at IS NULL OR rs.key_expires_at > ${now}))`;
+
+/**
+ * The cases reached from below (`relationCondition(…, 'below')`), as parts that each read an index
+ * rather than every case: the one condition with its ORs makes SQLite scan all the cases of every
+ * unit for each inbox page (at 100,000 cases, 19 pages a second). Their union is that condition:
+ * a case of a unit below has no reader left when its unit has none at all, or when every reader it
+ * has is excluded from the case, which takes an exclusion row of one of them. A case in several
+ * parts takes the relation of the first, in `belowRelation`'s order: shared, escalated for want of
+ * readers, retaliation, escalated by an unanswered flag.
+ */
+export const BELOW_PARTS: {
+  name: string;
+  via: Relation;
+  where(unit: Param<string>, now: Param<number>): SQL;
+}[] = [
+  { name: 'shared', via: 'shared', where: (unit) => sharedWith(unit) },
+  {
+    name: 'orphaned',
+    via: 'escalated',
+    where: (unit, now) => sql`${reports.unitId} IN (${childWithoutReaders(unit, now)})`,
+  },
+  {
+    name: 'unread',
+    via: 'escalated',
+    where: (unit, now) => sql`${reports.id} IN (SELECT ex.report_id FROM case_exclusions ex
+        JOIN supervisors es ON es.id = ex.supervisor_id
+        WHERE es.unit_id IN (SELECT id FROM units WHERE parent_id = ${unit}))
+      AND ${childOf(unit)} AND NOT ${readerFor(reports.unitId, now)}`,
+  },
+  {
+    name: 'flagged',
+    via: 'retaliation',
+    where: (unit) => sql`${childOf(unit)} AND ${reports.retaliationFlagged} = 1`,
+  },
+  {
+    name: 'passed',
+    via: 'escalated',
+    where: (unit) =>
+      sql`${reports.escalatedUnitId} = ${unit} AND ${reports.retaliationFlagged} = 1`,
+  },
+];
+
 /** SQL: which relation a row of the "below" page has to `unit` (see `relationCondition`). */
 export const belowRelation = (unit: Param<string>, now: Param<number>) =>
   sql<Relation>`CASE WHEN ${sharedWith(unit)} THEN 'shared'

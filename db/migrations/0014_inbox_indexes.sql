@@ -1,0 +1,2 @@
+CREATE INDEX `case_exclusions_supervisor` ON `case_exclusions` (`supervisor_id`);--> statement-breakpoint
+CREATE INDEX `reports_escalated` ON `reports` (`escalated_unit_id`,`sort_key`) WHERE "reports"."escalated_unit_id" IS NOT NULL;
