@@ -259,24 +259,29 @@ export async function sendReport(
 ) {
   const d = prepared.draft;
   const total = d.fileSizes.length;
-  const pow = await paidWith(fetcher, 'submit', progress);
-  let answer = await callApi<SubmissionAnswer>(
-    fetcher,
-    '/api/reports',
-    jsonInit(
-      {
-        unitId: d.unitId,
-        copyToParent: d.copyToParent,
-        exclude: d.exclude,
-        lookupToken: d.lookupToken,
-        reporterPublicKey: d.publicKey,
-        reporterLockedKey: d.lockedKey,
-        report: d.report,
-        files: total,
-      },
-      powHeaders(pow),
-    ),
-  );
+  // Sending the report again is answered with the first answer and the files the server holds.
+  const submit = async () => {
+    const pow = await paidWith(fetcher, 'submit', progress);
+    return callApi<SubmissionAnswer>(
+      fetcher,
+      '/api/reports',
+      jsonInit(
+        {
+          unitId: d.unitId,
+          copyToParent: d.copyToParent,
+          exclude: d.exclude,
+          lookupToken: d.lookupToken,
+          reporterPublicKey: d.publicKey,
+          reporterLockedKey: d.lockedKey,
+          report: d.report,
+          files: total,
+        },
+        powHeaders(pow),
+      ),
+    );
+  };
+  let answer = await submit();
+  let asks = 0;
   for (let i = answer.filesReceived; i < total; i++) {
     progress?.({ stage: 'encrypt', current: i + 1, total });
     const size = d.fileSizes[i] ?? 0;
@@ -292,8 +297,16 @@ export async function sendReport(
         progress?.({ stage: 'upload', current: i + 1, total, sent: bytes, size: all }),
     });
     if (sent.submission) answer = sent.submission;
+    // The answer to the file's last chunk was lost: the repeat learns where the submission stands
+    // (complete, if it was the last file), and the files go on from there. A repeat costs a proof
+    // of work: after three, the page's retry takes over.
+    if (sent.unconfirmed && asks < 3) {
+      asks += 1;
+      answer = await submit();
+      i = answer.filesReceived - 1;
+    }
   }
-  // The last answer was lost on the way: a retry of the whole (which repeats) learns the state.
+  // Still not complete: a retry of the whole (which repeats) learns the state.
   if (!answer.complete) throw new ApiError(0, 'incomplete', 'The report is not complete yet.');
   progress?.({ stage: 'done' });
   return {

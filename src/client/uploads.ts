@@ -24,7 +24,13 @@ export type Uploader = (
   onSent: (bytes: number) => void,
 ) => Promise<unknown>;
 
-export type UploadAnswer = UploadState;
+export type UploadAnswer = UploadState & {
+  /**
+   * The file's last chunk went out, its answer was lost, and the server no longer takes the file:
+   * it is complete (or, a day later, dropped). The caller asks the server what it holds now.
+   */
+  unconfirmed?: true;
+};
 
 /** What sealing one chunk needs: its label, and the file's key packets once the server has them. */
 export interface ChunkRequest extends ChunkLabel {
@@ -70,6 +76,18 @@ const transient = (err: unknown) =>
   !(typeof err === 'object' && err !== null && sealFailures.has(err)) &&
   (!(err instanceof ApiError) || err.status === 0 || err.status === 429 || err.status >= 500);
 
+/**
+ * After the last chunk's answer was lost, announcing the file again tells that the server took it:
+ * a file before the message's last is counted as done (409 with `done` past it), and the last file
+ * of a report or follow-up has turned its draft or pending message into a case's message (404).
+ */
+const takenAfterAll = (err: unknown, index: number) => {
+  if (!(err instanceof ApiError)) return false;
+  if (err.status === 404) return true;
+  const done = (err.details as { done?: unknown } | undefined)?.done;
+  return err.status === 409 && typeof done === 'number' && done > index;
+};
+
 /** Sends the file; resolves with the server's answer to its last chunk. */
 export async function sendFile(o: SendFileOptions): Promise<UploadAnswer> {
   const layout = chunkLayout({ name: o.file.name, type: o.file.type, size: o.file.size });
@@ -92,6 +110,8 @@ export async function sendFile(o: SendFileOptions): Promise<UploadAnswer> {
   const maxTries = o.attempts ?? 8;
   let tries = 0;
   let state: UploadAnswer | null = null;
+  // The last chunk went out and no answer came back: it may have been stored.
+  let lastLost = false;
   // The next chunk is sealed while this one travels (sealing and sending each took about half the
   // time, one after the other). One seal at a time: a sealer may serve one request at once.
   let ahead: { key: string; body: Promise<Uint8Array | Blob> } | null = null;
@@ -112,8 +132,26 @@ export async function sendFile(o: SendFileOptions): Promise<UploadAnswer> {
   };
   for (;;) {
     try {
-      state ??= await announce();
+      if (!state) {
+        const lost = lastLost;
+        lastLost = false;
+        state = await announce().catch((err: unknown) => {
+          if (lost && takenAfterAll(err, o.index)) return null;
+          throw err;
+        });
+        if (!state) {
+          o.onSent?.(layout.total, layout.total);
+          return {
+            uploadId: '',
+            tag: '',
+            chunks: layout.count,
+            received: layout.count,
+            unconfirmed: true,
+          };
+        }
+      }
       const s = state;
+      const last = s.received === s.chunks - 1;
       const path = `/api/uploads/${s.uploadId}/chunks/${s.received}`;
       const body = await sealed(requestFor(s, s.received));
       // The next chunk can be sealed ahead only once the file's key packets are known (the
@@ -128,15 +166,17 @@ export async function sendFile(o: SendFileOptions): Promise<UploadAnswer> {
       const onSent = (bytes: number) => o.onSent?.(done + bytes * share, layout.total);
       onSent(0);
       const chunkHeaders = { ...headers, 'content-type': 'application/octet-stream' };
-      const answer = (
-        o.upload
-          ? await o.upload(path, chunkHeaders, body, onSent)
-          : await callApi<UploadAnswer>(o.fetcher, path, {
-              method: 'POST',
-              headers: chunkHeaders,
-              body: body as Uint8Array<ArrayBuffer> | Blob,
-            })
-      ) as UploadAnswer;
+      const answer = (await (o.upload
+        ? o.upload(path, chunkHeaders, body, onSent)
+        : callApi<UploadAnswer>(o.fetcher, path, {
+            method: 'POST',
+            headers: chunkHeaders,
+            body: body as Uint8Array<ArrayBuffer> | Blob,
+          })
+      ).catch((err: unknown) => {
+        lastLost = last && transient(err);
+        throw err;
+      })) as UploadAnswer;
       tries = 0;
       if (answer.attachmentId) {
         o.onSent?.(layout.total, layout.total);

@@ -5,7 +5,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, type Fetcher } from '../../src/client/api';
 import { downloadTo } from '../../src/client/downloads';
-import { prepareReport, resumeReport, sendMessage, sendReport } from '../../src/client/reporter';
+import {
+  openCase,
+  prepareReport,
+  resumeReport,
+  sendMessage,
+  sendReport,
+} from '../../src/client/reporter';
 import { attachmentSource, fetchCase, inbox, signIn } from '../../src/client/supervisor';
 import { sendFile } from '../../src/client/uploads';
 import { CHUNK_BYTES, chunkLayout, generateReceipt, wrappedKeys } from '../../src/crypto';
@@ -16,6 +22,7 @@ import {
   type Harness,
   makeHarness,
   RUNTIME,
+  reportTo,
   sampleReport,
   withCookies,
 } from '../helpers/harness';
@@ -119,6 +126,55 @@ describe('a large file in chunks', () => {
     expect(mine).toBeDefined();
     await checkAsSupervisor(mine!.id, size);
   }, 300_000);
+});
+
+describe('a lost answer to a file’s last chunk', () => {
+  /** Each file's last (here only) chunk is stored, and its first answer never reaches the client. */
+  function losingLastAnswers() {
+    const lost = new Set<string>();
+    let reports = 0;
+    const fetcher = cutting((p) => {
+      if (p === '/api/reports') reports += 1;
+      if (!/\/chunks\/0$/.test(p) || lost.has(p)) return null;
+      lost.add(p);
+      return 'after';
+    });
+    return { fetcher, lost, reports: () => reports };
+  }
+  const small = [patterned('a.mp4', 3000), patterned('b.mp4', 5000)];
+
+  it('a report learns that its files are in and ends with the receipt', async () => {
+    const units = await h.units();
+    const unitId = demoUnit(units, 'basic').id;
+    const input = { units, unitId, copyToParent: false, receipt: generateReceipt(), files: small };
+    const prepared = await prepareReport({ ...input, report: sampleReport('Answers lost.') });
+    const net = losingLastAnswers();
+    const done = await sendReport(net.fetcher, prepared);
+    // Both files' answers were lost; each time the report was sent again to learn its state (the
+    // second time it was complete: the last file had made it a case).
+    expect(net.lost.size).toBe(2);
+    expect(net.reports()).toBe(3);
+    const s = await signIn(withCookies(h.fetcher), await demoKey(h, 'basic-supervisor'));
+    const cases = await Promise.all((await inbox(s)).items.map((i) => fetchCase(s, i.id)));
+    const mine = cases.find((c) => c.messages[0]?.id === done.messageId);
+    expect(mine?.messages[0]?.attachments).toHaveLength(2);
+  }, 120_000);
+
+  it('a follow-up goes on to its next file and ends complete', async () => {
+    const { receipt } = await reportTo(h, 'basic', 'Files follow.');
+    const net = losingLastAnswers();
+    const session = await openCase(net.fetcher, receipt);
+    const { messageId } = await sendMessage(session, 'Two recordings.', small);
+    expect(net.lost.size).toBe(2);
+    const pending = await h.fetcher('/api/receipt/pending', {
+      headers: { 'x-lookup-token': session.lookupToken },
+    });
+    expect(((await pending.json()) as { pending: unknown[] }).pending).toEqual([]);
+    const s = await signIn(withCookies(h.fetcher), await demoKey(h, 'basic-supervisor'));
+    const cases = await Promise.all((await inbox(s)).items.map((i) => fetchCase(s, i.id)));
+    const message = cases.flatMap((c) => c.messages).find((m) => m.id === messageId);
+    expect(message?.attachments).toHaveLength(2);
+  }, 120_000);
 });
 
 describe('bad chunks', () => {
