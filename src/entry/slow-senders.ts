@@ -43,7 +43,12 @@ export function cutSlowSenders(server: Server, l: SlowSenderLimits): void {
       }
     }, l.bodyRateWindowMs);
     timer.unref();
-    const stop = () => clearInterval(timer);
+    // The socket outlives the request when kept alive: its listener goes with the request, or
+    // every request on the connection would add one and keep its request in memory.
+    const stop = () => {
+      clearInterval(timer);
+      socket.removeListener('close', stop);
+    };
     req.once('end', stop);
     req.once('close', stop);
     socket.once('close', stop);
