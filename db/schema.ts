@@ -11,6 +11,7 @@
 
 import { sql } from 'drizzle-orm';
 import {
+  type AnySQLiteColumn,
   blob,
   index,
   integer,
@@ -77,6 +78,24 @@ export const supervisors = sqliteTable(
 );
 
 /** A report and the case it opens. `lookupHash` is SHA-256 of the receipt's lookup token. */
+/** What an inbox row shows beyond its unit, state and sort key (see the inbox indexes). */
+const inboxColumns = (t: {
+  outcome: AnySQLiteColumn;
+  classification: AnySQLiteColumn;
+  receivedDay: AnySQLiteColumn;
+  acknowledgeBy: AnySQLiteColumn;
+  feedbackBy: AnySQLiteColumn;
+  retaliationFlagged: AnySQLiteColumn;
+}) =>
+  [
+    t.outcome,
+    t.classification,
+    t.receivedDay,
+    t.acknowledgeBy,
+    t.feedbackBy,
+    t.retaliationFlagged,
+  ] as const;
+
 export const reports = sqliteTable(
   'reports',
   {
@@ -114,9 +133,13 @@ export const reports = sqliteTable(
   },
   (t) => [
     uniqueIndex('reports_lookup').on(t.lookupHash),
-    index('reports_inbox').on(t.unitId, t.sortKey),
-    index('reports_inbox_state').on(t.unitId, t.state, t.sortKey),
-    index('reports_copied').on(t.copiedUnitId, t.sortKey),
+    // The inbox's pages are read from these indexes alone: they carry every column a page shows
+    // (and the key), so a page never reads its rows, which spill to overflow pages (about 2 KB a
+    // row with the reporter's keys, in a table WITHOUT ROWID, where a row keeps about 1 KB in its
+    // page). Reading the rows made a page of 25 cost 0.9 ms instead of 45 µs.
+    index('reports_inbox').on(t.unitId, t.sortKey, t.state, ...inboxColumns(t)),
+    index('reports_inbox_state').on(t.unitId, t.state, t.sortKey, ...inboxColumns(t)),
+    index('reports_copied').on(t.copiedUnitId, t.sortKey, t.state, ...inboxColumns(t)),
     // The unit above sees flagged cases of the units below: few rows, so a partial index.
     index('reports_flagged').on(t.unitId, t.sortKey).where(sql`${t.retaliationFlagged} = 1`),
     // The unit a flag was passed up to finds those cases without reading every case.
