@@ -1,10 +1,16 @@
 // The proof of work a request pays with, in headers, checked and spent before anything else: no
 // body is read, no budget or limit taken and nothing written for a request that has not paid.
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { POW_CHALLENGE_HEADER, POW_NONCE_HEADER } from '../contract/terms';
 import type { AppEnv } from '../http/types';
 import { AppError } from '../lib/errors';
-import { checkSolution, type PowPurpose, spendSolution } from './service';
+import {
+  checkSolution,
+  type HeldSpend,
+  type PowPurpose,
+  spendSolution,
+  writeHeldSpend,
+} from './service';
 
 /** The two headers as OpenAPI parameters, for every route that takes them. */
 export const powHeaderParams = [POW_CHALLENGE_HEADER, POW_NONCE_HEADER].map((name) => ({
@@ -26,6 +32,21 @@ export const requirePow =
       );
     }
     const ctx = c.get('ctx');
-    await spendSolution(ctx, purpose, await checkSolution(ctx, purpose, challenge, nonce));
-    await next();
+    const held = await spendSolution(
+      ctx,
+      purpose,
+      await checkSolution(ctx, purpose, challenge, nonce),
+    );
+    if (!held) return next();
+    // A submission's spend goes into the transaction that stores what it paid for (the handler
+    // takes it with `heldSpend`); if none did, it is written before the answer leaves.
+    c.set('powSpend', held);
+    try {
+      await next();
+    } finally {
+      await writeHeldSpend(ctx, held);
+    }
   };
+
+/** The request's spend, for a handler to write in its own transaction (and mark written). */
+export const heldSpend = (c: Context<AppEnv>): HeldSpend | undefined => c.get('powSpend');

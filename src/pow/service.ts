@@ -161,24 +161,57 @@ export const spendQuery = (ctx: Ctx, spend: PowSpend) =>
 const replayed = () => powError('This proof-of-work challenge has already been used.');
 
 /**
- * Spends a checked solution before any work it pays for is done, and counts it as paid load.
- * A submission's is written to the database, the one authority every process and isolate
- * shares, so it can never pay twice, even for a request that then fails. A look-up's or sign-in
- * challenge's is marked in the shared limits instead, so that reading stays a read: the worst a
- * replay after a restart buys is one more look-up for work already done once.
+ * A submission's spend, claimed and waiting to be written: in the same transaction as the report
+ * it pays for when the request stores one (`written` is then set), or on its own once the request
+ * is done, whatever its outcome.
  */
-export async function spendSolution(ctx: Ctx, purpose: PowPurpose, spend: PowSpend) {
-  const nowMs = ctx.now().getTime();
-  if (purpose === 'submit') {
-    try {
-      await spendQuery(ctx, spend);
-    } catch (err) {
-      if (isUniqueViolation(err, 'pow_spent')) throw replayed();
-      throw err;
-    }
-    await tidy(ctx);
-  } else if (!(await limits(ctx).claim(spend.challengeHash, spend.expiresAt, nowMs))) {
-    throw replayed();
+export interface HeldSpend extends PowSpend {
+  written: boolean;
+}
+
+/** Writes a held spend that no transaction of the request took (a repeat, a refusal, an error). */
+export async function writeHeldSpend(ctx: Ctx, held: HeldSpend): Promise<void> {
+  if (held.written) return;
+  try {
+    await spendQuery(ctx, held);
+  } catch (err) {
+    // Already written: a replay of the same challenge raced this request, and lost its claim.
+    if (!isUniqueViolation(err, 'pow_spent')) throw err;
   }
+  held.written = true;
+  await tidy(ctx);
+}
+
+/** A unique violation of the spent challenges: the challenge paid for another request already. */
+export const isReplay = (err: unknown) => isUniqueViolation(err, 'pow_spent');
+export { replayed };
+
+/**
+ * Spends a checked solution before any work it pays for is done, and counts it as paid load.
+ * Every challenge is first claimed in the shared limits, so a replay is refused at once. A
+ * submission's is also written to the database, the one authority every process and isolate
+ * shares (and looked up there first), so it can never pay twice, even for a request that then
+ * fails or after a restart:
+ * within the report's own transaction when there is one (one sync a report, not two), else on
+ * its own before the answer leaves (`writeHeldSpend`). A look-up's or sign-in challenge's stays
+ * in the shared limits, so that reading stays a read: the worst a replay after a restart buys is
+ * one more look-up for work already done once.
+ */
+export async function spendSolution(
+  ctx: Ctx,
+  purpose: PowPurpose,
+  spend: PowSpend,
+): Promise<HeldSpend | null> {
+  const nowMs = ctx.now().getTime();
+  if (!(await limits(ctx).claim(spend.challengeHash, spend.expiresAt, nowMs))) throw replayed();
   await limits(ctx).paid(meterOf(purpose), nowMs);
+  if (purpose !== 'submit') return null;
+  // Spent before a restart, or in another process: the database remembers what memory forgot.
+  const [spent] = await ctx.db
+    .select({ hash: powSpent.challengeHash })
+    .from(powSpent)
+    .where(eq(powSpent.challengeHash, spend.challengeHash))
+    .limit(1);
+  if (spent) throw replayed();
+  return { ...spend, written: false };
 }

@@ -4,7 +4,7 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../http/types';
 import { jsonBody, limitBody } from '../http/validate';
-import { requirePow } from '../pow/middleware';
+import { heldSpend, requirePow } from '../pow/middleware';
 import {
   createReportBody,
   createReportResponse,
@@ -19,7 +19,7 @@ export const reportRoutes = new Hono<AppEnv>().post(
   limitBody(MAX_REPORT_MESSAGE + 2 * MAX_ARMORED_KEY + 4096),
   async (c) => {
     const body = await jsonBody(c, createReportBody);
-    const created = await createReport(c.get('ctx'), body);
+    const created = await createReport(c.get('ctx'), body, heldSpend(c));
     return c.json(createReportResponse.parse(created), 201);
   },
 );

@@ -11,7 +11,8 @@ import { inspectReporterKey, isLockedPrivateKey, KeyRejectedError, sha256Hex } f
 import { toDay } from '../lib/days';
 import { AppError, notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
-import { isUniqueViolation } from '../storage/db';
+import { type HeldSpend, isReplay, replayed, spendQuery } from '../pow/service';
+import { isUniqueViolation, type Write } from '../storage/db';
 import { getUnit, type UnitKey, unitWithKeys } from '../units/service';
 import { receiptTaken, repeatedSubmission, type SubmissionAnswer } from './drafts';
 import { type ReporterKey, readableRecipients, requireEncryptedTo } from './recipients';
@@ -44,7 +45,11 @@ async function checkReporterKeys(body: CreateReportBody): Promise<ReporterKey> {
  * Creates a report, or answers a repeat of one already received with the first answer. With
  * `files` to come it is kept as a draft that supervisors cannot see until the last file is in.
  */
-export async function createReport(ctx: Ctx, body: CreateReportBody): Promise<SubmissionAnswer> {
+export async function createReport(
+  ctx: Ctx,
+  body: CreateReportBody,
+  spend?: HeldSpend,
+): Promise<SubmissionAnswer> {
   const lookupHash = await sha256Hex(body.lookupToken);
   // A report without files can only repeat as a report, which its insert finds (unique lookup
   // hash) at no extra cost; one with files may have become a report since, so look first.
@@ -95,10 +100,14 @@ export async function createReport(ctx: Ctx, body: CreateReportBody): Promise<Su
       : ([
           ctx.db.insert(reportDrafts).values({ ...report, filesExpected: body.files, day }),
         ] as const);
+  // The proof of work is spent in the same transaction: one sync for both.
+  const all: Write[] = spend ? [spendQuery(ctx, spend), ...writes] : [...writes];
   try {
-    if (exclude.length === 0) await ctx.storage.commit([...writes]);
-    else await storeWithExclusions(ctx, report.id, exclude, keys, [...writes]);
+    if (exclude.length === 0) await ctx.storage.commit(all as [Write, ...Write[]]);
+    else await storeWithExclusions(ctx, report.id, exclude, keys, all);
+    if (spend) spend.written = true;
   } catch (err) {
+    if (isReplay(err)) throw replayed();
     // The same submission twice at once: the one that lost the race gets the winner's answer.
     if (isUniqueViolation(err, 'reports') || isUniqueViolation(err, 'report_drafts')) {
       const first = await repeatedSubmission(ctx, lookupHash, body.report);

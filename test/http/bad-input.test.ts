@@ -15,6 +15,7 @@ import {
   solvePow,
   unlockPrivateKey,
 } from '../../src/crypto';
+import { guards } from '../../src/lib/guards';
 import { MAX_CHUNK_BODY } from '../../src/uploads/routes';
 import { rowCounts } from '../helpers/db';
 import { demoUnit, type Harness, makeHarness, sampleReport } from '../helpers/harness';
@@ -261,6 +262,25 @@ describe('POST /api/reports', () => {
     const again = await validReport();
     // The database holds every spend under a unique key, so a replay is refused in any process.
     await expectRejected(await post('/api/reports', again.body, paid), 403, 'pow_invalid');
+  });
+  it('refuses a replay after a restart, of a refused submission’s work and of a stored one’s', async () => {
+    const refusedPow = await freshPow();
+    const storedPow = await freshPow();
+    await expectRejected(await post('/api/reports', { unitId: 'x' }, refusedPow), 400);
+    expect((await post('/api/reports', (await validReport()).body, storedPow)).status).toBe(201);
+    before = await rowCounts(h.ctx);
+    // A restart forgets the claims held in memory; the spends written to the database remain:
+    // the refused request's on its own, the stored report's in the report's own transaction.
+    guards(h.ctx).local.claims.clear();
+    const counts = await rowCounts(h.ctx);
+    expect(counts.pow_spent).toBeGreaterThanOrEqual(2);
+    for (const pow of [refusedPow, storedPow])
+      await expectRejected(
+        await post('/api/reports', (await validReport()).body, pow),
+        403,
+        'pow_invalid',
+      );
+    expect(await rowCounts(h.ctx)).toEqual(counts);
   });
   it('keeps one of two submissions racing on one proof of work', async () => {
     const [first, second, third] = await Promise.all([validReport(), validReport(), validReport()]);
