@@ -5,45 +5,33 @@
 // packet differs is refused; the unit's key reads the file whole, and a grant gives it to another.
 // scenario: node and workerd
 import { eq } from 'drizzle-orm';
-import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messages, reportDrafts, uploads } from '../../db/schema';
 import { ApiError, type Fetcher } from '../../src/client/api';
 import { grantCase } from '../../src/client/grants';
-import {
-  type FileSource,
-  type PreparedReport,
-  reportRecipients,
-  resumeReport,
-  sealChunkOf,
-  sendReport,
-} from '../../src/client/reporter';
+import { type FileSource, resumeReport, sendReport } from '../../src/client/reporter';
 import { downloadAttachment, fetchCase, type SupervisorSession } from '../../src/client/supervisor';
 import {
   CHUNK_BYTES,
   chunkLayout,
   chunkPlaintext,
   deriveReceiptSecrets,
-  FileKeys,
   fromBase64Url,
   generateReceipt,
   recoverFileKey,
   sealChunk,
-  sealJson,
-  startOfDay,
   unlockPrivateKey,
   wrappedKeys,
 } from '../../src/crypto';
 import {
   approvedKey,
-  decideAsAdmin,
   demoUnit,
   type Harness,
   makeHarness,
   RUNTIME,
-  sampleReport,
   signedIn,
 } from '../helpers/harness';
+import { aeadOnlyUnit, prepareAead } from '../helpers/seipdv2';
 
 let h: Harness;
 let unitId: string;
@@ -61,57 +49,11 @@ const count = chunkLayout(file).count;
 beforeAll(async () => {
   h = await makeHarness();
   unitId = demoUnit(await h.units(), 'basic').id;
-  const { privateKey } = await openpgp.generateKey({
-    userIDs: [{ name: 'RFC 9580 supervisor' }],
-    config: { v6Keys: true, aeadProtect: true },
-    format: 'object',
-  });
-  await approvedKey(h, unitId, 'RFC 9580 supervisor', privateKey);
-  // The unit's GnuPG 2.2 key goes: one key without SEIPDv2 among the recipients means SEIPDv1.
-  const old = await signedIn(h, 'basic-supervisor');
-  await decideAsAdmin(h, old.supervisor.id, 'revoke');
-  supervisor = await signedIn(h, privateKey);
+  supervisor = (await aeadOnlyUnit(h, unitId)).session;
 }, 300_000);
 afterAll(() => h.close());
 
-/**
- * A report prepared as the page does, but with a reporter key that prefers SEIPDv2 (the portal's
- * own reporter keys, made for GnuPG 2.2 recipients, do not), locked with the receipt's passphrase.
- */
-async function prepare(receipt: string): Promise<PreparedReport> {
-  const units = await h.units();
-  const { lookupToken, keyPassphrase } = await deriveReceiptSecrets(receipt);
-  const { privateKey: key } = await openpgp.generateKey({
-    userIDs: [{ name: 'Anonymous reporter' }],
-    date: startOfDay(),
-    config: { aeadProtect: true },
-    format: 'object',
-  });
-  const locked = await openpgp.encryptKey({ privateKey: key, passphrase: keyPassphrase });
-  const publicKey = key.toPublic().armor();
-  const recipients = [...reportRecipients(units, unitId, false), publicKey];
-  const content = {
-    v: 1 as const,
-    type: 'report' as const,
-    ...sampleReport('The hearing, recorded.'),
-    files: [{ name: file.name, size: file.size }],
-  };
-  const keys = new FileKeys();
-  return {
-    draft: {
-      receipt,
-      lookupToken,
-      publicKey,
-      lockedKey: locked.armor(),
-      unitId,
-      copyToParent: false,
-      exclude: [],
-      report: await sealJson(content, { recipients, signingKey: key }),
-      fileSizes: [file.size],
-    },
-    sealChunk: (_, chunk) => sealChunkOf(keys, file, chunk, recipients, key),
-  };
-}
+const prepare = (receipt: string) => prepareAead(h, unitId, file, receipt);
 
 /** The tab closes as chunk 1 is sent: it never arrives. */
 const closingAtChunk1: Fetcher = async (path, init) => {
