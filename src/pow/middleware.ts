@@ -44,7 +44,9 @@ export const requirePow =
     try {
       await next();
     } finally {
-      await writeHeldSpend(ctx, held);
+      // A spend that cannot be written now (the database busy) must not turn what the request
+      // stored into an error: the claim in the shared limits still refuses a replay.
+      await writeHeldSpend(ctx, held).catch(() => undefined);
     }
   };
 
