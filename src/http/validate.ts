@@ -31,7 +31,9 @@ export async function jsonBody<S extends z.ZodType>(
   }
   let raw: unknown;
   try {
-    raw = await c.req.json();
+    // The bytes `limitBody` read are decoded here, without a detour through a web Response.
+    const held = c.req.bodyCache.arrayBuffer;
+    raw = JSON.parse(held ? utf8.decode(await held) : await c.req.text());
   } catch {
     throw new AppError('invalid_request', 'The body is not valid JSON.');
   }
@@ -41,6 +43,8 @@ export async function jsonBody<S extends z.ZodType>(
 export function query<S extends z.ZodType>(c: Context<AppEnv>, schema: S): z.infer<S> {
   return parseWith(schema, c.req.query(), 'query string');
 }
+
+const utf8 = new TextDecoder();
 
 /** Seconds a client is asked to wait when the portal's memory for request bodies is taken. */
 const BODY_RETRY_SECONDS = 5;
@@ -53,42 +57,102 @@ const busy = () =>
     BODY_RETRY_SECONDS,
   );
 
-/**
- * Reads the whole body, refusing one larger than `maxSize` (413), and holds the bytes received
- * against the portal's memory for request bodies; beyond it, 429 with Retry-After rather than a
- * server out of memory. Bytes count as they arrive, so announcing a large body and sending it
- * slowly holds nothing (the Node entry also cuts off slow senders; see src/entry/slow-senders.ts).
- */
-async function readBody(
-  body: ReadableStream<Uint8Array>,
-  maxSize: number,
-  held: (n: number) => void,
-) {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
+// The sender went away or was cut off mid-body: their doing, so never a 5xx.
+const cutOff = () => new AppError('invalid_request', 'The request body did not arrive whole.');
+
+/** Takes in a body's chunks as they arrive, refusing past `maxSize` and holding each one. */
+class BodyTaker {
+  private chunks: Uint8Array[] = [];
+  private size = 0;
+  constructor(
+    private maxSize: number,
+    private held: (n: number) => void,
+  ) {}
+
+  /** Throws 413 past the cap, or the memory guard's refusal. */
+  take(chunk: Uint8Array): void {
+    this.size += chunk.length;
+    if (this.size > this.maxSize) throw tooLarge(this.maxSize);
+    this.held(chunk.length);
+    this.chunks.push(chunk);
+  }
+
+  /** The body as one ArrayBuffer of its own (Node's small chunks share a larger one). */
+  whole(): ArrayBuffer {
+    const whole = new Uint8Array(this.size);
+    let at = 0;
+    for (const chunk of this.chunks) {
+      whole.set(chunk, at);
+      at += chunk.length;
+    }
+    return whole.buffer;
+  }
+}
+
+/** The body through the web stream, as every runtime has it. */
+async function readStream(body: ReadableStream<Uint8Array>, taker: BodyTaker) {
   const reader = body.getReader();
   try {
     for (;;) {
       const { done, value } = await reader.read().catch(() => {
-        // The sender went away or was cut off mid-body: their doing, so never a 5xx.
-        throw new AppError('invalid_request', 'The request body did not arrive whole.');
+        throw cutOff();
       });
       if (done) break;
-      size += value.length;
-      if (size > maxSize) throw tooLarge(maxSize);
-      held(value.length);
-      chunks.push(value);
+      taker.take(value);
     }
   } finally {
     reader.releaseLock();
   }
-  const whole = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    whole.set(chunk, at);
-    at += chunk.length;
-  }
-  return whole;
+}
+
+/** What `@hono/node-server` passes as the env: Node's own request, its body not yet read. */
+interface NodeBody {
+  readableDidRead: boolean;
+  readableEnded: boolean;
+  pause(): void;
+  on(event: 'data', listener: (chunk: Uint8Array) => void): void;
+  on(event: 'end' | 'close' | 'error', listener: () => void): void;
+  off(event: string, listener: (...args: never[]) => void): void;
+}
+
+function nodeBody(c: Context<AppEnv>): NodeBody | null {
+  const incoming = (c.env as { incoming?: Partial<NodeBody> } | undefined)?.incoming;
+  if (typeof incoming?.on !== 'function' || incoming.readableDidRead !== false) return null;
+  return incoming as NodeBody;
+}
+
+/**
+ * On Node, the body straight from the socket's request: the web stream Node would build for it,
+ * and the Request around it, cost more than the rest of reading a report. An unread remainder
+ * (after a refusal) is left paused for the server to drain after the answer.
+ */
+function readNode(incoming: NodeBody, taker: BodyTaker): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const stop = (err?: unknown) => {
+      incoming.off('data', onData);
+      incoming.off('end', onEnd);
+      incoming.off('close', onClose);
+      incoming.off('error', onClose);
+      if (err === undefined) resolve();
+      else {
+        incoming.pause();
+        reject(err);
+      }
+    };
+    const onData = (chunk: Uint8Array) => {
+      try {
+        taker.take(chunk);
+      } catch (err) {
+        stop(err);
+      }
+    };
+    const onEnd = () => stop();
+    const onClose = () => stop(incoming.readableEnded ? undefined : cutOff());
+    incoming.on('data', onData);
+    incoming.on('end', onEnd);
+    incoming.on('close', onClose);
+    incoming.on('error', onClose);
+  });
 }
 
 /**
@@ -101,16 +165,21 @@ export const limitBody =
   async (c, next) => {
     const announced = Number(c.req.header('content-length') ?? Number.NaN);
     if (Number.isSafeInteger(announced) && announced > maxSize) throw tooLarge(maxSize);
-    const raw = c.req.raw.body;
-    if (!raw) return next();
+    const incoming = nodeBody(c);
+    const stream = incoming ? null : c.req.raw.body;
+    if (!incoming && !stream) return next();
     const bodies = guards(c.get('ctx')).bodies;
     let held = 0;
     try {
-      const bytes = await readBody(raw, maxSize, (n) => {
+      const taker = new BodyTaker(maxSize, (n) => {
         if (!bodies.take(n, held)) throw busy();
         held += n;
       });
-      c.req.raw = new Request(c.req.raw, { body: bytes });
+      if (incoming) await readNode(incoming, taker);
+      else if (stream) await readStream(stream, taker);
+      // Hono's body methods (`arrayBuffer`, `json`, `parseBody`) answer from this from now on.
+      // Hono types the cache by what its promises resolve to; at run time it holds the promises.
+      c.req.bodyCache.arrayBuffer = Promise.resolve(taker.whole()) as unknown as ArrayBuffer;
       await next();
     } finally {
       bodies.give(held);
