@@ -1,6 +1,6 @@
 // Starting a bench server as a child process on a free loopback port, and watching its memory
 // through /proc (VmRSS sampled, VmHWM for the peak over its whole life).
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, execFileSync, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
@@ -12,6 +12,8 @@ export interface RunningServer {
   resetPeak: () => void;
   /** VmHWM: the process's peak resident set over its whole life, in MB. */
   lifetimePeakMb: () => number;
+  /** CPU time the server has used so far, all its threads, user and system, in ms. */
+  cpuMs: () => number;
   stop: () => Promise<void>;
 }
 
@@ -32,6 +34,28 @@ function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
     const text = readFileSync(`/proc/${pid}/status`, 'utf8');
     const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text);
     return match ? Number(match[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Clock ticks a second, the unit of /proc/<pid>/stat's CPU times (100 on nearly every Linux). */
+const TICKS_PER_SECOND = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** utime + stime of a process (all threads), in ms; 0 once it is gone. */
+function cpuMsOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which is in parentheses and may hold spaces: state is the
+    // first, utime and stime the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
   } catch {
     return 0;
   }
@@ -116,6 +140,7 @@ export async function startServer(
     resetPeak: () => {
       peakKb = statusKb(pid, 'VmRSS');
     },
+    cpuMs: () => cpuMsOf(pid),
     lifetimePeakMb: () => {
       lastHwm = Math.max(lastHwm, statusKb(pid, 'VmHWM'));
       return Math.round(lastHwm / 102.4) / 10;

@@ -23,6 +23,11 @@ export interface LoadResult {
   rps: number;
   p50Ms: number;
   p99Ms: number;
+  /**
+   * The server's CPU time a request (all its threads, user and system, in ms): unlike the rate,
+   * it does not move with what else runs on the machine, such as the load generator.
+   */
+  cpuMsPerRequest?: number;
   /** Status and start of the first failed response, to say why requests failed. */
   firstFailure?: string;
 }

@@ -17,6 +17,11 @@ export interface ScenarioRow extends LoadResult {
   /** The bare row it is also compared with, for information only, and that ratio. */
   infoBaseline: string | null;
   infoRatio: number | null;
+  /**
+   * The baseline's server CPU a request divided by this one's (higher is better, like `ratio`):
+   * the same comparison, free of what else the machine was doing.
+   */
+  cpuRatio: number | null;
   /** Highest server RSS sampled during the scenario (warm-ups included), MB. */
   peakRssMb: number;
   roundRps: number[];
@@ -29,10 +34,12 @@ export function scenarioRow(
 ): ScenarioRow {
   const sum = (pick: (r: LoadResult) => number) => rounds.reduce((n, r) => n + pick(r), 0);
   const firstFailure = rounds.find((r) => r.firstFailure)?.firstFailure;
+  const cpu = rounds.flatMap((r) => (r.cpuMsPerRequest === undefined ? [] : [r.cpuMsPerRequest]));
   return {
     name: s.name,
     baseline: s.baseline,
     ratio: null,
+    cpuRatio: null,
     infoBaseline: s.info?.baseline ?? null,
     infoRatio: null,
     peakRssMb,
@@ -44,6 +51,7 @@ export function scenarioRow(
     p50Ms: median(rounds.map((r) => r.p50Ms)),
     p99Ms: Math.max(0, ...rounds.map((r) => r.p99Ms)),
     roundRps: rounds.map((r) => r.rps),
+    ...(cpu.length > 0 ? { cpuMsPerRequest: median(cpu) } : {}),
     ...(firstFailure ? { firstFailure } : {}),
   };
 }
@@ -80,9 +88,16 @@ export function withRatios(rows: ScenarioRow[]): ScenarioRow[] {
     const base = name ? find(rows, name) : undefined;
     return base?.rps ? Math.round((r.rps / base.rps) * 100) / 100 : null;
   };
+  const cpuRatio = (r: ScenarioRow, name: string | null) => {
+    const base = name ? find(rows, name) : undefined;
+    return base?.cpuMsPerRequest && r.cpuMsPerRequest
+      ? Math.round((base.cpuMsPerRequest / r.cpuMsPerRequest) * 100) / 100
+      : null;
+  };
   return rows.map((r) => ({
     ...r,
     ratio: ratio(r, r.baseline),
+    cpuRatio: cpuRatio(r, r.baseline),
     infoRatio: ratio(r, r.infoBaseline),
   }));
 }
@@ -135,6 +150,8 @@ export function checkTargets(r: Omit<BenchReport, 'targets'>): Target[] {
       0.8,
     ),
     ...r.figures.map(fromFigure),
+    info('ingest / its yardstick, by server CPU a request', at('ingest')?.cpuRatio),
+    info('lookup / its yardstick, by server CPU a request', at('lookup')?.cpuRatio),
     info('ingest / bare one-row insert', at('ingest')?.infoRatio),
     info('lookup / bare one-row select', at('lookup')?.infoRatio),
   ];
@@ -171,6 +188,7 @@ export function formatReport(r: BenchReport): string {
       'p50 ms',
       'p99 ms',
       'peak RSS MB',
+      'CPU ms/req',
       'requests',
       'failed',
       'vs yardstick',
@@ -183,9 +201,12 @@ export function formatReport(r: BenchReport): string {
       s.p50Ms,
       s.p99Ms,
       s.peakRssMb,
+      fmt(s.cpuMsPerRequest),
       s.requests,
       s.failed,
-      s.ratio == null ? '—' : `${s.ratio} × ${s.baseline}`,
+      s.ratio == null
+        ? '—'
+        : `${s.ratio} × ${s.baseline}${s.cpuRatio == null ? '' : ` (CPU ${s.cpuRatio})`}`,
       s.infoRatio == null ? '—' : `${s.infoRatio} × ${s.infoBaseline}`,
     ]),
   );

@@ -126,16 +126,24 @@ async function measureRound(m: Measuring, round: number): Promise<void> {
     Math.max(100, Math.round(known * SETTINGS.seconds * 2)),
   );
   const vary = s.prepare ? await s.prepare(amount + extra) : undefined;
+  const cpuBefore = server.cpuMs();
   const result = await runLoad({
     ...spec,
     amount,
     maxSeconds: SETTINGS.seconds,
     ...(vary ? { vary } : {}),
   });
+  const cpuMs = server.cpuMs() - cpuBefore;
+  if (result.requests > 0 && cpuMs > 0) {
+    result.cpuMsPerRequest = Math.round((cpuMs / result.requests) * 1000) / 1000;
+  }
   m.rounds.push(result);
   m.peakRssMb = Math.max(m.peakRssMb, server.peakRssMb());
   const of = `round ${round + 1}/${SETTINGS.loadRounds}`;
-  log(`${s.name}, ${of}: ${result.rps} req/s, p99 ${result.p99Ms} ms, ${result.failed} failed`);
+  const cpu = result.cpuMsPerRequest === undefined ? '' : `, ${result.cpuMsPerRequest} ms CPU each`;
+  log(
+    `${s.name}, ${of}: ${result.rps} req/s, p99 ${result.p99Ms} ms${cpu}, ${result.failed} failed`,
+  );
   if (result.firstFailure) log(`${s.name}: first failure: ${result.firstFailure}`);
 }
 

@@ -66,6 +66,23 @@ describe('scenarioRow', () => {
     ]);
     expect(rows.map((r) => r.ratio)).toEqual([0.75, null]);
   });
+
+  it("divides the baseline's server CPU a request by the scenario's, from each one's median", () => {
+    const cpu = (rps: number, ms: number) => ({ ...round(rps, 1, 2), cpuMsPerRequest: ms });
+    const rows = withRatios([
+      scenarioRow(
+        { name: 'ingest', baseline: 'baseline-ingest' },
+        [cpu(200, 4), cpu(250, 3.2), cpu(100, 5)],
+        1,
+      ),
+      scenarioRow({ name: 'baseline-ingest', baseline: null }, [cpu(400, 2.4)], 1),
+      scenarioRow({ name: 'baseline-insert', baseline: null }, [round(400, 1, 2)], 1),
+    ]);
+    expect(rows[0]).toMatchObject({ cpuMsPerRequest: 4, cpuRatio: 0.6, ratio: 0.5 });
+    expect(rows[1]?.cpuRatio).toBeNull();
+    // A round without the figure (a server already gone) gives none, not a zero.
+    expect(rows[2]?.cpuMsPerRequest).toBeUndefined();
+  });
 });
 
 describe('the yardsticks and the bare rows', () => {
