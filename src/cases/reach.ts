@@ -240,14 +240,18 @@ export const belowRelation = (unit: Param<string>, now: Param<number>) =>
     WHEN ${childOf(unit)} AND NOT ${readerFor(reports.unitId, now)} THEN 'escalated'
     WHEN ${childOf(unit)} THEN 'retaliation' ELSE 'escalated' END`;
 
-/** SQL form of `relationOfKey(…) !== null`: every case a key of the unit sees, any relation. */
+/**
+ * SQL form of `relationOfKey(…) !== null`: every case a key of the unit sees, any relation. The
+ * cases reached from below are `BELOW_PARTS`, each a set of ids read once through its index, not
+ * `relationCondition(…, 'below')`, which SQLite tests row by row with its subqueries: at 100,000
+ * cases a daily notice's counts took 45 s that way, on the thread that serves requests.
+ */
 export function visibleTo(unitId: string, keyId: string | null, now: number): SQL {
+  const below = BELOW_PARTS.map(
+    (part) => sql`${reports.id} IN (SELECT id FROM reports WHERE ${part.where(unitId, now)})`,
+  );
   return and(
-    or(
-      eq(reports.unitId, unitId),
-      eq(reports.copiedUnitId, unitId),
-      relationCondition('below', unitId, now),
-    ),
+    or(eq(reports.unitId, unitId), eq(reports.copiedUnitId, unitId), ...below),
     keyId ? notExcluded(keyId) : undefined,
   ) as SQL;
 }

@@ -12,7 +12,7 @@ import {
 } from '../../db/schema';
 import type { Actor } from '../../src/auth/actor';
 import { listInbox } from '../../src/cases/inbox';
-import { caseForActor } from '../../src/cases/reach';
+import { caseForActor, unitCaseIds } from '../../src/cases/reach';
 import type { CaseViewBody } from '../../src/client/types';
 import {
   type CaseFacts,
@@ -268,6 +268,11 @@ describe('every query agrees with the rules', () => {
             );
             expect(opened).toBe(relationOfKey(c, actor));
           }
+        }
+        // Every case a unit sees, as a bulk grant or a recovery takes them (`visibleTo`).
+        for (const u of UNIT_IDS) {
+          const expected = cases.filter((c) => relationOfKey(c, actorOf(u)) !== null);
+          expect((await unitCaseIds(ctx, u)).sort()).toEqual(expected.map((c) => c.id).sort());
         }
         const byUnit = await activeKeys(ctx, UNIT_IDS);
         for (const u of UNIT_IDS) {
