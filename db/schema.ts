@@ -197,7 +197,12 @@ export const messages = sqliteTable(
     ciphertext: text('ciphertext').notNull(),
     day: text('day').notNull(),
   },
-  (t) => [uniqueIndex('messages_order').on(t.reportId, t.position)],
+  (t) => [
+    uniqueIndex('messages_order').on(t.reportId, t.position),
+    // A notice counts a unit's new messages case by case: its day and kind come from here, not
+    // from the row, whose day sits after the ciphertext on overflow pages (18 s at 100,000 cases).
+    index('messages_report_day').on(t.reportId, t.day, t.kind),
+  ],
 );
 
 /** An encrypted file; the bytes live in the blob store under `id`, the name inside the ciphertext. */

@@ -8,6 +8,7 @@ import {
   gt,
   inArray,
   isNull,
+  ne,
   or,
   type Placeholder,
   type SQL,
@@ -241,19 +242,27 @@ export const belowRelation = (unit: Param<string>, now: Param<number>) =>
     WHEN ${childOf(unit)} THEN 'retaliation' ELSE 'escalated' END`;
 
 /**
- * SQL form of `relationOfKey(…) !== null`: every case a key of the unit sees, any relation. The
- * cases reached from below are `BELOW_PARTS`, each a set of ids read once through its index, not
- * `relationCondition(…, 'below')`, which SQLite tests row by row with its subqueries: at 100,000
- * cases a daily notice's counts took 45 s that way, on the thread that serves requests.
+ * SQL form of `relationOfKey(…) !== null`: every case a key of the unit sees, any relation, as two
+ * disjoint conditions. The unit's own cases, which its covering inbox indexes answer without
+ * reading a row; and the others (copied to it, or reached from below as `BELOW_PARTS`, each a
+ * set of ids read once through its index). As one condition with ORs, SQLite tested every case
+ * row by row, reading each row's overflow pages: at 100,000 cases a daily notice's counts took
+ * 45 s for the unit and 21 s for the unit above, on the thread that serves requests.
  */
-export function visibleTo(unitId: string, keyId: string | null, now: number): SQL {
+export function visibleParts(unitId: string, keyId: string | null, now: number): [SQL, SQL] {
   const below = BELOW_PARTS.map(
     (part) => sql`${reports.id} IN (SELECT id FROM reports WHERE ${part.where(unitId, now)})`,
   );
-  return and(
-    or(eq(reports.unitId, unitId), eq(reports.copiedUnitId, unitId), ...below),
-    keyId ? notExcluded(keyId) : undefined,
-  ) as SQL;
+  const seen = keyId ? notExcluded(keyId) : undefined;
+  return [
+    and(eq(reports.unitId, unitId), seen) as SQL,
+    and(ne(reports.unitId, unitId), or(eq(reports.copiedUnitId, unitId), ...below), seen) as SQL,
+  ];
+}
+
+/** `visibleParts` as one condition, for lists that go on to read the rows anyway. */
+export function visibleTo(unitId: string, keyId: string | null, now: number): SQL {
+  return or(...visibleParts(unitId, keyId, now)) as SQL;
 }
 
 /**

@@ -1,7 +1,7 @@
 // Content-free notices: a supervisor's verified address, the daily digest and the urgent
 // reminders (same words for everyone, nothing about any case in clear), and the outbox that sends
 // them off the request path with retries and backoff.
-import { and, asc, count, desc, eq, gte, lt, lte, ne, or } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, lt, lte, ne, or, type SQL } from 'drizzle-orm';
 import {
   auditLog,
   messages,
@@ -13,7 +13,7 @@ import {
 } from '../../db/schema';
 import { withAudit } from '../audit/service';
 import type { Actor } from '../auth/actor';
-import { nowSeconds, visibleTo } from '../cases/reach';
+import { nowSeconds, visibleParts } from '../cases/reach';
 import type { Ctx } from '../context';
 import type { NoticeRegistered, NoticeSettings, NoticesStopped } from '../contract/notify';
 import { randomBytes, sha256Hex, toBase64Url, utf8 } from '../crypto/encoding';
@@ -130,6 +130,8 @@ export interface Summary {
 }
 
 const n = (rows: { n: number }[]) => Number(rows[0]?.n ?? 0);
+const sum = async (queries: PromiseLike<{ n: number }[]>[]) =>
+  (await Promise.all(queries)).reduce((total, rows) => total + n(rows), 0);
 
 /**
  * What concerns one supervisor (or administrator) today: every case their key sees, by any
@@ -144,67 +146,63 @@ export async function summary(
   const today = toDay(ctx.now());
   const yesterday = addDays(today, -1);
   const tomorrow = addDays(today, 1);
-  const mine = visibleTo(unitId, who.id, nowSeconds(ctx));
+  const parts = visibleParts(unitId, who.id, nowSeconds(ctx));
   const open = ne(reports.state, 'closed');
+  // Each count over the two disjoint parts of what the key sees, so that the unit's own cases are
+  // counted from its covering index (see `visibleParts`).
+  const cases = (where: SQL) =>
+    sum(parts.map((mine) => ctx.db.select({ n: count() }).from(reports).where(and(mine, where))));
+  // Messages and flags, counted through the cases they belong to.
+  const through = (table: typeof messages | typeof retaliationFlags, where: SQL) =>
+    sum(
+      parts.map((mine) =>
+        ctx.db
+          .select({ n: count() })
+          .from(table)
+          .innerJoin(reports, eq(reports.id, table.reportId))
+          .where(and(mine, where)),
+      ),
+    );
   const [newItems, ackTomorrow, feedback, flags, overdueCases, overdueFlags, enrol] =
     await Promise.all([
-      ctx.db
-        .select({ n: count() })
-        .from(messages)
-        .innerJoin(reports, eq(reports.id, messages.reportId))
-        .where(and(mine, ne(messages.kind, 'reply'), gte(messages.day, yesterday))),
-      ctx.db
-        .select({ n: count() })
-        .from(reports)
-        .where(and(mine, eq(reports.state, 'received'), eq(reports.acknowledgeBy, tomorrow))),
-      ctx.db
-        .select({ n: count() })
-        .from(reports)
-        .where(
-          and(
-            mine,
-            open,
-            gte(reports.feedbackBy, today),
-            lte(reports.feedbackBy, addDays(today, 7)),
-          ),
-        ),
-      ctx.db
-        .select({ n: count() })
-        .from(retaliationFlags)
-        .innerJoin(reports, eq(reports.id, retaliationFlags.reportId))
-        .where(
-          and(mine, eq(retaliationFlags.state, 'received'), lte(retaliationFlags.day, yesterday)),
-        ),
-      ctx.db
-        .select({ n: count() })
-        .from(reports)
-        .where(
-          and(
-            mine,
-            or(
-              and(eq(reports.state, 'received'), lt(reports.acknowledgeBy, today)),
-              and(open, lt(reports.feedbackBy, today)),
-            ),
-          ),
-        ),
-      ctx.db
-        .select({ n: count() })
-        .from(retaliationFlags)
-        .innerJoin(reports, eq(reports.id, retaliationFlags.reportId))
-        .where(
-          and(mine, ne(retaliationFlags.state, 'resolved'), lt(retaliationFlags.dueBy, today)),
-        ),
+      through(messages, and(ne(messages.kind, 'reply'), gte(messages.day, yesterday)) as SQL),
+      cases(and(eq(reports.state, 'received'), eq(reports.acknowledgeBy, tomorrow)) as SQL),
+      cases(
+        and(
+          open,
+          gte(reports.feedbackBy, today),
+          lte(reports.feedbackBy, addDays(today, 7)),
+        ) as SQL,
+      ),
+      through(
+        retaliationFlags,
+        and(eq(retaliationFlags.state, 'received'), lte(retaliationFlags.day, yesterday)) as SQL,
+      ),
+      cases(
+        or(
+          and(eq(reports.state, 'received'), lt(reports.acknowledgeBy, today)),
+          and(open, lt(reports.feedbackBy, today)),
+        ) as SQL,
+      ),
+      through(
+        retaliationFlags,
+        and(ne(retaliationFlags.state, 'resolved'), lt(retaliationFlags.dueBy, today)) as SQL,
+      ),
       role === 'admin'
-        ? ctx.db.select({ n: count() }).from(supervisors).where(eq(supervisors.status, 'pending'))
-        : Promise.resolve([{ n: 0 }]),
+        ? ctx.db
+            .select({ n: count() })
+            .from(supervisors)
+            .where(eq(supervisors.status, 'pending'))
+            .then(n)
+        : Promise.resolve(0),
     ]);
   return {
-    newItems: n(newItems),
-    acknowledgeTomorrow: n(ackTomorrow),
-    feedbackWithinWeek: n(feedback),
-    flagsUnanswered: n(flags),
-    overdue: n(overdueCases) + n(overdueFlags),
-    enrolmentsWaiting: n(enrol),
+    newItems,
+    acknowledgeTomorrow: ackTomorrow,
+    feedbackWithinWeek: feedback,
+    flagsUnanswered: flags,
+    overdue: overdueCases + overdueFlags,
+    enrolmentsWaiting: enrol,
   };
 }
 

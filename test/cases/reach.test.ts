@@ -27,6 +27,7 @@ import {
   relationOfKey,
 } from '../../src/contract/reach';
 import { sha256Hex } from '../../src/crypto/encoding';
+import { summary } from '../../src/notify/service';
 import { reporterViewJson } from '../../src/receipts/view';
 import { listFlags } from '../../src/retaliation/service';
 import { activeKeys } from '../../src/units/service';
@@ -257,6 +258,13 @@ describe('every query agrees with the rules', () => {
             .filter(([, r]) => r !== null);
           const { items } = await listInbox(ctx, actor, { limit: 100 });
           expect(items.map((i) => [i.id, i.relation]).sort()).toEqual([...expected].sort());
+          // A notice counts the same cases: in this world every case is still to be
+          // acknowledged by 8 January and every flag due by 4 January, long past.
+          const notice = await summary(ctx, { ...actor, role: 'supervisor' });
+          const flagged = expected.filter(
+            ([id]) => cases.find((c) => c.id === id)?.retaliationFlagged,
+          );
+          expect(notice.overdue).toBe(expected.length + flagged.length);
           const flags = await listFlags(ctx, actor, {});
           expect(flags.map((f) => [f.reportId, f.relation]).sort()).toEqual(
             expected.filter(([id]) => cases.find((c) => c.id === id)?.retaliationFlagged).sort(),

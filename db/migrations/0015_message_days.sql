@@ -1,0 +1,1 @@
+CREATE INDEX `messages_report_day` ON `messages` (`report_id`,`day`,`kind`);
