@@ -39,9 +39,9 @@ const PAGES: { name: string; via: Relation; where(unit: Param, now: Param): SQL 
   {
     name: 'addressed',
     via: 'addressed',
-    where: (unit, now) => relationCondition('addressed', unit, now),
+    where: (unit) => relationCondition('addressed', unit),
   },
-  { name: 'copied', via: 'copied', where: (unit, now) => relationCondition('copied', unit, now) },
+  { name: 'copied', via: 'copied', where: (unit) => relationCondition('copied', unit) },
   ...BELOW_PARTS,
 ];
 type Param = ReturnType<typeof sql.placeholder>;

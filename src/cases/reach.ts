@@ -166,26 +166,18 @@ export async function caseForActor(
   return { report, relation };
 }
 
-/** The inbox's three pages: cases addressed to the unit, copied to it, and reached from below. */
-export type InboxPage = 'addressed' | 'copied' | 'below';
-
 const childOf = (unit: Param<string>) =>
   sql`${reports.unitId} IN (SELECT id FROM units WHERE parent_id = ${unit})`;
 const sharedWith = (unit: Param<string>) =>
   sql`${reports.id} IN (SELECT report_id FROM case_shares WHERE unit_id = ${unit})`;
 
 /**
- * SQL form of `relationOf(…)` for the inbox's pages, for the unit `unit` (a placeholder): the
- * condition of each page, and for the page of cases reached from below, which relation a row has
- * (in the order of contract/reach.ts: shared, escalated for want of readers, retaliation, escalated
- * by an unanswered flag). Excluded keys never see a case: `notExcluded` goes with each page.
+ * SQL form of `relationOf(…)` for the inbox's first two pages, for the unit `unit` (a
+ * placeholder); the cases reached from below are `BELOW_PARTS`. Excluded keys never see a case:
+ * `notExcluded` goes with each page.
  */
-export function relationCondition(kind: InboxPage, unit: Param<string>, now: Param<number>): SQL {
-  if (kind === 'addressed') return eq(reports.unitId, unit) as SQL;
-  if (kind === 'copied') return eq(reports.copiedUnitId, unit) as SQL;
-  return sql`(${sharedWith(unit)}
-    OR (${childOf(unit)} AND (${reports.retaliationFlagged} = 1 OR NOT ${readerFor(reports.unitId, now)}))
-    OR (${reports.escalatedUnitId} = ${unit} AND ${reports.retaliationFlagged} = 1))`;
+export function relationCondition(kind: 'addressed' | 'copied', unit: Param<string>): SQL {
+  return (kind === 'addressed' ? eq(reports.unitId, unit) : eq(reports.copiedUnitId, unit)) as SQL;
 }
 
 /** The units right below `unit` that have no reading key left at all: all their cases go up. */
@@ -195,9 +187,10 @@ const childWithoutReaders = (unit: Param<string>, now: Param<number>) =>
       AND rs.status = 'approved' AND (rs.key_expires_at IS NULL OR rs.key_expires_at > ${now}))`;
 
 /**
- * The cases reached from below (`relationCondition(…, 'below')`), as parts that each read an index
- * rather than every case: the one condition with its ORs makes SQLite scan all the cases of every
- * unit for each inbox page (at 100,000 cases, 19 pages a second). Their union is that condition:
+ * The cases reached from below (shared with the unit, or of a unit right below it without a reader
+ * or with a flag, or a flag passed up to it), as parts that each read an index rather than every
+ * case: one condition with ORs made SQLite scan all the cases of every unit for each inbox page
+ * (at 100,000 cases, 19 pages a second). Their union is that relation:
  * a case of a unit below has no reader left when its unit has none at all, or when every reader it
  * has is excluded from the case, which takes an exclusion row of one of them. A case in several
  * parts takes the relation of the first, in `belowRelation`'s order: shared, escalated for want of
@@ -235,7 +228,7 @@ export const BELOW_PARTS: {
   },
 ];
 
-/** SQL: which relation a row of the "below" page has to `unit` (see `relationCondition`). */
+/** SQL: which relation a row of the "below" page has to `unit` (see `BELOW_PARTS`). */
 export const belowRelation = (unit: Param<string>, now: Param<number>) =>
   sql<Relation>`CASE WHEN ${sharedWith(unit)} THEN 'shared'
     WHEN ${childOf(unit)} AND NOT ${readerFor(reports.unitId, now)} THEN 'escalated'
