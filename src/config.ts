@@ -36,6 +36,8 @@ export const configSchema = z.object({
   POW_LOAD_LOOKUP_PER_MINUTE: intFrom(120, 1, 1_000_000),
   LOOKUPS_PER_SECOND: intFrom(20, 1, 100_000),
   BODY_MEMORY_MB: intFrom(64, 1, 4096),
+  /** Node: threads that check what clients send; unset, one fewer than the cores (1 to 4). */
+  CHECK_THREADS: z.coerce.number().int().min(0).max(32).optional(),
   HEADERS_TIMEOUT_SECONDS: intFrom(10, 1, 300),
   BODY_MIN_BYTES_PER_SECOND: intFrom(2048, 1, 10_000_000),
   BODY_RATE_WINDOW_SECONDS: intFrom(10, 1, 300),
@@ -76,6 +78,8 @@ export interface Config {
   databaseUrl: string;
   databaseAuthToken: string | undefined;
   dataDir: string;
+  /** Node only: threads for the checks on what clients send (0: inline); null: by the cores. */
+  checkThreads: number | null;
   pow: { submit: number; lookup: number };
   limits: {
     attachmentBytes: number;
@@ -161,6 +165,7 @@ export function loadConfig(
     databaseUrl: e.DATABASE_URL,
     databaseAuthToken: e.DATABASE_AUTH_TOKEN,
     dataDir: e.DATA_DIR,
+    checkThreads: e.CHECK_THREADS ?? null,
     pow: { submit: e.POW_SUBMIT_DIFFICULTY, lookup: e.POW_LOOKUP_DIFFICULTY },
     limits: {
       attachmentBytes: e.MAX_ATTACHMENT_MB * 1024 * 1024,

@@ -1,5 +1,6 @@
 // What every service receives: storage, configuration and the clock. No HTTP in here.
 import type { Config } from './config';
+import { type Checks, inlineChecks } from './crypto/checks';
 import type { Limits } from './lib/limits';
 import type { BlobStore } from './storage/blobs';
 import type { Db, Storage } from './storage/db';
@@ -14,9 +15,14 @@ export interface Ctx {
   now: () => Date;
   /** Limits shared by every instance of the portal; without it, this process's own. */
   limits?: Limits;
+  /** Where the checks on what clients send run; without it, inline (src/crypto/checks.ts). */
+  checks?: Checks;
 }
 
 /** The context an entry (or a test) builds around one opened storage. */
 export function contextOf(storage: Storage, rest: Omit<Ctx, 'db' | 'storage'>): Ctx {
   return { db: storage.db, storage, ...rest };
 }
+
+/** The checks of this context: its pool's, or inline on the calling thread. */
+export const checksOf = (ctx: Ctx): Checks => ctx.checks ?? inlineChecks;

@@ -125,7 +125,7 @@ export async function reply(
   ciphertext: string,
 ): Promise<ReplyResponse> {
   const { report } = await caseForActor(ctx, actor, reportId);
-  await requireEncryptedTo(ciphertext, await recipientsFor(ctx, report, 'reply'));
+  await requireEncryptedTo(ctx, ciphertext, await recipientsFor(ctx, report, 'reply'));
   const id = newId();
   await withAudit(
     ctx,

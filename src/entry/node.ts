@@ -18,6 +18,7 @@ import { prepareServerSecret } from '../pow/service';
 import { keepAtRest } from '../storage/at-rest';
 import { DbBlobStore } from '../storage/db-blobs';
 import { openLibsql } from '../storage/libsql';
+import { startChecks } from './check-pool';
 import { firstStart, StartupRefused } from './node-setup';
 import { cutSlowSenders, timeoutOptions } from './slow-senders';
 
@@ -48,7 +49,10 @@ export async function startNodeServer(env: Record<string, string | undefined>, l
   const storage = await openLibsql(config.databaseUrl, config.databaseAuthToken);
   const { db, close } = storage;
   const compact = await keepAtRest(db, config, log);
+  const checks = await startChecks(config.checkThreads, log);
+  if (checks) log(`Checks of what clients send run on ${checks.size} thread(s) beside this one.`);
   const ctx = contextOf(storage, {
+    ...(checks ? { checks } : {}),
     blobs: new DbBlobStore(db),
     config,
     now: () => new Date(),
@@ -82,10 +86,11 @@ export async function startNodeServer(env: Record<string, string | undefined>, l
   );
   const stop = () =>
     new Promise<void>((resolve) =>
-      server.close(() => {
+      server.close(async () => {
         stopJobs();
         stopTally();
         close();
+        await checks?.close();
         resolve();
       }),
     );

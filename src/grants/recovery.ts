@@ -4,8 +4,7 @@
 import { and, eq, exists, or, sql } from 'drizzle-orm';
 import { caseShares, grantPackets, messages, reports, supervisors } from '../../db/schema';
 import { nowSeconds, readingKeyFilter } from '../cases/reach';
-import type { Ctx } from '../context';
-import { inspectEncryptedMessage } from '../crypto';
+import { type Ctx, checksOf } from '../context';
 
 /** The unit's active recovery key and the cases it cannot read yet (judged by each report). */
 export async function recoveryBacklog(ctx: Ctx, unitId: string) {
@@ -47,7 +46,7 @@ export async function recoveryBacklog(ctx: Ctx, unitId: string) {
   const pending: string[] = [];
   for (const r of rows) {
     if (r.granted) continue;
-    const named = await inspectEncryptedMessage(r.ciphertext);
+    const named = await checksOf(ctx).encryptedTo(r.ciphertext);
     if (!named?.some((id) => ids.has(id.toLowerCase()))) pending.push(r.caseId);
   }
   return { keyId: key.id, fingerprint: key.fingerprint, cases: pending };

@@ -33,7 +33,7 @@ export async function addMessage(
   report: ReportRow,
   ciphertext: string,
 ): Promise<MessageResponse> {
-  await requireEncryptedTo(ciphertext, await recipientsFor(ctx, report, 'message'));
+  await requireEncryptedTo(ctx, ciphertext, await recipientsFor(ctx, report, 'message'));
   const id = newId();
   await ctx.db.insert(messages).values({
     id,
@@ -59,7 +59,7 @@ export async function addPendingMessage(
 ) {
   const max = ctx.config.limits.attachmentsPerMessage;
   if (files > max) throw new AppError('conflict', `A message can carry at most ${max} files.`);
-  await requireEncryptedTo(ciphertext, await recipientsFor(ctx, report, kind));
+  await requireEncryptedTo(ctx, ciphertext, await recipientsFor(ctx, report, kind));
   const id = newId();
   await ctx.db.insert(pendingMessages).values({
     id,
@@ -101,7 +101,7 @@ export async function flagRetaliation(
   report: ReportRow,
   ciphertext: string,
 ): Promise<FlagResponse> {
-  await requireEncryptedTo(ciphertext, await recipientsFor(ctx, report, 'retaliation'));
+  await requireEncryptedTo(ctx, ciphertext, await recipientsFor(ctx, report, 'retaliation'));
   const messageId = newId();
   const { writes, flagId } = await flagWrites(ctx, report, messageId, ciphertext);
   await ctx.storage.commit(writes as [Write, ...Write[]]);

@@ -2,9 +2,8 @@
 // encrypted to all of them. The server cannot read it; it can refuse one that others can't.
 import type { reports } from '../../db/schema';
 import { caseFacts, type ReportRow } from '../cases/reach';
-import type { Ctx } from '../context';
+import { type Ctx, checksOf } from '../context';
 import { hasReader, type Purpose, recipientUnits } from '../contract/reach';
-import { inspectEncryptedMessage } from '../crypto';
 import { AppError } from '../lib/errors';
 import { activeKeys, type UnitKey } from '../units/service';
 
@@ -97,10 +96,11 @@ export async function recipientsFor(
 
 /** Refuses anything that is not an OpenPGP message encrypted to every key of the set. */
 export async function requireEncryptedTo(
+  ctx: Ctx,
   input: string | Uint8Array,
   set: RecipientSet,
 ): Promise<void> {
-  const ids = await inspectEncryptedMessage(input);
+  const ids = await checksOf(ctx).encryptedTo(input);
   if (!ids) {
     throw new AppError(
       'not_encrypted',

@@ -5,9 +5,9 @@
 import { caseExclusions, reportDrafts } from '../../db/schema';
 import { exclusionCommitment } from '../audit/exclusion';
 import { withAudit } from '../audit/service';
-import type { Ctx } from '../context';
+import { type Ctx, checksOf } from '../context';
 import { exclusionProblem, hasReader, recipientUnits } from '../contract/reach';
-import { inspectReporterKey, isLockedPrivateKey, KeyRejectedError, sha256Hex } from '../crypto';
+import { sha256Hex } from '../crypto';
 import { toDay } from '../lib/days';
 import { AppError, notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
@@ -19,26 +19,10 @@ import { type ReporterKey, readableRecipients, requireEncryptedTo } from './reci
 import { finalReportWrites } from './rows';
 import type { CreateReportBody } from './schemas';
 
-async function checkReporterKeys(body: CreateReportBody): Promise<ReporterKey> {
-  let info: Awaited<ReturnType<typeof inspectReporterKey>>;
-  try {
-    info = await inspectReporterKey(body.reporterPublicKey);
-  } catch (err) {
-    if (err instanceof KeyRejectedError)
-      throw new AppError('key_rejected', `Reporter key: ${err.message}`);
-    throw err;
-  }
-  const locked = await isLockedPrivateKey(body.reporterLockedKey);
-  if (!locked?.locked) {
-    throw new AppError(
-      'key_rejected',
-      "The reporter's private key must be locked with the receipt passphrase.",
-    );
-  }
-  if (locked.fingerprint !== info.fingerprint) {
-    throw new AppError('key_rejected', 'The locked private key does not match the public key.');
-  }
-  return { publicKey: body.reporterPublicKey, keyIds: info.encryptionKeyIds };
+async function checkReporterKeys(ctx: Ctx, body: CreateReportBody): Promise<ReporterKey> {
+  const checked = await checksOf(ctx).reporterKeys(body.reporterPublicKey, body.reporterLockedKey);
+  if (!checked.ok) throw new AppError('key_rejected', checked.detail);
+  return { publicKey: body.reporterPublicKey, keyIds: checked.encryptionKeyIds };
 }
 
 /**
@@ -70,7 +54,7 @@ export async function createReport(
   const copiedUnitId = body.copyToParent ? unit.parentId : null;
   const exclude = [...new Set(body.exclude)].sort();
   checkExclusions(unit, keys, body.copyToParent, exclude);
-  const reporter = await checkReporterKeys(body);
+  const reporter = await checkReporterKeys(ctx, body);
   const facts = {
     unitId: unit.id,
     copiedUnitId,
@@ -80,7 +64,7 @@ export async function createReport(
     excludedKeyIds: exclude,
   };
   const recipients = readableRecipients(recipientUnits(facts, 'message'), keys, reporter, exclude);
-  await requireEncryptedTo(body.report, recipients);
+  await requireEncryptedTo(ctx, body.report, recipients);
 
   const day = toDay(ctx.now());
   const report = {

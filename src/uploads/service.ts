@@ -8,14 +8,13 @@
 import { and, count, eq, gte, inArray, lt, notInArray } from 'drizzle-orm';
 import { attachments, pendingMessages, reportDrafts, reports, uploads } from '../../db/schema';
 import { excludedKeyIds } from '../cases/reach';
-import type { Ctx } from '../context';
+import { type Ctx, checksOf } from '../context';
 import { type DraftToResume, dataPacketSchema, type UploadState } from '../contract/uploads';
 import {
   bucketSize,
   CHUNK_BYTES,
   CHUNK_OVERHEAD,
   chunkCount,
-  inspectEncryptedMessage,
   isPaddedSize,
   sameKeyPackets,
   wrappedKeys,
@@ -309,12 +308,12 @@ async function checkKeys(
       { received: u.received },
     );
   if (n === 0) {
-    await requireEncryptedTo(bytes, await recipientsOf(ctx, o, pending));
+    await requireEncryptedTo(ctx, bytes, await recipientsOf(ctx, o, pending));
     return { keys: toBase64Url(parts.keyPackets), data: JSON.stringify(parts.data) };
   }
   // Later chunks: no plaintext behind the packets. Their recipients are the first chunk's (a key
   // approved meanwhile must not stop a long upload); the file's later readers get it by a grant.
-  if (!(await inspectEncryptedMessage(bytes)))
+  if (!(await checksOf(ctx).encryptedTo(bytes)))
     throw new AppError(
       'not_encrypted',
       `Chunk ${n + 1} is not an OpenPGP message encrypted in the browser.`,

@@ -69,6 +69,8 @@ describe('node entry', () => {
       expect(readme).toMatch(/^admin\.private\.asc {2}\(administrator, /m);
       expect(readme).toMatch(/^auditor\.private\.asc {2}\(auditor, /m);
       expect(lines.join('\n')).toContain(join(dir, 'demo'));
+      // The checks on what clients send have a thread of their own (src/entry/check-pool.ts).
+      expect(lines.join('\n')).toMatch(/run on [1-4] thread\(s\) beside this one/);
       // Staff-side requests get a line each; reporters' are only counted, for a line a day.
       expect((await fetch(`${base}/api/auth/me`)).status).toBe(401);
       expect(lines.some((l) => l.startsWith('GET /api/auth/me 401'))).toBe(true);

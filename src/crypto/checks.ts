@@ -1,0 +1,48 @@
+// The checks the server runs on what a client sends before it stores it: the reporter's key pair
+// and that a message is ciphertext (and to whom). Each answers with plain data, never throws, so
+// that it can run on another thread as well as inline (src/entry/check-pool.ts).
+import { inspectReporterKey, isLockedPrivateKey, KeyRejectedError } from './keys';
+import { inspectEncryptedMessage } from './messages';
+
+export type ReporterKeysCheck =
+  | { ok: true; fingerprint: string; encryptionKeyIds: string[] }
+  | { ok: false; detail: string };
+
+/**
+ * The reporter's public key passes `inspectReporterKey`, and the private key sent beside it is the
+ * same key, locked (with the receipt passphrase, which the server never sees).
+ */
+export async function checkReporterKeys(
+  publicKey: string,
+  lockedKey: string,
+): Promise<ReporterKeysCheck> {
+  let info: Awaited<ReturnType<typeof inspectReporterKey>>;
+  try {
+    info = await inspectReporterKey(publicKey);
+  } catch (err) {
+    if (err instanceof KeyRejectedError)
+      return { ok: false, detail: `Reporter key: ${err.message}` };
+    return { ok: false, detail: 'Reporter key: this is not a readable OpenPGP public key.' };
+  }
+  const locked = await isLockedPrivateKey(lockedKey);
+  if (!locked?.locked)
+    return {
+      ok: false,
+      detail: "The reporter's private key must be locked with the receipt passphrase.",
+    };
+  if (locked.fingerprint !== info.fingerprint)
+    return { ok: false, detail: 'The locked private key does not match the public key.' };
+  return { ok: true, fingerprint: info.fingerprint, encryptionKeyIds: info.encryptionKeyIds };
+}
+
+/** Where the checks run: inline on the thread serving the request, or on a pool of threads. */
+export interface Checks {
+  reporterKeys(publicKey: string, lockedKey: string): Promise<ReporterKeysCheck>;
+  /** `inspectEncryptedMessage`: the recipients' key IDs, or null when it is no such message. */
+  encryptedTo(input: string | Uint8Array): Promise<string[] | null>;
+}
+
+export const inlineChecks: Checks = {
+  reporterKeys: checkReporterKeys,
+  encryptedTo: inspectEncryptedMessage,
+};
