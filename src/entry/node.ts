@@ -49,15 +49,18 @@ export async function startNodeServer(env: Record<string, string | undefined>, l
   const storage = await openLibsql(config.databaseUrl, config.databaseAuthToken);
   const { db, close } = storage;
   const compact = await keepAtRest(db, config, log);
-  const checks = await startChecks(config.checkThreads, log);
-  if (checks) log(`Checks of what clients send run on ${checks.size} thread(s) beside this one.`);
   const ctx = contextOf(storage, {
-    ...(checks ? { checks } : {}),
     blobs: new DbBlobStore(db),
     config,
     now: () => new Date(),
   });
   await firstStart(ctx, config.dataDir, log);
+  // Once the portal is sure to serve: the checks on what clients send get threads of their own.
+  const checks = await startChecks(config.checkThreads, log);
+  if (checks) {
+    ctx.checks = checks;
+    log(`Checks of what clients send run on ${checks.size} thread(s) beside this one.`);
+  }
   const quiet = env.PORTAL_QUIET === '1';
   const tally = new RequestTally();
   const stopTally = quiet ? () => undefined : logTallyDaily(tally, log);
