@@ -10,9 +10,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { type Checks, inlineChecks, type ReporterKeysCheck } from '../crypto/checks';
 import { AppError } from '../lib/errors';
-import type { CheckAnswer, CheckCall } from './check-worker';
-
-type Call = CheckCall extends infer C ? (C extends unknown ? Omit<C, 'id'> : never) : never;
+import type { CheckAnswer, CheckCall, CheckRequest } from './check-worker';
 
 interface Thread {
   worker: Worker;
@@ -29,7 +27,7 @@ const WORKER_URL = new URL('./check-worker.mjs', import.meta.url);
 const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 };
 
 /** One thread fewer than the cores (the serving thread keeps one), at least 1 and at most 4. */
-export const defaultCheckThreads = () => Math.max(1, Math.min(4, availableParallelism() - 1));
+const defaultCheckThreads = () => Math.max(1, Math.min(4, availableParallelism() - 1));
 
 const busy = () => new AppError('unavailable', 'The server is busy; please try again.');
 
@@ -88,7 +86,7 @@ export class CheckPool implements Checks {
     });
   }
 
-  private call(call: Call): Promise<unknown> | null {
+  private call(request: CheckRequest): Promise<unknown> | null {
     let thread: Thread | undefined;
     for (const t of this.threads) if (!thread || t.pending.size < thread.pending.size) thread = t;
     if (!thread) return null;
@@ -96,7 +94,7 @@ export class CheckPool implements Checks {
     const { worker, pending } = thread;
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject });
-      worker.postMessage({ ...call, id });
+      worker.postMessage({ ...request, id } satisfies CheckCall);
     });
   }
 

@@ -3,9 +3,10 @@
 import { parentPort } from 'node:worker_threads';
 import { inlineChecks } from '../crypto/checks';
 
-export type CheckCall =
-  | { id: number; op: 'reporterKeys'; publicKey: string; lockedKey: string }
-  | { id: number; op: 'encryptedTo'; input: string | Uint8Array };
+export type CheckRequest =
+  | { op: 'reporterKeys'; publicKey: string; lockedKey: string }
+  | { op: 'encryptedTo'; input: string | Uint8Array };
+export type CheckCall = CheckRequest & { id: number };
 
 export type CheckAnswer = { id: number; result: unknown } | { id: number; error: string };
 
