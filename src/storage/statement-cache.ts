@@ -64,7 +64,7 @@ export class StatementCaches {
         cache.set(sql, hit);
         return hit;
       }
-      const stmt = prepare.call(db, sql);
+      const stmt = remembering(prepare.call(db, sql));
       cache.set(sql, stmt);
       if (cache.size > STATEMENT_CACHE_SIZE) {
         const oldest = cache.keys().next().value;
@@ -84,6 +84,42 @@ export class StatementCaches {
     };
     return db;
   }
+}
+
+/** What a statement that returns no rows answers when asked for raw rows (see `remembering`). */
+const NOT_A_READER = new TypeError('This statement returns no data.');
+
+/**
+ * A kept statement that remembers what the client asks it before every run. The client asks
+ * each statement for its columns (twice) and switches it to raw rows; a statement that returns
+ * no rows answers that switch by throwing, so an insert used to build an error and its stack on
+ * every run. The answers cannot change while the statement is kept: the columns of a prepared
+ * statement change only with the schema, and a schema change forgets the connection's statements.
+ */
+function remembering(stmt: Statement): Statement {
+  const columns = stmt.columns;
+  let known: ReturnType<Statement['columns']> | undefined;
+  stmt.columns = () => {
+    known ??= columns.call(stmt);
+    return known;
+  };
+  if (!stmt.reader) {
+    stmt.raw = () => {
+      throw NOT_A_READER;
+    };
+    return stmt;
+  }
+  const raw = stmt.raw;
+  let mode: boolean | undefined;
+  stmt.raw = (on?: boolean) => {
+    const wanted = on ?? true;
+    if (wanted !== mode) {
+      raw.call(stmt, wanted);
+      mode = wanted;
+    }
+    return stmt;
+  };
+  return stmt;
 }
 
 /** Statements that change the schema, after optional leading comments and white space. */
