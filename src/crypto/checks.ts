@@ -35,14 +35,34 @@ export async function checkReporterKeys(
   return { ok: true, fingerprint: info.fingerprint, encryptionKeyIds: info.encryptionKeyIds };
 }
 
+/** A new report's two checks, made in one call: its reporter's key pair and its message. */
+export interface ReportCheck {
+  keys: ReporterKeysCheck;
+  /** `inspectEncryptedMessage` of the report: its recipients' key IDs, or null. */
+  encryptedTo: string[] | null;
+}
+
+export async function checkReport(
+  publicKey: string,
+  lockedKey: string,
+  message: string,
+): Promise<ReportCheck> {
+  const [keys, encryptedTo] = await Promise.all([
+    checkReporterKeys(publicKey, lockedKey),
+    inspectEncryptedMessage(message),
+  ]);
+  return { keys, encryptedTo };
+}
+
 /** Where the checks run: inline on the thread serving the request, or on a pool of threads. */
 export interface Checks {
-  reporterKeys(publicKey: string, lockedKey: string): Promise<ReporterKeysCheck>;
+  /** Both checks of a new report at once: on a pool, one hand-over to a thread instead of two. */
+  report(publicKey: string, lockedKey: string, message: string): Promise<ReportCheck>;
   /** `inspectEncryptedMessage`: the recipients' key IDs, or null when it is no such message. */
   encryptedTo(input: string | Uint8Array): Promise<string[] | null>;
 }
 
 export const inlineChecks: Checks = {
-  reporterKeys: checkReporterKeys,
+  report: checkReport,
   encryptedTo: inspectEncryptedMessage,
 };

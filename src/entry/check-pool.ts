@@ -8,7 +8,7 @@
 // replaced; with no thread left the checks run inline, as on Workers.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { type Checks, inlineChecks, type ReporterKeysCheck } from '../crypto/checks';
+import { type Checks, inlineChecks, type ReportCheck } from '../crypto/checks';
 import { AppError } from '../lib/errors';
 import type { CheckAnswer, CheckCall, CheckRequest } from './check-worker';
 
@@ -98,9 +98,9 @@ export class CheckPool implements Checks {
     });
   }
 
-  reporterKeys(publicKey: string, lockedKey: string): Promise<ReporterKeysCheck> {
-    return (this.call({ op: 'reporterKeys', publicKey, lockedKey }) ??
-      inlineChecks.reporterKeys(publicKey, lockedKey)) as Promise<ReporterKeysCheck>;
+  report(publicKey: string, lockedKey: string, message: string): Promise<ReportCheck> {
+    return (this.call({ op: 'report', publicKey, lockedKey, message }) ??
+      inlineChecks.report(publicKey, lockedKey, message)) as Promise<ReportCheck>;
   }
 
   encryptedTo(input: string | Uint8Array): Promise<string[] | null> {

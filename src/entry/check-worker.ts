@@ -4,7 +4,7 @@ import { parentPort } from 'node:worker_threads';
 import { inlineChecks } from '../crypto/checks';
 
 export type CheckRequest =
-  | { op: 'reporterKeys'; publicKey: string; lockedKey: string }
+  | { op: 'report'; publicKey: string; lockedKey: string; message: string }
   | { op: 'encryptedTo'; input: string | Uint8Array };
 export type CheckCall = CheckRequest & { id: number };
 
@@ -15,8 +15,8 @@ if (port) {
   port.on('message', async (call: CheckCall) => {
     try {
       const result =
-        call.op === 'reporterKeys'
-          ? await inlineChecks.reporterKeys(call.publicKey, call.lockedKey)
+        call.op === 'report'
+          ? await inlineChecks.report(call.publicKey, call.lockedKey, call.message)
           : await inlineChecks.encryptedTo(call.input);
       port.postMessage({ id: call.id, result } satisfies CheckAnswer);
     } catch (err) {

@@ -100,7 +100,14 @@ export async function requireEncryptedTo(
   input: string | Uint8Array,
   set: RecipientSet,
 ): Promise<void> {
-  const ids = await checksOf(ctx).encryptedTo(input);
+  requireNamed(await checksOf(ctx).encryptedTo(input), set);
+}
+
+/**
+ * Refuses a message whose check (`Checks.encryptedTo`) found no OpenPGP encrypted message, or
+ * found one that does not name every key of the set, or names a key the reporter excluded.
+ */
+export function requireNamed(ids: string[] | null, set: RecipientSet): void {
   if (!ids) {
     throw new AppError(
       'not_encrypted',

@@ -15,15 +15,9 @@ import { type HeldSpend, isReplay, replayed, spendQuery } from '../pow/service';
 import { isUniqueViolation, type Write } from '../storage/db';
 import { getUnit, type UnitKey, unitWithKeys } from '../units/service';
 import { receiptTaken, repeatedSubmission, type SubmissionAnswer } from './drafts';
-import { type ReporterKey, readableRecipients, requireEncryptedTo } from './recipients';
+import { readableRecipients, requireNamed } from './recipients';
 import { finalReportWrites } from './rows';
 import type { CreateReportBody } from './schemas';
-
-async function checkReporterKeys(ctx: Ctx, body: CreateReportBody): Promise<ReporterKey> {
-  const checked = await checksOf(ctx).reporterKeys(body.reporterPublicKey, body.reporterLockedKey);
-  if (!checked.ok) throw new AppError('key_rejected', checked.detail);
-  return { publicKey: body.reporterPublicKey, keyIds: checked.encryptionKeyIds };
-}
 
 /**
  * Creates a report, or answers a repeat of one already received with the first answer. With
@@ -45,6 +39,14 @@ export async function createReport(
       `A report can carry at most ${ctx.config.limits.attachmentsPerMessage} files.`,
     );
   }
+  // The checks of the reporter's keys and of the report start now, on a check thread where there
+  // is one, while the unit and its keys are read; their answer is looked at after the unit's.
+  const checking = checksOf(ctx).report(
+    body.reporterPublicKey,
+    body.reporterLockedKey,
+    body.report,
+  );
+  checking.catch(() => undefined);
   const found = await unitWithKeys(ctx, body.unitId);
   if (!found) throw notFound('No such unit.');
   const { unit, keys } = found;
@@ -54,7 +56,9 @@ export async function createReport(
   const copiedUnitId = body.copyToParent ? unit.parentId : null;
   const exclude = [...new Set(body.exclude)].sort();
   checkExclusions(unit, keys, body.copyToParent, exclude);
-  const reporter = await checkReporterKeys(ctx, body);
+  const checked = await checking;
+  if (!checked.keys.ok) throw new AppError('key_rejected', checked.keys.detail);
+  const reporter = { publicKey: body.reporterPublicKey, keyIds: checked.keys.encryptionKeyIds };
   const facts = {
     unitId: unit.id,
     copiedUnitId,
@@ -64,7 +68,7 @@ export async function createReport(
     excludedKeyIds: exclude,
   };
   const recipients = readableRecipients(recipientUnits(facts, 'message'), keys, reporter, exclude);
-  await requireEncryptedTo(ctx, body.report, recipients);
+  requireNamed(checked.encryptedTo, recipients);
 
   const day = toDay(ctx.now());
   const report = {

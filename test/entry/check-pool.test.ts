@@ -47,13 +47,17 @@ async function until(test: () => boolean, tries = 200): Promise<void> {
 }
 
 describe('check pool', () => {
-  it('judges reporter key pairs as the inline checks do', async () => {
+  it('judges new reports, key pair and message, as the inline checks do', async () => {
     const { privateKey: unlocked } = await openpgp.generateKey({
       type: 'ecc',
       curve: 'curve25519Legacy',
       userIDs: [{ name: 'Anonymous reporter' }],
       format: 'armored',
     });
+    const message = await sealJson(
+      { text: 'a report' },
+      { recipients: [supervisor, reporter.publicKey], signingKey },
+    );
     const pairs: [string, string][] = [
       [reporter.publicKey, reporter.lockedKey],
       [reporter.publicKey, other.lockedKey],
@@ -63,11 +67,17 @@ describe('check pool', () => {
       [reporter.publicKey, 'not a key'],
     ];
     for (const [pub, locked] of pairs) {
-      const pooled = await pool.reporterKeys(pub, locked);
-      expect(pooled).toEqual(await inlineChecks.reporterKeys(pub, locked));
+      for (const text of [message, 'plain text']) {
+        const pooled = await pool.report(pub, locked, text);
+        expect(pooled).toEqual(await inlineChecks.report(pub, locked, text));
+      }
     }
-    expect((await pool.reporterKeys(reporter.publicKey, reporter.lockedKey)).ok).toBe(true);
-    expect((await pool.reporterKeys(reporter.publicKey, other.lockedKey)).ok).toBe(false);
+    const good = await pool.report(reporter.publicKey, reporter.lockedKey, message);
+    expect(good.keys.ok).toBe(true);
+    expect(good.encryptedTo).toHaveLength(2);
+    const mismatched = await pool.report(reporter.publicKey, other.lockedKey, 'plain text');
+    expect(mismatched.keys.ok).toBe(false);
+    expect(mismatched.encryptedTo).toBeNull();
   });
 
   it('reads messages, armored and binary, as the inline checks do', async () => {
@@ -138,7 +148,8 @@ describe('check pool', () => {
     const closed = await CheckPool.start(1);
     await closed.close();
     await until(() => closed.size === 0);
-    expect((await closed.reporterKeys(reporter.publicKey, reporter.lockedKey)).ok).toBe(true);
+    const check = await closed.report(reporter.publicKey, reporter.lockedKey, 'plain text');
+    expect(check.keys.ok).toBe(true);
     expect(await closed.encryptedTo('plain text')).toBeNull();
   });
 
