@@ -38,6 +38,26 @@ export function randomBytes(length: number): Uint8Array {
   return globalThis.crypto.getRandomValues(new Uint8Array(length));
 }
 
+const POOL_BYTES = 4096;
+let pool: Uint8Array = new Uint8Array(0);
+let poolAt = 0;
+
+/**
+ * Random bytes for values drawn often and a few bytes at a time (identifiers, challenge nonces),
+ * cut from a buffer the CSPRNG fills 4 KB at a time: one call to it costs about 4 µs on Node
+ * whether it draws 16 bytes or 4 KB. Each byte is handed out once. Not for keys or tokens that
+ * grant access: those come from `randomBytes`, so that no secret waits in memory before its use.
+ */
+export function pooledRandomBytes(length: number): Uint8Array {
+  if (length > POOL_BYTES / 8) return randomBytes(length);
+  if (poolAt + length > pool.length) {
+    pool = randomBytes(POOL_BYTES);
+    poolAt = 0;
+  }
+  poolAt += length;
+  return pool.slice(poolAt - length, poolAt);
+}
+
 /**
  * SHA-256 and HMAC-SHA-256, synchronously. `#hashes` is chosen by package.json's import
  * conditions: Node's own `node:crypto` on Node, @noble/hashes elsewhere, so the browser and

@@ -1,5 +1,5 @@
 // Random identifiers: 128 bits from the CSPRNG, never sequential or time-ordered.
-import { randomBytes, toBase64Url } from '../crypto/encoding';
+import { pooledRandomBytes, toBase64Url } from '../crypto/encoding';
 
 /**
  * A new ID. One that would start with "-" or "_" is drawn again, so IDs can be typed on a
@@ -7,7 +7,7 @@ import { randomBytes, toBase64Url } from '../crypto/encoding';
  */
 export function newId(): string {
   for (;;) {
-    const id = toBase64Url(randomBytes(16));
+    const id = toBase64Url(pooledRandomBytes(16));
     if (/^[A-Za-z0-9]/.test(id)) return id;
   }
 }

@@ -1,7 +1,7 @@
 // Stateless proof-of-work challenges: MAC-signed by a server secret, short-lived, single-use.
 // They slow down bulk submission, receipt guessing and sign-in attempts without identifying
 // anyone. Issuing one costs the server no write and counts toward nothing: only paid work does.
-import { eq } from 'drizzle-orm';
+import { eq, type Placeholder, sql } from 'drizzle-orm';
 import { powSpent, settings } from '../../db/schema';
 import type { Ctx } from '../context';
 import type { PowChallenge } from '../contract/pow';
@@ -10,6 +10,7 @@ import {
   constantTimeEqual,
   fromBase64Url,
   hmacSha256,
+  pooledRandomBytes,
   randomBytes,
   sha256Hex,
   toBase64Url,
@@ -19,7 +20,7 @@ import { AppError } from '../lib/errors';
 import { limits } from '../lib/guards';
 import { tidy } from '../lib/housekeeping';
 import type { Meter } from '../lib/limits';
-import { isUniqueViolation, remember } from '../storage/db';
+import { directStatement, isUniqueViolation, preparedInsert, remember } from '../storage/db';
 
 export { POW_PURPOSES, type PowPurpose };
 
@@ -97,7 +98,7 @@ export type { PowChallenge };
 export async function issueChallenge(ctx: Ctx, purpose: PowPurpose): Promise<PowChallenge> {
   const difficulty = await powDifficulty(ctx, purpose);
   const expires = Math.floor(ctx.now().getTime() / 1000) + TTL_SECONDS;
-  const body = `${purpose}.${expires}.${difficulty}.${toBase64Url(randomBytes(12))}`;
+  const body = `${purpose}.${expires}.${difficulty}.${toBase64Url(pooledRandomBytes(12))}`;
   const mac = hmacSha256(await macKey(ctx), body);
   return {
     challenge: `${body}.${toBase64Url(mac)}`,
@@ -153,7 +154,7 @@ export const SPENT_EXPIRY_STEP = 3600;
  * its rows say nothing of the order in which reports came.
  */
 export const spendQuery = (ctx: Ctx, spend: PowSpend) =>
-  ctx.db.insert(powSpent).values({
+  preparedInsert(ctx.storage, powSpent, {
     challengeHash: spend.challengeHash,
     expiresAt: Math.ceil(spend.expiresAt / SPENT_EXPIRY_STEP) * SPENT_EXPIRY_STEP,
   });
@@ -207,11 +208,21 @@ export async function spendSolution(
   await limits(ctx).paid(meterOf(purpose), nowMs);
   if (purpose !== 'submit') return null;
   // Spent before a restart, or in another process: the database remembers what memory forgot.
-  const [spent] = await ctx.db
-    .select({ hash: powSpent.challengeHash })
-    .from(powSpent)
-    .where(eq(powSpent.challengeHash, spend.challengeHash))
-    .limit(1);
-  if (spent) throw replayed();
+  if (await isSpent(ctx, spend.challengeHash)) throw replayed();
   return { ...spend, written: false };
+}
+
+const spentQuery = (hash: string | Placeholder<string>) =>
+  sql`SELECT ${powSpent.challengeHash} FROM ${powSpent} WHERE ${powSpent.challengeHash} = ${hash} LIMIT 1`;
+
+/**
+ * Whether a challenge is spent in the database. On every submission, so on Node it runs as
+ * prebuilt text on the reading connection, which sees every commit (`directStatement`).
+ */
+async function isSpent(ctx: Ctx, challengeHash: string): Promise<boolean> {
+  const direct = directStatement(ctx.storage, 'pow-spent', () =>
+    spentQuery(sql.placeholder('hash')),
+  );
+  if (direct) return direct({ hash: challengeHash }) !== null;
+  return (await ctx.db.all(spentQuery(challengeHash))).length > 0;
 }

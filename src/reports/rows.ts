@@ -5,6 +5,7 @@ import { sortKey } from '../cases/sort-key';
 import type { Ctx } from '../context';
 import { addDays, addMonths } from '../lib/days';
 import { newId } from '../lib/ids';
+import { preparedInsert } from '../storage/db';
 
 export interface FinalReport {
   id: string;
@@ -31,7 +32,7 @@ export function finalReportWrites(ctx: Ctx, r: FinalReport, day: string) {
     openFlagDue: null,
   });
   return [
-    ctx.db.insert(reports).values({
+    preparedInsert(ctx.storage, reports, {
       id: r.id,
       unitId: r.unitId,
       copiedUnitId: r.copiedUnitId,
@@ -44,10 +45,14 @@ export function finalReportWrites(ctx: Ctx, r: FinalReport, day: string) {
       feedbackBy,
       sortKey: order,
     }),
-    ctx.db
-      .insert(caseEvents)
-      .values({ id: newId(), reportId: r.id, position: 0, state: 'received', day }),
-    ctx.db.insert(messages).values({
+    preparedInsert(ctx.storage, caseEvents, {
+      id: newId(),
+      reportId: r.id,
+      position: 0,
+      state: 'received',
+      day,
+    }),
+    preparedInsert(ctx.storage, messages, {
       id: r.messageId,
       reportId: r.id,
       position: 0,
