@@ -20,7 +20,7 @@ import { AppError } from '../lib/errors';
 import { limits } from '../lib/guards';
 import { tidy } from '../lib/housekeeping';
 import type { Meter } from '../lib/limits';
-import { directStatement, isUniqueViolation, preparedInsert, remember } from '../storage/db';
+import { directStatement, isUniqueViolation, remember } from '../storage/db';
 
 export { POW_PURPOSES, type PowPurpose };
 
@@ -154,7 +154,7 @@ export const SPENT_EXPIRY_STEP = 3600;
  * its rows say nothing of the order in which reports came.
  */
 export const spendQuery = (ctx: Ctx, spend: PowSpend) =>
-  preparedInsert(ctx.storage, powSpent, {
+  ctx.db.insert(powSpent).values({
     challengeHash: spend.challengeHash,
     expiresAt: Math.ceil(spend.expiresAt / SPENT_EXPIRY_STEP) * SPENT_EXPIRY_STEP,
   });

@@ -5,7 +5,6 @@ import { sortKey } from '../cases/sort-key';
 import type { Ctx } from '../context';
 import { addDays, addMonths } from '../lib/days';
 import { newId } from '../lib/ids';
-import { preparedInsert } from '../storage/db';
 
 export interface FinalReport {
   id: string;
@@ -32,7 +31,7 @@ export function finalReportWrites(ctx: Ctx, r: FinalReport, day: string) {
     openFlagDue: null,
   });
   return [
-    preparedInsert(ctx.storage, reports, {
+    ctx.db.insert(reports).values({
       id: r.id,
       unitId: r.unitId,
       copiedUnitId: r.copiedUnitId,
@@ -45,14 +44,10 @@ export function finalReportWrites(ctx: Ctx, r: FinalReport, day: string) {
       feedbackBy,
       sortKey: order,
     }),
-    preparedInsert(ctx.storage, caseEvents, {
-      id: newId(),
-      reportId: r.id,
-      position: 0,
-      state: 'received',
-      day,
-    }),
-    preparedInsert(ctx.storage, messages, {
+    ctx.db
+      .insert(caseEvents)
+      .values({ id: newId(), reportId: r.id, position: 0, state: 'received', day }),
+    ctx.db.insert(messages).values({
       id: r.messageId,
       reportId: r.id,
       position: 0,

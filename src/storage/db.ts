@@ -2,10 +2,10 @@
 // the edge). Only `batch` is used for multi-statement atomic writes, which both drivers support;
 // new reports go through `storage.commit`, which on Node groups the writes of one moment.
 import type { InArgs } from '@libsql/client';
-import { fillPlaceholders, getTableName, is, Param, Placeholder, type SQL, sql } from 'drizzle-orm';
+import { fillPlaceholders, type SQL } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { LibSQLDatabase } from 'drizzle-orm/libsql';
-import { SQLiteSyncDialect, type SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import type * as schema from '../../db/schema';
 import type { CommitGroup } from './group-commit';
 
@@ -131,35 +131,4 @@ export function directStatement(
  */
 export function preparedOnce<T>(storage: Storage, key: string, build: (db: Db) => T): T {
   return remember(storage, `prepared|${key}`, () => build(storage.db));
-}
-
-/**
- * `storage.db.insert(table).values(values)`, whose SQL text is built once per storage, table and
- * set of columns given: for the rows every report writes, where drizzle's building of the text
- * cost about as much as SQLite's insert. Only `toSQL` (what group commit reads) takes the short
- * way; run any other way, the insert is drizzle's own. Values are encoded as drizzle encodes them.
- */
-export function preparedInsert<T extends SQLiteTable>(
-  storage: Storage,
-  table: T,
-  values: T['$inferInsert'],
-) {
-  const query = storage.db.insert(table).values(values);
-  const given = values as Record<string, unknown>;
-  const keys = Object.keys(given).filter((k) => given[k] !== undefined);
-  const template = remember(storage, `insert|${getTableName(table)}|${keys.join(',')}`, () =>
-    storage.db
-      .insert(table)
-      .values(Object.fromEntries(keys.map((k) => [k, sql.placeholder(k)])) as T['$inferInsert'])
-      .toSQL(),
-  );
-  query.toSQL = () => ({
-    sql: template.sql,
-    params: template.params.map((p) => {
-      if (!is(p, Param) || !is(p.value, Placeholder)) return p;
-      const value = given[p.value.name];
-      return value === null ? null : p.encoder.mapToDriverValue(value);
-    }),
-  });
-  return query;
 }
