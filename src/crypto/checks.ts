@@ -1,7 +1,13 @@
 // The checks the server runs on what a client sends before it stores it: the reporter's key pair
 // and that a message is ciphertext (and to whom). Each answers with plain data, never throws, so
 // that it can run on another thread as well as inline (src/entry/check-pool.ts).
-import { inspectReporterKey, isLockedPrivateKey, KeyRejectedError } from './keys';
+import {
+  inspectReporterKey,
+  judgeReporterKey,
+  KeyRejectedError,
+  readLockedKey,
+  samePublicPart,
+} from './keys';
 import { inspectEncryptedMessage } from './messages';
 
 export type ReporterKeysCheck =
@@ -10,27 +16,31 @@ export type ReporterKeysCheck =
 
 /**
  * The reporter's public key passes `inspectReporterKey`, and the private key sent beside it is the
- * same key, locked (with the receipt passphrase, which the server never sees).
+ * same key, locked (with the receipt passphrase, which the server never sees). The locked key
+ * holds the public one: when the public key sent is, byte for byte, the locked key's public part
+ * (as the portal's browser code sends it), that part is judged without reading the public key a
+ * second time; anything else is read and judged on its own, so the answers are the same.
  */
 export async function checkReporterKeys(
   publicKey: string,
   lockedKey: string,
 ): Promise<ReporterKeysCheck> {
-  let info: Awaited<ReturnType<typeof inspectReporterKey>>;
+  const held = await readLockedKey(lockedKey);
+  let info: { fingerprint: string; encryptionKeyIds: string[] };
   try {
-    info = await inspectReporterKey(publicKey);
+    const part = held ? await samePublicPart(publicKey, held.key) : null;
+    info = part ? judgeReporterKey(part) : await inspectReporterKey(publicKey);
   } catch (err) {
     if (err instanceof KeyRejectedError)
       return { ok: false, detail: `Reporter key: ${err.message}` };
     return { ok: false, detail: 'Reporter key: this is not a readable OpenPGP public key.' };
   }
-  const locked = await isLockedPrivateKey(lockedKey);
-  if (!locked?.locked)
+  if (!held?.locked)
     return {
       ok: false,
       detail: "The reporter's private key must be locked with the receipt passphrase.",
     };
-  if (locked.fingerprint !== info.fingerprint)
+  if (held.key.getFingerprint().toUpperCase() !== info.fingerprint)
     return { ok: false, detail: 'The locked private key does not match the public key.' };
   return { ok: true, fingerprint: info.fingerprint, encryptionKeyIds: info.encryptionKeyIds };
 }

@@ -162,18 +162,51 @@ export async function unlockPrivateKey(
 export async function isLockedPrivateKey(
   armored: string,
 ): Promise<{ locked: boolean; fingerprint: string; datedByDay: boolean } | null> {
+  const read = await readLockedKey(armored);
+  if (!read) return null;
+  return {
+    locked: read.locked,
+    fingerprint: read.key.getFingerprint().toUpperCase(),
+    datedByDay: isDatedByDay(read.key),
+  };
+}
+
+/** An armored private key, read, and whether every one of its secret parts is locked. */
+export async function readLockedKey(
+  armored: string,
+): Promise<{ key: openpgp.PrivateKey; locked: boolean } | null> {
   try {
     const key = await openpgp.readPrivateKey({ armoredKey: armored });
     const packets = [key.keyPacket, ...key.subkeys.map((s) => s.keyPacket)];
     const locked = packets.every((p) => !('isDecrypted' in p) || p.isDecrypted() === false);
-    return {
-      locked,
-      fingerprint: key.getFingerprint().toUpperCase(),
-      datedByDay: isDatedByDay(key),
-    };
+    return { key, locked };
   } catch {
     return null;
   }
+}
+
+/**
+ * The public part of `key` when `armored` is exactly it: an armored public key block whose
+ * packets are, byte for byte, those `key.toPublic()` writes. Reading `armored` would then give
+ * that same key, so it need not be read. Null otherwise (the caller reads it as usual).
+ */
+export async function samePublicPart(
+  armored: string,
+  key: openpgp.PrivateKey,
+): Promise<openpgp.PublicKey | null> {
+  let sent: Uint8Array;
+  try {
+    const { type, data } = await openpgp.unarmor(armored);
+    if (type !== openpgp.enums.armor.publicKey || !(data instanceof Uint8Array)) return null;
+    sent = data;
+  } catch {
+    return null;
+  }
+  const pub = key.toPublic();
+  const own = pub.write();
+  if (own.length !== sent.length) return null;
+  for (let i = 0; i < own.length; i++) if (own[i] !== sent[i]) return null;
+  return pub;
 }
 
 /** Signs a sign-in challenge (detached, text mode) with an unlocked key: browser and CLI alike. */
@@ -277,7 +310,14 @@ const TIME_OF_DAY =
 export async function inspectReporterKey(
   armored: string,
 ): Promise<{ fingerprint: string; encryptionKeyIds: string[] }> {
-  const key = await readPublicKey(armored);
+  return judgeReporterKey(await readPublicKey(armored));
+}
+
+/** `inspectReporterKey` on a key already read. */
+export function judgeReporterKey(key: openpgp.PublicKey): {
+  fingerprint: string;
+  encryptionKeyIds: string[];
+} {
   checkAlgorithm(key.getAlgorithmInfo(), 'primary key');
   // A key dated to the second would time the submission for anyone reading the database.
   if (!isDatedByDay(key)) throw new KeyRejectedError('time_of_day', TIME_OF_DAY);
