@@ -1,11 +1,11 @@
 // Units and the public keys reporters encrypt to: a unit's key set is exactly its reading keys
 // (approved, unexpired keys of its supervisors and of its recovery key, if it has one).
-import { and, eq, inArray, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, type Placeholder, sql } from 'drizzle-orm';
 import { supervisors, units } from '../../db/schema';
-import { nowSeconds, readingKeyFilter } from '../cases/reach';
+import { nowSeconds, readingKeyFilter, readingKeySql } from '../cases/reach';
 import type { Ctx } from '../context';
 import type { UnitKeyView, UnitView } from '../contract/units';
-import { type Db, preparedOnce } from '../storage/db';
+import { directStatement } from '../storage/db';
 
 /** A reading key as reporters see it; the shape lives in the contract (src/contract/units.ts). */
 export type UnitKey = UnitKeyView;
@@ -56,34 +56,76 @@ export async function listUnits(ctx: Ctx): Promise<UnitView[]> {
   }));
 }
 
-/** Every new report reads its unit and keys: the query is built once per database handle. */
-const unitWithKeysQuery = (db: Db) =>
-  db
-    .select({ unit: units, key: supervisors })
-    .from(units)
-    .leftJoin(
-      supervisors,
-      and(
-        or(eq(supervisors.unitId, units.id), eq(supervisors.unitId, units.parentId)),
-        activeKeyFilter(sql.placeholder('now')),
-      ),
-    )
-    .where(eq(units.id, sql.placeholder('id')))
-    .orderBy(supervisors.fingerprint)
-    .prepare();
+type Param<T> = T | Placeholder<string>;
 
 /**
- * A unit with the active keys of itself and of the unit above, in one read: what a new report
- * needs to know before it is accepted (one round trip on D1 or Turso).
+ * A unit (its ID and the unit above) with the reading keys of itself and of the unit above, as
+ * one JSON value built by SQLite: what a new report needs to know before it is accepted.
+ */
+const UNIT_WITH_KEYS_SQL = (id: Param<string>, now: Param<number>) => sql`
+SELECT (SELECT json_object(
+  'id', u.id,
+  'parentId', u.parent_id,
+  'keys', (SELECT json_group_array(json_object(
+              'unitId', s.unit_id,
+              'id', s.id,
+              'displayName', s.display_name,
+              'fingerprint', s.fingerprint,
+              'role', s.role,
+              'publicKey', s.public_key,
+              'encryptionKeyIds', json(s.encryption_key_ids),
+              'keyExpiresAt', s.key_expires_at)
+            ORDER BY s.fingerprint)
+           FROM supervisors s
+           WHERE (s.unit_id = u.id OR s.unit_id = u.parent_id) AND ${readingKeySql(now)})
+) FROM units u WHERE u.id = ${id}) AS found`;
+
+interface FoundUnit {
+  id: string;
+  parentId: string | null;
+  keys: {
+    unitId: string;
+    id: string;
+    displayName: string;
+    fingerprint: string;
+    role: string;
+    publicKey: string;
+    encryptionKeyIds: string[];
+    keyExpiresAt: number | null;
+  }[];
+}
+
+/**
+ * A unit with the active keys of itself and of the unit above, in one read (one round trip on D1
+ * or Turso). Every new report reads it, so on Node's embedded database it runs as prebuilt text
+ * on the reading connection and comes back as one JSON string (`directStatement`).
  */
 export async function unitWithKeys(ctx: Ctx, id: string) {
-  const query = preparedOnce(ctx.storage, 'unitWithKeys', unitWithKeysQuery);
-  const rows = await query.all({ id, now: nowSeconds(ctx) });
-  const unit = rows[0]?.unit;
-  if (!unit) return null;
+  const now = nowSeconds(ctx);
+  const direct = directStatement(ctx.storage, 'unit-with-keys', () =>
+    UNIT_WITH_KEYS_SQL(sql.placeholder('id'), sql.placeholder('now')),
+  );
+  const json = direct
+    ? direct({ id, now })
+    : ((await ctx.db.get<{ found: string | null }>(UNIT_WITH_KEYS_SQL(id, now)))?.found ?? null);
+  if (json === null) return null;
+  const found = JSON.parse(
+    typeof json === 'string' ? json : new TextDecoder().decode(json),
+  ) as FoundUnit;
+  const unit = { id: found.id, parentId: found.parentId };
   const keys = new Map<string, UnitKey[]>([[unit.id, []]]);
   if (unit.parentId) keys.set(unit.parentId, []);
-  for (const { key } of rows) if (key) keys.get(key.unitId)?.push(toUnitKey(key));
+  for (const key of found.keys) {
+    keys.get(key.unitId)?.push({
+      id: key.id,
+      displayName: key.displayName,
+      fingerprint: key.fingerprint,
+      role: key.role === 'recovery' ? 'recovery' : 'supervisor',
+      publicKey: key.publicKey,
+      encryptionKeyIds: key.encryptionKeyIds,
+      expiresAt: key.keyExpiresAt ? new Date(key.keyExpiresAt * 1000).toISOString() : null,
+    });
+  }
   return { unit, keys };
 }
 

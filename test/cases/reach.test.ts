@@ -30,7 +30,7 @@ import { sha256Hex } from '../../src/crypto/encoding';
 import { summary } from '../../src/notify/service';
 import { reporterViewJson } from '../../src/receipts/view';
 import { listFlags } from '../../src/retaliation/service';
-import { activeKeys } from '../../src/units/service';
+import { activeKeys, unitWithKeys } from '../../src/units/service';
 import { useHarness } from '../helpers/harness';
 
 const UNIT_IDS = ['u0', 'u1', 'u2', 'u3', 'u4'];
@@ -283,12 +283,19 @@ describe('every query agrees with the rules', () => {
           expect((await unitCaseIds(ctx, u)).sort()).toEqual(expected.map((c) => c.id).sort());
         }
         const byUnit = await activeKeys(ctx, UNIT_IDS);
-        for (const u of UNIT_IDS) {
+        for (const [i, u] of UNIT_IDS.entries()) {
           const expected = keyRows
             .filter((k, i) => k.unitId === u && isReadingKey(w.keys[i]!, now))
             .map((k) => k.fingerprint);
           expect((byUnit.get(u) ?? []).map((k) => k.fingerprint)).toEqual(expected);
+          // What a new report reads: the unit, the unit above, and the keys of both.
+          const parentId = w.parents[i] ?? null;
+          const found = await unitWithKeys(ctx, u);
+          expect(found?.unit).toEqual({ id: u, parentId });
+          const units = parentId ? [u, parentId] : [u];
+          expect(found?.keys).toEqual(await activeKeys(ctx, units));
         }
+        expect(await unitWithKeys(ctx, 'no such unit')).toBeNull();
         for (const c of cases) {
           const text = await reporterViewJson(ctx, c.id);
           const view = JSON.parse(
