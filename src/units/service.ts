@@ -14,7 +14,13 @@ export type { UnitView };
 // Which keys read a unit's content is decided in one place (cases/reach.ts).
 const activeKeyFilter = readingKeyFilter;
 
-const toUnitKey = (row: typeof supervisors.$inferSelect): UnitKey => ({
+/** The columns of a supervisors row that a reading key is made of. */
+type KeyRow = Pick<
+  typeof supervisors.$inferSelect,
+  'id' | 'displayName' | 'fingerprint' | 'role' | 'publicKey' | 'encryptionKeyIds' | 'keyExpiresAt'
+>;
+
+const toUnitKey = (row: KeyRow): UnitKey => ({
   id: row.id,
   displayName: row.displayName,
   fingerprint: row.fingerprint,
@@ -73,7 +79,7 @@ SELECT (SELECT json_object(
               'fingerprint', s.fingerprint,
               'role', s.role,
               'publicKey', s.public_key,
-              'encryptionKeyIds', json(s.encryption_key_ids),
+              'encryptionKeyIds', s.encryption_key_ids,
               'keyExpiresAt', s.key_expires_at)
             ORDER BY s.fingerprint)
            FROM supervisors s
@@ -83,16 +89,8 @@ SELECT (SELECT json_object(
 interface FoundUnit {
   id: string;
   parentId: string | null;
-  keys: {
-    unitId: string;
-    id: string;
-    displayName: string;
-    fingerprint: string;
-    role: string;
-    publicKey: string;
-    encryptionKeyIds: string[];
-    keyExpiresAt: number | null;
-  }[];
+  /** Keys as their rows hold them (`encryptionKeyIds` still JSON text), for `toUnitKey`. */
+  keys: (KeyRow & { unitId: string })[];
 }
 
 /**
@@ -115,17 +113,7 @@ export async function unitWithKeys(ctx: Ctx, id: string) {
   const unit = { id: found.id, parentId: found.parentId };
   const keys = new Map<string, UnitKey[]>([[unit.id, []]]);
   if (unit.parentId) keys.set(unit.parentId, []);
-  for (const key of found.keys) {
-    keys.get(key.unitId)?.push({
-      id: key.id,
-      displayName: key.displayName,
-      fingerprint: key.fingerprint,
-      role: key.role === 'recovery' ? 'recovery' : 'supervisor',
-      publicKey: key.publicKey,
-      encryptionKeyIds: key.encryptionKeyIds,
-      expiresAt: key.keyExpiresAt ? new Date(key.keyExpiresAt * 1000).toISOString() : null,
-    });
-  }
+  for (const key of found.keys) keys.get(key.unitId)?.push(toUnitKey(key));
   return { unit, keys };
 }
 

@@ -66,11 +66,10 @@ beforeAll(async () => {
     privateKey: await openpgp.readPrivateKey({ armoredKey: reporter.lockedKey }),
     passphrase: 'receipt passphrase',
   });
-  const [day] = key.users.map((u) => u.selfCertifications[0]?.created ?? new Date());
   const { publicKey } = await openpgp.reformatKey({
     privateKey: key,
     userIDs: [{ name: 'Anonymous reporter' }, { name: 'Someone else' }],
-    date: day ?? new Date(),
+    date: key.getCreationTime(),
     format: 'armored',
   });
   moreIds = publicKey;
